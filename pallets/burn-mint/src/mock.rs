@@ -1,0 +1,219 @@
+//! Test runtime: frame-system, pallet-balances and pallet-burn-mint.
+
+use crate::{self as pallet_burn_mint, economics::*};
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{ConstU128, ConstU32, Hooks},
+    PalletId,
+};
+use frame_system::EnsureRoot;
+use sp_arithmetic::{FixedU128, Perbill};
+use sp_runtime::BuildStorage;
+
+pub type AccountId = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        BurnMint: pallet_burn_mint,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type Balance = u128;
+    type AccountStore = System;
+    type ExistentialDeposit = ConstU128<ED>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type FreezeIdentifier = ();
+    type MaxFreezes = ConstU32<1>;
+}
+
+/// Existential deposit of the test chain.
+pub const ED: u128 = 10;
+/// One whole token in the test chain.
+pub const UNIT: u128 = 1_000;
+/// Root's stand-in for the reputation and feeder origins: account 99 as signed, or Root.
+pub const REPUTATION_ORACLE: AccountId = 99;
+/// The treasury account.
+pub const TREASURY: AccountId = 1_000;
+/// Price feeders at genesis.
+pub const FEEDERS: [AccountId; 3] = [901, 902, 903];
+/// Users with funds.
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+/// Providers with funds.
+pub const P1: AccountId = 11;
+pub const P2: AccountId = 12;
+pub const P3: AccountId = 13;
+
+parameter_types! {
+    pub const BurnMintPalletId: PalletId = PalletId(*b"capa/bmp");
+    pub const Treasury: AccountId = TREASURY;
+    pub static MaxTotalSupply: Option<u128> = None;
+}
+
+/// `ReputationOrigin`: Root or the oracle account.
+pub type EnsureReputation = frame_support::traits::EitherOfDiverse<
+    EnsureRoot<AccountId>,
+    frame_system::EnsureSignedBy<Oracle, AccountId>,
+>;
+
+parameter_types! {
+    pub const Oracle: AccountId = REPUTATION_ORACLE;
+}
+
+impl frame_support::traits::SortedMembers<AccountId> for Oracle {
+    fn sorted_members() -> Vec<AccountId> {
+        vec![REPUTATION_ORACLE]
+    }
+}
+
+impl pallet_burn_mint::Config for Test {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type AdminOrigin = EnsureRoot<AccountId>;
+    type ReputationOrigin = EnsureReputation;
+    type FeederAdminOrigin = EnsureRoot<AccountId>;
+    type PalletId = BurnMintPalletId;
+    type TreasuryAccount = Treasury;
+    type MaxEmissionPerBlock = ConstU128<100_000>;
+    type MaxTotalSupply = MaxTotalSupply;
+    type MaxEpochLength = ConstU32<1_000>;
+    type MaxUsageRewardCap = MaxCap;
+    type MaxCapacity = ConstU32<10_000>;
+    type MaxPriceFeeders = ConstU32<8>;
+    type LedgerRetention = ConstU32<100>;
+    type TokenUnit = ConstU128<UNIT>;
+    type CreditsPerStableUnit = ConstU128<1_000>;
+    type MaxPreviewEpochs = ConstU32<64>;
+    type WeightInfo = ();
+}
+
+parameter_types! {
+    pub const MaxCap: Perbill = Perbill::from_percent(95);
+}
+
+/// The test parameters: 10-block epochs, 20/50/30 split, cap 80%, fixed schedule.
+pub fn test_params() -> Parameters {
+    Parameters {
+        ecosystem_share: Perbill::from_percent(20),
+        usage_share: Perbill::from_percent(50),
+        availability_share: Perbill::from_percent(30),
+        min_emission_per_block: 100,
+        max_emission_per_block: 10_000,
+        max_step_per_epoch: Perbill::from_percent(10),
+        mode: ControllerMode::FixedDecay {
+            decay: Perbill::zero(),
+        },
+        epoch_length: 10,
+        usage_reward_cap: Perbill::from_percent(80),
+        fee_burn_share: Perbill::from_percent(60),
+        price_max_age: 20,
+        min_price_feeds: 2,
+        unbonding_period: 15,
+        min_provider_bond: 100,
+    }
+}
+
+/// Emission per block at genesis.
+pub const INITIAL_EMISSION: u128 = 1_000;
+
+/// Builds test externalities: funded accounts, test parameters, three feeders at price 2.0
+/// (2 stable units per token, so 1 token = 2_000 credits).
+pub struct ExtBuilder {
+    parameters: Option<Parameters>,
+    initial_price: Option<FixedU128>,
+}
+
+impl Default for ExtBuilder {
+    fn default() -> Self {
+        Self {
+            parameters: Some(test_params()),
+            initial_price: Some(FixedU128::from(2)),
+        }
+    }
+}
+
+impl ExtBuilder {
+    /// No parameters at genesis (the pallet starts inert).
+    pub fn unconfigured(mut self) -> Self {
+        self.parameters = None;
+        self
+    }
+
+    /// No initial price.
+    pub fn without_price(mut self) -> Self {
+        self.initial_price = None;
+        self
+    }
+
+    pub fn build(self) -> sp_io::TestExternalities {
+        let mut storage = frame_system::GenesisConfig::<Test>::default()
+            .build_storage()
+            .unwrap();
+        let mut balances: Vec<(AccountId, u128)> = [ALICE, BOB, CHARLIE, P1, P2, P3]
+            .iter()
+            .map(|a| (*a, 1_000_000))
+            .collect();
+        balances.extend(FEEDERS.iter().map(|f| (*f, 1_000)));
+        balances.push((REPUTATION_ORACLE, 1_000));
+        pallet_balances::GenesisConfig::<Test> {
+            balances,
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        pallet_burn_mint::GenesisConfig::<Test> {
+            parameters: self.parameters,
+            initial_emission_per_block: INITIAL_EMISSION,
+            price_feeders: FEEDERS.to_vec(),
+            initial_price: self.initial_price,
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        let mut ext = sp_io::TestExternalities::new(storage);
+        ext.execute_with(|| System::set_block_number(1));
+        ext
+    }
+
+    /// Builds and runs `test`, then checks the pallet's invariants.
+    pub fn build_and_execute(self, test: impl FnOnce()) {
+        self.build().execute_with(|| {
+            test();
+            BurnMint::do_try_state().expect("try_state invariants hold");
+        });
+    }
+}
+
+/// Runs `on_initialize` of the next blocks up to and including `n`.
+pub fn run_to_block(n: u64) {
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        BurnMint::on_initialize(next);
+    }
+}
+
+/// The pallet's events so far.
+pub fn events() -> Vec<pallet_burn_mint::Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| {
+            if let RuntimeEvent::BurnMint(e) = r.event {
+                Some(e)
+            } else {
+                None
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,194 @@
+//! Pallet configurations of the CapaCloud runtime.
+//!
+//! Every constant here is a design decision; the comment next to it says why it has its value.
+
+use frame_support::{
+    derive_impl,
+    dispatch::DispatchClass,
+    parameter_types,
+    traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+    weights::{
+        constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+        ConstantMultiplier, Weight,
+    },
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_runtime::{traits::One, Perbill};
+use sp_version::RuntimeVersion;
+
+// `PalletInfo`, `RuntimeOrigin` and `RuntimeTask` are used by `derive_impl`'s expansion.
+use frame_support::PalletId;
+use frame_system::EnsureRoot;
+use sp_runtime::traits::AccountIdConversion;
+
+use super::{
+    AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+    RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+    System, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNITS, SLOT_DURATION, SS58_PREFIX, UNITS, VERSION,
+};
+
+/// Share of a block's weight that normal (user) transactions may use; the rest is kept for
+/// operational transactions and the block's hooks.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Largest block, in bytes.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
+parameter_types! {
+    pub const BlockHashCount: BlockNumber = 2400;
+    pub const Version: RuntimeVersion = VERSION;
+
+    /// Two seconds of compute per 6-second block, leaving time for networking and import.
+    /// Proof size is unlimited: this is a solo chain, not a parachain.
+    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+        Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+        NORMAL_DISPATCH_RATIO,
+    );
+    /// 5 MiB blocks, of which normal transactions may fill [`NORMAL_DISPATCH_RATIO`].
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(MAX_BLOCK_LENGTH)
+        .modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH)
+        .build();
+    pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+/// The default configuration of a solo chain, with CapaCloud's own types and limits.
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+    type Block = Block;
+    type BlockWeights = RuntimeBlockWeights;
+    type BlockLength = RuntimeBlockLength;
+    type AccountId = AccountId;
+    type Nonce = Nonce;
+    type Hash = Hash;
+    type BlockHashCount = BlockHashCount;
+    /// The node's default database is ParityDB; its read and write costs are what the weights
+    /// must charge.
+    type DbWeight = ParityDbWeight;
+    type Version = Version;
+    type AccountData = pallet_balances::AccountData<Balance>;
+    type SS58Prefix = SS58Prefix;
+    type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_aura::Config for Runtime {
+    type AuthorityId = AuraId;
+    type DisabledValidators = ();
+    /// A small authority set: this is a proof-of-authority chain run by known operators.
+    type MaxAuthorities = ConstU32<32>;
+    type AllowMultipleBlocksPerSlot = ConstBool<false>;
+    type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type MaxAuthorities = ConstU32<32>;
+    type MaxNominators = ConstU32<0>;
+    type MaxSetIdSessionEntries = ConstU64<0>;
+    type KeyOwnerProof = sp_core::Void;
+    type EquivocationReportSystem = ();
+}
+
+impl pallet_timestamp::Config for Runtime {
+    type Moment = u64;
+    type OnTimestampSet = Aura;
+    /// Half the slot duration, so that Aura's slot duration is exactly [`SLOT_DURATION`].
+    type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+    type WeightInfo = ();
+}
+
+impl pallet_balances::Config for Runtime {
+    type MaxLocks = ConstU32<50>;
+    type MaxReserves = ();
+    type ReserveIdentifier = [u8; 8];
+    type Balance = Balance;
+    type RuntimeEvent = RuntimeEvent;
+    /// Dust removed when an account falls below the existential deposit is burned.
+    type DustRemoval = ();
+    type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+    type AccountStore = System;
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    type FreezeIdentifier = RuntimeFreezeReason;
+    type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    type DoneSlashHandler = ();
+}
+
+parameter_types! {
+    /// Constant fee multiplier: CapaCloud prices compute through credits, not through fee
+    /// congestion pricing, so the multiplier stays at one.
+    pub FeeMultiplier: Multiplier = Multiplier::one();
+    /// One micro-CAPA per byte of transaction.
+    pub const TransactionByteFee: Balance = MICRO_UNITS;
+    /// Ten plancks per picosecond of execution: a transfer (~0.2 ms) costs about 0.002 CAPA.
+    pub const WeightFeeFactor: Balance = 10;
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    /// Fees (and tips) go through pallet-burn-mint: the governance-set `fee_burn_share` is
+    /// burned and counted, the rest goes to the ecosystem treasury.
+    type OnChargeTransaction = FungibleAdapter<Balances, pallet_burn_mint::FeeHandler<Runtime>>;
+    type OperationalFeeMultiplier = ConstU8<5>;
+    type WeightToFee = ConstantMultiplier<Balance, WeightFeeFactor>;
+    type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+    type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type PalletsOrigin = crate::OriginCaller;
+    type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// The reward pot of pallet-burn-mint.
+    pub const BurnMintPalletId: PalletId = PalletId(*b"capa/bnm");
+    /// The ecosystem treasury account (the account pallet-treasury uses for `py/trsry`).
+    pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+    pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+    /// Hard cap on total issuance: one billion CAPA. No parameter change can mint past it.
+    pub const MaxTotalSupply: Option<Balance> = Some(1_000_000_000 * UNITS);
+    /// No parameter set may choose a usage reward above 90% of the tokens burned for the
+    /// credits served, so buying compute from oneself always loses at least 10%.
+    pub const MaxUsageRewardCap: Perbill = Perbill::from_percent(90);
+}
+
+impl pallet_burn_mint::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// Root for now; the governance issue adds the `EmissionAdmin` OpenGov track.
+    type AdminOrigin = EnsureRoot<AccountId>;
+    type ReputationOrigin = EnsureRoot<AccountId>;
+    type FeederAdminOrigin = EnsureRoot<AccountId>;
+    type PalletId = BurnMintPalletId;
+    type TreasuryAccount = TreasuryAccount;
+    /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).
+    type MaxEmissionPerBlock = ConstU128<{ 100 * UNITS }>;
+    type MaxTotalSupply = MaxTotalSupply;
+    /// Epochs of at most 30 days.
+    type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
+    type MaxUsageRewardCap = MaxUsageRewardCap;
+    /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
+    type MaxCapacity = ConstU32<100_000>;
+    type MaxPriceFeeders = ConstU32<16>;
+    /// Ninety closed epochs of books (three months of daily epochs).
+    type LedgerRetention = ConstU32<90>;
+    type TokenUnit = ConstU128<UNITS>;
+    /// One credit is 0.001 of the stable unit (think 0.001 USD).
+    type CreditsPerStableUnit = ConstU128<1_000>;
+    /// A year of daily epochs.
+    type MaxPreviewEpochs = ConstU32<366>;
+    type WeightInfo = pallet_burn_mint::weights::SubstrateWeight<Runtime>;
+}

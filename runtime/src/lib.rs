@@ -1,0 +1,217 @@
+//! # CapaCloud runtime
+//!
+//! The state-transition function of the CapaCloud chain: a standalone (solo) chain with Aura
+//! block production and GRANDPA finality whose token, CAPA, follows a burn-and-mint economy for
+//! GPU compute.
+//!
+//! - [`configs`]: how each pallet is configured (block limits, token, fees, consensus).
+//! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets.
+//! - [`apis`]: the runtime APIs used by the node and by clients such as polkadot.js.
+//! - `signing` (std only): builds signed transactions for node benchmarks and tests.
+//!
+//! The token has 12 decimals ([`UNITS`] is one CAPA) and the chain uses its own SS58 prefix
+//! ([`SS58_PREFIX`]).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`'s and `impl_runtime_apis`'s expansions are large.
+#![recursion_limit = "256"]
+
+extern crate alloc;
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+#[cfg(feature = "std")]
+pub mod signing;
+
+use sp_runtime::{
+    generic, impl_opaque_keys,
+    traits::{BlakeTwo256, IdentifyAccount, Verify},
+    MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_support::{construct_runtime, parameter_types};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+
+/// Opaque types: what the node needs to know about blocks without knowing the runtime's calls.
+pub mod opaque {
+    use super::*;
+    use sp_runtime::traits::{BlakeTwo256, Hash as HashT};
+
+    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+    /// Opaque block header type.
+    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+    /// Opaque block type.
+    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+    /// Opaque block identifier type.
+    pub type BlockId = generic::BlockId<Block>;
+    /// Opaque block hash type.
+    pub type Hash = <BlakeTwo256 as HashT>::Output;
+
+    impl_opaque_keys! {
+        /// The session keys of a CapaCloud authority: one for Aura, one for GRANDPA.
+        pub struct SessionKeys {
+            /// Block production key.
+            pub aura: super::Aura,
+            /// Finality key.
+            pub grandpa: super::Grandpa,
+        }
+    }
+}
+
+/// The runtime version. Bump `spec_version` on every change to the runtime's logic and
+/// `transaction_version` when calls or transaction extensions change their encoding.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+    spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
+    impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
+    authoring_version: 1,
+    spec_version: 100,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
+};
+
+/// Target block time in milliseconds. Aura produces one block per slot.
+pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
+/// Aura slot duration; equal to the block time.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Blocks per minute, hour and day at the target block time.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// Length of a burn-mint epoch: a day on a production chain; a minute with `fast-runtime`, so
+/// that epochs (and parameter changes, which apply at epoch boundaries) can be watched live.
+#[cfg(not(feature = "fast-runtime"))]
+pub const EPOCH_LENGTH: BlockNumber = DAYS;
+/// Length of a burn-mint epoch: a day on a production chain; a minute with `fast-runtime`, so
+/// that epochs (and parameter changes, which apply at epoch boundaries) can be watched live.
+#[cfg(feature = "fast-runtime")]
+pub const EPOCH_LENGTH: BlockNumber = MINUTES;
+
+/// One CAPA: the token has 12 decimals.
+pub const UNITS: Balance = 1_000_000_000_000;
+/// One thousandth of a CAPA.
+pub const MILLI_UNITS: Balance = UNITS / 1_000;
+/// One millionth of a CAPA.
+pub const MICRO_UNITS: Balance = UNITS / 1_000_000;
+
+/// Smallest balance an account may hold: 0.01 CAPA. Small enough not to bother users, large
+/// enough that spamming the state with dust accounts costs real tokens.
+pub const EXISTENTIAL_DEPOSIT: Balance = 10 * MILLI_UNITS;
+
+/// The chain's SS58 address prefix (not registered with any other network).
+pub const SS58_PREFIX: u16 = 4224;
+/// Token symbol shown by wallets.
+pub const TOKEN_SYMBOL: &str = "CAPA";
+/// Token decimals shown by wallets.
+pub const TOKEN_DECIMALS: u8 = 12;
+
+/// Signature type of transactions.
+pub type Signature = MultiSignature;
+/// An account's on-chain identifier: the public key behind a [`Signature`].
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// Token amounts.
+pub type Balance = u128;
+/// Transaction counter of an account.
+pub type Nonce = u32;
+/// Block hash.
+pub type Hash = sp_core::H256;
+/// Block number.
+pub type BlockNumber = u32;
+/// The address format of transactions.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block type.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// Signed block with justifications.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// Block identifier.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions that every signed transaction carries, in order.
+pub type TxExtension = (
+    frame_system::CheckNonZeroSender<Runtime>,
+    frame_system::CheckSpecVersion<Runtime>,
+    frame_system::CheckTxVersion<Runtime>,
+    frame_system::CheckGenesis<Runtime>,
+    frame_system::CheckEra<Runtime>,
+    frame_system::CheckNonce<Runtime>,
+    frame_system::CheckWeight<Runtime>,
+    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+    frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+    frame_system::WeightReclaim<Runtime>,
+);
+
+/// Extrinsic as it appears in a block.
+pub type UncheckedExtrinsic =
+    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run on the next runtime upgrade (none yet).
+pub type Migrations = ();
+
+/// Executive: dispatches blocks and transactions to the pallets.
+pub type Executive = frame_executive::Executive<
+    Runtime,
+    Block,
+    frame_system::ChainContext<Runtime>,
+    Runtime,
+    AllPalletsWithSystem,
+    Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Runtime;
+
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Aura = pallet_aura;
+    #[runtime::pallet_index(3)]
+    pub type Grandpa = pallet_grandpa;
+    #[runtime::pallet_index(4)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(5)]
+    pub type TransactionPayment = pallet_transaction_payment;
+    #[runtime::pallet_index(6)]
+    pub type Utility = pallet_utility;
+    /// Development and test networks only: production chain specs set no sudo key (see README).
+    #[runtime::pallet_index(7)]
+    pub type Sudo = pallet_sudo;
+    /// The burn-and-mint economy: credits, emission, supply controller.
+    #[runtime::pallet_index(10)]
+    pub type BurnMint = pallet_burn_mint;
+}

@@ -1,0 +1,167 @@
+//! Integration tests of the real runtime, natively, from the `development` genesis preset.
+
+use capacloud_runtime::{
+    signing, AllPalletsWithSystem, Balances, BalancesCall, Executive, Header, Runtime, RuntimeCall,
+    RuntimeEvent, RuntimeGenesisConfig, System, TimestampCall, UncheckedExtrinsic,
+    EXISTENTIAL_DEPOSIT, UNITS,
+};
+use frame_support::traits::{fungible::Inspect, IntegrityTest};
+use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_runtime::{traits::Header as _, BuildStorage};
+
+/// Test externalities holding the genesis state of the `development` preset.
+fn development_ext() -> sp_io::TestExternalities {
+    let preset = capacloud_runtime::genesis_config_presets::get_preset(
+        &sp_genesis_builder::DEV_RUNTIME_PRESET.into(),
+    )
+    .expect("the development preset exists");
+    let config: RuntimeGenesisConfig =
+        serde_json::from_slice(&preset).expect("the preset is a valid genesis config");
+    let storage = config.build_storage().expect("genesis builds");
+    sp_io::TestExternalities::new(storage)
+}
+
+/// Runs `test` in development genesis state, then every pallet's `try_state` invariants
+/// (compiled in with the `try-runtime` feature, which `scripts/test` always enables).
+fn with_dev_chain(test: impl FnOnce()) {
+    development_ext().execute_with(|| {
+        test();
+        #[cfg(feature = "try-runtime")]
+        {
+            use frame_support::traits::{TryState, TryStateSelect};
+            AllPalletsWithSystem::try_state(System::block_number(), TryStateSelect::All)
+                .expect("try_state invariants hold");
+        }
+    });
+}
+
+fn start_block(number: u32) {
+    let parent = System::block_hash(number - 1);
+    let header = Header::new(
+        number,
+        Default::default(),
+        Default::default(),
+        parent,
+        Default::default(),
+    );
+    Executive::initialize_block(&header);
+    let set_time = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set {
+        now: 1_000 * number as u64,
+    }));
+    Executive::apply_extrinsic(set_time)
+        .expect("timestamp inherent is valid")
+        .expect("and dispatches");
+}
+
+#[test]
+fn genesis_builds_from_development_preset() {
+    with_dev_chain(|| {
+        // Every well-known development account is funded; Alice is the sudo key.
+        let alice = Alice.to_account_id();
+        assert_eq!(
+            Balances::balance(&alice),
+            capacloud_runtime::genesis_config_presets::DEV_ACCOUNT_BALANCE
+        );
+        assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
+        assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+        assert_eq!(
+            pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
+            1
+        );
+        assert!(Balances::total_issuance() > 0);
+    });
+}
+
+#[test]
+fn local_testnet_preset_has_two_authorities() {
+    let preset = capacloud_runtime::genesis_config_presets::get_preset(
+        &sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET.into(),
+    )
+    .unwrap();
+    let config: RuntimeGenesisConfig = serde_json::from_slice(&preset).unwrap();
+    assert_eq!(config.aura.authorities.len(), 2);
+    assert_eq!(config.grandpa.authorities.len(), 2);
+    assert!(
+        capacloud_runtime::genesis_config_presets::get_preset(&"no-such-preset".into()).is_none()
+    );
+}
+
+#[test]
+fn signed_transfer_charges_a_fee_and_moves_funds() {
+    with_dev_chain(|| {
+        let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+        let alice_before = Balances::balance(&alice);
+        let bob_before = Balances::balance(&bob);
+        let issuance_before = Balances::total_issuance();
+
+        start_block(1);
+        let amount = 7 * UNITS;
+        let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+            dest: bob.clone().into(),
+            value: amount,
+        });
+        let genesis_hash = System::block_hash(0);
+        let context = signing::Context {
+            genesis_hash,
+            best_hash: genesis_hash,
+            best_number: 0,
+        };
+        let xt = signing::sign(&Alice.pair(), call, 0, context);
+        Executive::apply_extrinsic(xt)
+            .expect("transaction is valid")
+            .expect("and dispatches");
+
+        let fee = System::events()
+            .into_iter()
+            .find_map(|record| match record.event {
+                RuntimeEvent::TransactionPayment(
+                    pallet_transaction_payment::Event::TransactionFeePaid {
+                        who, actual_fee, ..
+                    },
+                ) if who == alice => Some(actual_fee),
+                _ => None,
+            })
+            .expect("a fee was charged");
+        assert!(fee > 0, "fee must be positive");
+        assert!(
+            fee < UNITS / 10,
+            "a transfer must cost well under 0.1 CAPA, cost {fee}"
+        );
+        assert_eq!(Balances::balance(&bob), bob_before + amount);
+        assert_eq!(Balances::balance(&alice), alice_before - amount - fee);
+        // Until pallet-burn-mint routes fees, the whole fee is burned.
+        assert_eq!(Balances::total_issuance(), issuance_before - fee);
+        assert_eq!(System::account_nonce(&alice), 1);
+
+        Executive::finalize_block();
+    });
+}
+
+#[test]
+fn transfer_that_would_reap_sender_is_rejected_by_keep_alive() {
+    with_dev_chain(|| {
+        let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+        start_block(1);
+        let everything = Balances::balance(&alice);
+        let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+            dest: bob.into(),
+            value: everything - EXISTENTIAL_DEPOSIT / 2,
+        });
+        let genesis_hash = System::block_hash(0);
+        let context = signing::Context {
+            genesis_hash,
+            best_hash: genesis_hash,
+            best_number: 0,
+        };
+        let xt = signing::sign(&Alice.pair(), call, 0, context);
+        // Valid transaction (fee paid), failed dispatch; Alice stays above the ED.
+        let outcome = Executive::apply_extrinsic(xt).expect("transaction is valid");
+        assert!(outcome.is_err());
+        assert!(Balances::balance(&alice) >= EXISTENTIAL_DEPOSIT);
+    });
+}
+
+#[test]
+fn runtime_integrity_tests_pass() {
+    development_ext().execute_with(|| AllPalletsWithSystem::integrity_test());
+}

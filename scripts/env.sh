@@ -1,0 +1,34 @@
+# Shared settings for every script (sourced, not run).
+#
+# One feature set and one profile for everything a run builds: the node that `scripts/run-dev`
+# starts, the tests, the end-to-end node and the benchmarks. Any other set would compile the
+# whole dependency tree a second time.
+#   runtime-benchmarks  the `benchmark pallet|overhead|extrinsic` subcommands work
+#   try-runtime         `try_state` invariants can run after every runtime test
+#   fast-runtime        short epochs and governance periods for dev chains and demos
+# Override with CAPA_FEATURES="" for a production-like build.
+
+CAPA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CAPA_ROOT
+export CAPA_FEATURES="${CAPA_FEATURES-runtime-benchmarks,try-runtime,fast-runtime}"
+export CAPA_PROFILE="${CAPA_PROFILE:-release}"
+
+# Keep build artifacts outside the clone so that repeated runs (and CI runs on the same machine)
+# are incremental. Override CARGO_TARGET_DIR to build elsewhere.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/capacloud/target}"
+# The wasm builder must find this workspace's Cargo.lock when the target dir is elsewhere.
+export WASM_BUILD_WORKSPACE_HINT="$CAPA_ROOT"
+export CAPA_NODE_BIN="$CARGO_TARGET_DIR/$CAPA_PROFILE/capacloud-node"
+
+capa_cargo_flags() {
+	local flags=(--locked --profile "$CAPA_PROFILE")
+	if [ -n "$CAPA_FEATURES" ]; then
+		local f features=""
+		IFS=',' read -ra f <<<"$CAPA_FEATURES"
+		for x in "${f[@]}"; do features+="capacloud-node/$x,"; done
+		flags+=(--features "${features%,}")
+	fi
+	printf '%s\n' "${flags[@]}"
+}
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
