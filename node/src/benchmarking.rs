@@ -65,7 +65,9 @@ impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
         // A different, non-existent destination for every transaction: the worst case (account
         // creation), as the pallet's own benchmark measures it.
         let seed = [b"capacloud/bench/dest".as_slice(), &nonce.to_le_bytes()].concat();
-        let dest: AccountId = sp_core::crypto::AccountId32::from(sp_core::blake2_256(&seed));
+        let dest: AccountId = sp_core::crypto::AccountId32::from(
+            <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&seed).0,
+        );
         let amount: Balance = EXISTENTIAL_DEPOSIT;
         let call = capacloud_runtime::RuntimeCall::Balances(
             capacloud_runtime::BalancesCall::transfer_keep_alive {

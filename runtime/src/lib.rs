@@ -29,6 +29,8 @@ pub mod genesis_config_presets;
 #[cfg(feature = "std")]
 pub mod signing;
 
+// `impl_opaque_keys!` and `#[frame_support::runtime]` expand to code that names `Vec`.
+use alloc::vec::Vec;
 use sp_runtime::{
     generic, impl_opaque_keys,
     traits::{BlakeTwo256, IdentifyAccount, Verify},

@@ -5,7 +5,7 @@ use capacloud_runtime::{
     RuntimeEvent, RuntimeGenesisConfig, System, TimestampCall, UncheckedExtrinsic,
     EXISTENTIAL_DEPOSIT, UNITS,
 };
-use frame_support::traits::{fungible::Inspect, IntegrityTest};
+use frame_support::traits::{fungible::Inspect, Get, IntegrityTest};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use sp_runtime::{traits::Header as _, BuildStorage};
 
@@ -92,9 +92,12 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
         let alice_before = Balances::balance(&alice);
         let bob_before = Balances::balance(&bob);
-        let issuance_before = Balances::total_issuance();
 
         start_block(1);
+        // Block 1's emission is minted in `on_initialize`; measure the fee from here on.
+        let issuance_before = Balances::total_issuance();
+        let treasury_before =
+            Balances::balance(&capacloud_runtime::configs::TreasuryAccount::get());
         let amount = 7 * UNITS;
         let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
             dest: bob.clone().into(),
@@ -129,8 +132,23 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         );
         assert_eq!(Balances::balance(&bob), bob_before + amount);
         assert_eq!(Balances::balance(&alice), alice_before - amount - fee);
-        // Until pallet-burn-mint routes fees, the whole fee is burned.
-        assert_eq!(Balances::total_issuance(), issuance_before - fee);
+        // pallet-burn-mint burns the fee burn share (80% at genesis) and pays the rest to the
+        // treasury.
+        let (burned, to_treasury) = System::events()
+            .into_iter()
+            .find_map(|record| match record.event {
+                RuntimeEvent::BurnMint(pallet_burn_mint::Event::FeesBurned {
+                    burned,
+                    to_treasury,
+                }) => Some((burned, to_treasury)),
+                _ => None,
+            })
+            .expect("the fee went through pallet-burn-mint");
+        assert_eq!(burned + to_treasury, fee);
+        assert_eq!(burned, sp_runtime::Perbill::from_percent(80) * fee);
+        let treasury = capacloud_runtime::configs::TreasuryAccount::get();
+        assert_eq!(Balances::balance(&treasury), treasury_before + to_treasury);
+        assert_eq!(Balances::total_issuance(), issuance_before - burned);
         assert_eq!(System::account_nonce(&alice), 1);
 
         Executive::finalize_block();

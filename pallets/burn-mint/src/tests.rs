@@ -610,6 +610,15 @@ fn usage_of_an_older_epoch_is_settled_when_serving_again() {
         register(P1, 1);
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         run_to_block(25);
+        // The genesis prices are stale by now: two feeders report again.
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[0]),
+            FixedU128::from(2)
+        ));
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[1]),
+            FixedU128::from(2)
+        ));
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         let p = Providers::<Test>::get(P1).unwrap();
         assert_eq!(p.usage.unwrap().epoch, 2);
