@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use capacloud_runtime::{signing, AccountId, Balance, EXISTENTIAL_DEPOSIT};
+use capacloud_runtime::{
+    signing, AccountId, Balance, BalancesCall, BurnMintCall, RuntimeCall, SystemCall,
+    EXISTENTIAL_DEPOSIT, UNITS,
+};
 use sc_cli::Result;
 use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
@@ -11,80 +14,83 @@ use sp_runtime::OpaqueExtrinsic;
 
 use crate::service::FullClient;
 
-/// Builds signed `system.remark` calls: the smallest transaction, for base extrinsic weight.
-pub struct RemarkBuilder {
+/// Builds signed transactions of one kind from Alice, one per nonce, for `benchmark overhead`
+/// and `benchmark extrinsic`.
+pub struct SignedCallBuilder {
     client: Arc<FullClient>,
+    pallet: &'static str,
+    extrinsic: &'static str,
+    call: fn(u32) -> RuntimeCall,
 }
 
-impl RemarkBuilder {
-    /// A builder that reads the chain's genesis hash and best block from `client`.
-    pub fn new(client: Arc<FullClient>) -> Self {
-        Self { client }
-    }
-}
-
-impl frame_benchmarking_cli::ExtrinsicBuilder for RemarkBuilder {
-    fn pallet(&self) -> &str {
-        "system"
-    }
-
-    fn extrinsic(&self) -> &str {
-        "remark"
+impl SignedCallBuilder {
+    /// `system.remark` with an empty remark: the smallest transaction, for the base extrinsic
+    /// weight.
+    pub fn remark(client: Arc<FullClient>) -> Self {
+        Self {
+            client,
+            pallet: "system",
+            extrinsic: "remark",
+            call: |_| RuntimeCall::System(SystemCall::remark { remark: vec![] }),
+        }
     }
 
-    fn build(&self, nonce: u32) -> std::result::Result<OpaqueExtrinsic, &'static str> {
-        let call = capacloud_runtime::RuntimeCall::System(capacloud_runtime::SystemCall::remark {
-            remark: vec![],
-        });
-        Ok(signed_opaque(&self.client, call, nonce))
-    }
-}
-
-/// Builds signed `balances.transfer_keep_alive` calls from Alice to a fresh account.
-pub struct TransferKeepAliveBuilder {
-    client: Arc<FullClient>,
-}
-
-impl TransferKeepAliveBuilder {
-    /// A builder that reads the chain's genesis hash and best block from `client`.
-    pub fn new(client: Arc<FullClient>) -> Self {
-        Self { client }
-    }
-}
-
-impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
-    fn pallet(&self) -> &str {
-        "balances"
-    }
-
-    fn extrinsic(&self) -> &str {
-        "transfer_keep_alive"
-    }
-
-    fn build(&self, nonce: u32) -> std::result::Result<OpaqueExtrinsic, &'static str> {
-        // A different, non-existent destination for every transaction: the worst case (account
-        // creation), as the pallet's own benchmark measures it.
-        let seed = [b"capacloud/bench/dest".as_slice(), &nonce.to_le_bytes()].concat();
-        let dest: AccountId = sp_core::crypto::AccountId32::from(
-            <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&seed).0,
-        );
-        let amount: Balance = EXISTENTIAL_DEPOSIT;
-        let call = capacloud_runtime::RuntimeCall::Balances(
-            capacloud_runtime::BalancesCall::transfer_keep_alive {
-                dest: dest.into(),
-                value: amount,
+    /// `balances.transfer_keep_alive` of the existential deposit to a different, non-existent
+    /// account for every nonce: the worst case (account creation), as the pallet's own
+    /// benchmark measures it.
+    pub fn transfer_keep_alive(client: Arc<FullClient>) -> Self {
+        Self {
+            client,
+            pallet: "balances",
+            extrinsic: "transfer_keep_alive",
+            call: |nonce| {
+                let seed = [b"capacloud/bench/dest".as_slice(), &nonce.to_le_bytes()].concat();
+                let dest: AccountId = sp_core::crypto::AccountId32::from(
+                    <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&seed).0,
+                );
+                let value: Balance = EXISTENTIAL_DEPOSIT;
+                RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+                    dest: dest.into(),
+                    value,
+                })
             },
-        );
-        Ok(signed_opaque(&self.client, call, nonce))
+        }
+    }
+
+    /// `burnMint.buy_credits` of 0.1 CAPA (50 credits at the development price of 0.5): the
+    /// compute-credit extrinsic. The development preset's price is fresh on the first blocks
+    /// after genesis, which is where the benchmark builds.
+    pub fn buy_credits(client: Arc<FullClient>) -> Self {
+        Self {
+            client,
+            pallet: "burn_mint",
+            extrinsic: "buy_credits",
+            call: |_| {
+                RuntimeCall::BurnMint(BurnMintCall::buy_credits {
+                    amount: UNITS / 10,
+                    min_credits: 1,
+                })
+            },
+        }
+    }
+}
+
+impl frame_benchmarking_cli::ExtrinsicBuilder for SignedCallBuilder {
+    fn pallet(&self) -> &str {
+        self.pallet
+    }
+
+    fn extrinsic(&self) -> &str {
+        self.extrinsic
+    }
+
+    fn build(&self, nonce: u32) -> std::result::Result<OpaqueExtrinsic, &'static str> {
+        Ok(signed_opaque(&self.client, (self.call)(nonce), nonce))
     }
 }
 
 /// Signs `call` as Alice with `nonce` against the client's genesis and best block.
-fn signed_opaque(
-    client: &FullClient,
-    call: capacloud_runtime::RuntimeCall,
-    nonce: u32,
-) -> OpaqueExtrinsic {
+fn signed_opaque(client: &FullClient, call: RuntimeCall, nonce: u32) -> OpaqueExtrinsic {
     use sc_client_api::{BlockBackend, UsageProvider};
     let genesis_hash = client
         .block_hash(0)

@@ -6,7 +6,7 @@ use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
 
 use crate::{
-    benchmarking::{inherent_benchmark_data, RemarkBuilder, TransferKeepAliveBuilder},
+    benchmarking::{inherent_benchmark_data, SignedCallBuilder},
     chain_spec,
     cli::{Cli, Subcommand},
     service,
@@ -160,7 +160,7 @@ pub fn run() -> sc_cli::Result<()> {
                 }
                 BenchmarkCmd::Overhead(cmd) => {
                     let PartialComponents { client, .. } = service::new_partial(&config)?;
-                    let ext_builder = RemarkBuilder::new(client.clone());
+                    let ext_builder = SignedCallBuilder::remark(client.clone());
                     cmd.run(
                         config.chain_spec.name().into(),
                         client,
@@ -173,8 +173,9 @@ pub fn run() -> sc_cli::Result<()> {
                 BenchmarkCmd::Extrinsic(cmd) => {
                     let PartialComponents { client, .. } = service::new_partial(&config)?;
                     let ext_factory = ExtrinsicFactory(vec![
-                        Box::new(RemarkBuilder::new(client.clone())),
-                        Box::new(TransferKeepAliveBuilder::new(client.clone())),
+                        Box::new(SignedCallBuilder::remark(client.clone())),
+                        Box::new(SignedCallBuilder::transfer_keep_alive(client.clone())),
+                        Box::new(SignedCallBuilder::buy_credits(client.clone())),
                     ]);
                     cmd.run(client, inherent_benchmark_data()?, Vec::new(), &ext_factory)
                 }

@@ -276,9 +276,6 @@ impl_runtime_apis! {
             use sp_storage::TrackedStorageKey;
             use super::*;
 
-            impl frame_system_benchmarking::Config for Runtime {}
-            impl frame_benchmarking::baseline::Config for Runtime {}
-
             let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
             let mut batches = Vec::<BenchmarkBatch>::new();
             let params = (&config, &whitelist);

@@ -26,8 +26,10 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 #[cfg(feature = "std")]
 pub mod signing;
+pub mod weights;
 
 // `impl_opaque_keys!` and `#[frame_support::runtime]` expand to code that names `Vec`.
 use alloc::vec::Vec;
@@ -41,6 +43,7 @@ use sp_version::RuntimeVersion;
 pub use frame_support::{construct_runtime, parameter_types};
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
+pub use pallet_burn_mint::Call as BurnMintCall;
 pub use pallet_timestamp::Call as TimestampCall;
 
 /// Opaque types: what the node needs to know about blocks without knowing the runtime's calls.
@@ -216,4 +219,24 @@ mod runtime {
     /// The burn-and-mint economy: credits, emission, supply controller.
     #[runtime::pallet_index(10)]
     pub type BurnMint = pallet_burn_mint;
+
+    // Governance (OpenGov), see [`governance`].
+    /// Stores the calls that referenda propose.
+    #[runtime::pallet_index(11)]
+    pub type Preimage = pallet_preimage;
+    /// Enacts approved referenda and wakes referenda at their deadlines.
+    #[runtime::pallet_index(12)]
+    pub type Scheduler = pallet_scheduler;
+    /// Conviction-weighted votes on referenda.
+    #[runtime::pallet_index(13)]
+    pub type ConvictionVoting = pallet_conviction_voting;
+    /// Referenda on the tracks of [`governance::tracks`].
+    #[runtime::pallet_index(14)]
+    pub type Referenda = pallet_referenda;
+    /// The custom origins of the tracks (`EmissionAdmin`, `Treasurer`, ...).
+    #[runtime::pallet_index(15)]
+    pub type Origins = governance::origins::pallet_custom_origins;
+    /// The ecosystem fund.
+    #[runtime::pallet_index(16)]
+    pub type Treasury = pallet_treasury;
 }

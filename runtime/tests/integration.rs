@@ -1,57 +1,14 @@
 //! Integration tests of the real runtime, natively, from the `development` genesis preset.
 
+mod common;
+
 use capacloud_runtime::{
-    signing, AllPalletsWithSystem, Balances, BalancesCall, Executive, Header, Runtime, RuntimeCall,
-    RuntimeEvent, RuntimeGenesisConfig, System, TimestampCall, UncheckedExtrinsic,
-    EXISTENTIAL_DEPOSIT, UNITS,
+    signing, AllPalletsWithSystem, Balances, BalancesCall, Executive, Runtime, RuntimeCall,
+    RuntimeEvent, RuntimeGenesisConfig, System, EXISTENTIAL_DEPOSIT, UNITS,
 };
-use frame_support::traits::{fungible::Inspect, Get, IntegrityTest};
+use common::{development_ext, finish_block, start_block, with_dev_chain};
+use frame_support::traits::{fungible::Inspect, IntegrityTest};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
-use sp_runtime::{traits::Header as _, BuildStorage};
-
-/// Test externalities holding the genesis state of the `development` preset.
-fn development_ext() -> sp_io::TestExternalities {
-    let preset = capacloud_runtime::genesis_config_presets::get_preset(
-        &sp_genesis_builder::DEV_RUNTIME_PRESET.into(),
-    )
-    .expect("the development preset exists");
-    let config: RuntimeGenesisConfig =
-        serde_json::from_slice(&preset).expect("the preset is a valid genesis config");
-    let storage = config.build_storage().expect("genesis builds");
-    sp_io::TestExternalities::new(storage)
-}
-
-/// Runs `test` in development genesis state, then every pallet's `try_state` invariants
-/// (compiled in with the `try-runtime` feature, which `scripts/test` always enables).
-fn with_dev_chain(test: impl FnOnce()) {
-    development_ext().execute_with(|| {
-        test();
-        #[cfg(feature = "try-runtime")]
-        {
-            use frame_support::traits::{TryState, TryStateSelect};
-            AllPalletsWithSystem::try_state(System::block_number(), TryStateSelect::All)
-                .expect("try_state invariants hold");
-        }
-    });
-}
-
-fn start_block(number: u32) {
-    let parent = System::block_hash(number - 1);
-    let header = Header::new(
-        number,
-        Default::default(),
-        Default::default(),
-        parent,
-        Default::default(),
-    );
-    Executive::initialize_block(&header);
-    let set_time = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(TimestampCall::set {
-        now: 1_000 * number as u64,
-    }));
-    Executive::apply_extrinsic(set_time)
-        .expect("timestamp inherent is valid")
-        .expect("and dispatches");
-}
 
 #[test]
 fn genesis_builds_from_development_preset() {
@@ -93,7 +50,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         let alice_before = Balances::balance(&alice);
         let bob_before = Balances::balance(&bob);
 
-        start_block(1);
+        start_block();
         // Block 1's emission is minted in `on_initialize`; measure the fee from here on.
         let issuance_before = Balances::total_issuance();
         let treasury_before =
@@ -151,7 +108,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         assert_eq!(Balances::total_issuance(), issuance_before - burned);
         assert_eq!(System::account_nonce(&alice), 1);
 
-        Executive::finalize_block();
+        finish_block();
     });
 }
 
@@ -159,7 +116,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
 fn transfer_that_would_reap_sender_is_rejected_by_keep_alive() {
     with_dev_chain(|| {
         let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-        start_block(1);
+        start_block();
         let everything = Balances::balance(&alice);
         let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
             dest: bob.into(),

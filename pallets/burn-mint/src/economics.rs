@@ -217,10 +217,12 @@ pub fn ramp(current: Amount, target: Amount, max_step: Perbill) -> Amount {
 /// The controller: the state for the next epoch, given the state now, the parameters that
 /// will be in force, the hard supply cap and what was observed in the closed epoch.
 ///
-/// The result always satisfies `min <= emission <= max <= hard cap`, moves at most
-/// `max_step_per_epoch` from the current emission (unless it has to jump into the
-/// `[min, max]` band after a parameter change), and never schedules more emission for the
-/// next epoch than the room left below `max_total_supply`.
+/// The target is clamped into the governance band `[min, max]`; the emission then moves toward
+/// it by at most `max_step_per_epoch` of the current emission, *also* after a parameter change
+/// that moved the band: a referendum that raises the floor tenfold makes emission climb one
+/// step per epoch, never jump (until it is back in the band it may sit outside it, but always
+/// below the runtime's hard cap, which the caller applies). The emission never schedules more
+/// for the next epoch than the room left below `max_total_supply`.
 pub fn next_controller_state(
     state: ControllerState,
     params: &Parameters,
@@ -260,8 +262,7 @@ pub fn next_controller_state(
         }
     };
     let target = target.clamp(params.min_emission_per_block, params.max_emission_per_block);
-    let mut emission = ramp(state.emission_per_block, target, params.max_step_per_epoch)
-        .clamp(params.min_emission_per_block, params.max_emission_per_block);
+    let mut emission = ramp(state.emission_per_block, target, params.max_step_per_epoch);
     if let Some(cap) = max_total_supply {
         let room = cap.saturating_sub(observed.total_issuance);
         let blocks = observed.next_epoch_length.max(1) as Amount;

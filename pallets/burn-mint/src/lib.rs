@@ -23,9 +23,10 @@
 //!   lazy and O(1).
 //! - **Controller.** At each epoch boundary [`economics::next_controller_state`] chooses the
 //!   next epoch's emission per block: a fixed schedule with per-epoch decay, or a burn-indexed
-//!   equilibrium (an exponential moving average of the burn plus a target net inflation), always
-//!   within `[min, max]`, ramped by at most `max_step_per_epoch`, never above the runtime's hard
-//!   cap [`Config::MaxEmissionPerBlock`] nor past [`Config::MaxTotalSupply`].
+//!   equilibrium (an exponential moving average of the burn plus a target net inflation). The
+//!   target is clamped to `[min, max]`; emission moves toward it by at most `max_step_per_epoch`
+//!   per epoch, also after a parameter change moved the band (no jumps), and never goes above
+//!   the runtime's hard cap [`Config::MaxEmissionPerBlock`] nor past [`Config::MaxTotalSupply`].
 //! - **Governance.** All parameters live in one validated [`economics::Parameters`] value,
 //!   changed only by [`Config::AdminOrigin`] through [`Pallet::set_parameters`]; accepted changes
 //!   take effect at the next epoch boundary.

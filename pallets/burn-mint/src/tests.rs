@@ -733,10 +733,12 @@ fn accepted_parameters_take_effect_at_the_next_boundary_and_ramp() {
             old: Some(old),
             new
         }));
-        // The new floor is 5_000; the emission was 1_000: it jumps to the floor (the band wins
-        // over the ramp), the epoch length is now 5.
-        assert_eq!(BurnMint::emission_per_block(), 5_000);
+        // The new floor is 5_000; the emission was 1_000: it climbs toward the floor by one
+        // step (10%) per epoch instead of jumping; the epoch length is now 5.
+        assert_eq!(BurnMint::emission_per_block(), 1_100);
         assert_eq!(CurrentEpoch::<Test>::get().length, 5);
+        run_to_block(15);
+        assert_eq!(BurnMint::emission_per_block(), 1_210);
     });
 }
 
@@ -789,8 +791,12 @@ fn preview_runs_the_controller_and_validates_proposals() {
             min_emission_per_block: 2_000,
             ..test_params()
         };
+        // The proposal raises the floor to twice the emission: the preview climbs one 10% step
+        // per epoch toward it.
         let path = BurnMint::preview_emission(Some(proposal), 2).unwrap();
-        assert_eq!(path[0].emission_per_block, 2_000);
+        assert_eq!(INITIAL_EMISSION, 1_000);
+        assert_eq!(path[0].emission_per_block, 1_100);
+        assert_eq!(path[1].emission_per_block, 1_210);
         let bad = Parameters {
             epoch_length: 0,
             ..test_params()

@@ -19,6 +19,8 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 // `PalletInfo`, `RuntimeOrigin` and `RuntimeTask` are used by `derive_impl`'s expansion.
+use crate::governance::origins::{EmissionAdmin, ProviderAdmin};
+use frame_support::traits::EitherOf;
 use frame_support::PalletId;
 use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
@@ -28,10 +30,16 @@ use super::{
     RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
     System, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNITS, SLOT_DURATION, SS58_PREFIX, UNITS, VERSION,
 };
+use crate::weights;
 
 /// Share of a block's weight that normal (user) transactions may use; the rest is kept for
 /// operational transactions and the block's hooks.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Two seconds of compute per block; proof size unlimited (solo chain).
+const MAXIMUM_BLOCK_WEIGHT: Weight =
+    Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+/// Share of a block's weight budgeted for `on_initialize` hooks (the SDK default).
+const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
 /// Largest block, in bytes.
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
@@ -40,11 +48,23 @@ parameter_types! {
     pub const Version: RuntimeVersion = VERSION;
 
     /// Two seconds of compute per 6-second block, leaving time for networking and import.
-    /// Proof size is unlimited: this is a solo chain, not a parachain.
-    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-        Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-        NORMAL_DISPATCH_RATIO,
-    );
+    /// Proof size is unlimited: this is a solo chain, not a parachain. The base weights of a
+    /// block and of an extrinsic are this runtime's own, measured by `benchmark overhead`.
+    pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+        .base_block(weights::BlockExecutionWeight::get())
+        .for_class(DispatchClass::all(), |class| {
+            class.base_extrinsic = weights::ExtrinsicBaseWeight::get();
+        })
+        .for_class(DispatchClass::Normal, |class| {
+            class.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+        })
+        .for_class(DispatchClass::Operational, |class| {
+            class.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+            // Operational transactions may always use what normal ones cannot.
+            class.reserved = Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+        })
+        .avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
+        .build_or_panic();
     /// 5 MiB blocks, of which normal transactions may fill [`NORMAL_DISPATCH_RATIO`].
     pub RuntimeBlockLength: BlockLength = BlockLength::builder()
         .max_length(MAX_BLOCK_LENGTH)
@@ -70,6 +90,8 @@ impl frame_system::Config for Runtime {
     type AccountData = pallet_balances::AccountData<Balance>;
     type SS58Prefix = SS58Prefix;
     type MaxConsumers = ConstU32<16>;
+    type SystemWeightInfo = weights::frame_system::WeightInfo<Runtime>;
+    type ExtensionsWeightInfo = weights::frame_system_extensions::WeightInfo<Runtime>;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -96,12 +118,13 @@ impl pallet_timestamp::Config for Runtime {
     type OnTimestampSet = Aura;
     /// Half the slot duration, so that Aura's slot duration is exactly [`SLOT_DURATION`].
     type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-    type WeightInfo = ();
+    type WeightInfo = weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
     type MaxLocks = ConstU32<50>;
-    type MaxReserves = ();
+    /// Referenda and the treasury still use named-less reserves for their deposits.
+    type MaxReserves = ConstU32<50>;
     type ReserveIdentifier = [u8; 8];
     type Balance = Balance;
     type RuntimeEvent = RuntimeEvent;
@@ -109,7 +132,7 @@ impl pallet_balances::Config for Runtime {
     type DustRemoval = ();
     type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
     type AccountStore = System;
-    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = weights::pallet_balances::WeightInfo<Runtime>;
     type FreezeIdentifier = RuntimeFreezeReason;
     type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
     type RuntimeHoldReason = RuntimeHoldReason;
@@ -136,20 +159,20 @@ impl pallet_transaction_payment::Config for Runtime {
     type WeightToFee = ConstantMultiplier<Balance, WeightFeeFactor>;
     type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
     type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 impl pallet_utility::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
     type PalletsOrigin = crate::OriginCaller;
-    type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = weights::pallet_utility::WeightInfo<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
-    type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = weights::pallet_sudo::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -168,10 +191,12 @@ parameter_types! {
 impl pallet_burn_mint::Config for Runtime {
     type Currency = Balances;
     type RuntimeHoldReason = RuntimeHoldReason;
-    /// Root for now; the governance issue adds the `EmissionAdmin` OpenGov track.
-    type AdminOrigin = EnsureRoot<AccountId>;
-    type ReputationOrigin = EnsureRoot<AccountId>;
-    type FeederAdminOrigin = EnsureRoot<AccountId>;
+    /// Root or an `emission_admin` referendum (see [`crate::governance`] for the reasoning).
+    type AdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
+    /// Root or a `provider_admin` referendum.
+    type ReputationOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
+    /// Root or an `emission_admin` referendum: the feeder set decides the credit price.
+    type FeederAdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
     type PalletId = BurnMintPalletId;
     type TreasuryAccount = TreasuryAccount;
     /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).

@@ -1,0 +1,410 @@
+//! OpenGov in the real runtime (native, from the `development` genesis preset): referenda on the
+//! `emission_admin` track change pallet-burn-mint's parameters, and nothing else.
+//!
+//! Durations are read from the runtime's tracks, so the tests hold for production periods and
+//! for `fast-runtime` alike (`scripts/test` builds with `fast-runtime`, which keeps them short).
+
+mod common;
+
+use capacloud_runtime::{
+    governance::{
+        origins::Origin,
+        tracks::{ids, TRACKS},
+    },
+    Balances, BurnMint, ConvictionVoting, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall,
+    RuntimeEvent, RuntimeOrigin, System, UNITS,
+};
+use codec::Encode;
+use common::{finish_block, run_to_block, run_until, start_block, with_dev_chain};
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::{fungible::Inspect, schedule::DispatchTime, Bounded, Get},
+};
+use pallet_burn_mint::economics::Parameters;
+use pallet_conviction_voting::{AccountVote, Conviction, Vote};
+use pallet_referenda::ReferendumInfo;
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_runtime::{
+    traits::{BlakeTwo256, Hash},
+    DispatchError, Perbill,
+};
+
+type AccountId = capacloud_runtime::AccountId;
+
+/// The `emission_admin` track's settings.
+fn emission_track() -> pallet_referenda::TrackInfo<u128, u32> {
+    TRACKS
+        .iter()
+        .find(|t| t.id == ids::EMISSION_ADMIN)
+        .expect("the track exists")
+        .info
+        .clone()
+}
+
+fn signed(who: Sr25519Keyring) -> RuntimeOrigin {
+    RuntimeOrigin::signed(who.to_account_id())
+}
+
+/// Notes `call`'s preimage, submits it on the track of `origin` and places the decision
+/// deposit, all as `proposer`, the way a person does it with polkadot.js. Returns the index.
+fn propose(proposer: Sr25519Keyring, origin: Origin, call: RuntimeCall) -> u32 {
+    let encoded = call.encode();
+    let hash = BlakeTwo256::hash(&encoded);
+    assert_ok!(Preimage::note_preimage(signed(proposer), encoded.clone()));
+    let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+    assert_ok!(Referenda::submit(
+        signed(proposer),
+        Box::new(OriginCaller::Origins(origin)),
+        Bounded::Lookup {
+            hash,
+            len: encoded.len() as u32
+        },
+        DispatchTime::After(0),
+    ));
+    assert_ok!(Referenda::place_decision_deposit(signed(proposer), index));
+    index
+}
+
+/// Votes aye on `index` with `balance`, locked with 1x conviction.
+fn vote_aye(who: Sr25519Keyring, index: u32, balance: u128) {
+    let vote = AccountVote::Standard {
+        vote: Vote {
+            aye: true,
+            conviction: Conviction::Locked1x,
+        },
+        balance,
+    };
+    assert_ok!(ConvictionVoting::vote(signed(who), index, vote));
+}
+
+/// The dev accounts vote aye with most of their balance: more than the track's initial
+/// support threshold of the whole issuance, so the referendum confirms as soon as it may.
+fn majority_votes_aye(index: u32) {
+    for who in [Alice, Bob, Charlie, Dave, Eve, Ferdie] {
+        vote_aye(who, index, 900_000 * UNITS);
+    }
+}
+
+fn active_parameters() -> Parameters {
+    pallet_burn_mint::ActiveParameters::<Runtime>::get().expect("configured at genesis")
+}
+
+fn set_parameters(parameters: Parameters) -> RuntimeCall {
+    RuntimeCall::BurnMint(pallet_burn_mint::Call::set_parameters { parameters })
+}
+
+fn is_finished(index: u32) -> bool {
+    !matches!(
+        pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+        Some(ReferendumInfo::Ongoing(_))
+    )
+}
+
+/// The name under which pallet-referenda schedules the enactment of referendum `index`.
+fn enactment_task(index: u32) -> [u8; 32] {
+    (*b"assembly", "enactment", index).using_encoded(sp_io::hashing::blake2_256)
+}
+
+/// The result with which the scheduler dispatched the call of an enacted referendum (the
+/// scheduler also dispatches the referenda's own alarms; those are not enactments).
+fn dispatch_result(events: &[RuntimeEvent]) -> Option<Result<(), DispatchError>> {
+    events.iter().find_map(|e| match e {
+        RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched {
+            id: Some(id),
+            result,
+            ..
+        }) if (0..8).any(|index| *id == enactment_task(index)) => Some(*result),
+        _ => None,
+    })
+}
+
+/// Runs until the scheduler has dispatched the approved referendum's call (bounded).
+fn run_until_enacted() -> (u32, Vec<RuntimeEvent>) {
+    let mut all = Vec::new();
+    let (block, _) = run_until(enactment_bound(), || {
+        let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
+        let found = dispatch_result(&events).is_some();
+        all.extend(events);
+        found
+    });
+    (block, all)
+}
+
+/// More blocks than a referendum with overwhelming support needs from submission to enactment.
+fn enactment_bound() -> u32 {
+    let t = emission_track();
+    t.prepare_period + t.confirm_period + t.min_enactment_period + 20
+}
+
+fn block_of(events: &[(u32, RuntimeEvent)], pick: impl Fn(&RuntimeEvent) -> bool) -> u32 {
+    events
+        .iter()
+        .find(|(_, e)| pick(e))
+        .map(|(b, _)| *b)
+        .expect("the event happened")
+}
+
+#[test]
+fn emission_admin_referendum_changes_parameters_at_the_next_epoch_boundary() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let old = active_parameters();
+        let emission_before = BurnMint::emission_per_block();
+        // The proposal: raise the emission floor tenfold and allow 20% steps.
+        let new = Parameters {
+            min_emission_per_block: 10 * emission_before,
+            max_step_per_epoch: Perbill::from_percent(20),
+            ..old
+        };
+        let submitted_at = System::block_number();
+        let index = propose(Alice, Origin::EmissionAdmin, set_parameters(new));
+        let info = pallet_referenda::ReferendumInfoFor::<Runtime>::get(index).unwrap();
+        let ReferendumInfo::Ongoing(status) = info else {
+            panic!("a new referendum is ongoing")
+        };
+        assert_eq!(status.track, ids::EMISSION_ADMIN);
+        majority_votes_aye(index);
+        // Conviction voting locks the votes on the track's class.
+        assert!(
+            pallet_conviction_voting::ClassLocksFor::<Runtime>::get(Bob.to_account_id())
+                .iter()
+                .any(|(class, amount)| *class == ids::EMISSION_ADMIN && *amount == 900_000 * UNITS)
+        );
+
+        // Prepare, decide, confirm, enact: collect every event with its block.
+        let mut timeline: Vec<(u32, RuntimeEvent)> = Vec::new();
+        while dispatch_result(&timeline.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>())
+            .is_none()
+        {
+            assert!(
+                System::block_number() < submitted_at + enactment_bound(),
+                "not enacted in time"
+            );
+            let n = start_block();
+            finish_block();
+            timeline.extend(System::events().into_iter().map(|r| (n, r.event)));
+        }
+        let track = emission_track();
+        let decision_started = block_of(&timeline, |e| {
+            matches!(
+                e,
+                RuntimeEvent::Referenda(pallet_referenda::Event::DecisionStarted { .. })
+            )
+        });
+        let confirm_started = block_of(&timeline, |e| {
+            matches!(
+                e,
+                RuntimeEvent::Referenda(pallet_referenda::Event::ConfirmStarted { .. })
+            )
+        });
+        let confirmed = block_of(&timeline, |e| {
+            matches!(
+                e,
+                RuntimeEvent::Referenda(pallet_referenda::Event::Confirmed { .. })
+            )
+        });
+        let enacted = block_of(&timeline, |e| {
+            matches!(
+                e,
+                RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { id: Some(id), .. })
+                    if *id == enactment_task(index)
+            )
+        });
+        assert!(decision_started >= submitted_at + track.prepare_period);
+        assert!(confirm_started >= decision_started);
+        assert!(confirmed >= confirm_started + track.confirm_period);
+        assert!(enacted >= confirmed + track.min_enactment_period);
+        assert!(matches!(
+            pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+            Some(ReferendumInfo::Approved(..))
+        ));
+        let events: Vec<RuntimeEvent> = timeline.iter().map(|(_, e)| e.clone()).collect();
+        assert_eq!(dispatch_result(&events), Some(Ok(())));
+
+        // Enacted: the change waits for the next epoch boundary. (pallet-burn-mint's hook runs
+        // before the scheduler's, so even an enactment on a boundary block waits for the next.)
+        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
+        assert_eq!(
+            pallet_burn_mint::PendingParameters::<Runtime>::get(),
+            Some(new)
+        );
+        assert_eq!(active_parameters(), old);
+        let emission_at_enactment = BurnMint::emission_per_block();
+        let boundary = epoch.start + epoch.length;
+        let events = run_to_block(boundary);
+        assert_eq!(active_parameters(), new);
+        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+        let next = events
+            .iter()
+            .find_map(|e| match e {
+                RuntimeEvent::BurnMint(pallet_burn_mint::Event::EpochClosed {
+                    next_emission_per_block,
+                    ..
+                }) => Some(*next_emission_per_block),
+                _ => None,
+            })
+            .expect("the epoch closed");
+        assert!(events.contains(&RuntimeEvent::BurnMint(
+            pallet_burn_mint::Event::ParametersApplied {
+                old: Some(old),
+                new
+            }
+        )));
+        // The floor is now ten times the emission: emission climbs one 20% step, no jump, and
+        // stays within the runtime's hard cap.
+        assert_eq!(
+            next,
+            emission_at_enactment + new.max_step_per_epoch * emission_at_enactment
+        );
+        assert!(next < new.min_emission_per_block);
+        assert!(next <= <Runtime as pallet_burn_mint::Config>::MaxEmissionPerBlock::get());
+        assert_eq!(BurnMint::emission_per_block(), next);
+    });
+}
+
+#[test]
+fn referendum_without_enough_support_leaves_parameters_unchanged() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let old = active_parameters();
+        let new = Parameters {
+            fee_burn_share: Perbill::from_percent(10),
+            ..old
+        };
+        let index = propose(Alice, Origin::EmissionAdmin, set_parameters(new));
+        // One CAPA of support out of millions: far below even the track's support floor.
+        vote_aye(Bob, index, UNITS);
+        let track = emission_track();
+        let (_, events) = run_until(track.prepare_period + track.decision_period + 10, || {
+            is_finished(index)
+        });
+        assert!(matches!(
+            pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+            Some(ReferendumInfo::Rejected(..))
+        ));
+        assert_eq!(dispatch_result(&events), None);
+        // Past the next epoch boundary too: nothing changed.
+        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
+        run_to_block(epoch.start + epoch.length);
+        assert_eq!(active_parameters(), old);
+        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+    });
+}
+
+#[test]
+fn signed_accounts_cannot_set_parameters() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let params = active_parameters();
+        assert_noop!(
+            BurnMint::set_parameters(signed(Alice), params),
+            DispatchError::BadOrigin
+        );
+        // Nor set the price feeders or reputations, which need a referendum too.
+        assert_noop!(
+            BurnMint::set_price_feeders(signed(Alice), vec![Alice.to_account_id()]),
+            DispatchError::BadOrigin
+        );
+    });
+}
+
+#[test]
+fn emission_admin_cannot_dispatch_calls_outside_burn_mint() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let eve: AccountId = Eve.to_account_id();
+        let eve_before = Balances::balance(&eve);
+        let steal = RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
+            who: eve.clone().into(),
+            new_free: 1_000_000_000 * UNITS,
+        });
+        let index = propose(Alice, Origin::EmissionAdmin, steal);
+        majority_votes_aye(index);
+        let (_, events) = run_until_enacted();
+        assert!(matches!(
+            pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+            Some(ReferendumInfo::Approved(..))
+        ));
+        // Approved by the voters, yet the call is refused: the origin is not Root.
+        assert_eq!(
+            dispatch_result(&events),
+            Some(Err(DispatchError::BadOrigin))
+        );
+        assert_eq!(Balances::balance(&eve), eve_before);
+    });
+}
+
+#[test]
+fn invalid_parameters_are_enacted_but_rejected_with_a_named_error() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let old = active_parameters();
+        // Shares adding up to 130%.
+        let bad = Parameters {
+            ecosystem_share: Perbill::from_percent(50),
+            ..old
+        };
+        let index = propose(Alice, Origin::EmissionAdmin, set_parameters(bad));
+        majority_votes_aye(index);
+        let (_, events) = run_until_enacted();
+        let expected: DispatchError = pallet_burn_mint::Error::<Runtime>::SharesNotWhole.into();
+        assert_eq!(dispatch_result(&events), Some(Err(expected)));
+        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
+        run_to_block(epoch.start + epoch.length);
+        assert_eq!(active_parameters(), old);
+        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+    });
+}
+
+#[test]
+fn provider_admin_track_cannot_change_parameters() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        let old = active_parameters();
+        let index = propose(
+            Bob,
+            Origin::ProviderAdmin,
+            set_parameters(Parameters {
+                fee_burn_share: Perbill::from_percent(10),
+                ..old
+            }),
+        );
+        majority_votes_aye(index);
+        let (_, events) = run_until_enacted();
+        assert_eq!(
+            dispatch_result(&events),
+            Some(Err(DispatchError::BadOrigin))
+        );
+        assert_eq!(active_parameters(), old);
+        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+    });
+}
+
+#[test]
+fn treasurer_referendum_spends_from_the_ecosystem_fund() {
+    with_dev_chain(|| {
+        // A few blocks of emission fill the treasury (its share of every block's mint).
+        run_to_block(3);
+        let treasury = capacloud_runtime::configs::TreasuryAccount::get();
+        let fund = Balances::balance(&treasury);
+        assert!(fund > 0);
+        let ferdie: AccountId = Ferdie.to_account_id();
+        let amount = fund / 2;
+        let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+            asset_kind: Box::new(()),
+            amount,
+            beneficiary: Box::new(ferdie.clone()),
+            valid_from: None,
+        });
+        let index = propose(Alice, Origin::Treasurer, spend);
+        majority_votes_aye(index);
+        let (_, events) = run_until_enacted();
+        assert_eq!(dispatch_result(&events), Some(Ok(())));
+        let before = Balances::balance(&ferdie);
+        assert_ok!(pallet_treasury::Pallet::<Runtime>::payout(
+            signed(Ferdie),
+            0
+        ));
+        assert_eq!(Balances::balance(&ferdie), before + amount);
+    });
+}
