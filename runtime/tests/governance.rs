@@ -120,14 +120,10 @@ fn dispatch_result(events: &[RuntimeEvent]) -> Option<Result<(), DispatchError>>
 
 /// Runs until the scheduler has dispatched the approved referendum's call (bounded).
 fn run_until_enacted() -> (u32, Vec<RuntimeEvent>) {
-    let mut all = Vec::new();
-    let (block, _) = run_until(enactment_bound(), || {
+    run_until(enactment_bound(), || {
         let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
-        let found = dispatch_result(&events).is_some();
-        all.extend(events);
-        found
-    });
-    (block, all)
+        dispatch_result(&events).is_some()
+    })
 }
 
 /// More blocks than a referendum with overwhelming support needs from submission to enactment.

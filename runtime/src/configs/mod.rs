@@ -18,9 +18,9 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
-// `PalletInfo`, `RuntimeOrigin` and `RuntimeTask` are used by `derive_impl`'s expansion.
 use crate::governance::origins::{EmissionAdmin, ProviderAdmin};
 use frame_support::traits::EitherOf;
+// `PalletInfo`, `RuntimeOrigin` and `RuntimeTask` are used by `derive_impl`'s expansion.
 use frame_support::PalletId;
 use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
@@ -123,7 +123,7 @@ impl pallet_timestamp::Config for Runtime {
 
 impl pallet_balances::Config for Runtime {
     type MaxLocks = ConstU32<50>;
-    /// Referenda and the treasury still use named-less reserves for their deposits.
+    /// Referenda and the treasury still take their deposits with (unnamed) reserves.
     type MaxReserves = ConstU32<50>;
     type ReserveIdentifier = [u8; 8];
     type Balance = Balance;
