@@ -89,6 +89,15 @@ fn active_parameters() -> Parameters {
     pallet_burn_mint::ActiveParameters::<Runtime>::get().expect("configured at genesis")
 }
 
+/// Runs to the next epoch boundary and asserts that `old` is still in force, with nothing
+/// pending: a rejected or failed change left no trace.
+fn assert_unchanged_past_next_boundary(old: Parameters) {
+    let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
+    run_to_block(epoch.start + epoch.length);
+    assert_eq!(active_parameters(), old);
+    assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+}
+
 fn set_parameters(parameters: Parameters) -> RuntimeCall {
     RuntimeCall::BurnMint(pallet_burn_mint::Call::set_parameters { parameters })
 }
@@ -279,11 +288,7 @@ fn referendum_without_enough_support_leaves_parameters_unchanged() {
             Some(ReferendumInfo::Rejected(..))
         ));
         assert_eq!(dispatch_result(&events), None);
-        // Past the next epoch boundary too: nothing changed.
-        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
-        run_to_block(epoch.start + epoch.length);
-        assert_eq!(active_parameters(), old);
-        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+        assert_unchanged_past_next_boundary(old);
     });
 }
 
@@ -345,10 +350,7 @@ fn invalid_parameters_are_enacted_but_rejected_with_a_named_error() {
         let (_, events) = run_until_enacted();
         let expected: DispatchError = pallet_burn_mint::Error::<Runtime>::SharesNotWhole.into();
         assert_eq!(dispatch_result(&events), Some(Err(expected)));
-        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
-        run_to_block(epoch.start + epoch.length);
-        assert_eq!(active_parameters(), old);
-        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+        assert_unchanged_past_next_boundary(old);
     });
 }
 
