@@ -4,14 +4,14 @@
 //! The pallet calls these functions with values read from storage; the property tests and the
 //! economics simulator call the very same functions with values of their own. Nothing here
 //! panics: every operation is checked or saturating, and every rounding goes in the protocol's
-//! favour (rewards and credits round down; burns attributed to providers round down).
+//! favour (rewards and credits round down).
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 use sp_arithmetic::{
     helpers_128bit::multiply_by_rational_with_rounding,
-    traits::{Saturating, Zero},
+    traits::{AtLeast32BitUnsigned, One, SaturatedConversion, Saturating, Zero},
     FixedPointNumber, FixedU128, Perbill, Permill, Rounding,
 };
 
@@ -276,7 +276,21 @@ pub fn next_controller_state(
 }
 
 /// One block's emission, split by the parameter shares.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Default,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
 pub struct EmissionSplit {
     /// To the ecosystem treasury.
     pub ecosystem: Amount,
@@ -284,6 +298,15 @@ pub struct EmissionSplit {
     pub usage: Amount,
     /// Paid out through the availability accumulator.
     pub availability: Amount,
+}
+
+impl EmissionSplit {
+    /// The whole emission (the three parts add up to it exactly).
+    pub fn total(&self) -> Amount {
+        self.ecosystem
+            .saturating_add(self.usage)
+            .saturating_add(self.availability)
+    }
 }
 
 /// Splits `emission` by the shares. The availability share takes the rounding remainder, so the
@@ -406,22 +429,147 @@ pub fn close_usage_pool(
     )
 }
 
-/// A provider's settlement of one closed epoch: it served `credits` worth `basis` tokens.
-/// Returns `(reward, unallocated)`: its pro-rata share of the minted pool, capped at
-/// `cap * basis`, and the excess of that share over the cap (burned from the pot).
-pub fn settle_usage(pool: &UsagePool, credits: Credits, basis: Amount) -> (Amount, Amount) {
-    if pool.credits.is_zero() {
-        return (0, 0);
+/// A provider's usage reward for one closed epoch in which it served credits bought by burning
+/// `basis` tokens: its share of the minted pool, pro rata to that basis. Rounds down.
+///
+/// Because the pool never mints more than `cap × pool.basis` ([`close_usage_pool`]), every
+/// provider's reward is at most `cap × basis`: serving credits one bought oneself returns less
+/// than one burned, whatever the other providers do. Nothing is left over to burn back.
+pub fn settle_usage(pool: &UsagePool, basis: Amount) -> Amount {
+    if pool.basis.is_zero() {
+        return 0;
     }
-    let share = multiply_by_rational_with_rounding(
+    multiply_by_rational_with_rounding(
         pool.minted,
-        credits.min(pool.credits),
-        pool.credits,
+        basis.min(pool.basis),
+        pool.basis,
         Rounding::Down,
     )
-    .unwrap_or(0);
-    let reward = share.min(pool.cap * basis);
-    (reward, share - reward)
+    .unwrap_or(0)
+}
+
+/// The open epoch's emission, accrued lazily.
+///
+/// Each block's emission is fixed for a whole epoch (the controller and the shares only change
+/// at boundaries) and availability points only change in extrinsics, so nothing needs to be
+/// written per block: [`EmissionAccrual::advance_to`] accounts for every block since
+/// `updated_at` in one step, whenever points change, a reward is settled or the epoch closes.
+/// The same block-by-block arithmetic would give exactly the same numbers (the per-block
+/// accumulator increment is the same every block, so `n` of them are one multiplication).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Default,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+pub struct EmissionAccrual<BlockNumber> {
+    /// The emission of each block of the open epoch, split by the shares.
+    pub per_block: EmissionSplit,
+    /// Availability points of all active providers.
+    pub total_points: u128,
+    /// Availability reward per point since genesis, through block `updated_at`.
+    pub index: FixedU128,
+    /// The last block accounted for.
+    pub updated_at: BlockNumber,
+    /// Minted to the treasury in the open epoch.
+    pub ecosystem: Amount,
+    /// Accrued to the open epoch's usage pool (minted at the close, as far as it can be
+    /// allocated).
+    pub usage: Amount,
+    /// Minted to the reward pot for availability in the open epoch.
+    pub availability: Amount,
+    /// Emission of the open epoch that was never minted (availability while no provider was
+    /// online, blocks withheld by the supply cap).
+    pub unminted: Amount,
+}
+
+impl<BlockNumber: AtLeast32BitUnsigned + Copy + Default> EmissionAccrual<BlockNumber> {
+    /// What each block mints right away, as `(treasury's share, availability share)`: the
+    /// availability share only while any provider is online. The usage share waits for the
+    /// epoch's close.
+    pub fn minted_per_block(&self) -> (Amount, Amount) {
+        let availability = if self.total_points.is_zero() {
+            0
+        } else {
+            self.per_block.availability
+        };
+        (self.per_block.ecosystem, availability)
+    }
+
+    /// The availability accumulator's increment of one block.
+    fn increment(&self) -> FixedU128 {
+        accumulator_increment(self.per_block.availability, self.total_points)
+    }
+
+    /// Accounts for blocks `(updated_at, now]`, each of which minted [`Self::minted_per_block`].
+    pub fn advance_to(&mut self, now: BlockNumber) {
+        if now <= self.updated_at {
+            return;
+        }
+        let blocks: u128 = (now - self.updated_at).saturated_into();
+        let times = |amount: Amount| amount.saturating_mul(blocks);
+        self.ecosystem
+            .saturating_accrue(times(self.per_block.ecosystem));
+        self.usage.saturating_accrue(times(self.per_block.usage));
+        if self.total_points.is_zero() {
+            self.unminted
+                .saturating_accrue(times(self.per_block.availability));
+        } else {
+            self.availability
+                .saturating_accrue(times(self.per_block.availability));
+            self.index = self
+                .index
+                .saturating_add(FixedU128::from_inner(times(self.increment().into_inner())));
+        }
+        self.updated_at = now;
+    }
+
+    /// The accumulator at `now`, without changing anything.
+    pub fn index_at(&self, now: BlockNumber) -> FixedU128 {
+        let mut copy = *self;
+        copy.advance_to(now);
+        copy.index
+    }
+
+    /// Block `now` minted nothing after all (no room below the supply cap): its whole
+    /// emission counts as never minted, and the accumulator does not move for it.
+    pub fn withhold_block(&mut self, now: BlockNumber) {
+        self.advance_to(now.saturating_sub(One::one()));
+        self.unminted.saturating_accrue(self.per_block.total());
+        self.updated_at = self.updated_at.max(now);
+    }
+
+    /// Changes the online points from `now` on (blocks up to `now` were shared by the old
+    /// points). Returns the accumulator at `now`.
+    pub fn change_points(&mut self, now: BlockNumber, old: u128, new: u128) -> FixedU128 {
+        self.advance_to(now);
+        self.total_points = self.total_points.saturating_sub(old).saturating_add(new);
+        self.index
+    }
+
+    /// Starts a new epoch after block `last`: returns the closed epoch's accrual (accounted
+    /// through `last`) and continues with `per_block` and zeroed epoch amounts.
+    pub fn close(&mut self, last: BlockNumber, per_block: EmissionSplit) -> Self {
+        self.advance_to(last);
+        let closed = *self;
+        *self = Self {
+            per_block,
+            total_points: self.total_points,
+            index: self.index,
+            updated_at: last,
+            ..Default::default()
+        };
+        closed
+    }
 }
 
 /// One point of an emission path preview.
@@ -665,15 +813,112 @@ mod tests {
     #[test]
     fn usage_pool_never_pays_more_than_cap_times_basis() {
         // 1_000 accrued; 100 credits served, bought for 500 tokens; cap 80% -> 400 minted.
-        let (pool, unminted) = close_usage_pool(1_000, 100, 500, Perbill::from_percent(80));
+        let cap = Perbill::from_percent(80);
+        let (pool, unminted) = close_usage_pool(1_000, 100, 500, cap);
         assert_eq!((pool.minted, unminted), (400, 600));
-        // A provider that served 40 credits it bought itself for 100 tokens (cheap credits):
-        // pro-rata share 160, capped at 80 -> 80 reward, 80 unallocated.
-        assert_eq!(settle_usage(&pool, 40, 100), (80, 80));
-        // Nobody served anything: nothing minted.
-        let (pool, unminted) = close_usage_pool(1_000, 0, 0, Perbill::from_percent(80));
+        // A provider whose served credits were bought for 100 of the 500 tokens gets a fifth,
+        // 80 = cap × its basis: self-dealing returns 80 for 100 burned.
+        assert_eq!(settle_usage(&pool, 100), 80);
+        assert_eq!(settle_usage(&pool, 100), cap * 100);
+        // The shares add up to no more than the pool.
+        assert!(settle_usage(&pool, 333) + settle_usage(&pool, 167) <= pool.minted);
+        // A small pool (nothing capped): still pro rata to the basis.
+        let (pool, unminted) = close_usage_pool(100, 100, 500, cap);
+        assert_eq!((pool.minted, unminted), (100, 0));
+        assert_eq!(settle_usage(&pool, 250), 50);
+        // Nobody served anything: nothing minted, nothing paid.
+        let (pool, unminted) = close_usage_pool(1_000, 0, 0, cap);
         assert_eq!((pool.minted, unminted), (0, 1_000));
-        assert_eq!(settle_usage(&pool, 0, 0), (0, 0));
+        assert_eq!(settle_usage(&pool, 0), 0);
+    }
+
+    fn accrual(points: u128) -> EmissionAccrual<u32> {
+        EmissionAccrual {
+            per_block: split_emission(1_000, &params()),
+            total_points: points,
+            updated_at: 10,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn lazy_accrual_equals_block_by_block() {
+        let mut lazy = accrual(7);
+        let mut eager = accrual(7);
+        for block in 11..=40u32 {
+            eager.advance_to(block);
+        }
+        lazy.advance_to(40);
+        assert_eq!(lazy, eager);
+        assert_eq!(
+            (lazy.ecosystem, lazy.usage, lazy.availability, lazy.unminted),
+            (6_000, 15_000, 9_000, 0)
+        );
+        // 30 blocks × floor(300 / 7 per point): 7 points never earn more than was minted.
+        assert!(accrued(7, FixedU128::zero(), lazy.index) <= lazy.availability);
+        assert!(accrued(7, FixedU128::zero(), lazy.index) > lazy.availability - 30);
+        // Going back in time changes nothing; the read-only view agrees.
+        let before = lazy;
+        lazy.advance_to(20);
+        assert_eq!(lazy, before);
+        assert_eq!(lazy.index_at(50), {
+            let mut l = lazy;
+            l.advance_to(50);
+            l.index
+        });
+    }
+
+    #[test]
+    fn availability_without_points_is_never_minted_and_points_change_from_now_on() {
+        let mut a = accrual(0);
+        assert_eq!(a.minted_per_block(), (200, 0));
+        let index = a.change_points(15, 0, 100);
+        assert_eq!(index, FixedU128::zero());
+        assert_eq!((a.availability, a.unminted), (0, 5 * 300));
+        assert_eq!(a.minted_per_block(), (200, 300));
+        a.advance_to(20);
+        assert_eq!(a.availability, 5 * 300);
+        assert_eq!(a.index, FixedU128::from(15));
+        // Leaving again: the next blocks' availability is unminted.
+        a.change_points(20, 100, 0);
+        a.advance_to(22);
+        assert_eq!((a.availability, a.unminted), (1_500, 2_100));
+    }
+
+    #[test]
+    fn withheld_blocks_count_as_unminted_and_pay_nothing() {
+        let mut a = accrual(10);
+        a.advance_to(12);
+        let paid = a;
+        a.withhold_block(13);
+        assert_eq!(a.index, paid.index);
+        assert_eq!(
+            (a.ecosystem, a.usage, a.availability, a.unminted),
+            (paid.ecosystem, paid.usage, paid.availability, 1_000)
+        );
+        assert_eq!(a.updated_at, 13);
+        // The next block pays again.
+        a.advance_to(14);
+        assert_eq!(a.availability, paid.availability + 300);
+        assert_eq!(a.unminted, 1_000);
+    }
+
+    #[test]
+    fn close_returns_the_epoch_and_keeps_the_accumulator() {
+        let mut a = accrual(10);
+        let next = split_emission(2_000, &params());
+        let closed = a.close(19, next);
+        assert_eq!(closed.ecosystem, 9 * 200);
+        assert_eq!(closed.updated_at, 19);
+        assert_eq!(
+            (a.ecosystem, a.usage, a.availability, a.unminted),
+            (0, 0, 0, 0)
+        );
+        assert_eq!(
+            (a.index, a.total_points, a.updated_at),
+            (closed.index, 10, 19)
+        );
+        assert_eq!(a.per_block, next);
     }
 
     #[test]

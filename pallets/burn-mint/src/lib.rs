@@ -15,12 +15,15 @@
 //!   ([`FeeHandler`]): a governance-set share is burned, the rest goes to the treasury.
 //!   Slashed bonds are burned too.
 //! - **Mint.** In `on_initialize`, each block's emission is split by governance-set shares:
-//!   the *ecosystem* share is minted to the treasury; the *availability* share is minted to the
-//!   reward pot and spread over providers' availability points (capacity × reputation) through
-//!   a reward-per-point accumulator; the *usage* share accrues to the epoch's usage pool, which is
-//!   paid pro rata to credits served when the epoch closes. Providers collect both with
-//!   [`Pallet::claim_rewards`]. No hook iterates over providers or accounts: all settlement is
-//!   lazy and O(1).
+//!   the *ecosystem* share is minted into the reward pot and paid on to the treasury when the
+//!   epoch closes; the *availability* share is minted to the reward pot and spread over
+//!   providers' availability points (capacity × reputation) through a reward-per-point
+//!   accumulator; the *usage* share accrues to the epoch's usage pool, which is minted when the
+//!   epoch closes and paid pro rata to the tokens burned for the credits each provider served.
+//!   Providers collect both with [`Pallet::claim_rewards`]. No hook iterates over providers or
+//!   accounts, and a normal block writes one balance, the pot's: the epoch's emission books and
+//!   the accumulator are advanced lazily
+//!   ([`economics::EmissionAccrual`]), by whichever extrinsic or boundary next needs them.
 //! - **Controller.** At each epoch boundary [`economics::next_controller_state`] chooses the
 //!   next epoch's emission per block: a fixed schedule with per-epoch decay, or a burn-indexed
 //!   equilibrium (an exponential moving average of the burn plus a target net inflation). The
@@ -35,20 +38,22 @@
 //!
 //! A provider that buys compute from itself burns `b` tokens and gets back at most
 //! `usage_reward_cap × b` (`usage_reward_cap < 100%`, enforced by validation): each credit
-//! remembers the tokens burned to buy it (its *basis*, averaged per account), and a provider's
-//! usage reward for an epoch is capped at `usage_reward_cap` × the basis of the credits it
-//! served. The part of the usage pool that cannot be allocated is **never minted** (no credits
-//! served, or the pool exceeds `cap × basis`), and a provider's pro-rata share above its own
-//! cap is **burned** from the pot when it settles; both are counted in the ledger
-//! (`unminted`, `burned_unallocated`).
+//! remembers the tokens burned to buy it (its *basis*, averaged per account; exact for
+//! [`Pallet::pay_for_compute`]). An epoch's usage pool mints at most `usage_reward_cap` × the
+//! basis of all credits served, and is shared pro rata to basis, so every provider's reward is
+//! at most `usage_reward_cap` × the basis of the credits it served, whatever the others do. The
+//! part of the pool beyond that is **never minted** and is counted in the ledger (`unminted`).
 //!
 //! ## Worked example
 //!
 //! Emission 10 CAPA per block; shares 20% ecosystem, 50% usage, 30% availability; cap 80%.
-//! In one block the treasury receives 2 CAPA, 3 CAPA go to the pot for availability and 5 CAPA
+//! In one block 2 CAPA are minted for the treasury (paid at the epoch's close), 3 CAPA go to the
+//! pot for availability and 5 CAPA
 //! accrue to the usage pool. Over a 10-block epoch the usage pool accrues 50 CAPA. Alice burned
 //! 40 CAPA for credits and spent them all with provider P: at the close,
 //! `min(50, 80% × 40) = 32` CAPA are minted to the pot for P, and 18 CAPA are never minted.
+//! Had Bob also burned 10 CAPA for credits served by provider Q, the pool would mint
+//! `min(50, 80% × 50) = 40` CAPA: 32 for P and 8 for Q (pro rata to 40 : 10).
 //! If P is the only provider online, it also earned the 30 CAPA of availability rewards.
 //!
 //! ## Where things are
@@ -148,7 +153,7 @@ pub struct Provider<BlockNumber> {
     pub reputation: Permill,
     /// Tokens held as bond (under [`HoldReason::ProviderBond`]).
     pub bond: Amount,
-    /// Availability points currently counted in [`TotalPoints`].
+    /// Availability points currently counted in the accrual's total.
     pub points: u128,
     /// Value of the availability accumulator when `points` last changed or were settled.
     pub snapshot: FixedU128,
@@ -198,7 +203,7 @@ pub struct CreditAccount {
 pub struct EpochRecord {
     /// Minted to the reward pot for providers (availability, and usage at the close).
     pub minted_providers: Amount,
-    /// Minted to the ecosystem treasury.
+    /// Minted for the ecosystem treasury (paid to it at the close).
     pub minted_ecosystem: Amount,
     /// Burned to buy credits.
     pub burned_credits: Amount,
@@ -206,8 +211,6 @@ pub struct EpochRecord {
     pub burned_fees: Amount,
     /// Burned from slashed bonds.
     pub burned_slashes: Amount,
-    /// Burned from the pot: usage shares above a provider's cap.
-    pub burned_unallocated: Amount,
     /// Emission never minted: usage pool beyond what could be allocated, availability with no
     /// provider online, anything above the supply cap.
     pub unminted: Amount,
@@ -236,11 +239,10 @@ impl EpochRecord {
         self.burned_credits
             .saturating_add(self.burned_fees)
             .saturating_add(self.burned_slashes)
-            .saturating_add(self.burned_unallocated)
     }
 }
 
-/// Totals since genesis.
+/// Totals over a run of epochs.
 #[derive(
     Clone,
     Copy,
@@ -259,7 +261,7 @@ impl EpochRecord {
 pub struct Totals {
     /// Minted by the pallet.
     pub minted: Amount,
-    /// Burned by the pallet (credits, fees, slashes, unallocated).
+    /// Burned by the pallet (credits, fees, slashes).
     pub burned: Amount,
     /// Emission never minted.
     pub unminted: Amount,
@@ -269,7 +271,57 @@ pub struct Totals {
     pub credits_served: Credits,
 }
 
-/// The open epoch.
+impl Totals {
+    /// Adds one epoch's books.
+    pub fn add(&mut self, books: &EpochRecord) {
+        self.minted.saturating_accrue(books.minted());
+        self.burned.saturating_accrue(books.burned());
+        self.unminted.saturating_accrue(books.unminted);
+        self.credits_sold.saturating_accrue(books.credits_sold);
+        self.credits_served.saturating_accrue(books.credits_served);
+    }
+
+    /// Credits sold and not yet served: the credits all accounts hold.
+    pub fn credits_outstanding(&self) -> Credits {
+        self.credits_sold.saturating_sub(self.credits_served)
+    }
+}
+
+/// A price feeder and its latest submission.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct PriceFeed<AccountId, BlockNumber> {
+    /// The feeder's account.
+    pub feeder: AccountId,
+    /// Its latest price (stable units per whole token) and the block it was submitted in.
+    pub latest: Option<(FixedU128, BlockNumber)>,
+}
+
+/// Everything about emission, in one storage item ([`pallet::Emission`]): the controller's memory
+/// and the open epoch's lazily advanced accrual.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Default,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct EmissionState<BlockNumber> {
+    /// The controller's state; its emission per block is the one in force.
+    pub controller: economics::ControllerState,
+    /// The open epoch's emission and the availability accumulator.
+    pub accrual: economics::EmissionAccrual<BlockNumber>,
+}
+
+/// The open epoch: its bounds and the books kept by extrinsics (burns, credits). The emission
+/// side of its books is in [`pallet::Emission`], accrued lazily.
 #[derive(
     Clone,
     Copy,
@@ -292,13 +344,19 @@ pub struct EpochInfo<BlockNumber> {
     pub start: BlockNumber,
     /// Length of the epoch in blocks.
     pub length: u32,
+    /// Burns and credits so far (the emission fields stay zero until the close).
+    pub books: EpochRecord,
+    /// Totals of all epochs before this one ([`Pallet::totals`] adds this one's books).
+    pub closed_totals: Totals,
 }
 
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
     use alloc::vec::Vec;
-    use economics::{ControllerState, EpochObservation, HardLimits, ParameterError, UsagePool};
+    use economics::{
+        ControllerState, EmissionAccrual, EpochObservation, HardLimits, ParameterError, UsagePool,
+    };
     use frame_support::{
         pallet_prelude::*,
         traits::fungible::{InspectHold, MutateHold},
@@ -306,10 +364,10 @@ pub mod pallet {
     };
     use frame_system::pallet_prelude::*;
     use sp_arithmetic::Perbill;
-    use sp_runtime::traits::{SaturatedConversion, Zero};
+    use sp_runtime::traits::{One, SaturatedConversion, Zero};
 
     /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
     #[pallet::pallet]
     #[pallet::storage_version(STORAGE_VERSION)]
@@ -405,37 +463,23 @@ pub mod pallet {
     #[pallet::storage]
     pub type PendingParameters<T: Config> = StorageValue<_, Parameters, OptionQuery>;
 
-    /// The controller's state (emission per block in force, schedule, smoothed burn).
-    #[pallet::storage]
-    pub type Controller<T: Config> = StorageValue<_, ControllerState, ValueQuery>;
-
-    /// The open epoch.
+    /// The open epoch: bounds and the books kept by extrinsics.
     #[pallet::storage]
     pub type CurrentEpoch<T: Config> = StorageValue<_, EpochInfo<BlockNumberFor<T>>, ValueQuery>;
 
-    /// The open epoch's running books.
+    /// The controller's state (emission per block in force, schedule, smoothed burn) and the
+    /// open epoch's emission and availability accumulator, accrued lazily (see
+    /// [`economics::EmissionAccrual`]): a normal block reads it and writes nothing here.
     #[pallet::storage]
-    pub type CurrentBooks<T: Config> = StorageValue<_, EpochRecord, ValueQuery>;
+    pub type Emission<T: Config> = StorageValue<_, EmissionState<BlockNumberFor<T>>, ValueQuery>;
 
     /// Books of closed epochs, the last [`Config::LedgerRetention`] of them.
     #[pallet::storage]
     pub type Ledger<T: Config> = StorageMap<_, Twox64Concat, u32, EpochRecord, OptionQuery>;
 
-    /// Totals since genesis.
-    #[pallet::storage]
-    pub type LifetimeTotals<T: Config> = StorageValue<_, Totals, ValueQuery>;
-
     /// Usage pools of closed epochs, kept for lazy settlement (one small entry per epoch).
     #[pallet::storage]
     pub type UsagePools<T: Config> = StorageMap<_, Twox64Concat, u32, UsagePool, OptionQuery>;
-
-    /// Availability rewards per point since genesis (the accumulator).
-    #[pallet::storage]
-    pub type AvailabilityIndex<T: Config> = StorageValue<_, FixedU128, ValueQuery>;
-
-    /// Availability points of all active providers.
-    #[pallet::storage]
-    pub type TotalPoints<T: Config> = StorageValue<_, u128, ValueQuery>;
 
     /// Registered providers.
     #[pallet::storage]
@@ -446,24 +490,19 @@ pub mod pallet {
     #[pallet::storage]
     pub type ProviderCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-    /// Compute credits of each account.
+    /// Compute credits of each account. Their sum is [`Totals::credits_outstanding`].
     #[pallet::storage]
     pub type CreditBalances<T: Config> =
         StorageMap<_, Blake2_128Concat, T::AccountId, CreditAccount, ValueQuery>;
 
-    /// Credits held by all accounts.
+    /// The accounts allowed to submit prices, sorted, each with its latest submission: one
+    /// storage item, so that a price quote is one read whatever the number of feeders.
     #[pallet::storage]
-    pub type TotalCredits<T: Config> = StorageValue<_, Credits, ValueQuery>;
-
-    /// Accounts allowed to submit prices.
-    #[pallet::storage]
-    pub type PriceFeeders<T: Config> =
-        StorageValue<_, BoundedVec<T::AccountId, T::MaxPriceFeeders>, ValueQuery>;
-
-    /// Latest price from each feeder (stable units per whole token) and when it was submitted.
-    #[pallet::storage]
-    pub type PriceSubmissions<T: Config> =
-        StorageMap<_, Blake2_128Concat, T::AccountId, (FixedU128, BlockNumberFor<T>), OptionQuery>;
+    pub type PriceFeeders<T: Config> = StorageValue<
+        _,
+        BoundedVec<PriceFeed<T::AccountId, BlockNumberFor<T>>, T::MaxPriceFeeders>,
+        ValueQuery,
+    >;
 
     /// Genesis: parameters, initial emission, price feeders and optional initial prices.
     #[pallet::genesis_config]
@@ -496,24 +535,36 @@ pub mod pallet {
                     index: 0,
                     start: Zero::zero(),
                     length: params.epoch_length,
+                    books: Default::default(),
+                    closed_totals: Default::default(),
                 });
             }
-            Controller::<T>::put(ControllerState {
-                emission_per_block: self.initial_emission_per_block,
-                scheduled_target: self.initial_emission_per_block,
-                smoothed_burn_per_epoch: 0,
+            let per_block = self
+                .parameters
+                .map(|p| economics::split_emission(self.initial_emission_per_block, &p))
+                .unwrap_or_default();
+            Emission::<T>::put(EmissionState {
+                controller: ControllerState {
+                    emission_per_block: self.initial_emission_per_block,
+                    scheduled_target: self.initial_emission_per_block,
+                    smoothed_burn_per_epoch: 0,
+                },
+                accrual: EmissionAccrual {
+                    per_block,
+                    ..Default::default()
+                },
             });
-            let feeders: BoundedVec<_, _> = self
-                .price_feeders
-                .clone()
-                .try_into()
-                .expect("too many genesis price feeders");
-            if let Some(price) = self.initial_price {
-                for feeder in feeders.iter() {
-                    PriceSubmissions::<T>::insert(feeder, (price, BlockNumberFor::<T>::zero()));
-                }
-            }
-            PriceFeeders::<T>::put(feeders);
+            let mut feeders = self.price_feeders.clone();
+            feeders.sort();
+            feeders.dedup();
+            let latest = self.initial_price.map(|price| (price, Zero::zero()));
+            let feeds: Vec<_> = feeders
+                .into_iter()
+                .map(|feeder| PriceFeed { feeder, latest })
+                .collect();
+            PriceFeeders::<T>::put(
+                BoundedVec::try_from(feeds).expect("too many genesis price feeders"),
+            );
             // The pot and the treasury must exist so that minting small amounts never fails.
             let ed = T::Currency::minimum_balance();
             for account in [Pallet::<T>::pot(), T::TreasuryAccount::get()] {
@@ -576,11 +627,6 @@ pub mod pallet {
         },
         /// A provider's rewards were paid.
         RewardsClaimed {
-            provider: T::AccountId,
-            amount: Amount,
-        },
-        /// A usage share above a provider's cap was burned.
-        UnallocatedBurned {
             provider: T::AccountId,
             amount: Amount,
         },
@@ -687,25 +733,32 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        /// Closes the epoch when it is over, then mints this block's emission. O(1): reads and
-        /// writes a fixed number of storage items whatever the number of providers or accounts.
+        /// Closes the epoch when it is over, then mints this block's emission. O(1) and, on a
+        /// normal block, one write: the reward pot's balance, which receives the block's
+        /// treasury and availability shares. The rest of the accounting is lazy ([`Emission`]).
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
             let Some(params) = ActiveParameters::<T>::get() else {
                 return T::DbWeight::get().reads(1);
             };
             let epoch = CurrentEpoch::<T>::get();
+            let mut emission = Emission::<T>::get();
             let boundary = now >= epoch.start.saturating_add(epoch.length.into());
-            let params = if boundary {
-                Self::close_epoch(now, epoch, params)
-            } else {
-                params
-            };
-            Self::mint_block_emission(&params);
+            if boundary {
+                Self::close_epoch(now, epoch, params, &mut emission);
+            }
+            let withheld = Self::mint_block_emission(now, &mut emission.accrual);
+            if boundary || withheld {
+                Emission::<T>::put(emission);
+            }
             // The benchmarks show no dependence on the provider count; passing it keeps the
             // weight honest should that ever change.
             let providers = ProviderCount::<T>::get();
             if boundary {
                 T::WeightInfo::on_initialize_epoch_boundary(providers)
+            } else if withheld {
+                // The rare block the supply cap (or a failed mint) withheld: one more write.
+                T::WeightInfo::on_initialize_block(providers)
+                    .saturating_add(T::DbWeight::get().writes(1))
             } else {
                 T::WeightInfo::on_initialize_block(providers)
             }
@@ -756,7 +809,8 @@ pub mod pallet {
             // New providers start with full reputation; the reputation origin may lower it.
             let reputation = Permill::one();
             let points = economics::availability_points(capacity, reputation);
-            TotalPoints::<T>::mutate(|p| *p = p.saturating_add(points));
+            let now = frame_system::Pallet::<T>::block_number();
+            let snapshot = Emission::<T>::mutate(|e| e.accrual.change_points(now, 0, points));
             Providers::<T>::insert(
                 &who,
                 Provider {
@@ -765,7 +819,7 @@ pub mod pallet {
                     reputation,
                     bond,
                     points,
-                    snapshot: AvailabilityIndex::<T>::get(),
+                    snapshot,
                     pending: 0,
                     usage: None,
                 },
@@ -932,7 +986,7 @@ pub mod pallet {
             )?;
             record.bond = record.bond.saturating_sub(burned);
             Self::store_or_remove(&provider, record);
-            Self::note_burn(|b| b.burned_slashes.saturating_accrue(burned), burned);
+            Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
             Self::deposit_event(Event::ProviderSlashed {
                 provider,
                 amount: burned,
@@ -950,7 +1004,16 @@ pub mod pallet {
             min_credits: Credits,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::do_buy_credits(&who, amount, min_credits).map(|_| ())
+            let mut account = CreditBalances::<T>::get(&who);
+            let credits = Self::quote_purchase(amount, min_credits)?;
+            account.credits = account
+                .credits
+                .checked_add(credits)
+                .ok_or(Error::<T>::Overflow)?;
+            account.basis = account.basis.saturating_add(amount);
+            Self::burn_for_credits(&who, amount, credits)?;
+            CreditBalances::<T>::insert(&who, account);
+            Ok(())
         }
 
         /// Spends `credits` of the caller's credits with an active provider: the credits are
@@ -963,10 +1026,25 @@ pub mod pallet {
             credits: Credits,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::do_spend_credits(&who, &provider, credits)
+            ensure!(!credits.is_zero(), Error::<T>::ZeroAmount);
+            let record = Self::ensure_active(&provider)?;
+            let mut account = CreditBalances::<T>::get(&who);
+            ensure!(account.credits >= credits, Error::<T>::InsufficientCredits);
+            let basis = economics::basis_of(credits, account.credits, account.basis);
+            account.credits -= credits;
+            account.basis = account.basis.saturating_sub(basis);
+            if account.credits.is_zero() {
+                CreditBalances::<T>::remove(&who);
+            } else {
+                CreditBalances::<T>::insert(&who, account);
+            }
+            Self::serve(&who, &provider, record, credits, basis);
+            Ok(())
         }
 
         /// Burns `amount` tokens for credits and spends them all with `provider`, in one call.
+        /// The credits never reach the caller's credit balance: their basis is exactly
+        /// `amount`, whatever other credits the caller holds.
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::pay_for_compute(T::MaxPriceFeeders::get()))]
         pub fn pay_for_compute(
@@ -977,9 +1055,11 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             // Check the provider first so that a payment to an inactive provider burns nothing.
-            Self::ensure_active(&provider)?;
-            let credits = Self::do_buy_credits(&who, amount, min_credits)?;
-            Self::do_spend_credits(&who, &provider, credits)
+            let record = Self::ensure_active(&provider)?;
+            let credits = Self::quote_purchase(amount, min_credits)?;
+            Self::burn_for_credits(&who, amount, credits)?;
+            Self::serve(&who, &provider, record, credits, amount);
+            Ok(())
         }
 
         /// Pays a provider everything it has earned. Anyone may trigger it; the provider is paid.
@@ -988,7 +1068,8 @@ pub mod pallet {
         pub fn claim_rewards(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
             ensure_signed(origin)?;
             let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            Self::settle(&provider, &mut record);
+            let now = frame_system::Pallet::<T>::block_number();
+            Self::settle(&mut record, Emission::<T>::get().accrual.index_at(now));
             let amount = record.pending;
             ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
             T::Currency::transfer(&Self::pot(), &provider, amount, Preservation::Preserve)?;
@@ -1003,17 +1084,22 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::submit_price())]
         pub fn submit_price(origin: OriginFor<T>, price: FixedU128) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(
-                PriceFeeders::<T>::get().contains(&who),
-                Error::<T>::NotPriceFeeder
-            );
-            ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
-            PriceSubmissions::<T>::insert(&who, (price, frame_system::Pallet::<T>::block_number()));
+            let now = frame_system::Pallet::<T>::block_number();
+            PriceFeeders::<T>::try_mutate(|feeds| -> DispatchResult {
+                let feed = feeds
+                    .iter_mut()
+                    .find(|f| f.feeder == who)
+                    .ok_or(Error::<T>::NotPriceFeeder)?;
+                ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
+                feed.latest = Some((price, now));
+                Ok(())
+            })?;
             Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
             Ok(())
         }
 
-        /// Replaces the set of price feeders. Submissions of removed feeders are deleted.
+        /// Replaces the set of price feeders. Feeders that stay keep their latest submission;
+        /// submissions of removed feeders are deleted.
         #[pallet::call_index(13)]
         #[pallet::weight(T::WeightInfo::set_price_feeders(T::MaxPriceFeeders::get()))]
         pub fn set_price_feeders(
@@ -1024,15 +1110,22 @@ pub mod pallet {
             let mut feeders = feeders;
             feeders.sort();
             feeders.dedup();
-            let bounded: BoundedVec<_, T::MaxPriceFeeders> = feeders
-                .clone()
-                .try_into()
-                .map_err(|_| Error::<T>::TooManyFeeders)?;
-            for old in PriceFeeders::<T>::get().iter() {
-                if !bounded.contains(old) {
-                    PriceSubmissions::<T>::remove(old);
-                }
-            }
+            ensure!(
+                feeders.len() <= T::MaxPriceFeeders::get() as usize,
+                Error::<T>::TooManyFeeders
+            );
+            let old = PriceFeeders::<T>::get();
+            let feeds: Vec<_> = feeders
+                .iter()
+                .map(|feeder| PriceFeed {
+                    feeder: feeder.clone(),
+                    latest: old
+                        .iter()
+                        .find(|f| &f.feeder == feeder)
+                        .and_then(|f| f.latest),
+                })
+                .collect();
+            let bounded = BoundedVec::try_from(feeds).map_err(|_| Error::<T>::TooManyFeeders)?;
             PriceFeeders::<T>::put(bounded);
             Self::deposit_event(Event::PriceFeedersSet { feeders });
             Ok(())
@@ -1049,11 +1142,20 @@ pub mod pallet {
             let old = PendingParameters::<T>::get().or_else(ActiveParameters::<T>::get);
             if ActiveParameters::<T>::get().is_none() {
                 // First configuration: start the first epoch now.
+                let now = frame_system::Pallet::<T>::block_number();
                 ActiveParameters::<T>::put(parameters);
                 CurrentEpoch::<T>::put(EpochInfo {
                     index: 0,
-                    start: frame_system::Pallet::<T>::block_number(),
+                    start: now,
                     length: parameters.epoch_length,
+                    books: Default::default(),
+                    closed_totals: Default::default(),
+                });
+                // Blocks from the next one on emit under these parameters.
+                Emission::<T>::mutate(|e| {
+                    let per_block =
+                        economics::split_emission(e.controller.emission_per_block, &parameters);
+                    e.accrual.close(now, per_block)
                 });
                 Self::deposit_event(Event::ParametersApplied {
                     old: None,
@@ -1089,7 +1191,7 @@ pub mod pallet {
 
         /// The emission per block in force.
         pub fn emission_per_block() -> Amount {
-            Controller::<T>::get().emission_per_block
+            Emission::<T>::get().controller.emission_per_block
         }
     }
 
@@ -1118,7 +1220,7 @@ pub mod pallet {
             let now = frame_system::Pallet::<T>::block_number();
             let mut fresh: Vec<FixedU128> = PriceFeeders::<T>::get()
                 .iter()
-                .filter_map(|feeder| PriceSubmissions::<T>::get(feeder))
+                .filter_map(|feed| feed.latest)
                 .filter(|(_, at)| now.saturating_sub(*at) <= params.price_max_age.into())
                 .map(|(price, _)| price)
                 .collect();
@@ -1140,25 +1242,23 @@ pub mod pallet {
             .ok_or_else(|| Error::<T>::Overflow.into())
         }
 
-        fn do_buy_credits(
-            who: &T::AccountId,
-            amount: Amount,
-            min_credits: Credits,
-        ) -> Result<Credits, DispatchError> {
+        /// Validates a purchase of credits for `amount` tokens; returns the credits it buys.
+        fn quote_purchase(amount: Amount, min_credits: Credits) -> Result<Credits, DispatchError> {
             ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
             let credits = Self::quote(amount)?;
             ensure!(!credits.is_zero(), Error::<T>::TooSmallForOneCredit);
             ensure!(credits >= min_credits, Error::<T>::SlippageExceeded);
-            let new_total = TotalCredits::<T>::get()
-                .checked_add(credits)
-                .ok_or(Error::<T>::Overflow)?;
-            let mut account = CreditBalances::<T>::get(who);
-            account.credits = account
-                .credits
-                .checked_add(credits)
-                .ok_or(Error::<T>::Overflow)?;
-            account.basis = account.basis.saturating_add(amount);
-            // Burn exactly `amount`, keeping the buyer alive; free (unheld, unfrozen) funds only.
+            Ok(credits)
+        }
+
+        /// Burns exactly `amount` of `who`'s free tokens for `credits` and books the sale. The
+        /// caller credits them to an account or serves them; nothing is changed on error.
+        fn burn_for_credits(
+            who: &T::AccountId,
+            amount: Amount,
+            credits: Credits,
+        ) -> DispatchResult {
+            // Keep the buyer alive; free (unheld, unfrozen) funds only.
             T::Currency::burn_from(
                 who,
                 amount,
@@ -1167,22 +1267,16 @@ pub mod pallet {
                 Fortitude::Polite,
             )
             .map_err(|_| Error::<T>::InsufficientBalance)?;
-            CreditBalances::<T>::insert(who, account);
-            TotalCredits::<T>::put(new_total);
-            Self::note_burn(
-                |b| {
-                    b.burned_credits.saturating_accrue(amount);
-                    b.credits_sold.saturating_accrue(credits);
-                },
-                amount,
-            );
-            LifetimeTotals::<T>::mutate(|t| t.credits_sold.saturating_accrue(credits));
+            Self::note_in_books(|b| {
+                b.burned_credits.saturating_accrue(amount);
+                b.credits_sold.saturating_accrue(credits);
+            });
             Self::deposit_event(Event::CreditsBought {
                 who: who.clone(),
                 burned: amount,
                 credits,
             });
-            Ok(credits)
+            Ok(())
         }
 
         fn ensure_active(
@@ -1196,102 +1290,84 @@ pub mod pallet {
             Ok(record)
         }
 
-        fn do_spend_credits(
+        /// Records `credits`, bought by burning `basis` tokens, as served by an active
+        /// `provider` in the open epoch. Infallible: the caller has validated everything.
+        fn serve(
             who: &T::AccountId,
             provider: &T::AccountId,
+            mut record: Provider<BlockNumberFor<T>>,
             credits: Credits,
-        ) -> DispatchResult {
-            ensure!(!credits.is_zero(), Error::<T>::ZeroAmount);
-            let mut record = Self::ensure_active(provider)?;
-            let mut account = CreditBalances::<T>::get(who);
-            ensure!(account.credits >= credits, Error::<T>::InsufficientCredits);
-            let basis = economics::basis_of(credits, account.credits, account.basis);
-            account.credits -= credits;
-            account.basis = account.basis.saturating_sub(basis);
-            // Settle an older epoch's usage before recording this epoch's.
-            let epoch = CurrentEpoch::<T>::get().index;
+            basis: Amount,
+        ) {
+            let epoch = CurrentEpoch::<T>::mutate(|e| {
+                e.books.credits_served.saturating_accrue(credits);
+                e.books.basis_served.saturating_accrue(basis);
+                e.index
+            });
+            // A record holds one epoch's usage: settle an older epoch's first (its pool is
+            // closed, so this is final).
             if record.usage.is_some_and(|u| u.epoch != epoch) {
-                Self::settle(provider, &mut record);
+                Self::settle_usage(&mut record);
             }
             let mut usage = record.usage.unwrap_or(UsageRecord {
                 epoch,
                 credits: 0,
                 basis: 0,
             });
-            usage.credits = usage.credits.saturating_add(credits);
-            usage.basis = usage.basis.saturating_add(basis);
+            usage.credits.saturating_accrue(credits);
+            usage.basis.saturating_accrue(basis);
             record.usage = Some(usage);
-            if account.credits.is_zero() {
-                CreditBalances::<T>::remove(who);
-            } else {
-                CreditBalances::<T>::insert(who, account);
-            }
-            TotalCredits::<T>::mutate(|t| *t = t.saturating_sub(credits));
             Providers::<T>::insert(provider, record);
-            CurrentBooks::<T>::mutate(|b| {
-                b.credits_served.saturating_accrue(credits);
-                b.basis_served.saturating_accrue(basis);
-            });
-            LifetimeTotals::<T>::mutate(|t| t.credits_served.saturating_accrue(credits));
             Self::deposit_event(Event::CreditsSpent {
                 who: who.clone(),
                 provider: provider.clone(),
                 credits,
             });
-            Ok(())
         }
 
-        /// Moves everything a provider has earned into `pending`: availability since its
-        /// snapshot, and usage of a closed epoch (burning the share above its cap). O(1).
-        fn settle(who: &T::AccountId, record: &mut Provider<BlockNumberFor<T>>) {
-            let index = AvailabilityIndex::<T>::get();
-            let earned = economics::accrued(record.points, record.snapshot, index);
-            record.pending.saturating_accrue(earned);
-            record.snapshot = index;
-            let current = CurrentEpoch::<T>::get().index;
-            if let Some(usage) = record.usage.filter(|u| u.epoch < current) {
-                if let Some(pool) = UsagePools::<T>::get(usage.epoch) {
-                    let (reward, unallocated) =
-                        economics::settle_usage(&pool, usage.credits, usage.basis);
-                    record.pending.saturating_accrue(reward);
-                    if !unallocated.is_zero() {
-                        let burned = T::Currency::burn_from(
-                            &Self::pot(),
-                            unallocated,
-                            Preservation::Preserve,
-                            Precision::BestEffort,
-                            Fortitude::Polite,
-                        )
-                        .unwrap_or(0);
-                        Self::note_burn(|b| b.burned_unallocated.saturating_accrue(burned), burned);
-                        Self::deposit_event(Event::UnallocatedBurned {
-                            provider: who.clone(),
-                            amount: burned,
-                        });
-                    }
-                }
-                record.usage = None;
-            }
-        }
-
-        /// Settles availability rewards and recomputes the provider's points (zero unless
-        /// active), keeping [`TotalPoints`] in step.
-        fn refresh_points(record: &mut Provider<BlockNumberFor<T>>) {
-            let index = AvailabilityIndex::<T>::get();
+        /// Moves everything a provider has earned into `pending`: availability up to the
+        /// accumulator value `index`, and usage of a closed epoch. O(1).
+        fn settle(record: &mut Provider<BlockNumberFor<T>>, index: FixedU128) {
             record.pending.saturating_accrue(economics::accrued(
                 record.points,
                 record.snapshot,
                 index,
             ));
             record.snapshot = index;
+            Self::settle_usage(record);
+        }
+
+        /// Settles the provider's usage if its epoch has closed (only closed epochs have a
+        /// pool).
+        fn settle_usage(record: &mut Provider<BlockNumberFor<T>>) {
+            let Some(usage) = record.usage else {
+                return;
+            };
+            if let Some(pool) = UsagePools::<T>::get(usage.epoch) {
+                record
+                    .pending
+                    .saturating_accrue(economics::settle_usage(&pool, usage.basis));
+                record.usage = None;
+            }
+        }
+
+        /// Settles availability rewards and recomputes the provider's points (zero unless
+        /// active), keeping the accrual's total in step.
+        fn refresh_points(record: &mut Provider<BlockNumberFor<T>>) {
             let points = if record.status == ProviderStatus::Active {
                 economics::availability_points(record.capacity, record.reputation)
             } else {
                 0
             };
-            TotalPoints::<T>::mutate(|total| {
-                *total = total.saturating_sub(record.points).saturating_add(points)
-            });
+            let now = frame_system::Pallet::<T>::block_number();
+            let index =
+                Emission::<T>::mutate(|e| e.accrual.change_points(now, record.points, points));
+            record.pending.saturating_accrue(economics::accrued(
+                record.points,
+                record.snapshot,
+                index,
+            ));
+            record.snapshot = index;
             record.points = points;
         }
 
@@ -1311,54 +1387,64 @@ pub mod pallet {
             }
         }
 
-        /// Records a burn in the open epoch's books and in the lifetime totals.
-        fn note_burn(book: impl FnOnce(&mut EpochRecord), amount: Amount) {
-            CurrentBooks::<T>::mutate(book);
-            LifetimeTotals::<T>::mutate(|t| t.burned.saturating_accrue(amount));
+        /// Records something (a burn, a sale) in the open epoch's books.
+        fn note_in_books(book: impl FnOnce(&mut EpochRecord)) {
+            CurrentEpoch::<T>::mutate(|e| book(&mut e.books));
         }
 
         /// Mints `amount` to `who` unless that would cross the supply cap; returns what was
-        /// minted (the rest is counted as never minted).
+        /// minted (the caller counts the rest as never minted).
         fn mint_capped(who: &T::AccountId, amount: Amount) -> Amount {
             if amount.is_zero() {
                 return 0;
             }
-            let room = T::MaxTotalSupply::get()
-                .map(|cap| cap.saturating_sub(T::Currency::total_issuance()))
-                .unwrap_or(Amount::MAX);
-            let amount = amount.min(room);
-            let minted = T::Currency::mint_into(who, amount).unwrap_or(0);
-            LifetimeTotals::<T>::mutate(|t| t.minted.saturating_accrue(minted));
-            minted
+            let amount = amount.min(Self::room_below_cap());
+            T::Currency::mint_into(who, amount).unwrap_or(0)
         }
 
-        fn mint_block_emission(params: &Parameters) {
-            let emission = Controller::<T>::get().emission_per_block;
-            let split = economics::split_emission(emission, params);
-            let ecosystem = Self::mint_capped(&T::TreasuryAccount::get(), split.ecosystem);
-            let total_points = TotalPoints::<T>::get();
-            let availability = if total_points.is_zero() {
-                0
-            } else {
-                let minted = Self::mint_capped(&Self::pot(), split.availability);
-                AvailabilityIndex::<T>::mutate(|index| {
-                    *index =
-                        index.saturating_add(economics::accumulator_increment(minted, total_points))
-                });
-                minted
-            };
-            let unminted = emission
-                .saturating_sub(ecosystem)
-                .saturating_sub(availability)
-                .saturating_sub(split.usage);
-            CurrentBooks::<T>::mutate(|b| {
-                b.minted_ecosystem.saturating_accrue(ecosystem);
-                b.minted_providers.saturating_accrue(availability);
-                b.usage_accrued.saturating_accrue(split.usage);
-                b.unminted.saturating_accrue(unminted);
-                b.emission_per_block = emission;
-            });
-            LifetimeTotals::<T>::mutate(|t| t.unminted.saturating_accrue(unminted));
+        /// Tokens that may still be minted below [`Config::MaxTotalSupply`].
+        fn room_below_cap() -> Amount {
+            T::MaxTotalSupply::get()
+                .map(|cap| cap.saturating_sub(T::Currency::total_issuance()))
+                .unwrap_or(Amount::MAX)
+        }
+
+        /// Mints block `now`'s emission into the reward pot: the treasury's share (paid on to
+        /// the treasury when the epoch closes) and, while any provider is online, the
+        /// availability share. One balance written per block. The block is all or nothing below
+        /// the supply cap (the controller leaves room for a whole epoch, so the cap only binds
+        /// if something else minted). Returns whether anything was withheld, i.e. whether
+        /// `accrual` changed and must be stored.
+        fn mint_block_emission(
+            now: BlockNumberFor<T>,
+            accrual: &mut EmissionAccrual<BlockNumberFor<T>>,
+        ) -> bool {
+            let (ecosystem, availability) = accrual.minted_per_block();
+            let amount = ecosystem.saturating_add(availability);
+            if amount.is_zero() {
+                return false;
+            }
+            // The pot exists from genesis, so minting into it only fails on overflow.
+            if amount > Self::room_below_cap()
+                || T::Currency::mint_into(&Self::pot(), amount).is_err()
+            {
+                accrual.withhold_block(now);
+                return true;
+            }
+            false
+        }
+
+        /// The open epoch's books with the emission accrued through `accrual`.
+        fn books_with(
+            mut books: EpochRecord,
+            accrual: &EmissionAccrual<BlockNumberFor<T>>,
+        ) -> EpochRecord {
+            books.minted_ecosystem = accrual.ecosystem;
+            books.minted_providers = accrual.availability;
+            books.usage_accrued = accrual.usage;
+            books.unminted = accrual.unminted;
+            books.emission_per_block = accrual.per_block.total();
+            books
         }
 
         /// Closes the open epoch at block `now` and opens the next; returns the parameters in
@@ -1367,24 +1453,55 @@ pub mod pallet {
             now: BlockNumberFor<T>,
             epoch: EpochInfo<BlockNumberFor<T>>,
             params: Parameters,
+            emission: &mut EmissionState<BlockNumberFor<T>>,
         ) -> Parameters {
-            let mut books = CurrentBooks::<T>::take();
+            // Blocks up to the previous one belong to the closing epoch; the per-block split of
+            // the next epoch is set below, once the controller has run.
+            let last = now.saturating_sub(One::one());
+            let accrual = &mut emission.accrual;
+            let closed = accrual.close(last, accrual.per_block);
+            let mut books = Self::books_with(epoch.books, &closed);
+            // The treasury's share waited in the pot; pay it on. Should the treasury be unable
+            // to receive it (its account gone and the amount below the existential deposit),
+            // it is burned back and counted as never minted.
+            let pot = Self::pot();
+            if !books.minted_ecosystem.is_zero()
+                && T::Currency::transfer(
+                    &pot,
+                    &T::TreasuryAccount::get(),
+                    books.minted_ecosystem,
+                    Preservation::Preserve,
+                )
+                .is_err()
+            {
+                let back = T::Currency::burn_from(
+                    &pot,
+                    books.minted_ecosystem,
+                    Preservation::Preserve,
+                    Precision::BestEffort,
+                    Fortitude::Polite,
+                )
+                .unwrap_or(0);
+                books.minted_ecosystem.saturating_reduce(back);
+                books.unminted.saturating_accrue(back);
+            }
             // The usage pool: mint what can be allocated, never mint the rest.
             let (mut pool, unminted) = economics::close_usage_pool(
-                books.usage_accrued,
+                closed.usage,
                 books.credits_served,
                 books.basis_served,
                 params.usage_reward_cap,
             );
-            let minted = Self::mint_capped(&Self::pot(), pool.minted);
+            let minted = Self::mint_capped(&pot, pool.minted);
             let unminted = unminted.saturating_add(pool.minted - minted);
             pool.minted = minted;
             UsagePools::<T>::insert(epoch.index, pool);
             books.minted_providers.saturating_accrue(minted);
             books.unminted.saturating_accrue(unminted);
             books.usage_accrued = 0;
-            LifetimeTotals::<T>::mutate(|t| t.unminted.saturating_accrue(unminted));
             books.total_issuance_at_close = T::Currency::total_issuance();
+            let mut closed_totals = epoch.closed_totals;
+            closed_totals.add(&books);
             Ledger::<T>::insert(epoch.index, books);
             if let Some(old) = epoch.index.checked_sub(T::LedgerRetention::get()) {
                 Ledger::<T>::remove(old);
@@ -1404,7 +1521,7 @@ pub mod pallet {
             };
 
             let controller = economics::next_controller_state(
-                Controller::<T>::get(),
+                emission.controller,
                 &params,
                 EpochObservation {
                     burned: books.burned(),
@@ -1419,11 +1536,15 @@ pub mod pallet {
                     .min(T::MaxEmissionPerBlock::get()),
                 ..controller
             };
-            Controller::<T>::put(controller);
+            emission.controller = controller;
+            emission.accrual.per_block =
+                economics::split_emission(controller.emission_per_block, &params);
             CurrentEpoch::<T>::put(EpochInfo {
                 index: epoch.index.saturating_add(1),
                 start: now,
                 length: params.epoch_length,
+                books: Default::default(),
+                closed_totals,
             });
             Self::deposit_event(Event::EpochClosed {
                 epoch: epoch.index,
@@ -1436,40 +1557,46 @@ pub mod pallet {
         /// Rewards `provider` could claim now (availability accrued plus settled usage of closed
         /// epochs), without changing state.
         pub fn pending_rewards(provider: &T::AccountId) -> Amount {
-            let Some(record) = Providers::<T>::get(provider) else {
+            let Some(mut record) = Providers::<T>::get(provider) else {
                 return 0;
             };
-            let mut total = record.pending.saturating_add(economics::accrued(
-                record.points,
-                record.snapshot,
-                AvailabilityIndex::<T>::get(),
-            ));
-            let current = CurrentEpoch::<T>::get().index;
-            if let Some(usage) = record.usage.filter(|u| u.epoch < current) {
-                if let Some(pool) = UsagePools::<T>::get(usage.epoch) {
-                    total.saturating_accrue(
-                        economics::settle_usage(&pool, usage.credits, usage.basis).0,
-                    );
-                }
-            }
-            total
+            let now = frame_system::Pallet::<T>::block_number();
+            Self::settle(&mut record, Emission::<T>::get().accrual.index_at(now));
+            record.pending
+        }
+
+        /// The open epoch's books so far, emission included.
+        pub fn open_books() -> EpochRecord {
+            let now = frame_system::Pallet::<T>::block_number();
+            let mut accrual = Emission::<T>::get().accrual;
+            accrual.advance_to(now);
+            Self::books_with(CurrentEpoch::<T>::get().books, &accrual)
+        }
+
+        /// Totals since genesis: the closed epochs' and the open one's so far.
+        pub fn totals() -> Totals {
+            let mut totals = CurrentEpoch::<T>::get().closed_totals;
+            totals.add(&Self::open_books());
+            totals
         }
 
         /// Supply statistics for wallets and dashboards.
         pub fn supply_stats() -> runtime_api::SupplyStats {
             let epoch = CurrentEpoch::<T>::get();
+            let totals = Self::totals();
+            let emission = Emission::<T>::get();
             runtime_api::SupplyStats {
                 total_issuance: T::Currency::total_issuance(),
-                emission_per_block: Controller::<T>::get().emission_per_block,
+                emission_per_block: emission.controller.emission_per_block,
                 epoch_index: epoch.index,
                 epoch_start: epoch.start.saturated_into(),
                 epoch_length: epoch.length,
-                current_epoch: CurrentBooks::<T>::get(),
+                current_epoch: Self::open_books(),
                 last_closed_epoch: epoch.index.checked_sub(1).and_then(Ledger::<T>::get),
-                totals: LifetimeTotals::<T>::get(),
-                total_credits: TotalCredits::<T>::get(),
+                totals,
+                total_credits: totals.credits_outstanding(),
                 provider_count: ProviderCount::<T>::get(),
-                total_points: TotalPoints::<T>::get(),
+                total_points: emission.accrual.total_points,
                 reward_pot: T::Currency::balance(&Self::pot()),
                 parameters: ActiveParameters::<T>::get(),
                 pending_parameters: PendingParameters::<T>::get(),
@@ -1503,7 +1630,7 @@ pub mod pallet {
                 .map(|r| r.burned())
                 .unwrap_or_default();
             Ok(economics::preview_path(
-                Controller::<T>::get(),
+                Emission::<T>::get().controller,
                 &params,
                 T::Currency::total_issuance(),
                 burn,
@@ -1513,20 +1640,25 @@ pub mod pallet {
         }
 
         /// The pallet's invariants (run after every test, and by `try-runtime`):
-        /// - the pot covers every outstanding reward;
+        /// - the pot covers every outstanding reward and the treasury's share of the open epoch;
         /// - held bonds match the providers' bonds;
-        /// - the lifetime totals match the ledger's and the open epoch's books;
+        /// - the accrual is not ahead of the chain and its points match the providers' points;
+        /// - the closed-epoch totals match the ledger's (while no entry has been pruned);
         /// - total issuance never exceeds the maximum supply;
-        /// - the credit total matches the sum of credit balances;
-        /// - total points match the providers' points.
+        /// - the credits held by all accounts are the credits sold and not yet served.
         #[cfg(any(feature = "try-runtime", feature = "std", test))]
         pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+            let now = frame_system::Pallet::<T>::block_number();
+            let accrual = Emission::<T>::get().accrual;
+            ensure!(accrual.updated_at <= now, "accrual is ahead of the chain");
+            let index = accrual.index_at(now);
             let mut outstanding: Amount = 0;
             let mut points: u128 = 0;
             let mut count: u32 = 0;
-            for (who, record) in Providers::<T>::iter() {
-                outstanding.saturating_accrue(Self::pending_rewards(&who));
-                // Usage of the open epoch is paid from next epoch's minting; nothing owed yet.
+            for (who, mut record) in Providers::<T>::iter() {
+                // Usage of the open epoch is paid from its close's minting; nothing owed yet.
+                Self::settle(&mut record, index);
+                outstanding.saturating_accrue(record.pending);
                 points.saturating_accrue(record.points);
                 count += 1;
                 let held = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
@@ -1539,7 +1671,11 @@ pub mod pallet {
                 count == ProviderCount::<T>::get(),
                 "provider count mismatch"
             );
-            ensure!(points == TotalPoints::<T>::get(), "total points mismatch");
+            ensure!(points == accrual.total_points, "total points mismatch");
+            // The treasury's share of the open epoch waits in the pot too.
+            let mut open = accrual;
+            open.advance_to(now);
+            outstanding.saturating_accrue(open.ecosystem);
             let pot = T::Currency::balance(&Self::pot());
             ensure!(
                 pot >= outstanding,
@@ -1547,7 +1683,10 @@ pub mod pallet {
             );
 
             let credits: Credits = CreditBalances::<T>::iter_values().map(|a| a.credits).sum();
-            ensure!(credits == TotalCredits::<T>::get(), "credit total mismatch");
+            ensure!(
+                credits == Self::totals().credits_outstanding(),
+                "credit balances differ from credits sold minus served"
+            );
 
             if let Some(cap) = T::MaxTotalSupply::get() {
                 ensure!(
@@ -1556,23 +1695,16 @@ pub mod pallet {
                 );
             }
 
-            // Lifetime totals equal the sum over all epochs' books, if no entry was pruned yet.
-            let epoch = CurrentEpoch::<T>::get().index;
-            if epoch < T::LedgerRetention::get() {
-                let open = CurrentBooks::<T>::get();
-                let (mut minted, mut burned) = (open.minted(), open.burned());
+            // Closed totals equal the sum over the ledger, if no entry was pruned yet.
+            let epoch = CurrentEpoch::<T>::get();
+            if epoch.index <= T::LedgerRetention::get() {
+                let mut ledger = Totals::default();
                 for (_, record) in Ledger::<T>::iter() {
-                    minted.saturating_accrue(record.minted());
-                    burned.saturating_accrue(record.burned());
+                    ledger.add(&record);
                 }
-                let totals = LifetimeTotals::<T>::get();
                 ensure!(
-                    totals.minted == minted,
-                    "minted total differs from the ledger"
-                );
-                ensure!(
-                    totals.burned == burned,
-                    "burned total differs from the ledger"
+                    ledger == epoch.closed_totals,
+                    "closed-epoch totals differ from the ledger"
                 );
             }
             Ok(())
@@ -1605,8 +1737,7 @@ impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for FeeHandler<T
             }
         };
         let burned = total.saturating_sub(to_treasury);
-        CurrentBooks::<T>::mutate(|b| b.burned_fees.saturating_accrue(burned));
-        LifetimeTotals::<T>::mutate(|t| t.burned.saturating_accrue(burned));
+        CurrentEpoch::<T>::mutate(|e| e.books.burned_fees.saturating_accrue(burned));
         Pallet::<T>::deposit_event(Event::FeesBurned {
             burned,
             to_treasury,

@@ -182,7 +182,11 @@ impl ExtBuilder {
         .assimilate_storage(&mut storage)
         .unwrap();
         let mut ext = sp_io::TestExternalities::new(storage);
-        ext.execute_with(|| System::set_block_number(1));
+        // Block 1, as a chain would run it: its hook has minted its emission.
+        ext.execute_with(|| {
+            System::set_block_number(1);
+            BurnMint::on_initialize(1);
+        });
         ext
     }
 

@@ -3,8 +3,8 @@
 use crate::{
     economics::{ControllerMode, Parameters},
     mock::*,
-    CreditBalances, CurrentEpoch, Error, Event, FeeHandler, HoldReason, Ledger, LifetimeTotals,
-    PriceSubmissions, ProviderStatus, Providers, TotalPoints,
+    CreditBalances, CurrentEpoch, Emission, Error, Event, FeeHandler, HoldReason, Ledger,
+    PriceFeeders, ProviderStatus, Providers,
 };
 use frame_support::{
     assert_noop, assert_ok,
@@ -25,8 +25,24 @@ fn issuance() -> u128 {
     Balances::total_issuance()
 }
 
+/// Issuance before the pallet minted or burned anything.
+fn genesis_issuance() -> u128 {
+    let totals = BurnMint::totals();
+    issuance() + totals.burned - totals.minted
+}
+
 fn register(who: AccountId, capacity: u32) {
     assert_ok!(BurnMint::register_provider(signed(who), capacity, 1_000));
+}
+
+/// Availability points of all active providers.
+fn total_points() -> u128 {
+    Emission::<Test>::get().accrual.total_points
+}
+
+/// The open epoch's books so far.
+fn books() -> crate::EpochRecord {
+    BurnMint::open_books()
 }
 
 fn last_event() -> Event<Test> {
@@ -48,7 +64,7 @@ fn register_provider_holds_bond_and_counts_points() {
         let p = Providers::<Test>::get(P1).unwrap();
         assert_eq!(p.status, ProviderStatus::Active);
         assert_eq!(p.points, 4 * 1_000_000);
-        assert_eq!(TotalPoints::<Test>::get(), 4_000_000);
+        assert_eq!(total_points(), 4_000_000);
         assert_eq!(
             last_event(),
             Event::ProviderRegistered {
@@ -131,19 +147,19 @@ fn capacity_pause_resume_and_their_errors() {
             Error::<Test>::InvalidCapacity
         );
         assert_ok!(BurnMint::update_capacity(signed(P1), 3));
-        assert_eq!(TotalPoints::<Test>::get(), 3_000_000);
+        assert_eq!(total_points(), 3_000_000);
         assert_noop!(
             BurnMint::resume(signed(P1)),
             Error::<Test>::ProviderNotPaused
         );
         assert_ok!(BurnMint::pause(signed(P1)));
-        assert_eq!(TotalPoints::<Test>::get(), 0);
+        assert_eq!(total_points(), 0);
         assert_noop!(
             BurnMint::pause(signed(P1)),
             Error::<Test>::ProviderNotActive
         );
         assert_ok!(BurnMint::resume(signed(P1)));
-        assert_eq!(TotalPoints::<Test>::get(), 3_000_000);
+        assert_eq!(total_points(), 3_000_000);
     });
 }
 
@@ -162,7 +178,7 @@ fn leave_unbond_and_claim_after_leaving() {
             BurnMint::update_capacity(signed(P1), 2),
             Error::<Test>::AlreadyLeaving
         );
-        assert_eq!(TotalPoints::<Test>::get(), 0);
+        assert_eq!(total_points(), 0);
         let earned = BurnMint::pending_rewards(&P1);
         assert!(earned > 0, "earned availability rewards while active");
         // A leaving provider earns nothing new.
@@ -206,7 +222,7 @@ fn reputation_and_slashing_need_the_reputation_origin() {
             P1,
             Permill::from_percent(50)
         ));
-        assert_eq!(TotalPoints::<Test>::get(), 1_000_000);
+        assert_eq!(total_points(), 1_000_000);
 
         assert_noop!(
             BurnMint::slash_provider(signed(ALICE), P1, Perbill::from_percent(10)),
@@ -224,7 +240,7 @@ fn reputation_and_slashing_need_the_reputation_origin() {
         ));
         assert_eq!(issuance(), before - 100);
         assert_eq!(Providers::<Test>::get(P1).unwrap().bond, 900);
-        assert_eq!(crate::CurrentBooks::<Test>::get().burned_slashes, 100);
+        assert_eq!(books().burned_slashes, 100);
     });
 }
 
@@ -242,7 +258,7 @@ fn buy_credits_burns_exactly_the_amount() {
         assert_eq!(Balances::balance(&ALICE), 1_000_000 - 1_500);
         assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 3_000);
         assert_eq!(CreditBalances::<Test>::get(ALICE).basis, 1_500);
-        assert_eq!(crate::TotalCredits::<Test>::get(), 3_000);
+        assert_eq!(BurnMint::totals().credits_outstanding(), 3_000);
         assert_eq!(
             last_event(),
             Event::CreditsBought {
@@ -379,14 +395,23 @@ fn price_feeders_are_managed_by_their_origin() {
             RuntimeOrigin::root(),
             vec![ALICE, FEEDERS[0], ALICE]
         ));
-        assert_eq!(
-            crate::PriceFeeders::<Test>::get().into_inner(),
-            vec![ALICE, FEEDERS[0]]
-        );
-        // Removed feeders' submissions are gone; kept ones stay.
-        assert!(PriceSubmissions::<Test>::get(FEEDERS[1]).is_none());
-        assert!(PriceSubmissions::<Test>::get(FEEDERS[0]).is_some());
+        // Sorted and deduplicated; kept feeders keep their submission, new ones have none,
+        // removed ones are gone with theirs.
+        let feeds = PriceFeeders::<Test>::get();
+        let summary: Vec<_> = feeds
+            .iter()
+            .map(|f| (f.feeder, f.latest.is_some()))
+            .collect();
+        assert_eq!(summary, vec![(ALICE, false), (FEEDERS[0], true)]);
         assert_ok!(BurnMint::submit_price(signed(ALICE), FixedU128::from(1)));
+        assert_eq!(
+            PriceFeeders::<Test>::get()[0].latest,
+            Some((FixedU128::from(1), 1))
+        );
+        assert_noop!(
+            BurnMint::submit_price(signed(FEEDERS[1]), FixedU128::from(1)),
+            Error::<Test>::NotPriceFeeder
+        );
     });
 }
 
@@ -433,13 +458,23 @@ fn spend_credits_needs_credits_and_an_active_provider() {
 fn pay_for_compute_burns_and_serves_in_one_call() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 1);
+        // Alice already holds credits bought for 100 tokens; paying for compute leaves them
+        // alone and serves exactly what it buys, at exactly the tokens it burns.
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        let held = CreditBalances::<Test>::get(ALICE);
         let before = issuance();
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 500, 1_000));
         assert_eq!(issuance(), before - 500);
-        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 0);
+        assert_eq!(CreditBalances::<Test>::get(ALICE), held);
+        let usage = Providers::<Test>::get(P1).unwrap().usage.unwrap();
+        assert_eq!((usage.credits, usage.basis), (1_000, 500));
         assert_eq!(
-            Providers::<Test>::get(P1).unwrap().usage.unwrap().credits,
-            1_000
+            (books().credits_sold, books().credits_served),
+            (1_200, 1_000)
+        );
+        assert_noop!(
+            BurnMint::pay_for_compute(signed(ALICE), P1, 500, 1_001),
+            Error::<Test>::SlippageExceeded
         );
         // Paying a paused provider burns nothing.
         assert_ok!(BurnMint::pause(signed(P1)));
@@ -462,18 +497,39 @@ fn pay_for_compute_burns_and_serves_in_one_call() {
 fn each_block_mints_treasury_share_and_availability_only_when_providers_are_online() {
     ExtBuilder::default().build_and_execute(|| {
         let treasury = Balances::balance(&TREASURY);
+        let pot = Balances::balance(&BurnMint::pot());
         let before = issuance();
         run_to_block(2);
-        // No provider online: 200 to the treasury, availability (300) never minted, usage
-        // (500) accrues.
-        assert_eq!(Balances::balance(&TREASURY), treasury + 200);
+        // No provider online: the treasury's 200 minted into the pot, availability (300) never
+        // minted, usage (500) accrues; blocks 1 and 2 so far.
+        assert_eq!(Balances::balance(&BurnMint::pot()), pot + 200);
         assert_eq!(issuance(), before + 200);
-        let books = crate::CurrentBooks::<Test>::get();
-        assert_eq!((books.unminted, books.usage_accrued), (300, 500));
+        let b = books();
+        assert_eq!(
+            (
+                b.minted_ecosystem,
+                b.minted_providers,
+                b.unminted,
+                b.usage_accrued
+            ),
+            (400, 0, 600, 1_000)
+        );
         register(P1, 1);
         run_to_block(3);
         assert_eq!(issuance(), before + 200 + 200 + 300);
         assert_eq!(BurnMint::pending_rewards(&P1), 300);
+        let b = books();
+        assert_eq!((b.minted_providers, b.unminted), (300, 600));
+        // A normal block writes none of the pallet's own storage: the books are lazy.
+        let stored = Emission::<Test>::get();
+        run_to_block(4);
+        assert_eq!(Emission::<Test>::get(), stored);
+        assert_eq!(books().minted_providers, 600);
+        // The treasury is paid its share of the epoch (blocks 1..=9) when it closes.
+        assert_eq!(Balances::balance(&TREASURY), treasury);
+        run_to_block(10);
+        assert_eq!(Balances::balance(&TREASURY), treasury + 9 * 200);
+        assert_eq!(Ledger::<Test>::get(0).unwrap().minted_ecosystem, 9 * 200);
     });
 }
 
@@ -483,11 +539,14 @@ fn epoch_boundary_with_no_usage_mints_no_usage_pool() {
         let before = issuance();
         run_to_block(10);
         let record = Ledger::<Test>::get(0).expect("epoch 0 closed at block 10");
-        // Blocks 2..=9 ran in epoch 0: 8 blocks of 1_000.
-        assert_eq!(record.minted_ecosystem, 8 * 200);
+        // Blocks 1..=9 ran in epoch 0: 9 blocks of 1_000 (block 1 before `before`).
+        assert_eq!(record.minted_ecosystem, 9 * 200);
         assert_eq!(record.minted_providers, 0);
-        assert_eq!(record.unminted, 8 * 800);
+        assert_eq!(record.unminted, 9 * 800);
+        assert_eq!(record.emission_per_block, 1_000);
         assert_eq!(record.total_issuance_at_close, before + 8 * 200);
+        // The new epoch's books start from its first block, block 10.
+        assert_eq!(books().minted_ecosystem, 200);
         assert_eq!(CurrentEpoch::<Test>::get().index, 1);
         assert!(events()
             .iter()
@@ -502,11 +561,13 @@ fn epoch_boundary_with_one_provider_pays_capped_usage() {
         // Alice burns 1_000 for 2_000 credits and spends them with P1.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         run_to_block(10);
-        // Usage pool 8 * 500 = 4_000 accrued; cap 80% of 1_000 -> 800 minted, 3_200 never.
+        // Usage pool 9 * 500 = 4_500 accrued; cap 80% of 1_000 -> 800 minted, 3_700 never,
+        // plus block 1's availability (P1 registered after it).
         let pool = crate::UsagePools::<Test>::get(0).unwrap();
         assert_eq!(pool.minted, 800);
         let record = Ledger::<Test>::get(0).unwrap();
-        assert_eq!(record.unminted, 3_200);
+        assert_eq!(record.unminted, 3_700 + 300);
+        assert_eq!(record.minted_providers, 8 * 300 + 800);
         assert_eq!(record.credits_served, 2_000);
         assert_eq!(record.burned_credits, 1_000);
         // P1: availability of blocks 2..=10 (block 10 mints after the close) + usage 800.
@@ -550,7 +611,7 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
 fn self_dealing_never_pays() {
     ExtBuilder::default().build_and_execute(|| {
         // P1 is the only provider and buys all the compute from itself: 1_000 burned. The
-        // usage pool of the epoch (8 * 500 = 4_000) is far larger than that.
+        // usage pool of the epoch (9 * 500 = 4_500) is far larger than that.
         register(P1, 1);
         let start = Balances::balance(&P1);
         assert_ok!(BurnMint::pay_for_compute(signed(P1), P1, 1_000, 0));
@@ -567,40 +628,31 @@ fn self_dealing_never_pays() {
 }
 
 #[test]
-fn usage_share_above_a_providers_own_cap_is_burned() {
+fn usage_rewards_follow_the_tokens_burned_for_the_credits_served() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 1);
         register(P2, 1);
         // Alice buys 2_000 credits for 1_000 at price 2.
         assert_ok!(BurnMint::buy_credits(signed(ALICE), 1_000, 0));
         // The price quadruples: Bob's credits are four times cheaper in tokens.
-        assert_ok!(BurnMint::submit_price(
-            signed(FEEDERS[0]),
-            FixedU128::from(8)
-        ));
-        assert_ok!(BurnMint::submit_price(
-            signed(FEEDERS[1]),
-            FixedU128::from(8)
-        ));
-        assert_ok!(BurnMint::submit_price(
-            signed(FEEDERS[2]),
-            FixedU128::from(8)
-        ));
+        for feeder in FEEDERS {
+            assert_ok!(BurnMint::submit_price(signed(feeder), FixedU128::from(8)));
+        }
         assert_ok!(BurnMint::buy_credits(signed(BOB), 250, 0));
         assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 2_000));
         assert_ok!(BurnMint::spend_credits(signed(BOB), P2, 2_000));
+        let burned_before = BurnMint::totals().burned;
         run_to_block(10);
-        // Pool: min(4_000, 80% * 1_250) = 1_000 minted; each served half of the credits.
+        // Pool: min(4_500, 80% * 1_250) = 1_000 minted, shared 1_000 : 250 by basis, so each
+        // provider gets exactly 80% of the tokens burned for what it served; nothing is left
+        // over and nothing is burned back.
         assert_eq!(crate::UsagePools::<Test>::get(0).unwrap().minted, 1_000);
-        let burned_before = LifetimeTotals::<Test>::get().burned;
+        let availability = 9 * 300 / 2;
+        assert_eq!(BurnMint::pending_rewards(&P1), availability + 800);
+        assert_eq!(BurnMint::pending_rewards(&P2), availability + 200);
         assert_ok!(BurnMint::claim_rewards(signed(P2), P2));
-        // P2's share 500 is capped at 80% of its basis 250 = 200; 300 burned from the pot.
-        assert_eq!(LifetimeTotals::<Test>::get().burned, burned_before + 300);
-        assert!(events().contains(&Event::UnallocatedBurned {
-            provider: P2,
-            amount: 300
-        }));
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+        assert_eq!(BurnMint::totals().burned, burned_before);
     });
 }
 
@@ -642,7 +694,7 @@ fn fees_are_split_between_burn_and_treasury() {
         FeeHandler::<Test>::on_unbalanced(fee);
         assert_eq!(Balances::balance(&TREASURY), treasury + 400);
         assert_eq!(issuance(), before - 600);
-        assert_eq!(crate::CurrentBooks::<Test>::get().burned_fees, 600);
+        assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 600);
         assert_eq!(
             last_event(),
             Event::FeesBurned {
@@ -774,7 +826,7 @@ fn supply_cap_stops_minting() {
         register(P1, 1);
         run_to_block(30);
         assert_eq!(issuance(), MaxTotalSupply::get().unwrap());
-        assert!(LifetimeTotals::<Test>::get().unminted > 0);
+        assert!(BurnMint::totals().unminted > 0);
         MaxTotalSupply::set(None);
     });
 }
@@ -811,12 +863,19 @@ fn preview_runs_the_controller_and_validates_proposals() {
 fn ledger_totals_and_supply_stats_agree() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 2);
-        let start = issuance();
+        let start = genesis_issuance();
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 5_000, 0));
         run_to_block(35);
         assert_ok!(BurnMint::claim_rewards(signed(ALICE), P1));
-        let totals = LifetimeTotals::<Test>::get();
+        let totals = BurnMint::totals();
         assert_eq!(start + totals.minted - totals.burned, issuance());
+        // The closed epochs' totals are the ledger's; the open epoch adds its books so far.
+        let mut ledger = crate::Totals::default();
+        for epoch in 0..3 {
+            ledger.add(&Ledger::<Test>::get(epoch).unwrap());
+        }
+        ledger.add(&books());
+        assert_eq!(ledger, totals);
         let stats = BurnMint::supply_stats();
         assert_eq!(stats.total_issuance, issuance());
         assert_eq!(stats.epoch_index, 3);
@@ -922,11 +981,11 @@ mod properties {
         #[test]
         fn invariants_hold_under_random_operations(ops in proptest::collection::vec(op(), 1..60)) {
             ExtBuilder::default().build_and_execute(|| {
-                let start = issuance();
+                let start = genesis_issuance();
                 for op in &ops {
                     apply(op);
                     BurnMint::do_try_state().expect("invariants hold after every operation");
-                    let totals = LifetimeTotals::<Test>::get();
+                    let totals = BurnMint::totals();
                     assert_eq!(start + totals.minted - totals.burned, issuance(), "after {op:?}");
                 }
             });

@@ -72,110 +72,94 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `368`,
+		// Proof size (bytes): measured `415`,
 		// estimated `3627`.
-		// Fastest run: 84_158_000 picoseconds.
-		Weight::from_parts(87_724_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Fastest run: 84_729_000 picoseconds.
+		Weight::from_parts(114_936_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `371`,
+		// Proof size (bytes): measured `498`,
 		// estimated `3627`.
-		// Fastest run: 28_113_000 picoseconds.
-		Weight::from_parts(30_146_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 26_650_000 picoseconds.
+		Weight::from_parts(30_628_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `371`,
+		// Proof size (bytes): measured `498`,
 		// estimated `3627`.
-		// Fastest run: 28_423_000 picoseconds.
-		Weight::from_parts(30_347_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 26_570_000 picoseconds.
+		Weight::from_parts(29_445_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `371`,
+		// Proof size (bytes): measured `498`,
 		// estimated `3627`.
-		// Fastest run: 28_033_000 picoseconds.
-		Weight::from_parts(29_906_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 25_989_000 picoseconds.
+		Weight::from_parts(30_387_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `458`,
+		// Proof size (bytes): measured `585`,
 		// estimated `3627`.
-		// Fastest run: 31_860_000 picoseconds.
-		Weight::from_parts(33_904_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Fastest run: 29_876_000 picoseconds.
+		Weight::from_parts(50_976_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		// Proof size (bytes): measured `545`,
+		// Proof size (bytes): measured `383`,
 		// estimated `3627`.
-		// Fastest run: 73_157_000 picoseconds.
-		Weight::from_parts(76_304_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Fastest run: 71_544_000 picoseconds.
+		Weight::from_parts(126_647_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:1)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `371`,
+		// Proof size (bytes): measured `498`,
 		// estimated `3627`.
-		// Fastest run: 28_243_000 picoseconds.
-		Weight::from_parts(30_478_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 27_321_000 picoseconds.
+		Weight::from_parts(30_497_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
@@ -184,158 +168,108 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `541`,
+		// Proof size (bytes): measured `815`,
 		// estimated `3627`.
-		// Fastest run: 60_845_000 picoseconds.
-		Weight::from_parts(63_710_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Fastest run: 63_248_000 picoseconds.
+		Weight::from_parts(69_901_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
+	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
-	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::PriceSubmissions` (r:16 w:0)
-	/// Proof: `BurnMint::PriceSubmissions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalCredits` (r:1 w:1)
-	/// Proof: `BurnMint::TotalCredits` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
-	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn buy_credits(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `373 + f * (107 ±0)`,
-		// estimated `3593 + f * (2543 ±0)`.
-		// Fastest run: 68_839_000 picoseconds.
-		Weight::from_parts(67_113_449, 3593)
-			// Standard error: 3_484
-			.saturating_add(Weight::from_parts(5_012_570, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(f.into()))
+	fn buy_credits(_f: u32, ) -> Weight {
+		// Proof size (bytes): measured `494 + f * (53 ±0)`,
+		// estimated `3545`.
+		// Fastest run: 58_971_000 picoseconds.
+		Weight::from_parts(67_547_833, 3545)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::UsagePools` (r:1 w:0)
 	/// Proof: `BurnMint::UsagePools` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalCredits` (r:1 w:1)
-	/// Proof: `BurnMint::TotalCredits` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1137`,
+		// Proof size (bytes): measured `826`,
 		// estimated `3627`.
-		// Fastest run: 89_578_000 picoseconds.
-		Weight::from_parts(92_694_000, 3627)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Fastest run: 41_037_000 picoseconds.
+		Weight::from_parts(63_890_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
-	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::PriceSubmissions` (r:16 w:0)
-	/// Proof: `BurnMint::PriceSubmissions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalCredits` (r:1 w:1)
-	/// Proof: `BurnMint::TotalCredits` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
-	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::UsagePools` (r:1 w:0)
 	/// Proof: `BurnMint::UsagePools` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1229 + f * (107 ±0)`,
-		// estimated `6196 + f * (2543 ±0)`.
-		// Fastest run: 144_972_000 picoseconds.
-		Weight::from_parts(142_549_048, 6196)
-			// Standard error: 8_185
-			.saturating_add(Weight::from_parts(4_931_300, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(f.into()))
+		// Proof size (bytes): measured `802 + f * (53 ±0)`,
+		// estimated `3627`.
+		// Fastest run: 77_476_000 picoseconds.
+		Weight::from_parts(82_210_190, 3627)
+			// Standard error: 47_680
+			.saturating_add(Weight::from_parts(1_230_566, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:0)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:0)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::UsagePools` (r:1 w:0)
 	/// Proof: `BurnMint::UsagePools` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `1206`,
-		// estimated `6196`.
-		// Fastest run: 126_577_000 picoseconds.
-		Weight::from_parts(130_435_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size (bytes): measured `809`,
+		// estimated `3627`.
+		// Fastest run: 94_858_000 picoseconds.
+		Weight::from_parts(108_895_000, 3627)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
-	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::PriceSubmissions` (r:0 w:1)
-	/// Proof: `BurnMint::PriceSubmissions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
+	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	fn submit_price() -> Weight {
-		// Proof size (bytes): measured `645`,
-		// estimated `1998`.
-		// Fastest run: 20_488_000 picoseconds.
-		Weight::from_parts(21_941_000, 1998)
+		// Proof size (bytes): measured `981`,
+		// estimated `2334`.
+		// Fastest run: 19_587_000 picoseconds.
+		Weight::from_parts(26_650_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
-	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::PriceSubmissions` (r:0 w:16)
-	/// Proof: `BurnMint::PriceSubmissions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn set_price_feeders(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `645`,
-		// estimated `1998`.
-		// Fastest run: 50_926_000 picoseconds.
-		Weight::from_parts(53_183_017, 1998)
-			// Standard error: 1_148
-			.saturating_add(Weight::from_parts(84_951, 0).saturating_mul(f.into()))
+		// Proof size (bytes): measured `981`,
+		// estimated `2334`.
+		// Fastest run: 19_417_000 picoseconds.
+		Weight::from_parts(27_111_800, 2334)
+			// Standard error: 12_012
+			.saturating_add(Weight::from_parts(182_122, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(17_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
@@ -344,171 +278,144 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		// Proof size (bytes): measured `229`,
 		// estimated `1582`.
-		// Fastest run: 18_685_000 picoseconds.
-		Weight::from_parts(20_148_000, 1582)
+		// Fastest run: 19_797_000 picoseconds.
+		Weight::from_parts(22_933_000, 1582)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::Controller` (r:1 w:0)
-	/// Proof: `BurnMint::Controller` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:0)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:0)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:1)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `608`,
-		// estimated `6196`.
-		// Fastest run: 119_374_000 picoseconds.
-		Weight::from_parts(134_802_216, 6196)
-			// Standard error: 141
-			.saturating_add(Weight::from_parts(24, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+	fn on_initialize_block(_p: u32, ) -> Weight {
+		// Proof size (bytes): measured `885`,
+		// estimated `3593`.
+		// Fastest run: 87_424_000 picoseconds.
+		Weight::from_parts(127_136_669, 3593)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentBooks` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentBooks` (`max_values`: Some(1), `max_size`: Some(208), added: 703, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(284), added: 779, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Emission` (r:1 w:1)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(196), added: 691, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::LifetimeTotals` (r:1 w:1)
-	/// Proof: `BurnMint::LifetimeTotals` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(97), added: 592, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::Controller` (r:1 w:1)
-	/// Proof: `BurnMint::Controller` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::TotalPoints` (r:1 w:0)
-	/// Proof: `BurnMint::TotalPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::AvailabilityIndex` (r:1 w:1)
-	/// Proof: `BurnMint::AvailabilityIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Ledger` (r:0 w:2)
-	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(220), added: 2695, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(204), added: 2679, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::UsagePools` (r:0 w:1)
 	/// Proof: `BurnMint::UsagePools` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `974`,
-		// estimated `6196`.
-		// Fastest run: 177_573_000 picoseconds.
-		Weight::from_parts(186_947_471, 6196)
-			// Standard error: 108
-			.saturating_add(Weight::from_parts(1_824, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
+		// Proof size (bytes): measured `1020`,
+		// estimated `3593`.
+		// Fastest run: 167_304_000 picoseconds.
+		Weight::from_parts(229_617_990, 3593)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 }
 
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(87_724_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(114_936_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(30_146_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(30_628_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(30_347_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(29_445_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(29_906_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(30_387_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(33_904_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn withdraw_bond() -> Weight {
-		Weight::from_parts(76_304_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
-	}
-	fn set_reputation() -> Weight {
-		Weight::from_parts(30_478_000, 3627)
+		Weight::from_parts(50_976_000, 3627)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
-	fn slash_provider() -> Weight {
-		Weight::from_parts(63_710_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	fn withdraw_bond() -> Weight {
+		Weight::from_parts(126_647_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn buy_credits(f: u32, ) -> Weight {
-		Weight::from_parts(67_113_449, 3593)
-			.saturating_add(Weight::from_parts(5_012_570, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(f.into()))
+	fn set_reputation() -> Weight {
+		Weight::from_parts(30_497_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn slash_provider() -> Weight {
+		Weight::from_parts(69_901_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn buy_credits(_f: u32, ) -> Weight {
+		Weight::from_parts(67_547_833, 3545)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(92_694_000, 3627)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(63_890_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(142_549_048, 6196)
-			.saturating_add(Weight::from_parts(4_931_300, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(f.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(f.into()))
+		Weight::from_parts(82_210_190, 3627)
+			.saturating_add(Weight::from_parts(1_230_566, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(130_435_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(108_895_000, 3627)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(21_941_000, 1998)
+		Weight::from_parts(26_650_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(53_183_017, 1998)
-			.saturating_add(Weight::from_parts(84_951, 0).saturating_mul(f.into()))
+		Weight::from_parts(27_111_800, 2334)
+			.saturating_add(Weight::from_parts(182_122, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(17_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(20_148_000, 1582)
+		Weight::from_parts(22_933_000, 1582)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(134_802_216, 6196)
-			.saturating_add(Weight::from_parts(24, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	fn on_initialize_block(_p: u32, ) -> Weight {
+		Weight::from_parts(127_136_669, 3593)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(186_947_471, 6196)
-			.saturating_add(Weight::from_parts(1_824, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
+		Weight::from_parts(229_617_990, 3593)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 }

@@ -16,7 +16,7 @@
 //   overhead
 //   --dev
 //   --base-path
-//   /tmp/tmp.EEyY9BZaSu
+//   /tmp/tmp.WOesh6klC9
 //   --warmup
 //   10
 //   --repeat
@@ -34,17 +34,17 @@ parameter_types! {
     /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
     ///
     /// Stats nanoseconds:
-    ///   Min, Max: 388_740, 733_086
-    ///   Average:  624_876
-    ///   Median:   641_955
-    ///   Std-Dev:  64778.99
+    ///   Min, Max: 465_354, 805_902
+    ///   Average:  551_292
+    ///   Median:   543_350
+    ///   Std-Dev:  52725.91
     ///
     /// Percentiles nanoseconds:
-    ///   99th: 730_551
-    ///   95th: 693_451
-    ///   75th: 662_734
+    ///   99th: 675_798
+    ///   95th: 648_097
+    ///   75th: 567_294
     pub const BlockExecutionWeight: Weight =
-        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(624_876), 0);
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(551_292), 0);
 }
 
 #[cfg(test)]

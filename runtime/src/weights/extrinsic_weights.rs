@@ -16,7 +16,7 @@
 //   overhead
 //   --dev
 //   --base-path
-//   /tmp/tmp.EEyY9BZaSu
+//   /tmp/tmp.WOesh6klC9
 //   --warmup
 //   10
 //   --repeat
@@ -34,17 +34,17 @@ parameter_types! {
     /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
     ///
     /// Stats nanoseconds:
-    ///   Min, Max: 160_882, 294_092
-    ///   Average:  204_623
-    ///   Median:   185_744
-    ///   Std-Dev:  38544.96
+    ///   Min, Max: 167_911, 274_038
+    ///   Average:  186_187
+    ///   Median:   175_780
+    ///   Std-Dev:  25431.04
     ///
     /// Percentiles nanoseconds:
-    ///   99th: 288_763
-    ///   95th: 282_881
-    ///   75th: 235_306
+    ///   99th: 266_724
+    ///   95th: 252_722
+    ///   75th: 184_816
     pub const ExtrinsicBaseWeight: Weight =
-        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(204_623), 0);
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(186_187), 0);
 }
 
 #[cfg(test)]

@@ -53,8 +53,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_allow_death() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `3593`.
-		// Fastest run: 78_277_000 picoseconds.
-		Weight::from_parts(81_783_000, 3593)
+		// Fastest run: 79_839_000 picoseconds.
+		Weight::from_parts(94_187_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -63,8 +63,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_keep_alive() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `3593`.
-		// Fastest run: 61_586_000 picoseconds.
-		Weight::from_parts(64_360_000, 3593)
+		// Fastest run: 62_928_000 picoseconds.
+		Weight::from_parts(75_312_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_creating() -> Weight {
 		// Proof size (bytes): measured `39`,
 		// estimated `3593`.
-		// Fastest run: 33_723_000 picoseconds.
-		Weight::from_parts(36_518_000, 3593)
+		// Fastest run: 34_535_000 picoseconds.
+		Weight::from_parts(45_035_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_set_balance_killing() -> Weight {
 		// Proof size (bytes): measured `174`,
 		// estimated `3593`.
-		// Fastest run: 34_805_000 picoseconds.
-		Weight::from_parts(37_280_000, 3593)
+		// Fastest run: 36_338_000 picoseconds.
+		Weight::from_parts(39_564_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_transfer() -> Weight {
 		// Proof size (bytes): measured `103`,
 		// estimated `6196`.
-		// Fastest run: 80_642_000 picoseconds.
-		Weight::from_parts(83_707_000, 6196)
+		// Fastest run: 81_193_000 picoseconds.
+		Weight::from_parts(87_123_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -103,8 +103,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn transfer_all() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `3593`.
-		// Fastest run: 75_922_000 picoseconds.
-		Weight::from_parts(78_728_000, 3593)
+		// Fastest run: 75_923_000 picoseconds.
+		Weight::from_parts(87_164_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,8 +113,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_unreserve() -> Weight {
 		// Proof size (bytes): measured `174`,
 		// estimated `3593`.
-		// Fastest run: 29_145_000 picoseconds.
-		Weight::from_parts(31_219_000, 3593)
+		// Fastest run: 29_535_000 picoseconds.
+		Weight::from_parts(33_443_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -124,10 +124,10 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn upgrade_accounts(u: u32, ) -> Weight {
 		// Proof size (bytes): measured `0 + u * (85 ±0)`,
 		// estimated `990 + u * (2603 ±0)`.
-		// Fastest run: 27_512_000 picoseconds.
-		Weight::from_parts(28_364_000, 990)
-			// Standard error: 168_635
-			.saturating_add(Weight::from_parts(22_966_439, 0).saturating_mul(u.into()))
+		// Fastest run: 27_792_000 picoseconds.
+		Weight::from_parts(28_413_000, 990)
+			// Standard error: 577_459
+			.saturating_add(Weight::from_parts(36_616_934, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -135,19 +135,19 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 	fn force_adjust_total_issuance() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `0`.
-		// Fastest run: 10_480_000 picoseconds.
-		Weight::from_parts(11_641_000, 0)
+		// Fastest run: 11_392_000 picoseconds.
+		Weight::from_parts(22_141_000, 0)
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `0`.
-		// Fastest run: 49_743_000 picoseconds.
-		Weight::from_parts(52_728_000, 0)
+		// Fastest run: 50_164_000 picoseconds.
+		Weight::from_parts(78_998_000, 0)
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `0`.
-		// Fastest run: 33_463_000 picoseconds.
-		Weight::from_parts(35_857_000, 0)
+		// Fastest run: 34_495_000 picoseconds.
+		Weight::from_parts(46_818_000, 0)
 	}
 }
