@@ -83,7 +83,7 @@ async function main() {
   log(`connected to ${chain} at ${url}, block #${(await api.rpc.chain.getHeader()).number}`);
 
   // 1. Where we are.
-  const before = (await api.query.burnMint.controller()).emissionPerBlock.toBigInt();
+  const before = (await api.query.burnMint.emission()).controller.emissionPerBlock.toBigInt();
   const active = (await api.query.burnMint.activeParameters()).unwrap();
   const stats = await api.call.burnMintApi.supplyStats();
   log(`emission per block now: ${fmt(before)}`);
@@ -141,8 +141,8 @@ async function main() {
     api.events.burnMint.ParametersApplied.is(e),
   );
   const emissionAt = async (block) =>
-    (await (await api.at(await api.rpc.chain.getBlockHash(block))).query.burnMint.controller())
-      .emissionPerBlock.toBigInt();
+    (await (await api.at(await api.rpc.chain.getBlockHash(block))).query.burnMint.emission())
+      .controller.emissionPerBlock.toBigInt();
   const atEnactment = await emissionAt(applied.block - 1);
   const after = await emissionAt(applied.block);
 

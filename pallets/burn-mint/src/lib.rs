@@ -1279,6 +1279,7 @@ pub mod pallet {
             Ok(())
         }
 
+        /// The provider's record, if it is registered and active.
         fn ensure_active(
             provider: &T::AccountId,
         ) -> Result<Provider<BlockNumberFor<T>>, DispatchError> {
@@ -1328,13 +1329,19 @@ pub mod pallet {
         /// Moves everything a provider has earned into `pending`: availability up to the
         /// accumulator value `index`, and usage of a closed epoch. O(1).
         fn settle(record: &mut Provider<BlockNumberFor<T>>, index: FixedU128) {
+            Self::settle_availability(record, index);
+            Self::settle_usage(record);
+        }
+
+        /// Moves the availability rewards earned up to the accumulator value `index` into
+        /// `pending`.
+        fn settle_availability(record: &mut Provider<BlockNumberFor<T>>, index: FixedU128) {
             record.pending.saturating_accrue(economics::accrued(
                 record.points,
                 record.snapshot,
                 index,
             ));
             record.snapshot = index;
-            Self::settle_usage(record);
         }
 
         /// Settles the provider's usage if its epoch has closed (only closed epochs have a
@@ -1362,12 +1369,7 @@ pub mod pallet {
             let now = frame_system::Pallet::<T>::block_number();
             let index =
                 Emission::<T>::mutate(|e| e.accrual.change_points(now, record.points, points));
-            record.pending.saturating_accrue(economics::accrued(
-                record.points,
-                record.snapshot,
-                index,
-            ));
-            record.snapshot = index;
+            Self::settle_availability(record, index);
             record.points = points;
         }
 
