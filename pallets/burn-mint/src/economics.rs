@@ -565,7 +565,8 @@ impl<BlockNumber: AtLeast32BitUnsigned + Copy + Default> EmissionAccrual<BlockNu
             per_block,
             total_points: self.total_points,
             index: self.index,
-            updated_at: last,
+            // `advance_to` never moves it back: at least `last`.
+            updated_at: self.updated_at,
             ..Default::default()
         };
         closed
