@@ -19,6 +19,18 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/capacloud/target}"
 # The wasm builder must find this workspace's Cargo.lock when the target dir is elsewhere.
 export WASM_BUILD_WORKSPACE_HINT="$CAPA_ROOT"
 export CAPA_NODE_BIN="$CARGO_TARGET_DIR/$CAPA_PROFILE/capacloud-node"
+# The compiled runtime that the same build produces (what `benchmark pallet` runs).
+export CAPA_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime/capacloud_runtime.compact.compressed.wasm"
+
+# Runs scripts/install-deps once per run: the first script that needs the build dependencies
+# installs them and exports CAPA_DEPS_INSTALLED=1, so the scripts it starts (scripts/test starts
+# scripts/benchmark, which starts scripts/build-node, ...) skip the check.
+capa_install_deps() {
+	if [ "${CAPA_DEPS_INSTALLED:-}" != 1 ]; then
+		"$CAPA_ROOT/scripts/install-deps"
+		export CAPA_DEPS_INSTALLED=1
+	fi
+}
 
 capa_cargo_flags() {
 	local flags=(--locked --profile "$CAPA_PROFILE")
@@ -32,3 +44,16 @@ capa_cargo_flags() {
 }
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+# Installs the Node.js packages of clients/ (polkadot.js, pinned by clients/package-lock.json)
+# with `npm ci`, again only when the lock file changed since the last install: a copy of the lock
+# that npm ci installed is kept in node_modules/ as a stamp (npm's own node_modules/.package-lock.json
+# never equals the lock file byte for byte).
+capa_clients_install() {
+	local dir="$CAPA_ROOT/clients"
+	if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.capacloud-installed-lock.json" 2>/dev/null; then
+		log "npm ci (clients)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+		cp "$dir/package-lock.json" "$dir/node_modules/.capacloud-installed-lock.json"
+	fi
+}

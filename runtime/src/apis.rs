@@ -210,15 +210,15 @@ impl_runtime_apis! {
         }
 
         fn pending_rewards(provider: AccountId) -> Balance {
-            BurnMint::pending_rewards(&provider)
+            BurnMint::pending_rewards(provider)
         }
 
         fn credits_of(who: AccountId) -> u128 {
-            pallet_burn_mint::CreditBalances::<Runtime>::get(who).credits
+            BurnMint::credits_of(who)
         }
 
         fn quote_credits(amount: Balance) -> Option<u128> {
-            BurnMint::quote(amount).ok()
+            BurnMint::quote_credits(amount)
         }
 
         fn preview_emission(

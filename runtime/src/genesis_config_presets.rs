@@ -2,78 +2,26 @@
 //!
 //! Both presets fund the well-known development accounts (Alice, Bob, ... and their `//stash`
 //! accounts) and make Alice the sudo key. Production chain specs are written from scratch and
-//! leave the sudo key out (see the repository README).
+//! leave the sudo key out (see the repository README). The economy starts from the default
+//! parameters and price of [`configs::burn_mint`], where their values are explained.
 
 use crate::{
-    AccountId, BalancesConfig, BlockNumber, BurnMintConfig, RuntimeGenesisConfig, SudoConfig, DAYS,
-    EPOCH_LENGTH, MILLI_UNITS, UNITS,
+    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig,
+    MILLI_UNITS, UNITS,
 };
 use alloc::{vec, vec::Vec};
-use pallet_burn_mint::economics::{ControllerMode, Parameters};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::{FixedU128, Perbill};
 
 /// Every development account starts with one million CAPA.
 pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * UNITS;
 
-/// Epochs in a year at [`EPOCH_LENGTH`].
-const EPOCHS_PER_YEAR: u32 = 365 * DAYS / EPOCH_LENGTH;
-
-/// A duration in blocks, shortened to minutes-scale with `fast-runtime` (divided by the same
-/// factor as the epoch length).
-const fn scaled(blocks: BlockNumber) -> u32 {
-    blocks / (DAYS / EPOCH_LENGTH)
-}
-
-/// The economic parameters of the development and local chains, with the reasoning:
-/// - **shares 20/50/30**: half of emission pays for served work (the usage pool), 30% keeps
-///   capacity online when demand is low, 20% funds the ecosystem treasury;
-/// - **emission 0.01..10 CAPA per block, 5% step**: a wide band for the controller, but slow
-///   moves (at most 5% per epoch, i.e. a doubling takes ~14 epochs) so that no referendum or
-///   burn spike causes a jump;
-/// - **burn-indexed controller, 20% smoothing, 2%/year net inflation**: emission replaces what
-///   is burned (averaged over ~5 epochs) plus a small growth that pays providers while the
-///   network is young and activity low;
-/// - **usage reward cap 80%**: a provider serving itself recovers at most 80% of its burn;
-/// - **fee burn 80%**: most fees are burned, the rest funds the treasury;
-/// - **price**: one feeder (Alice) is enough on a dev chain; prices go stale after an hour
-///   (six minutes with `fast-runtime`);
-/// - **unbonding 7 days** (a few minutes with `fast-runtime`), **minimum bond 100 CAPA**.
-pub fn default_parameters() -> Parameters {
-    Parameters {
-        ecosystem_share: Perbill::from_percent(20),
-        usage_share: Perbill::from_percent(50),
-        availability_share: Perbill::from_percent(30),
-        min_emission_per_block: 10 * MILLI_UNITS,
-        max_emission_per_block: 10 * UNITS,
-        max_step_per_epoch: Perbill::from_percent(5),
-        mode: ControllerMode::BurnIndexed {
-            smoothing: Perbill::from_percent(20),
-            target_inflation_per_epoch: Perbill::from_rational(2u32, 100 * EPOCHS_PER_YEAR),
-        },
-        epoch_length: EPOCH_LENGTH,
-        usage_reward_cap: Perbill::from_percent(80),
-        fee_burn_share: Perbill::from_percent(80),
-        price_max_age: scaled(DAYS / 24).max(60),
-        min_price_feeds: 1,
-        unbonding_period: scaled(7 * DAYS).max(20),
-        min_provider_bond: 100 * UNITS,
-    }
-}
-
 /// Initial emission: 0.1 CAPA per block, about 525,600 CAPA a year at 6-second blocks
 /// (~4% of the development supply).
 pub const INITIAL_EMISSION_PER_BLOCK: u128 = 100 * MILLI_UNITS;
-
-/// Initial CAPA price fed by Alice at genesis: 0.50 stable units (think USD) per CAPA, so one
-/// CAPA buys 500 credits.
-pub fn initial_price() -> FixedU128 {
-    FixedU128::from_rational(1, 2)
-}
 
 /// The genesis state, as a JSON patch over the runtime's default genesis config.
 fn testnet_genesis(
@@ -107,10 +55,10 @@ fn testnet_genesis(
             key: Some(root.clone()),
         },
         burn_mint: BurnMintConfig {
-            parameters: Some(default_parameters()),
+            parameters: Some(configs::burn_mint::default_parameters()),
             initial_emission_per_block: INITIAL_EMISSION_PER_BLOCK,
             price_feeders: vec![root],
-            initial_price: Some(initial_price()),
+            initial_price: Some(configs::burn_mint::initial_price()),
         },
         ..Default::default()
     };

@@ -4,19 +4,44 @@
 //! block production and GRANDPA finality whose token, CAPA, follows a burn-and-mint economy for
 //! GPU compute.
 //!
-//! - [`configs`]: how each pallet is configured (block limits, token, fees, consensus).
+//! - [`configs`]: how each pallet is configured: system, consensus, token, fees, utility and
+//!   sudo in `configs/mod.rs`; the economy in [`configs::burn_mint`] (with the default economic
+//!   parameters of the genesis presets); OpenGov and the treasury in [`configs::governance`].
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis presets.
 //! - [`apis`]: the runtime APIs used by the node and by clients such as polkadot.js.
 //! - `signing` (std only): builds signed transactions for node benchmarks and tests.
 //!
 //! The token has 12 decimals ([`UNITS`] is one CAPA) and the chain uses its own SS58 prefix
 //! ([`SS58_PREFIX`]).
+//!
+//! The `fast-runtime` feature shortens every duration (epochs, referendum tracks, voting locks,
+//! treasury periods, the presets' unbonding period and price age) for dev chains and demos; each
+//! such value is written once, as `prod_or_fast!(production, fast)`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`'s and `impl_runtime_apis`'s expansions are large.
 #![recursion_limit = "256"]
 
 extern crate alloc;
+
+/// Picks a value by build: `prod_or_fast!(production, fast)` is `production`, or `fast` when the
+/// runtime is built with the `fast-runtime` feature (dev chains, demos and end-to-end tests, where
+/// an epoch or a referendum must pass in minutes). This is the runtime's only `fast-runtime`
+/// switch: every value chosen per build is written with it (values computed from those, such as
+/// the epochs per year, follow).
+///
+/// It expands to `if cfg!(feature = "fast-runtime") { fast } else { production }`, so it works in
+/// `const` items, `const fn`s and `parameter_types!`. Defined before the `mod` declarations below
+/// so that every module of the crate can use it.
+macro_rules! prod_or_fast {
+    ($prod:expr, $fast:expr $(,)?) => {
+        if cfg!(feature = "fast-runtime") {
+            $fast
+        } else {
+            $prod
+        }
+    };
+}
 
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
@@ -26,7 +51,6 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
-pub mod governance;
 #[cfg(feature = "std")]
 pub mod signing;
 pub mod weights;
@@ -80,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 100,
+    spec_version: 101,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -101,12 +125,7 @@ pub const DAYS: BlockNumber = HOURS * 24;
 
 /// Length of a burn-mint epoch: a day on a production chain; a minute with `fast-runtime`, so
 /// that epochs (and parameter changes, which apply at epoch boundaries) can be watched live.
-#[cfg(not(feature = "fast-runtime"))]
-pub const EPOCH_LENGTH: BlockNumber = DAYS;
-/// Length of a burn-mint epoch: a day on a production chain; a minute with `fast-runtime`, so
-/// that epochs (and parameter changes, which apply at epoch boundaries) can be watched live.
-#[cfg(feature = "fast-runtime")]
-pub const EPOCH_LENGTH: BlockNumber = MINUTES;
+pub const EPOCH_LENGTH: BlockNumber = prod_or_fast!(DAYS, MINUTES);
 
 /// One CAPA: the token has 12 decimals.
 pub const UNITS: Balance = 1_000_000_000_000;
@@ -220,7 +239,7 @@ mod runtime {
     #[runtime::pallet_index(10)]
     pub type BurnMint = pallet_burn_mint;
 
-    // Governance (OpenGov), see [`governance`].
+    // Governance (OpenGov), see [`configs::governance`].
     /// Stores the calls that referenda propose.
     #[runtime::pallet_index(11)]
     pub type Preimage = pallet_preimage;
@@ -230,12 +249,12 @@ mod runtime {
     /// Conviction-weighted votes on referenda.
     #[runtime::pallet_index(13)]
     pub type ConvictionVoting = pallet_conviction_voting;
-    /// Referenda on the tracks of [`governance::tracks`].
+    /// Referenda on the tracks of [`configs::governance::tracks`].
     #[runtime::pallet_index(14)]
     pub type Referenda = pallet_referenda;
     /// The custom origins of the tracks (`EmissionAdmin`, `Treasurer`, ...).
     #[runtime::pallet_index(15)]
-    pub type Origins = governance::origins::pallet_custom_origins;
+    pub type Origins = configs::governance::origins::pallet_custom_origins;
     /// The ecosystem fund.
     #[runtime::pallet_index(16)]
     pub type Treasury = pallet_treasury;

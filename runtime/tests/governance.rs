@@ -7,7 +7,7 @@
 mod common;
 
 use capacloud_runtime::{
-    governance::{
+    configs::governance::{
         origins::Origin,
         tracks::{ids, TRACKS},
     },
@@ -383,7 +383,7 @@ fn treasurer_referendum_spends_from_the_ecosystem_fund() {
     with_dev_chain(|| {
         // A few blocks of emission fill the treasury (its share of every block's mint).
         run_to_block(3);
-        let treasury = capacloud_runtime::configs::TreasuryAccount::get();
+        let treasury = capacloud_runtime::configs::governance::TreasuryAccount::get();
         let fund = Balances::balance(&treasury);
         assert!(fund > 0);
         let ferdie: AccountId = Ferdie.to_account_id();

@@ -54,7 +54,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         // Block 1's emission is minted in `on_initialize`; measure the fee from here on.
         let issuance_before = Balances::total_issuance();
         let treasury_before =
-            Balances::balance(&capacloud_runtime::configs::TreasuryAccount::get());
+            Balances::balance(&capacloud_runtime::configs::governance::TreasuryAccount::get());
         let amount = 7 * UNITS;
         let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
             dest: bob.clone().into(),
@@ -103,7 +103,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
             .expect("the fee went through pallet-burn-mint");
         assert_eq!(burned + to_treasury, fee);
         assert_eq!(burned, sp_runtime::Perbill::from_percent(80) * fee);
-        let treasury = capacloud_runtime::configs::TreasuryAccount::get();
+        let treasury = capacloud_runtime::configs::governance::TreasuryAccount::get();
         assert_eq!(Balances::balance(&treasury), treasury_before + to_treasury);
         assert_eq!(Balances::total_issuance(), issuance_before - burned);
         assert_eq!(System::account_nonce(&alice), 1);

@@ -3,15 +3,18 @@
 //! 10_000 registered providers, to show that its cost does not depend on them.
 
 use super::*;
-use crate::economics::{ControllerMode, Parameters};
+use crate::economics::{self, ControllerMode, Parameters};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-    traits::{fungible::Mutate, EnsureOrigin, Hooks},
+    traits::{
+        fungible::{Inspect, Mutate},
+        EnsureOrigin, Get, Hooks,
+    },
     BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_arithmetic::Perbill;
+use sp_arithmetic::{FixedU128, Perbill, Permill};
 use sp_runtime::traits::Zero;
 
 const SEED: u32 = 0;
@@ -51,13 +54,7 @@ fn setup<T: Config>() {
     ActiveParameters::<T>::put(params);
     let emission = params.max_emission_per_block / 2;
     let now = frame_system::Pallet::<T>::block_number();
-    CurrentEpoch::<T>::put(EpochInfo {
-        index: 0,
-        start: now,
-        length: params.epoch_length,
-        books: Default::default(),
-        closed_totals: Default::default(),
-    });
+    CurrentEpoch::<T>::put(EpochInfo::first(now, &params));
     Emission::<T>::put(EmissionState {
         controller: economics::ControllerState {
             emission_per_block: emission,
@@ -120,7 +117,7 @@ fn provider<T: Config>(index: u32) -> T::AccountId {
 
 /// Inserts `n` providers directly into storage (fast setup for the hook benchmarks).
 fn many_providers<T: Config>(n: u32) {
-    let points = economics::availability_points(1, Permill::one());
+    let points = Provider::<BlockNumberFor<T>>::new(1, 0, Default::default()).points;
     let now = frame_system::Pallet::<T>::block_number();
     let snapshot = Emission::<T>::mutate(|e| {
         e.accrual
@@ -128,19 +125,7 @@ fn many_providers<T: Config>(n: u32) {
     });
     for i in 0..n {
         let who: T::AccountId = account("many", i, SEED);
-        Providers::<T>::insert(
-            &who,
-            Provider {
-                status: ProviderStatus::Active,
-                capacity: 1,
-                reputation: Permill::one(),
-                bond: 0,
-                points,
-                snapshot,
-                pending: 0,
-                usage: None,
-            },
-        );
+        Providers::<T>::insert(&who, Provider::new(1, 0, snapshot));
     }
     ProviderCount::<T>::mutate(|c| *c = c.saturating_add(n));
 }
@@ -172,15 +157,10 @@ fn closed_usage<T: Config>(who: &T::AccountId) {
     run_to_block::<T>(epoch.start + epoch.length.into());
 }
 
-/// Runs the hook of every block up to `n`, as a chain would (the lazy accrual counts on every
-/// block having minted).
+/// Runs the pallet's hooks of every block up to `n`, as a chain would (the lazy accrual counts
+/// on every block having minted).
 fn run_to_block<T: Config>(n: BlockNumberFor<T>) {
-    let mut now = frame_system::Pallet::<T>::block_number();
-    while now < n {
-        now += 1u32.into();
-        frame_system::Pallet::<T>::set_block_number(now);
-        Pallet::<T>::on_initialize(now);
-    }
+    frame_system::Pallet::<T>::run_to_block::<Pallet<T>>(n);
 }
 
 #[benchmarks]
@@ -431,7 +411,7 @@ mod benchmarks {
             index: retention,
             ..epoch
         });
-        Ledger::<T>::insert(0, EpochRecord::default());
+        Ledger::<T>::insert(0, EpochBooks::default());
         CurrentEpoch::<T>::mutate(|e| {
             e.books.credits_served = 1_000;
             e.books.basis_served = T::TokenUnit::get();

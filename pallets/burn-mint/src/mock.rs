@@ -3,7 +3,7 @@
 use crate::{self as pallet_burn_mint, economics::*};
 use frame_support::{
     derive_impl, parameter_types,
-    traits::{ConstU128, ConstU32, Hooks},
+    traits::{ConstU128, ConstU32},
     PalletId,
 };
 use frame_system::EnsureRoot;
@@ -41,7 +41,8 @@ impl pallet_balances::Config for Test {
 pub const ED: u128 = 10;
 /// One whole token in the test chain.
 pub const UNIT: u128 = 1_000;
-/// Root's stand-in for the reputation and feeder origins: account 99 as signed, or Root.
+/// The reputation origin accepts Root or this account (the feeder and admin origins accept
+/// Root only).
 pub const REPUTATION_ORACLE: AccountId = 99;
 /// The treasury account.
 pub const TREASURY: AccountId = 1_000;
@@ -183,10 +184,7 @@ impl ExtBuilder {
         .unwrap();
         let mut ext = sp_io::TestExternalities::new(storage);
         // Block 1, as a chain would run it: its hook has minted its emission.
-        ext.execute_with(|| {
-            System::set_block_number(1);
-            BurnMint::on_initialize(1);
-        });
+        ext.execute_with(|| run_to_block(1));
         ext
     }
 
@@ -199,13 +197,9 @@ impl ExtBuilder {
     }
 }
 
-/// Runs `on_initialize` of the next blocks up to and including `n`.
+/// Runs the hooks of every pallet for the next blocks, up to and including `n`.
 pub fn run_to_block(n: u64) {
-    while System::block_number() < n {
-        let next = System::block_number() + 1;
-        System::set_block_number(next);
-        BurnMint::on_initialize(next);
-    }
+    System::run_to_block::<AllPalletsWithSystem>(n);
 }
 
 /// The pallet's events so far.

@@ -1,6 +1,19 @@
 //! Pallet configurations of the CapaCloud runtime.
 //!
+//! This file configures the chain's base: system (block limits), consensus (Aura, GRANDPA,
+//! timestamp), balances, fees (transaction payment), utility and sudo. The rest has its own
+//! module:
+//! - [`burn_mint`]: the burn-and-mint economy (pallet-burn-mint, its hard limits, and the
+//!   default economic parameters of the genesis presets);
+//! - [`governance`]: OpenGov (preimage, scheduler, conviction voting, referenda, custom origins
+//!   and tracks) and the ecosystem treasury.
+//!
 //! Every constant here is a design decision; the comment next to it says why it has its value.
+//! In every configuration module, durations that `fast-runtime` shortens are written with the
+//! crate's `prod_or_fast!` macro (see the crate root).
+
+pub mod burn_mint;
+pub mod governance;
 
 use frame_support::{
     derive_impl,
@@ -18,17 +31,11 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
-use crate::governance::origins::{EmissionAdmin, ProviderAdmin};
-use frame_support::traits::EitherOf;
 // `PalletInfo`, `RuntimeOrigin` and `RuntimeTask` are used by `derive_impl`'s expansion.
-use frame_support::PalletId;
-use frame_system::EnsureRoot;
-use sp_runtime::traits::AccountIdConversion;
-
 use super::{
     AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
     RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-    System, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNITS, SLOT_DURATION, SS58_PREFIX, UNITS, VERSION,
+    System, EXISTENTIAL_DEPOSIT, MICRO_UNITS, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 use crate::weights;
 
@@ -173,47 +180,4 @@ impl pallet_sudo::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
     type WeightInfo = weights::pallet_sudo::WeightInfo<Runtime>;
-}
-
-parameter_types! {
-    /// The reward pot of pallet-burn-mint.
-    pub const BurnMintPalletId: PalletId = PalletId(*b"capa/bnm");
-    /// The ecosystem treasury account (the account pallet-treasury uses for `py/trsry`).
-    pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
-    pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
-    /// Hard cap on total issuance: one billion CAPA. No parameter change can mint past it.
-    pub const MaxTotalSupply: Option<Balance> = Some(1_000_000_000 * UNITS);
-    /// No parameter set may choose a usage reward above 90% of the tokens burned for the
-    /// credits served, so buying compute from oneself always loses at least 10%.
-    pub const MaxUsageRewardCap: Perbill = Perbill::from_percent(90);
-}
-
-impl pallet_burn_mint::Config for Runtime {
-    type Currency = Balances;
-    type RuntimeHoldReason = RuntimeHoldReason;
-    /// Root or an `emission_admin` referendum (see [`crate::governance`] for the reasoning).
-    type AdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
-    /// Root or a `provider_admin` referendum.
-    type ReputationOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
-    /// Root or an `emission_admin` referendum: the feeder set decides the credit price.
-    type FeederAdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
-    type PalletId = BurnMintPalletId;
-    type TreasuryAccount = TreasuryAccount;
-    /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).
-    type MaxEmissionPerBlock = ConstU128<{ 100 * UNITS }>;
-    type MaxTotalSupply = MaxTotalSupply;
-    /// Epochs of at most 30 days.
-    type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
-    type MaxUsageRewardCap = MaxUsageRewardCap;
-    /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
-    type MaxCapacity = ConstU32<100_000>;
-    type MaxPriceFeeders = ConstU32<16>;
-    /// Ninety closed epochs of books (three months of daily epochs).
-    type LedgerRetention = ConstU32<90>;
-    type TokenUnit = ConstU128<UNITS>;
-    /// One credit is 0.001 of the stable unit (think 0.001 USD).
-    type CreditsPerStableUnit = ConstU128<1_000>;
-    /// A year of daily epochs.
-    type MaxPreviewEpochs = ConstU32<366>;
-    type WeightInfo = pallet_burn_mint::weights::SubstrateWeight<Runtime>;
 }

@@ -71,32 +71,30 @@ struct Periods {
     enactment: BlockNumber,
 }
 
-/// A track's periods in blocks: prepare, decision, confirm, minimum enactment.
-#[cfg(not(feature = "fast-runtime"))]
+/// A track's periods in blocks, given as their production values: prepare, decision, confirm,
+/// minimum enactment. With `fast-runtime` every track uses the same short periods instead: 2
+/// blocks of preparation, a 10-minute (100-block) decision period, 3 blocks of confirmation and
+/// enactment one block after approval.
 const fn periods(
     prepare: BlockNumber,
     decision: BlockNumber,
     confirm: BlockNumber,
     enactment: BlockNumber,
 ) -> Periods {
-    Periods {
-        prepare,
-        decision,
-        confirm,
-        enactment,
-    }
-}
-
-/// With `fast-runtime` every track uses the same short periods: 2 blocks of preparation, a
-/// 10-minute decision period, 3 blocks of confirmation and enactment one block after approval.
-#[cfg(feature = "fast-runtime")]
-const fn periods(_: BlockNumber, _: BlockNumber, _: BlockNumber, _: BlockNumber) -> Periods {
-    Periods {
-        prepare: 2,
-        decision: 100,
-        confirm: 3,
-        enactment: 1,
-    }
+    prod_or_fast!(
+        Periods {
+            prepare,
+            decision,
+            confirm,
+            enactment,
+        },
+        Periods {
+            prepare: 2,
+            decision: 100,
+            confirm: 3,
+            enactment: 1,
+        }
+    )
 }
 
 /// A curve that falls linearly from `ceil` at the start of the decision period to `floor` at

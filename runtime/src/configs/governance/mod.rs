@@ -1,4 +1,5 @@
-//! On-chain governance (OpenGov): token holders change the economics by referendum.
+//! On-chain governance (OpenGov): token holders change the economics by referendum. Configures
+//! preimage, scheduler, conviction voting, referenda, the custom origins and the treasury.
 //!
 //! - **pallet-preimage** stores proposed calls; the proposer's deposit is a *hold*.
 //! - **pallet-referenda** runs referenda on the tracks of [`tracks`]; a referendum's track is
@@ -10,7 +11,7 @@
 //!   emission and the unburned share of transaction fees (both paid by pallet-burn-mint to its
 //!   account), and spends by `treasurer` (or `root`) referendum.
 //!
-//! Who may do what in pallet-burn-mint:
+//! Who may do what in pallet-burn-mint (configured in [`super::burn_mint`]):
 //! - `AdminOrigin` (`set_parameters`): Root or `EmissionAdmin`. The `emission_admin` track can
 //!   do nothing else: no other pallet accepts `EmissionAdmin`.
 //! - `FeederAdminOrigin` (`set_price_feeders`): Root or `EmissionAdmin`. The feeder set decides
@@ -24,6 +25,9 @@
 //! Alice as the key) can be driven by hand. A production chain spec sets no sudo key (`"sudo":
 //! {"key": null}`), which leaves `sudo` without any account able to call it; every privileged
 //! change then goes through these referenda.
+//!
+//! Durations are written as `prod_or_fast!(production, fast-runtime)` (the crate's macro): on a
+//! dev chain built with `fast-runtime`, a referendum passes in minutes.
 
 pub mod origins;
 pub mod tracks;
@@ -36,28 +40,21 @@ use frame_support::{
         AsEnsureOriginWithArg, ConstU32, EitherOf, EqualPrivilegeOnly, LinearStoragePrice,
     },
     weights::Weight,
+    PalletId,
 };
 use frame_system::{EnsureRoot, EnsureRootWithSuccess, EnsureSigned, EnsureWithSuccess};
-use sp_runtime::{traits::IdentityLookup, DispatchError, Perbill};
+use sp_runtime::{
+    traits::{AccountIdConversion, IdentityLookup},
+    DispatchError, Perbill,
+};
 
+use super::RuntimeBlockWeights;
 use crate::{
-    configs::{RuntimeBlockWeights, TreasuryAccount, TreasuryPalletId},
     AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime,
     RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, DAYS,
     MILLI_UNITS, MINUTES, UNITS,
 };
 use origins::{ReferendumCanceller, ReferendumKiller, Treasurer};
-
-/// Picks the production value, or the `fast-runtime` one for dev chains and demos.
-macro_rules! prod_or_fast {
-    ($prod:expr, $fast:expr) => {
-        if cfg!(feature = "fast-runtime") {
-            $fast
-        } else {
-            $prod
-        }
-    };
-}
 
 parameter_types! {
     /// Storing a preimage holds 1 CAPA plus 0.001 CAPA per byte (about 1.1 CAPA for a
@@ -158,6 +155,11 @@ impl pallet_referenda::Config for Runtime {
 impl origins::pallet_custom_origins::Config for Runtime {}
 
 parameter_types! {
+    /// pallet-treasury's id (the SDK's usual `py/trsry`); the treasury account derives from it.
+    pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+    /// The ecosystem treasury account: pallet-treasury's account, to which pallet-burn-mint pays
+    /// the ecosystem share of emission and the unburned share of fees.
+    pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
     /// Approved spends are paid out every six days (every minute with `fast-runtime`).
     pub const SpendPeriod: BlockNumber = prod_or_fast!(6 * DAYS, MINUTES);
     /// A spend must be claimed within 30 days of becoming payable.

@@ -1,0 +1,144 @@
+//! The read side of the pallet: one function per question a wallet, a dashboard, a voter or
+//! the pallet itself asks. The pallet's view functions and the `BurnMintApi` runtime API have
+//! the same names and call these; none of them changes state.
+
+use crate::{
+    economics::{self, Amount, Credits, EpochBooks, Parameters, PathPoint, Totals},
+    types::{PreviewError, SupplyStats},
+    ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, Error, Ledger, Pallet,
+    PendingParameters, PriceFeeders, ProviderCount, Providers,
+};
+use alloc::vec::Vec;
+use frame_support::traits::{fungible::Inspect, Get};
+use sp_arithmetic::FixedU128;
+use sp_runtime::{traits::SaturatedConversion, DispatchError, Saturating};
+
+/// The block being built or queried.
+fn now<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
+    frame_system::Pallet::<T>::block_number()
+}
+
+/// The median of fresh price submissions, or [`Error::PriceUnavailable`] when fewer than
+/// `min_price_feeds` are fresh.
+pub fn current_price<T: Config>() -> Result<FixedU128, DispatchError> {
+    let params = Pallet::<T>::params()?;
+    let now = now::<T>();
+    let mut fresh: Vec<FixedU128> = PriceFeeders::<T>::get()
+        .iter()
+        .filter_map(|feed| feed.latest)
+        .filter(|(_, at)| now.saturating_sub(*at) <= params.price_max_age.into())
+        .map(|(price, _)| price)
+        .collect();
+    if (fresh.len() as u32) < params.min_price_feeds {
+        return Err(Error::<T>::PriceUnavailable.into());
+    }
+    economics::median_price(&mut fresh).ok_or_else(|| Error::<T>::PriceUnavailable.into())
+}
+
+/// Credits that burning `amount` tokens buys now, at [`current_price`].
+pub fn quote_credits<T: Config>(amount: Amount) -> Result<Credits, DispatchError> {
+    let price = current_price::<T>()?;
+    economics::credits_for_tokens(
+        amount,
+        price,
+        T::TokenUnit::get(),
+        T::CreditsPerStableUnit::get(),
+    )
+    .ok_or_else(|| Error::<T>::Overflow.into())
+}
+
+/// Compute credits held by `who`.
+pub fn credits_of<T: Config>(who: &T::AccountId) -> Credits {
+    CreditBalances::<T>::get(who).credits
+}
+
+/// Rewards `provider` could claim now: availability accrued plus settled usage of closed
+/// epochs.
+pub fn pending_rewards<T: Config>(provider: &T::AccountId) -> Amount {
+    let Some(mut record) = Providers::<T>::get(provider) else {
+        return 0;
+    };
+    Pallet::<T>::settle(
+        &mut record,
+        Emission::<T>::get().accrual.index_at(now::<T>()),
+    );
+    record.pending
+}
+
+/// The emission per block in force.
+pub fn emission_per_block<T: Config>() -> Amount {
+    Emission::<T>::get().controller.emission_per_block
+}
+
+/// The open epoch's books so far, emission included.
+pub fn open_books<T: Config>() -> EpochBooks {
+    let mut accrual = Emission::<T>::get().accrual;
+    accrual.advance_to(now::<T>());
+    CurrentEpoch::<T>::get().books.with_accrual(&accrual)
+}
+
+/// Totals since genesis: the closed epochs' and the open one's so far.
+pub fn totals<T: Config>() -> Totals {
+    let mut totals = CurrentEpoch::<T>::get().closed_totals;
+    totals.add(&open_books::<T>());
+    totals
+}
+
+/// Supply statistics for wallets and dashboards.
+pub fn supply_stats<T: Config>() -> SupplyStats {
+    let epoch = CurrentEpoch::<T>::get();
+    let totals = totals::<T>();
+    let emission = Emission::<T>::get();
+    SupplyStats {
+        total_issuance: T::Currency::total_issuance(),
+        emission_per_block: emission.controller.emission_per_block,
+        epoch_index: epoch.index,
+        epoch_start: epoch.start.saturated_into(),
+        epoch_length: epoch.length,
+        current_epoch: open_books::<T>(),
+        last_closed_epoch: epoch.index.checked_sub(1).and_then(Ledger::<T>::get),
+        totals,
+        total_credits: totals.credits_outstanding(),
+        provider_count: ProviderCount::<T>::get(),
+        total_points: emission.accrual.total_points,
+        reward_pot: T::Currency::balance(&Pallet::<T>::pot()),
+        parameters: ActiveParameters::<T>::get(),
+        pending_parameters: PendingParameters::<T>::get(),
+        max_emission_per_block: T::MaxEmissionPerBlock::get(),
+        max_total_supply: T::MaxTotalSupply::get(),
+    }
+}
+
+/// The emission per block for the next `epochs` epochs (at most [`Config::MaxPreviewEpochs`])
+/// under `parameters` (or the parameters that will be in force), assuming every epoch burns as
+/// much as the last closed one. Runs the chain's controller within the chain's hard limits.
+pub fn preview_emission<T: Config>(
+    parameters: Option<Parameters>,
+    epochs: u32,
+) -> Result<Vec<PathPoint>, PreviewError> {
+    let limits = Pallet::<T>::hard_limits();
+    let params = match parameters {
+        Some(p) => {
+            p.validate(&limits).map_err(PreviewError::Invalid)?;
+            p
+        }
+        None => PendingParameters::<T>::get()
+            .or_else(ActiveParameters::<T>::get)
+            .ok_or(PreviewError::NotConfigured)?,
+    };
+    let epoch = CurrentEpoch::<T>::get();
+    let burn = epoch
+        .index
+        .checked_sub(1)
+        .and_then(Ledger::<T>::get)
+        .map(|r| r.burned())
+        .unwrap_or_default();
+    Ok(economics::preview_path(
+        Emission::<T>::get().controller,
+        &params,
+        T::Currency::total_issuance(),
+        burn,
+        &limits,
+        epochs.min(T::MaxPreviewEpochs::get()),
+    ))
+}

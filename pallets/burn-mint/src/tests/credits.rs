@@ -1,0 +1,244 @@
+//! Credits: buying (the burn), spending with providers, paying for compute, prices.
+
+use super::*;
+
+#[test]
+fn buy_credits_burns_exactly_the_amount() {
+    ExtBuilder::default().build_and_execute(|| {
+        let before = issuance();
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 1_500, 3_000));
+        // Price 2 units/token, 1 token = 1_000, 1_000 credits per unit: 1_500 -> 3_000 credits.
+        assert_eq!(issuance(), before - 1_500);
+        assert_eq!(Balances::balance(&ALICE), 1_000_000 - 1_500);
+        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 3_000);
+        assert_eq!(CreditBalances::<Test>::get(ALICE).basis, 1_500);
+        assert_eq!(BurnMint::totals().credits_outstanding(), 3_000);
+        assert_eq!(
+            last_event(),
+            Event::CreditsBought {
+                who: ALICE,
+                burned: 1_500,
+                credits: 3_000
+            }
+        );
+        assert_eq!(BurnMint::quote_credits(10), Some(20));
+    });
+}
+
+#[test]
+fn buy_credits_rejects_bad_input_and_changes_nothing() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::buy_credits(RuntimeOrigin::none(), 1, 0),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 0, 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 100, 201),
+            Error::<Test>::SlippageExceeded
+        );
+        // Would leave Alice below the existential deposit.
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 1_000_000 - ED + 1, 0),
+            Error::<Test>::InsufficientBalance
+        );
+        // More than she has.
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 2_000_000, 0),
+            Error::<Test>::InsufficientBalance
+        );
+        // Overflow-sized amounts fail cleanly.
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), u128::MAX, 0),
+            Error::<Test>::Overflow
+        );
+        // Everything but the ED works.
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 1_000_000 - ED, 0));
+    });
+}
+
+#[test]
+fn held_and_frozen_funds_cannot_buy_credits() {
+    ExtBuilder::default().build_and_execute(|| {
+        // P1 bonds almost everything: held funds cannot be burned.
+        assert_ok!(BurnMint::register_provider(signed(P1), 1, 999_000));
+        assert_noop!(
+            BurnMint::buy_credits(signed(P1), 5_000, 0),
+            Error::<Test>::InsufficientBalance
+        );
+        // Bob freezes most of his balance.
+        assert_ok!(<Balances as MutateFreeze<_>>::set_freeze(
+            &(),
+            &BOB,
+            999_000
+        ));
+        assert_noop!(
+            BurnMint::buy_credits(signed(BOB), 5_000, 0),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_ok!(BurnMint::buy_credits(signed(BOB), 900, 0));
+    });
+}
+
+#[test]
+fn stale_or_missing_prices_stop_sales_but_not_spending() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        // Prices were submitted at block 0 and are stale after 20 blocks.
+        run_to_block(21);
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 100, 0),
+            Error::<Test>::PriceUnavailable
+        );
+        assert_eq!(BurnMint::quote_credits(100), None);
+        // Credits already held can still be spent.
+        assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 200));
+        // One fresh feed is not enough (two required).
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[0]),
+            FixedU128::from(3)
+        ));
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 100, 0),
+            Error::<Test>::PriceUnavailable
+        );
+        // Two fresh feeds: the median (lower middle) is used.
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[1]),
+            FixedU128::from(5)
+        ));
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 300));
+        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 300);
+    });
+}
+
+#[test]
+fn missing_price_feed_means_no_sales() {
+    ExtBuilder::default().without_price().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 100, 0),
+            Error::<Test>::PriceUnavailable
+        );
+    });
+}
+
+#[test]
+fn price_feeders_are_managed_by_their_origin() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::submit_price(signed(ALICE), FixedU128::from(1)),
+            Error::<Test>::NotPriceFeeder
+        );
+        assert_noop!(
+            BurnMint::submit_price(signed(FEEDERS[0]), FixedU128::from_inner(0)),
+            Error::<Test>::ZeroPrice
+        );
+        assert_noop!(
+            BurnMint::set_price_feeders(signed(ALICE), vec![ALICE]),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::set_price_feeders(RuntimeOrigin::root(), (100..109).collect()),
+            Error::<Test>::TooManyFeeders
+        );
+        assert_ok!(BurnMint::set_price_feeders(
+            RuntimeOrigin::root(),
+            vec![ALICE, FEEDERS[0], ALICE]
+        ));
+        // Sorted and deduplicated; kept feeders keep their submission, new ones have none,
+        // removed ones are gone with theirs.
+        let feeds = PriceFeeders::<Test>::get();
+        let summary: Vec<_> = feeds
+            .iter()
+            .map(|f| (f.feeder, f.latest.is_some()))
+            .collect();
+        assert_eq!(summary, vec![(ALICE, false), (FEEDERS[0], true)]);
+        assert_ok!(BurnMint::submit_price(signed(ALICE), FixedU128::from(1)));
+        assert_eq!(
+            PriceFeeders::<Test>::get()[0].latest,
+            Some((FixedU128::from(1), 1))
+        );
+        assert_noop!(
+            BurnMint::submit_price(signed(FEEDERS[1]), FixedU128::from(1)),
+            Error::<Test>::NotPriceFeeder
+        );
+    });
+}
+
+#[test]
+fn spend_credits_needs_credits_and_an_active_provider() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        assert_noop!(
+            BurnMint::spend_credits(signed(ALICE), P1, 10),
+            Error::<Test>::NotProvider
+        );
+        register(P1, 1);
+        assert_noop!(
+            BurnMint::spend_credits(signed(ALICE), P1, 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            BurnMint::spend_credits(signed(ALICE), P1, 201),
+            Error::<Test>::InsufficientCredits
+        );
+        assert_noop!(
+            BurnMint::spend_credits(signed(BOB), P1, 1),
+            Error::<Test>::InsufficientCredits
+        );
+        assert_ok!(BurnMint::pause(signed(P1)));
+        assert_noop!(
+            BurnMint::spend_credits(signed(ALICE), P1, 10),
+            Error::<Test>::ProviderNotActive
+        );
+        assert_ok!(BurnMint::resume(signed(P1)));
+        assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 50));
+        let usage = Providers::<Test>::get(P1).unwrap().usage.unwrap();
+        assert_eq!((usage.epoch, usage.credits, usage.basis), (0, 50, 25));
+        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 150);
+        assert_ok!(BurnMint::leave(signed(P1)));
+        assert_noop!(
+            BurnMint::spend_credits(signed(ALICE), P1, 10),
+            Error::<Test>::ProviderNotActive
+        );
+    });
+}
+
+#[test]
+fn pay_for_compute_burns_and_serves_in_one_call() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        // Alice already holds credits bought for 100 tokens; paying for compute leaves them
+        // alone and serves exactly what it buys, at exactly the tokens it burns.
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        let held = CreditBalances::<Test>::get(ALICE);
+        let before = issuance();
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 500, 1_000));
+        assert_eq!(issuance(), before - 500);
+        assert_eq!(CreditBalances::<Test>::get(ALICE), held);
+        let usage = Providers::<Test>::get(P1).unwrap().usage.unwrap();
+        assert_eq!((usage.credits, usage.basis), (1_000, 500));
+        assert_eq!(
+            (books().credits_sold, books().credits_served),
+            (1_200, 1_000)
+        );
+        assert_noop!(
+            BurnMint::pay_for_compute(signed(ALICE), P1, 500, 1_001),
+            Error::<Test>::SlippageExceeded
+        );
+        // Paying a paused provider burns nothing.
+        assert_ok!(BurnMint::pause(signed(P1)));
+        assert_noop!(
+            BurnMint::pay_for_compute(signed(ALICE), P1, 500, 0),
+            Error::<Test>::ProviderNotActive
+        );
+        assert_noop!(
+            BurnMint::pay_for_compute(signed(ALICE), P2, 500, 0),
+            Error::<Test>::NotProvider
+        );
+    });
+}

@@ -1,0 +1,215 @@
+//! Emission: each block's mint, epoch boundaries, usage and availability rewards, fees.
+
+use super::*;
+
+#[test]
+fn each_block_mints_treasury_share_and_availability_only_when_providers_are_online() {
+    ExtBuilder::default().build_and_execute(|| {
+        let treasury = Balances::balance(&TREASURY);
+        let pot = Balances::balance(&BurnMint::pot());
+        let before = issuance();
+        run_to_block(2);
+        // No provider online: the treasury's 200 minted into the pot, availability (300) never
+        // minted, usage (500) accrues; blocks 1 and 2 so far.
+        assert_eq!(Balances::balance(&BurnMint::pot()), pot + 200);
+        assert_eq!(issuance(), before + 200);
+        let b = books();
+        assert_eq!(
+            (
+                b.minted_ecosystem,
+                b.minted_providers,
+                b.unminted,
+                b.usage_accrued
+            ),
+            (400, 0, 600, 1_000)
+        );
+        register(P1, 1);
+        run_to_block(3);
+        assert_eq!(issuance(), before + 200 + 200 + 300);
+        assert_eq!(BurnMint::pending_rewards(P1), 300);
+        let b = books();
+        assert_eq!((b.minted_providers, b.unminted), (300, 600));
+        // A normal block writes none of the pallet's own storage: the books are lazy.
+        let stored = Emission::<Test>::get();
+        run_to_block(4);
+        assert_eq!(Emission::<Test>::get(), stored);
+        assert_eq!(books().minted_providers, 600);
+        // The treasury is paid its share of the epoch (blocks 1..=9) when it closes.
+        assert_eq!(Balances::balance(&TREASURY), treasury);
+        run_to_block(10);
+        assert_eq!(Balances::balance(&TREASURY), treasury + 9 * 200);
+        assert_eq!(Ledger::<Test>::get(0).unwrap().minted_ecosystem, 9 * 200);
+    });
+}
+
+#[test]
+fn epoch_boundary_with_no_usage_mints_no_usage_pool() {
+    ExtBuilder::default().build_and_execute(|| {
+        let before = issuance();
+        run_to_block(10);
+        let record = Ledger::<Test>::get(0).expect("epoch 0 closed at block 10");
+        // Blocks 1..=9 ran in epoch 0: 9 blocks of 1_000 (block 1 before `before`).
+        assert_eq!(record.minted_ecosystem, 9 * 200);
+        assert_eq!(record.minted_providers, 0);
+        assert_eq!(record.unminted, 9 * 800);
+        assert_eq!(record.emission_per_block, 1_000);
+        assert_eq!(record.total_issuance_at_close, before + 8 * 200);
+        // The new epoch's books start from its first block, block 10.
+        assert_eq!(books().minted_ecosystem, 200);
+        assert_eq!(CurrentEpoch::<Test>::get().index, 1);
+        assert!(events()
+            .iter()
+            .any(|e| matches!(e, Event::EpochClosed { epoch: 0, .. })));
+    });
+}
+
+#[test]
+fn epoch_boundary_with_one_provider_pays_capped_usage() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        // Alice burns 1_000 for 2_000 credits and spends them with P1.
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        run_to_block(10);
+        // Usage pool 9 * 500 = 4_500 accrued; cap 80% of 1_000 -> 800 minted, 3_700 never,
+        // plus block 1's availability (P1 registered after it).
+        let pool = crate::UsagePools::<Test>::get(0).unwrap();
+        assert_eq!(pool.minted, 800);
+        let record = Ledger::<Test>::get(0).unwrap();
+        assert_eq!(record.unminted, 3_700 + 300);
+        assert_eq!(record.minted_providers, 8 * 300 + 800);
+        assert_eq!(record.credits_served, 2_000);
+        assert_eq!(record.burned_credits, 1_000);
+        // P1: availability of blocks 2..=10 (block 10 mints after the close) + usage 800.
+        let expected = 9 * 300 + 800;
+        assert_eq!(BurnMint::pending_rewards(P1), expected);
+        let free = Balances::balance(&P1);
+        assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+        assert_eq!(Balances::balance(&P1), free + expected);
+        assert_noop!(
+            BurnMint::claim_rewards(signed(P1), P1),
+            Error::<Test>::NothingToClaim
+        );
+    });
+}
+
+#[test]
+fn epoch_boundary_with_many_providers_pays_pro_rata() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        register(P2, 3);
+        // Usage is small relative to the pool, so the cap binds for both, pro rata.
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        assert_ok!(BurnMint::pay_for_compute(signed(BOB), P2, 3_000, 0));
+        run_to_block(10);
+        let pool = crate::UsagePools::<Test>::get(0).unwrap();
+        assert_eq!(pool.minted, 3_200);
+        // Availability of blocks 2..=10 (9 * 300) split 1:3; usage 3_200 split 1:3.
+        assert_eq!(BurnMint::pending_rewards(P1), 675 + 800);
+        assert_eq!(BurnMint::pending_rewards(P2), 2_025 + 2_400);
+        // Many providers: the hook's cost does not depend on them (no iteration): 50 more.
+        for who in 100..150u64 {
+            let _ = Balances::deposit(&who, 10_000, Precision::Exact);
+            register(who, 1);
+        }
+        run_to_block(20);
+        assert_eq!(crate::ProviderCount::<Test>::get(), 52);
+    });
+}
+
+#[test]
+fn self_dealing_never_pays() {
+    ExtBuilder::default().build_and_execute(|| {
+        // P1 is the only provider and buys all the compute from itself: 1_000 burned. The
+        // usage pool of the epoch (9 * 500 = 4_500) is far larger than that.
+        register(P1, 1);
+        let start = Balances::balance(&P1);
+        assert_ok!(BurnMint::pay_for_compute(signed(P1), P1, 1_000, 0));
+        run_to_block(10);
+        let availability =
+            BurnMint::pending_rewards(P1) - crate::UsagePools::<Test>::get(0).unwrap().minted;
+        assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+        // It gets back at most 80% of its burn as usage reward...
+        let usage_reward = crate::UsagePools::<Test>::get(0).unwrap().minted;
+        assert_eq!(usage_reward, 800);
+        // ...so it ends 200 below where availability alone would have put it.
+        assert_eq!(Balances::balance(&P1), start + availability - 200);
+    });
+}
+
+#[test]
+fn usage_rewards_follow_the_tokens_burned_for_the_credits_served() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        register(P2, 1);
+        // Alice buys 2_000 credits for 1_000 at price 2.
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 1_000, 0));
+        // The price quadruples: Bob's credits are four times cheaper in tokens.
+        for feeder in FEEDERS {
+            assert_ok!(BurnMint::submit_price(signed(feeder), FixedU128::from(8)));
+        }
+        assert_ok!(BurnMint::buy_credits(signed(BOB), 250, 0));
+        assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 2_000));
+        assert_ok!(BurnMint::spend_credits(signed(BOB), P2, 2_000));
+        let burned_before = BurnMint::totals().burned;
+        run_to_block(10);
+        // Pool: min(4_500, 80% * 1_250) = 1_000 minted, shared 1_000 : 250 by basis, so each
+        // provider gets exactly 80% of the tokens burned for what it served; nothing is left
+        // over and nothing is burned back.
+        assert_eq!(crate::UsagePools::<Test>::get(0).unwrap().minted, 1_000);
+        let availability = 9 * 300 / 2;
+        assert_eq!(BurnMint::pending_rewards(P1), availability + 800);
+        assert_eq!(BurnMint::pending_rewards(P2), availability + 200);
+        assert_ok!(BurnMint::claim_rewards(signed(P2), P2));
+        assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+        assert_eq!(BurnMint::totals().burned, burned_before);
+    });
+}
+
+#[test]
+fn usage_of_an_older_epoch_is_settled_when_serving_again() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        run_to_block(25);
+        // The genesis prices are stale by now: two feeders report again.
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[0]),
+            FixedU128::from(2)
+        ));
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[1]),
+            FixedU128::from(2)
+        ));
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        let p = Providers::<Test>::get(P1).unwrap();
+        assert_eq!(p.usage.unwrap().epoch, 2);
+        assert!(p.pending >= 800, "epoch 0 usage settled into pending");
+    });
+}
+
+#[test]
+fn fees_are_split_between_burn_and_treasury() {
+    ExtBuilder::default().build_and_execute(|| {
+        let treasury = Balances::balance(&TREASURY);
+        let before = issuance();
+        let fee = Balances::withdraw(
+            &ALICE,
+            1_000,
+            Precision::Exact,
+            Preservation::Preserve,
+            Fortitude::Polite,
+        )
+        .unwrap();
+        FeeHandler::<Test>::on_unbalanced(fee);
+        assert_eq!(Balances::balance(&TREASURY), treasury + 400);
+        assert_eq!(issuance(), before - 600);
+        assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 600);
+        assert_eq!(
+            last_event(),
+            Event::FeesBurned {
+                burned: 600,
+                to_treasury: 400
+            }
+        );
+    });
+}

@@ -1,0 +1,178 @@
+//! Parameters and the controller: governance changes, ramps, the supply cap, the preview.
+
+use super::*;
+
+#[test]
+fn set_parameters_needs_admin_and_valid_parameters() {
+    ExtBuilder::default().build_and_execute(|| {
+        let mut p = test_params();
+        assert_noop!(
+            BurnMint::set_parameters(signed(ALICE), p),
+            DispatchError::BadOrigin
+        );
+        p.usage_share = Perbill::from_percent(60);
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::SharesNotWhole
+        );
+        let mut p = test_params();
+        p.min_emission_per_block = 20_000;
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::FloorAboveCeiling
+        );
+        let mut p = test_params();
+        p.max_emission_per_block = 100_001;
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::AboveHardCap
+        );
+        let mut p = test_params();
+        p.epoch_length = 0;
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::BadEpochLength
+        );
+        let mut p = test_params();
+        p.usage_reward_cap = Perbill::from_percent(100);
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::RewardCapTooHigh
+        );
+        let mut p = test_params();
+        p.price_max_age = 0;
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), p),
+            Error::<Test>::BadPriceSettings
+        );
+    });
+}
+
+#[test]
+fn accepted_parameters_take_effect_at_the_next_boundary_and_ramp() {
+    ExtBuilder::default().build_and_execute(|| {
+        let old = test_params();
+        let new = Parameters {
+            min_emission_per_block: 5_000,
+            epoch_length: 5,
+            mode: ControllerMode::FixedDecay {
+                decay: Perbill::zero(),
+            },
+            ..old
+        };
+        run_to_block(3);
+        assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), new));
+        assert_eq!(
+            last_event(),
+            Event::ParametersScheduled {
+                old: Some(old),
+                new
+            }
+        );
+        // Still the old parameters until block 10.
+        run_to_block(9);
+        assert_eq!(crate::ActiveParameters::<Test>::get(), Some(old));
+        run_to_block(10);
+        assert_eq!(crate::ActiveParameters::<Test>::get(), Some(new));
+        assert!(events().contains(&Event::ParametersApplied {
+            old: Some(old),
+            new
+        }));
+        // The new floor is 5_000; the emission was 1_000: it climbs toward the floor by one
+        // step (10%) per epoch instead of jumping; the epoch length is now 5.
+        assert_eq!(BurnMint::emission_per_block(), 1_100);
+        assert_eq!(CurrentEpoch::<Test>::get().length, 5);
+        run_to_block(15);
+        assert_eq!(BurnMint::emission_per_block(), 1_210);
+    });
+}
+
+#[test]
+fn burn_indexed_controller_moves_at_most_one_step_per_epoch() {
+    ExtBuilder::default().build_and_execute(|| {
+        let p = Parameters {
+            mode: ControllerMode::BurnIndexed {
+                smoothing: Perbill::from_percent(100),
+                target_inflation_per_epoch: Perbill::zero(),
+            },
+            ..test_params()
+        };
+        assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), p));
+        register(P1, 1);
+        // Epoch 0 burned nothing: the target drops to the floor, emission moves down 10%.
+        run_to_block(10);
+        assert_eq!(BurnMint::emission_per_block(), 900);
+        // A large burn in epoch 1: the target is far above, emission moves up 10% only.
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 900_000, 0));
+        run_to_block(20);
+        assert_eq!(BurnMint::emission_per_block(), 990);
+        // No burn in epoch 2: the smoothed burn drops to zero, emission ramps down again.
+        run_to_block(30);
+        assert_eq!(BurnMint::emission_per_block(), 891);
+    });
+}
+
+#[test]
+fn supply_cap_stops_minting() {
+    ExtBuilder::default().build_and_execute(|| {
+        MaxTotalSupply::set(Some(issuance() + 500));
+        register(P1, 1);
+        run_to_block(30);
+        assert_eq!(issuance(), MaxTotalSupply::get().unwrap());
+        assert!(BurnMint::totals().unminted > 0);
+        MaxTotalSupply::set(None);
+    });
+}
+
+#[test]
+fn preview_runs_the_controller_and_validates_proposals() {
+    ExtBuilder::default().build_and_execute(|| {
+        let path = BurnMint::preview_emission(None, 3).unwrap();
+        assert_eq!(path.len(), 3);
+        assert!(path
+            .iter()
+            .all(|p| p.emission_per_block == INITIAL_EMISSION));
+        let proposal = Parameters {
+            min_emission_per_block: 2_000,
+            ..test_params()
+        };
+        // The proposal raises the floor to twice the emission: the preview climbs one 10% step
+        // per epoch toward it.
+        let path = BurnMint::preview_emission(Some(proposal), 2).unwrap();
+        assert_eq!(INITIAL_EMISSION, 1_000);
+        assert_eq!(path[0].emission_per_block, 1_100);
+        assert_eq!(path[1].emission_per_block, 1_210);
+        let bad = Parameters {
+            epoch_length: 0,
+            ..test_params()
+        };
+        assert!(BurnMint::preview_emission(Some(bad), 2).is_err());
+        // Bounded by MaxPreviewEpochs.
+        assert_eq!(BurnMint::preview_emission(None, 10_000).unwrap().len(), 64);
+    });
+}
+
+#[test]
+fn ledger_totals_and_supply_stats_agree() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 2);
+        let start = genesis_issuance();
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 5_000, 0));
+        run_to_block(35);
+        assert_ok!(BurnMint::claim_rewards(signed(ALICE), P1));
+        let totals = BurnMint::totals();
+        assert_eq!(start + totals.minted - totals.burned, issuance());
+        // The closed epochs' totals are the ledger's; the open epoch adds its books so far.
+        let mut ledger = crate::Totals::default();
+        for epoch in 0..3 {
+            ledger.add(&Ledger::<Test>::get(epoch).unwrap());
+        }
+        ledger.add(&books());
+        assert_eq!(ledger, totals);
+        let stats = BurnMint::supply_stats();
+        assert_eq!(stats.total_issuance, issuance());
+        assert_eq!(stats.epoch_index, 3);
+        assert_eq!(stats.provider_count, 1);
+        assert!(stats.last_closed_epoch.is_some());
+    });
+}

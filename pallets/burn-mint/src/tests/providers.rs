@@ -1,0 +1,194 @@
+//! Providers: registration, capacity, pause and resume, leaving, reputation, slashing.
+
+use super::*;
+
+#[test]
+fn register_provider_holds_bond_and_counts_points() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 4);
+        assert_eq!(
+            Balances::balance_on_hold(&HoldReason::ProviderBond.into(), &P1),
+            1_000
+        );
+        let p = Providers::<Test>::get(P1).unwrap();
+        assert_eq!(p.status, ProviderStatus::Active);
+        assert_eq!(p.points, 4 * 1_000_000);
+        assert_eq!(total_points(), 4_000_000);
+        assert_eq!(
+            last_event(),
+            Event::ProviderRegistered {
+                provider: P1,
+                capacity: 4,
+                bond: 1_000
+            }
+        );
+    });
+}
+
+#[test]
+fn register_provider_rejects_bad_input() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::register_provider(RuntimeOrigin::none(), 1, 1_000),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 0, 1_000),
+            Error::<Test>::InvalidCapacity
+        );
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 10_001, 1_000),
+            Error::<Test>::InvalidCapacity
+        );
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 1, 99),
+            Error::<Test>::BondTooLow
+        );
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 1, 2_000_000),
+            Error::<Test>::InsufficientBalance
+        );
+        register(P1, 1);
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 1, 1_000),
+            Error::<Test>::AlreadyProvider
+        );
+    });
+}
+
+#[test]
+fn calls_fail_before_parameters_are_set() {
+    ExtBuilder::default().unconfigured().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::register_provider(signed(P1), 1, 1_000),
+            Error::<Test>::NotConfigured
+        );
+        assert_noop!(
+            BurnMint::buy_credits(signed(ALICE), 1_000, 0),
+            Error::<Test>::NotConfigured
+        );
+        // No emission either.
+        let before = issuance();
+        run_to_block(30);
+        assert_eq!(issuance(), before);
+        // Governance configures the chain; the first epoch starts now.
+        assert_ok!(BurnMint::set_parameters(
+            RuntimeOrigin::root(),
+            test_params()
+        ));
+        assert_eq!(CurrentEpoch::<Test>::get().start, 30);
+        run_to_block(31);
+        assert!(issuance() > before);
+    });
+}
+
+#[test]
+fn capacity_pause_resume_and_their_errors() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_noop!(
+            BurnMint::update_capacity(signed(P1), 2),
+            Error::<Test>::NotProvider
+        );
+        assert_noop!(BurnMint::pause(signed(P1)), Error::<Test>::NotProvider);
+        register(P1, 1);
+        assert_noop!(
+            BurnMint::update_capacity(signed(P1), 0),
+            Error::<Test>::InvalidCapacity
+        );
+        assert_ok!(BurnMint::update_capacity(signed(P1), 3));
+        assert_eq!(total_points(), 3_000_000);
+        assert_noop!(
+            BurnMint::resume(signed(P1)),
+            Error::<Test>::ProviderNotPaused
+        );
+        assert_ok!(BurnMint::pause(signed(P1)));
+        assert_eq!(total_points(), 0);
+        assert_noop!(
+            BurnMint::pause(signed(P1)),
+            Error::<Test>::ProviderNotActive
+        );
+        assert_ok!(BurnMint::resume(signed(P1)));
+        assert_eq!(total_points(), 3_000_000);
+    });
+}
+
+#[test]
+fn leave_unbond_and_claim_after_leaving() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        run_to_block(5);
+        assert_noop!(
+            BurnMint::withdraw_bond(signed(P1)),
+            Error::<Test>::NotLeaving
+        );
+        assert_ok!(BurnMint::leave(signed(P1)));
+        assert_noop!(BurnMint::leave(signed(P1)), Error::<Test>::AlreadyLeaving);
+        assert_noop!(
+            BurnMint::update_capacity(signed(P1), 2),
+            Error::<Test>::AlreadyLeaving
+        );
+        assert_eq!(total_points(), 0);
+        let earned = BurnMint::pending_rewards(P1);
+        assert!(earned > 0, "earned availability rewards while active");
+        // A leaving provider earns nothing new.
+        run_to_block(12);
+        assert_eq!(BurnMint::pending_rewards(P1), earned);
+        assert_noop!(
+            BurnMint::withdraw_bond(signed(P1)),
+            Error::<Test>::StillUnbonding
+        );
+        run_to_block(20);
+        let free_before = Balances::balance(&P1);
+        assert_ok!(BurnMint::withdraw_bond(signed(P1)));
+        assert_eq!(Balances::balance(&P1), free_before + 1_000);
+        assert_eq!(
+            Balances::balance_on_hold(&HoldReason::ProviderBond.into(), &P1),
+            0
+        );
+        // Still registered until it claims what it earned; anyone may trigger the claim.
+        assert!(Providers::<Test>::contains_key(P1));
+        assert_ok!(BurnMint::claim_rewards(signed(BOB), P1));
+        assert_eq!(Balances::balance(&P1), free_before + 1_000 + earned);
+        assert!(!Providers::<Test>::contains_key(P1));
+        assert_eq!(crate::ProviderCount::<Test>::get(), 0);
+    });
+}
+
+#[test]
+fn reputation_and_slashing_need_the_reputation_origin() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 2);
+        assert_noop!(
+            BurnMint::set_reputation(signed(ALICE), P1, Permill::from_percent(50)),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::set_reputation(signed(REPUTATION_ORACLE), P2, Permill::from_percent(50)),
+            Error::<Test>::NotProvider
+        );
+        assert_ok!(BurnMint::set_reputation(
+            signed(REPUTATION_ORACLE),
+            P1,
+            Permill::from_percent(50)
+        ));
+        assert_eq!(total_points(), 1_000_000);
+
+        assert_noop!(
+            BurnMint::slash_provider(signed(ALICE), P1, Perbill::from_percent(10)),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::slash_provider(RuntimeOrigin::root(), P1, Perbill::zero()),
+            Error::<Test>::ZeroAmount
+        );
+        let before = issuance();
+        assert_ok!(BurnMint::slash_provider(
+            RuntimeOrigin::root(),
+            P1,
+            Perbill::from_percent(10)
+        ));
+        assert_eq!(issuance(), before - 100);
+        assert_eq!(Providers::<Test>::get(P1).unwrap().bond, 900);
+        assert_eq!(books().burned_slashes, 100);
+    });
+}

@@ -1,0 +1,113 @@
+//! # capacloud-economics
+//!
+//! CapaCloud's burn-and-mint economics as pure functions and plain values: no storage, no FRAME,
+//! no runtime. `pallet-burn-mint` reads its storage, calls these functions and executes what
+//! they decide; the property tests and the economics simulator call the very same functions
+//! with values of their own, so that a simulation and the chain cannot disagree.
+//!
+//! | module | what it decides |
+//! | --- | --- |
+//! | [`parameters`] | the governance-set [`Parameters`], the runtime's [`HardLimits`], validation |
+//! | [`controller`] | the next epoch's emission per block (fixed decay or burn-indexed), ramped |
+//! | [`emission`] | the per-block split and the lazily advanced [`EmissionAccrual`] (reward-per-point accumulator) |
+//! | [`pricing`] | credits for tokens at a price, the median of the feeds, the basis of spent credits |
+//! | [`usage`] | an epoch's usage pool and each provider's share of it |
+//! | [`books`] | an epoch's [`EpochBooks`] and the [`Totals`] since genesis |
+//! | [`epoch`] | the epoch boundary as one plan: [`plan_epoch_close`] |
+//! | [`preview`] | the emission path under a parameter set, for voters |
+//!
+//! ## Guarantees
+//!
+//! Nothing here panics: every operation is checked or saturating, and every rounding goes in
+//! the protocol's favour (rewards and credits round down). The bounds below hold for any input,
+//! and each names the test that tries to break it.
+//!
+//! - **Self-dealing through the usage pool never pays.** Let a provider serve credits whose
+//!   buyers burned `b` tokens, in an epoch whose credits served were bought by burning `B ≥ b`
+//!   in all, with usage reward cap `c < 1`. The pool mints `m ≤ min(accrued, c·B + ½)` (the
+//!   cap is applied as `Perbill × B`, rounded to nearest; see [`close_usage_pool`]) and pays
+//!   the provider `⌊m·b/B⌋ ≤ ⌈c·b⌉` ([`settle_usage`]), which is below `b` as soon as
+//!   `(1 − c)·b ≥ 1`: a provider that buys compute from itself gets back at most `⌈c·b⌉` of
+//!   the `b` it burned, whatever the others do.
+//!   (`usage::tests::pool_never_pays_more_than_cap_times_basis`,
+//!   `tests/properties.rs::usage_reward_is_at_most_cap_times_basis`.) What that burn induces
+//!   through the controller and the availability share is analysed in pallet-burn-mint's
+//!   README.
+//! - **Emission stays within the hard limits.** The emission per block chosen at a boundary is
+//!   at most the runtime's hard cap and leaves room for the whole next epoch below the maximum
+//!   total supply ([`next_emission`]); the usage pool is minted only up to that supply cap
+//!   ([`plan_epoch_close`]). (`tests/properties.rs::plan_respects_hard_limits`.)
+//! - **Nothing is minted uncounted.** An epoch's emission is exactly what its books say was
+//!   minted to the treasury, minted to providers, or never minted (`unminted`).
+//!   (`tests/properties.rs::plan_accounts_for_every_planck`.)
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod books;
+pub mod controller;
+pub mod emission;
+pub mod epoch;
+pub mod parameters;
+pub mod preview;
+pub mod pricing;
+pub mod usage;
+
+pub use books::{EpochBooks, Totals};
+pub use controller::{
+    next_controller_state, next_emission, ramp, ControllerState, EpochObservation,
+};
+pub use emission::{
+    accrued, accumulator_increment, availability_points, split_emission, EmissionAccrual,
+    EmissionSplit,
+};
+pub use epoch::{plan_epoch_close, EpochClose, EpochClosePlan};
+pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
+pub use preview::{preview_path, PathPoint};
+pub use pricing::{basis_of, credits_for_tokens, median_price};
+pub use usage::{close_usage_pool, settle_usage, UsagePool};
+
+/// Token amounts as the economics sees them (the runtime's balance type is `u128`).
+pub type Amount = u128;
+/// Compute credits; not transferable, priced in a stable unit.
+pub type Credits = u128;
+
+/// Parameter sets and limits shared by the unit tests of this crate's modules.
+#[cfg(test)]
+pub(crate) mod test_values {
+    use super::*;
+    use sp_arithmetic::Perbill;
+
+    /// A valid parameter set: 20/50/30 split, 10-block epochs, cap 80%, 1% decay.
+    pub fn params() -> Parameters {
+        Parameters {
+            ecosystem_share: Perbill::from_percent(20),
+            usage_share: Perbill::from_percent(50),
+            availability_share: Perbill::from_percent(30),
+            min_emission_per_block: 10,
+            max_emission_per_block: 1_000,
+            max_step_per_epoch: Perbill::from_percent(10),
+            mode: ControllerMode::FixedDecay {
+                decay: Perbill::from_percent(1),
+            },
+            epoch_length: 10,
+            usage_reward_cap: Perbill::from_percent(80),
+            fee_burn_share: Perbill::from_percent(50),
+            price_max_age: 100,
+            min_price_feeds: 1,
+            unbonding_period: 20,
+            min_provider_bond: 100,
+        }
+    }
+
+    /// Hard limits the set above respects; no supply cap.
+    pub fn limits() -> HardLimits {
+        HardLimits {
+            max_emission_per_block: 10_000,
+            max_epoch_length: 1_000,
+            max_usage_reward_cap: Perbill::from_percent(95),
+            max_total_supply: None,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The economic parameters governance sets, the hard limits the runtime fixes, and the
+//! validation that keeps the first within the second.
+
+use crate::Amount;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
+use sp_arithmetic::Perbill;
+
+/// How the per-block emission is chosen each epoch.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+pub enum ControllerMode {
+    /// A fixed schedule: the target emission decays by `decay` every epoch (a per-epoch
+    /// exponential decay; a halving every `n` epochs is `decay = 1 - 2^(-1/n)`).
+    FixedDecay {
+        /// Share of the target removed at each epoch boundary.
+        decay: Perbill,
+    },
+    /// Burn-and-mint equilibrium: the target per-block emission is the smoothed burn per block
+    /// plus a target net inflation of the total issuance, so that supply grows by about
+    /// `target_inflation` per epoch on top of replacing what users burn.
+    BurnIndexed {
+        /// Weight of the latest epoch in the exponential moving average of the burn.
+        smoothing: Perbill,
+        /// Net inflation per epoch that the controller aims for on top of the burn.
+        target_inflation_per_epoch: Perbill,
+    },
+}
+
+/// Every economic parameter of the chain, validated as a whole by [`Parameters::validate`].
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+pub struct Parameters {
+    /// Share of each block's emission paid to the ecosystem treasury.
+    pub ecosystem_share: Perbill,
+    /// Share of each block's emission paid to providers for served work (credits spent).
+    pub usage_share: Perbill,
+    /// Share of each block's emission paid to providers for available capacity.
+    /// The three shares add up to exactly 100%.
+    pub availability_share: Perbill,
+    /// The controller never sets the emission per block below this.
+    pub min_emission_per_block: Amount,
+    /// The controller never sets the emission per block above this (and never above the
+    /// runtime's hard cap).
+    pub max_emission_per_block: Amount,
+    /// The most the emission per block may move in one epoch, as a share of its current value.
+    pub max_step_per_epoch: Perbill,
+    /// How the target emission is chosen.
+    pub mode: ControllerMode,
+    /// Length of an epoch in blocks (takes effect at the next epoch boundary).
+    pub epoch_length: u32,
+    /// A provider's usage reward for a credit is at most this share of the tokens burned to buy
+    /// that credit. Below 100%, so that buying compute from oneself never pays.
+    pub usage_reward_cap: Perbill,
+    /// Share of transaction fees burned; the rest goes to the treasury.
+    pub fee_burn_share: Perbill,
+    /// A price submission older than this many blocks is stale.
+    pub price_max_age: u32,
+    /// Fewer fresh price submissions than this and credits cannot be bought.
+    pub min_price_feeds: u32,
+    /// Blocks between a provider's `leave` and the release of its bond.
+    pub unbonding_period: u32,
+    /// Smallest bond a provider may register with.
+    pub min_provider_bond: Amount,
+}
+
+/// Bounds that no parameter set may cross, fixed by the runtime.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct HardLimits {
+    /// Hard cap on the emission per block.
+    pub max_emission_per_block: Amount,
+    /// Longest allowed epoch, in blocks.
+    pub max_epoch_length: u32,
+    /// Largest allowed `usage_reward_cap` (strictly below 100%).
+    pub max_usage_reward_cap: Perbill,
+    /// Cap on total issuance, if any: nothing is ever minted past it.
+    pub max_total_supply: Option<Amount>,
+}
+
+/// Why a parameter set was rejected.
+///
+/// pallet-burn-mint mirrors each variant as a flat error of its own (`Error::SharesNotWhole`,
+/// ...) rather than wrapping this enum: a flat module error is what polkadot.js and wallets
+/// show by name to the person who proposed the parameters.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum ParameterError {
+    /// The ecosystem, usage and availability shares do not add up to 100%.
+    SharesNotWhole,
+    /// `min_emission_per_block` is above `max_emission_per_block`.
+    FloorAboveCeiling,
+    /// `max_emission_per_block` is above the runtime's hard cap.
+    AboveHardCap,
+    /// `epoch_length` is zero or above the runtime's maximum.
+    BadEpochLength,
+    /// `usage_reward_cap` is not below the runtime's maximum (itself below 100%).
+    RewardCapTooHigh,
+    /// `min_price_feeds` or `price_max_age` is zero.
+    BadPriceSettings,
+    /// The controller's smoothing is zero (the average would never move).
+    BadSmoothing,
+}
+
+impl Parameters {
+    /// Checks the set as a whole against itself and against the runtime's hard limits.
+    pub fn validate(&self, limits: &HardLimits) -> Result<(), ParameterError> {
+        let shares = (self.ecosystem_share.deconstruct() as u64)
+            + (self.usage_share.deconstruct() as u64)
+            + (self.availability_share.deconstruct() as u64);
+        if shares != Perbill::one().deconstruct() as u64 {
+            return Err(ParameterError::SharesNotWhole);
+        }
+        if self.min_emission_per_block > self.max_emission_per_block {
+            return Err(ParameterError::FloorAboveCeiling);
+        }
+        if self.max_emission_per_block > limits.max_emission_per_block {
+            return Err(ParameterError::AboveHardCap);
+        }
+        if self.epoch_length == 0 || self.epoch_length > limits.max_epoch_length {
+            return Err(ParameterError::BadEpochLength);
+        }
+        if self.usage_reward_cap > limits.max_usage_reward_cap
+            || self.usage_reward_cap == Perbill::one()
+        {
+            return Err(ParameterError::RewardCapTooHigh);
+        }
+        if self.min_price_feeds == 0 || self.price_max_age == 0 {
+            return Err(ParameterError::BadPriceSettings);
+        }
+        if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
+            if smoothing.is_zero() {
+                return Err(ParameterError::BadSmoothing);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_values::{limits, params};
+
+    #[test]
+    fn validate_accepts_good_and_names_each_bad_parameter() {
+        assert_eq!(params().validate(&limits()), Ok(()));
+        let bad = |f: fn(&mut Parameters)| {
+            let mut p = params();
+            f(&mut p);
+            p.validate(&limits())
+        };
+        assert_eq!(
+            bad(|p| p.usage_share = Perbill::from_percent(51)),
+            Err(ParameterError::SharesNotWhole)
+        );
+        assert_eq!(
+            bad(|p| p.min_emission_per_block = 2_000),
+            Err(ParameterError::FloorAboveCeiling)
+        );
+        assert_eq!(
+            bad(|p| p.max_emission_per_block = 20_000),
+            Err(ParameterError::AboveHardCap)
+        );
+        assert_eq!(
+            bad(|p| p.epoch_length = 0),
+            Err(ParameterError::BadEpochLength)
+        );
+        assert_eq!(
+            bad(|p| p.epoch_length = 1_001),
+            Err(ParameterError::BadEpochLength)
+        );
+        assert_eq!(
+            bad(|p| p.usage_reward_cap = Perbill::from_percent(96)),
+            Err(ParameterError::RewardCapTooHigh)
+        );
+        assert_eq!(
+            bad(|p| p.min_price_feeds = 0),
+            Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.mode = ControllerMode::BurnIndexed {
+                smoothing: Perbill::zero(),
+                target_inflation_per_epoch: Perbill::zero()
+            }),
+            Err(ParameterError::BadSmoothing)
+        );
+    }
+}

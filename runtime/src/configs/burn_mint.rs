@@ -1,0 +1,110 @@
+//! The burn-and-mint economy: pallet-burn-mint's configuration, the hard limits no referendum can
+//! move, and the default economic parameters that the genesis presets start from.
+//!
+//! Who may call the pallet's privileged calls (the custom origins of [`super::governance`]) is
+//! explained in [`super::governance`]; the treasury account that receives the ecosystem share is
+//! pallet-treasury's, also declared there.
+
+use frame_support::{
+    parameter_types,
+    traits::{ConstU128, ConstU32, EitherOf},
+    PalletId,
+};
+use frame_system::EnsureRoot;
+use pallet_burn_mint::economics::{ControllerMode, Parameters};
+use sp_runtime::{FixedU128, Perbill};
+
+use super::governance::{
+    origins::{EmissionAdmin, ProviderAdmin},
+    TreasuryAccount,
+};
+use crate::{
+    AccountId, Balance, Balances, Runtime, RuntimeHoldReason, DAYS, EPOCH_LENGTH, HOURS,
+    MILLI_UNITS, MINUTES, UNITS,
+};
+
+parameter_types! {
+    /// The reward pot of pallet-burn-mint.
+    pub const BurnMintPalletId: PalletId = PalletId(*b"capa/bnm");
+    /// Hard cap on total issuance: one billion CAPA. No parameter change can mint past it.
+    pub const MaxTotalSupply: Option<Balance> = Some(1_000_000_000 * UNITS);
+    /// No parameter set may choose a usage reward above 90% of the tokens burned for the
+    /// credits served, so buying compute from oneself always loses at least 10%.
+    pub const MaxUsageRewardCap: Perbill = Perbill::from_percent(90);
+}
+
+impl pallet_burn_mint::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// Root or an `emission_admin` referendum (see [`super::governance`] for the reasoning).
+    type AdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
+    /// Root or a `provider_admin` referendum.
+    type ReputationOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
+    /// Root or an `emission_admin` referendum: the feeder set decides the credit price.
+    type FeederAdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
+    type PalletId = BurnMintPalletId;
+    type TreasuryAccount = TreasuryAccount;
+    /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).
+    type MaxEmissionPerBlock = ConstU128<{ 100 * UNITS }>;
+    type MaxTotalSupply = MaxTotalSupply;
+    /// Epochs of at most 30 days.
+    type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
+    type MaxUsageRewardCap = MaxUsageRewardCap;
+    /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
+    type MaxCapacity = ConstU32<100_000>;
+    type MaxPriceFeeders = ConstU32<16>;
+    /// Ninety closed epochs of books (three months of daily epochs).
+    type LedgerRetention = ConstU32<90>;
+    type TokenUnit = ConstU128<UNITS>;
+    /// One credit is 0.001 of the stable unit (think 0.001 USD).
+    type CreditsPerStableUnit = ConstU128<1_000>;
+    /// A year of daily epochs.
+    type MaxPreviewEpochs = ConstU32<366>;
+    type WeightInfo = pallet_burn_mint::weights::SubstrateWeight<Runtime>;
+}
+
+/// Epochs in a year at [`EPOCH_LENGTH`] (365 epochs, or 525,600 with `fast-runtime`).
+const EPOCHS_PER_YEAR: u32 = 365 * DAYS / EPOCH_LENGTH;
+
+/// The economic parameters of the development and local chains (the genesis presets), with the
+/// reasoning:
+/// - **shares 20/50/30**: half of emission pays for served work (the usage pool), 30% keeps
+///   capacity online when demand is low, 20% funds the ecosystem treasury;
+/// - **emission 0.01..10 CAPA per block, 5% step**: a wide band for the controller, but slow
+///   moves (at most 5% per epoch, i.e. a doubling takes ~14 epochs) so that no referendum or
+///   burn spike causes a jump;
+/// - **burn-indexed controller, 20% smoothing, 2%/year net inflation**: emission replaces what
+///   is burned (averaged over ~5 epochs) plus a small growth that pays providers while the
+///   network is young and activity low;
+/// - **usage reward cap 80%**: a provider serving itself recovers at most 80% of its burn;
+/// - **fee burn 80%**: most fees are burned, the rest funds the treasury;
+/// - **price**: one feeder (Alice) is enough on a dev chain; prices go stale after an hour
+///   (six minutes with `fast-runtime`);
+/// - **unbonding 7 days** (seven minutes with `fast-runtime`), **minimum bond 100 CAPA**.
+pub fn default_parameters() -> Parameters {
+    Parameters {
+        ecosystem_share: Perbill::from_percent(20),
+        usage_share: Perbill::from_percent(50),
+        availability_share: Perbill::from_percent(30),
+        min_emission_per_block: 10 * MILLI_UNITS,
+        max_emission_per_block: 10 * UNITS,
+        max_step_per_epoch: Perbill::from_percent(5),
+        mode: ControllerMode::BurnIndexed {
+            smoothing: Perbill::from_percent(20),
+            target_inflation_per_epoch: Perbill::from_rational(2u32, 100 * EPOCHS_PER_YEAR),
+        },
+        epoch_length: EPOCH_LENGTH,
+        usage_reward_cap: Perbill::from_percent(80),
+        fee_burn_share: Perbill::from_percent(80),
+        price_max_age: prod_or_fast!(HOURS, 6 * MINUTES),
+        min_price_feeds: 1,
+        unbonding_period: prod_or_fast!(7 * DAYS, 7 * MINUTES),
+        min_provider_bond: 100 * UNITS,
+    }
+}
+
+/// Initial CAPA price fed by Alice at genesis: 0.50 stable units (think USD) per CAPA, so one
+/// CAPA buys 500 credits.
+pub fn initial_price() -> FixedU128 {
+    FixedU128::from_rational(1, 2)
+}
