@@ -303,7 +303,10 @@ fn signed_accounts_cannot_set_parameters() {
         );
         // Nor set the price feeders or reputations, which need a referendum too.
         assert_noop!(
-            BurnMint::set_price_feeders(signed(Alice), vec![Alice.to_account_id()]),
+            BurnMint::set_price_feeders(
+                signed(Alice),
+                vec![Alice.to_account_id()].try_into().unwrap()
+            ),
             DispatchError::BadOrigin
         );
     });

@@ -359,6 +359,7 @@ mod benchmarks {
         // Every old feeder is replaced: each submission is deleted.
         feeders::<T>(T::MaxPriceFeeders::get());
         let new: Vec<T::AccountId> = (0..f).map(|i| account("new-feeder", i, SEED)).collect();
+        let new = BoundedVec::try_from(new).map_err(|_| BenchmarkError::Weightless)?;
         let origin = T::FeederAdminOrigin::try_successful_origin()
             .map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]

@@ -29,8 +29,9 @@ impl<T: Config> Pallet<T> {
     /// treasury when the epoch closes) and, while any provider is online, the availability
     /// share. One balance written per block. The block is all or nothing below the supply cap
     /// (the controller leaves room for a whole epoch, so the cap only binds if something else
-    /// minted). Returns whether anything was withheld, i.e. whether `emission` changed and
-    /// must be stored.
+    /// minted) and below the hard cap per block (which the controller and the first
+    /// configuration already respect: this is the last line). Returns whether anything was
+    /// withheld, i.e. whether `emission` changed and must be stored.
     pub(crate) fn mint_block_emission(
         now: BlockNumberFor<T>,
         emission: &mut EmissionState<BlockNumberFor<T>>,
@@ -41,7 +42,9 @@ impl<T: Config> Pallet<T> {
             return false;
         }
         // The pot exists from genesis, so minting into it only fails on overflow.
-        if amount > Self::room_below_cap() || T::Currency::mint_into(&Self::pot(), amount).is_err()
+        if amount > Self::room_below_cap()
+            || emission.accrual.per_block.total() > T::MaxEmissionPerBlock::get()
+            || T::Currency::mint_into(&Self::pot(), amount).is_err()
         {
             emission.accrual.withhold_block(now);
             return true;

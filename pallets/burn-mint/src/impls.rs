@@ -38,7 +38,9 @@ impl<T: Config> Pallet<T> {
     pub fn hard_limits() -> HardLimits {
         HardLimits {
             max_emission_per_block: T::MaxEmissionPerBlock::get(),
+            min_epoch_length: T::MinEpochLength::get(),
             max_epoch_length: T::MaxEpochLength::get(),
+            max_step_per_epoch: T::MaxStepPerEpoch::get(),
             max_usage_reward_cap: T::MaxUsageRewardCap::get(),
             max_total_supply: T::MaxTotalSupply::get(),
         }

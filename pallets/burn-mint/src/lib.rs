@@ -165,9 +165,19 @@ pub mod pallet {
         #[pallet::constant]
         type MaxTotalSupply: Get<Option<Amount>>;
 
+        /// Shortest epoch a parameter set may choose, in blocks. With
+        /// [`Config::MaxStepPerEpoch`] it bounds how fast emission can move in time, whatever a
+        /// referendum decides.
+        #[pallet::constant]
+        type MinEpochLength: Get<u32>;
+
         /// Longest epoch a parameter set may choose, in blocks.
         #[pallet::constant]
         type MaxEpochLength: Get<u32>;
+
+        /// Largest `max_step_per_epoch` a parameter set may choose.
+        #[pallet::constant]
+        type MaxStepPerEpoch: Get<Perbill>;
 
         /// Largest usage reward cap a parameter set may choose (must be below 100%).
         #[pallet::constant]
@@ -449,8 +459,10 @@ pub mod pallet {
         FloorAboveCeiling,
         /// The emission ceiling is above the runtime's hard cap.
         AboveHardCap,
-        /// Epoch length is zero or above the maximum.
+        /// Epoch length is below the runtime's minimum or above its maximum.
         BadEpochLength,
+        /// The step per epoch is above the runtime's largest step.
+        StepTooLarge,
         /// The usage reward cap is at or above its maximum.
         RewardCapTooHigh,
         /// Price staleness or feed count is zero.
@@ -475,6 +487,7 @@ pub mod pallet {
                 ParameterError::FloorAboveCeiling => Error::FloorAboveCeiling,
                 ParameterError::AboveHardCap => Error::AboveHardCap,
                 ParameterError::BadEpochLength => Error::BadEpochLength,
+                ParameterError::StepTooLarge => Error::StepTooLarge,
                 ParameterError::RewardCapTooHigh => Error::RewardCapTooHigh,
                 ParameterError::BadPriceSettings => Error::BadPriceSettings,
                 ParameterError::BadSmoothing => Error::BadSmoothing,
@@ -507,7 +520,8 @@ pub mod pallet {
             if boundary {
                 T::WeightInfo::on_initialize_epoch_boundary(providers)
             } else if withheld {
-                // The rare block the supply cap (or a failed mint) withheld: one more write.
+                // The rare block the supply cap, the hard cap or a failed mint withheld: one
+                // more write.
                 T::WeightInfo::on_initialize_block(providers)
                     .saturating_add(T::DbWeight::get().writes(1))
             } else {
@@ -520,7 +534,11 @@ pub mod pallet {
                 T::MaxUsageRewardCap::get() < Perbill::one(),
                 "MaxUsageRewardCap must be below 100% so that self-dealing never pays"
             );
-            assert!(T::MaxEpochLength::get() > 0);
+            assert!(
+                T::MinEpochLength::get() > 0
+                    && T::MinEpochLength::get() <= T::MaxEpochLength::get(),
+                "epoch length limits must admit at least one length"
+            );
             assert!(T::TokenUnit::get() > 0);
             assert!(T::CreditsPerStableUnit::get() > 0);
         }
@@ -817,22 +835,20 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Replaces the set of price feeders. Feeders that stay keep their latest submission;
-        /// submissions of removed feeders are deleted.
+        /// Replaces the set of price feeders (at most [`Config::MaxPriceFeeders`]; duplicates
+        /// count once). Feeders that stay keep their latest submission; submissions of removed
+        /// feeders are deleted.
         #[pallet::call_index(13)]
         #[pallet::weight(T::WeightInfo::set_price_feeders(T::MaxPriceFeeders::get()))]
         pub fn set_price_feeders(
             origin: OriginFor<T>,
-            feeders: Vec<T::AccountId>,
+            feeders: BoundedVec<T::AccountId, T::MaxPriceFeeders>,
         ) -> DispatchResult {
             T::FeederAdminOrigin::ensure_origin(origin)?;
-            let mut feeders = feeders;
+            // Bounded by the call's type: a longer list does not even decode.
+            let mut feeders = feeders.into_inner();
             feeders.sort();
             feeders.dedup();
-            ensure!(
-                feeders.len() <= T::MaxPriceFeeders::get() as usize,
-                Error::<T>::TooManyFeeders
-            );
             let old = PriceFeeders::<T>::get();
             let feeds: Vec<_> = feeders
                 .iter()
@@ -861,12 +877,24 @@ pub mod pallet {
                 .map_err(Error::<T>::from)?;
             let old = PendingParameters::<T>::get().or_else(ActiveParameters::<T>::get);
             if ActiveParameters::<T>::get().is_none() {
-                // First configuration: start the first epoch now.
+                // First configuration: start the first epoch now, keeping what was booked while
+                // the pallet was unconfigured (fee burns).
                 let now = frame_system::Pallet::<T>::block_number();
                 ActiveParameters::<T>::put(parameters);
-                CurrentEpoch::<T>::put(EpochInfo::first(now, &parameters));
-                // Blocks from the next one on emit under these parameters.
+                CurrentEpoch::<T>::mutate(|epoch| {
+                    *epoch = EpochInfo {
+                        books: epoch.books,
+                        closed_totals: epoch.closed_totals,
+                        ..EpochInfo::first(now, &parameters)
+                    }
+                });
+                // Blocks from the next one on emit under these parameters, never above their
+                // ceiling (itself within the hard cap), whatever genesis chose.
                 Emission::<T>::mutate(|e| {
+                    e.controller.emission_per_block = e
+                        .controller
+                        .emission_per_block
+                        .min(parameters.max_emission_per_block);
                     let per_block =
                         economics::split_emission(e.controller.emission_per_block, &parameters);
                     e.accrual.close(now, per_block)

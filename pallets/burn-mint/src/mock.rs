@@ -89,11 +89,13 @@ impl pallet_burn_mint::Config for Test {
     type TreasuryAccount = Treasury;
     type MaxEmissionPerBlock = ConstU128<100_000>;
     type MaxTotalSupply = MaxTotalSupply;
+    type MinEpochLength = ConstU32<5>;
     type MaxEpochLength = ConstU32<1_000>;
+    type MaxStepPerEpoch = MaxStep;
     type MaxUsageRewardCap = MaxCap;
     type MaxCapacity = ConstU32<10_000>;
     type MaxPriceFeeders = ConstU32<8>;
-    type LedgerRetention = ConstU32<100>;
+    type LedgerRetention = LedgerRetention;
     type TokenUnit = ConstU128<UNIT>;
     type CreditsPerStableUnit = ConstU128<1_000>;
     type MaxPreviewEpochs = ConstU32<64>;
@@ -102,6 +104,8 @@ impl pallet_burn_mint::Config for Test {
 
 parameter_types! {
     pub const MaxCap: Perbill = Perbill::from_percent(95);
+    pub const MaxStep: Perbill = Perbill::from_percent(50);
+    pub static LedgerRetention: u32 = 100;
 }
 
 /// The test parameters: 10-block epochs, 20/50/30 split, cap 80%, fixed schedule.
@@ -134,6 +138,7 @@ pub const INITIAL_EMISSION: u128 = 1_000;
 pub struct ExtBuilder {
     parameters: Option<Parameters>,
     initial_price: Option<FixedU128>,
+    initial_emission: u128,
 }
 
 impl Default for ExtBuilder {
@@ -141,6 +146,7 @@ impl Default for ExtBuilder {
         Self {
             parameters: Some(test_params()),
             initial_price: Some(FixedU128::from(2)),
+            initial_emission: INITIAL_EMISSION,
         }
     }
 }
@@ -149,6 +155,12 @@ impl ExtBuilder {
     /// No parameters at genesis (the pallet starts inert).
     pub fn unconfigured(mut self) -> Self {
         self.parameters = None;
+        self
+    }
+
+    /// Another emission per block at genesis.
+    pub fn initial_emission(mut self, emission: u128) -> Self {
+        self.initial_emission = emission;
         self
     }
 
@@ -176,7 +188,7 @@ impl ExtBuilder {
         .unwrap();
         pallet_burn_mint::GenesisConfig::<Test> {
             parameters: self.parameters,
-            initial_emission_per_block: INITIAL_EMISSION,
+            initial_emission_per_block: self.initial_emission,
             price_feeders: FEEDERS.to_vec(),
             initial_price: self.initial_price,
         }

@@ -47,8 +47,10 @@ impl EmissionSplit {
 /// Splits `emission` by the shares. The availability share takes the rounding remainder, so the
 /// three parts always add up to exactly `emission`.
 pub fn split_emission(emission: Amount, params: &Parameters) -> EmissionSplit {
-    let ecosystem = params.ecosystem_share * emission;
-    let usage = params.usage_share * emission;
+    // Rounded down (`mul_floor`, not `Perbill`'s `*`, which rounds to nearest); the
+    // availability share takes the remainder, so the parts add up exactly.
+    let ecosystem = params.ecosystem_share.mul_floor(emission);
+    let usage = params.usage_share.mul_floor(emission);
     let availability = emission.saturating_sub(ecosystem).saturating_sub(usage);
     EmissionSplit {
         ecosystem,

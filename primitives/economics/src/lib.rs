@@ -23,13 +23,11 @@
 //! and each names the test that tries to break it.
 //!
 //! - **Self-dealing through the usage pool never pays.** Let a provider serve credits whose
-//!   buyers burned `b` tokens, in an epoch whose credits served were bought by burning `B ≥ b`
-//!   in all, with usage reward cap `c < 1`. The pool mints `m ≤ min(accrued, c·B + ½)` (the
-//!   cap is applied as `Perbill × B`, rounded to nearest; see [`close_usage_pool`]) and pays
-//!   the provider `⌊m·b/B⌋ ≤ ⌈c·b⌉` ([`settle_usage`]), which is below `b` as soon as
-//!   `(1 − c)·b ≥ 1`: a provider that buys compute from itself gets back at most `⌈c·b⌉` of
-//!   the `b` it burned, whatever the others do.
-//!   (`usage::tests::pool_never_pays_more_than_cap_times_basis`,
+//!   buyers burned `b ≥ 1` tokens, in an epoch whose credits served were bought by burning
+//!   `B ≥ b` in all, with usage reward cap `c < 1`. The pool mints `m ≤ min(accrued, ⌊c·B⌋)`
+//!   ([`close_usage_pool`]) and pays the provider `⌊m·b/B⌋ ≤ ⌊c·b⌋ < b` ([`settle_usage`]):
+//!   a provider that buys compute from itself gets back at most `⌊c·b⌋` of the `b` it burned,
+//!   whatever the others do. (`usage::tests::pool_never_pays_more_than_cap_times_basis`,
 //!   `tests/properties.rs::usage_reward_is_at_most_cap_times_basis`.) What that burn induces
 //!   through the controller and the availability share is analysed in pallet-burn-mint's
 //!   README.
@@ -105,7 +103,9 @@ pub(crate) mod test_values {
     pub fn limits() -> HardLimits {
         HardLimits {
             max_emission_per_block: 10_000,
+            min_epoch_length: 5,
             max_epoch_length: 1_000,
+            max_step_per_epoch: Perbill::from_percent(50),
             max_usage_reward_cap: Perbill::from_percent(95),
             max_total_supply: None,
         }

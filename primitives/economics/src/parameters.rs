@@ -94,8 +94,13 @@ pub struct Parameters {
 pub struct HardLimits {
     /// Hard cap on the emission per block.
     pub max_emission_per_block: Amount,
+    /// Shortest allowed epoch, in blocks: with the largest step, it bounds how fast emission
+    /// can move in time whatever a referendum decides.
+    pub min_epoch_length: u32,
     /// Longest allowed epoch, in blocks.
     pub max_epoch_length: u32,
+    /// Largest allowed `max_step_per_epoch`.
+    pub max_step_per_epoch: Perbill,
     /// Largest allowed `usage_reward_cap` (strictly below 100%).
     pub max_usage_reward_cap: Perbill,
     /// Cap on total issuance, if any: nothing is ever minted past it.
@@ -115,8 +120,10 @@ pub enum ParameterError {
     FloorAboveCeiling,
     /// `max_emission_per_block` is above the runtime's hard cap.
     AboveHardCap,
-    /// `epoch_length` is zero or above the runtime's maximum.
+    /// `epoch_length` is below the runtime's minimum (or zero) or above its maximum.
     BadEpochLength,
+    /// `max_step_per_epoch` is above the runtime's largest step.
+    StepTooLarge,
     /// `usage_reward_cap` is not below the runtime's maximum (itself below 100%).
     RewardCapTooHigh,
     /// `min_price_feeds` or `price_max_age` is zero.
@@ -140,8 +147,14 @@ impl Parameters {
         if self.max_emission_per_block > limits.max_emission_per_block {
             return Err(ParameterError::AboveHardCap);
         }
-        if self.epoch_length == 0 || self.epoch_length > limits.max_epoch_length {
+        if self.epoch_length == 0
+            || self.epoch_length < limits.min_epoch_length
+            || self.epoch_length > limits.max_epoch_length
+        {
             return Err(ParameterError::BadEpochLength);
+        }
+        if self.max_step_per_epoch > limits.max_step_per_epoch {
+            return Err(ParameterError::StepTooLarge);
         }
         if self.usage_reward_cap > limits.max_usage_reward_cap
             || self.usage_reward_cap == Perbill::one()
@@ -192,6 +205,23 @@ mod tests {
         assert_eq!(
             bad(|p| p.epoch_length = 1_001),
             Err(ParameterError::BadEpochLength)
+        );
+        assert_eq!(
+            bad(|p| p.epoch_length = 4),
+            Err(ParameterError::BadEpochLength)
+        );
+        assert_eq!(
+            bad(|p| p.max_step_per_epoch = Perbill::from_percent(51)),
+            Err(ParameterError::StepTooLarge)
+        );
+        // The limits themselves are allowed.
+        assert_eq!(
+            params().validate(&HardLimits {
+                min_epoch_length: 10,
+                max_step_per_epoch: Perbill::from_percent(10),
+                ..limits()
+            }),
+            Ok(())
         );
         assert_eq!(
             bad(|p| p.usage_reward_cap = Perbill::from_percent(96)),

@@ -21,14 +21,27 @@ pub fn credits_for_tokens(
     multiply_by_rational_with_rounding(value, credits_per_unit, token_unit.max(1), Rounding::Down)
 }
 
-/// Median of a non-empty set of prices (the lower middle for an even count, so that a single
-/// high outlier can never raise the price). `None` for an empty set.
+/// The median of a set of prices: the middle one, or the mean of the two middle ones for an
+/// even count (rounded down to the planck of `FixedU128`, in the protocol's favour: a lower
+/// price buys fewer credits). `None` for an empty set.
+///
+/// The true median, not the lower middle: with two feeds of 0.50 and 0.0005, the lower middle
+/// would sell credits at a thousandth of the price one feeder reported; the mean of the two
+/// middles is 0.25025, and one outlier among two can move the price at most halfway to it.
 pub fn median_price(prices: &mut [FixedU128]) -> Option<FixedU128> {
     if prices.is_empty() {
         return None;
     }
     prices.sort();
-    Some(prices[(prices.len() - 1) / 2])
+    let upper = prices.len() / 2;
+    if prices.len() % 2 == 1 {
+        return Some(prices[upper]);
+    }
+    let (a, b) = (prices[upper - 1].into_inner(), prices[upper].into_inner());
+    // floor((a + b) / 2) without overflow.
+    Some(FixedU128::from_inner(
+        (a / 2) + (b / 2) + (a % 2 + b % 2) / 2,
+    ))
 }
 
 /// The token value of `credits` out of a credit balance of `balance` credits whose tokens
@@ -61,7 +74,7 @@ mod tests {
     }
 
     #[test]
-    fn median_is_robust_to_one_outlier() {
+    fn median_is_the_middle_or_the_mean_of_the_two_middles() {
         let mut prices = [
             FixedU128::from(1),
             FixedU128::from(1_000),
@@ -74,7 +87,30 @@ mod tests {
             FixedU128::from(2),
             FixedU128::from(3),
         ];
-        assert_eq!(median_price(&mut even), Some(FixedU128::from(3)));
+        assert_eq!(
+            median_price(&mut even),
+            Some(FixedU128::from_rational(7, 2))
+        );
         assert_eq!(median_price(&mut []), None);
+        // Two feeds, one far off: the mean of the two, not the lower one.
+        let mut two = [
+            FixedU128::from_rational(1, 2),
+            FixedU128::from_rational(5, 10_000),
+        ];
+        assert_eq!(
+            median_price(&mut two),
+            Some(FixedU128::from_rational(25_025, 100_000))
+        );
+        // Rounded down to the planck, without overflow at the top of the range.
+        let mut odd_sum = [FixedU128::from_inner(1), FixedU128::from_inner(2)];
+        assert_eq!(median_price(&mut odd_sum), Some(FixedU128::from_inner(1)));
+        let mut top = [
+            FixedU128::from_inner(u128::MAX),
+            FixedU128::from_inner(u128::MAX),
+        ];
+        assert_eq!(
+            median_price(&mut top),
+            Some(FixedU128::from_inner(u128::MAX))
+        );
     }
 }

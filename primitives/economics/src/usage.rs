@@ -38,7 +38,7 @@ pub struct UsagePool {
 }
 
 /// Closing an epoch's usage pool: of the `accrued` usage emission, only what can be allocated is
-/// minted (`min(accrued, cap * basis)`, and nothing when no credits were served). Returns the
+/// minted (`min(accrued, ⌊cap × basis⌋)`, and nothing when no credits were served). Returns the
 /// pool's books and the part that is never minted.
 pub fn close_usage_pool(
     accrued: Amount,
@@ -49,7 +49,8 @@ pub fn close_usage_pool(
     let minted = if credits.is_zero() {
         0
     } else {
-        accrued.min(cap * basis)
+        // Rounded down: the pool never mints a planck more than the cap allows.
+        accrued.min(cap.mul_floor(basis))
     };
     (
         UsagePool {
@@ -101,6 +102,12 @@ mod tests {
         let (pool, unminted) = close_usage_pool(100, 100, 500, cap);
         assert_eq!((pool.minted, unminted), (100, 0));
         assert_eq!(settle_usage(&pool, 250), 50);
+        // The cap rounds down: a self-dealer of 3 plancks at 80% gets 2 back, never all 3 (to
+        // nearest, `Perbill * 3` would mint 2.4 -> 2; of 1 planck, 0.8 -> 1: all of it).
+        let (pool, _) = close_usage_pool(1_000, 1, 1, cap);
+        assert_eq!((pool.minted, settle_usage(&pool, 1)), (0, 0));
+        let (pool, _) = close_usage_pool(1_000, 1, 3, cap);
+        assert_eq!((pool.minted, settle_usage(&pool, 3)), (2, 2));
         // Nobody served anything: nothing minted, nothing paid.
         let (pool, unminted) = close_usage_pool(1_000, 0, 0, cap);
         assert_eq!((pool.minted, unminted), (0, 1_000));

@@ -31,6 +31,13 @@ parameter_types! {
     /// No parameter set may choose a usage reward above 90% of the tokens burned for the
     /// credits served, so buying compute from oneself always loses at least 10%.
     pub const MaxUsageRewardCap: Perbill = Perbill::from_percent(90);
+    /// Epochs of at least an hour (five blocks with `fast-runtime`, whose default epoch is ten).
+    pub const MinEpochLength: u32 = prod_or_fast!(HOURS, 5);
+    /// No parameter set may move emission by more than 25% per epoch. With the shortest epoch,
+    /// emission can at most double in a little over three hours and go from the 0.01 CAPA
+    /// floor of the presets to the 100 CAPA hard cap in no less than about 41 hours, whatever
+    /// one referendum decides (the presets step 5% a day).
+    pub const MaxStepPerEpoch: Perbill = Perbill::from_percent(25);
 }
 
 impl pallet_burn_mint::Config for Runtime {
@@ -47,8 +54,10 @@ impl pallet_burn_mint::Config for Runtime {
     /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).
     type MaxEmissionPerBlock = ConstU128<{ 100 * UNITS }>;
     type MaxTotalSupply = MaxTotalSupply;
+    type MinEpochLength = MinEpochLength;
     /// Epochs of at most 30 days.
     type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
+    type MaxStepPerEpoch = MaxStepPerEpoch;
     type MaxUsageRewardCap = MaxUsageRewardCap;
     /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
     type MaxCapacity = ConstU32<100_000>;

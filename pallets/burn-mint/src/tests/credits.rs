@@ -1,6 +1,14 @@
 //! Credits: buying (the burn), spending with providers, paying for compute, prices.
 
 use super::*;
+use codec::{Decode, Encode};
+
+/// A feeder list within the bound of the call's type.
+fn bounded(
+    feeders: Vec<AccountId>,
+) -> frame_support::BoundedVec<AccountId, <Test as crate::Config>::MaxPriceFeeders> {
+    feeders.try_into().expect("within the bound")
+}
 
 #[test]
 fn buy_credits_burns_exactly_the_amount() {
@@ -106,13 +114,13 @@ fn stale_or_missing_prices_stop_sales_but_not_spending() {
             BurnMint::buy_credits(signed(ALICE), 100, 0),
             Error::<Test>::PriceUnavailable
         );
-        // Two fresh feeds: the median (lower middle) is used.
+        // Two fresh feeds: their median, the mean of the two (3 and 5), is used.
         assert_ok!(BurnMint::submit_price(
             signed(FEEDERS[1]),
             FixedU128::from(5)
         ));
-        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 300));
-        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 300);
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 400));
+        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 400);
     });
 }
 
@@ -138,16 +146,24 @@ fn price_feeders_are_managed_by_their_origin() {
             Error::<Test>::ZeroPrice
         );
         assert_noop!(
-            BurnMint::set_price_feeders(signed(ALICE), vec![ALICE]),
+            BurnMint::set_price_feeders(signed(ALICE), bounded(vec![ALICE])),
             DispatchError::BadOrigin
         );
-        assert_noop!(
-            BurnMint::set_price_feeders(RuntimeOrigin::root(), (100..109).collect()),
-            Error::<Test>::TooManyFeeders
-        );
+        // More feeders than the bound: the call does not even decode (it used to be sorted
+        // first and rejected after).
+        let call = |n: u64| {
+            let mut bytes = vec![13u8];
+            bytes.extend((100..100 + n).collect::<Vec<AccountId>>().encode());
+            crate::Call::<Test>::decode(&mut &bytes[..])
+        };
+        assert!(call(9).is_err());
+        assert!(matches!(
+            call(8),
+            Ok(crate::Call::set_price_feeders { feeders }) if feeders.len() == 8
+        ));
         assert_ok!(BurnMint::set_price_feeders(
             RuntimeOrigin::root(),
-            vec![ALICE, FEEDERS[0], ALICE]
+            bounded(vec![ALICE, FEEDERS[0], ALICE])
         ));
         // Sorted and deduplicated; kept feeders keep their submission, new ones have none,
         // removed ones are gone with theirs.
@@ -240,5 +256,29 @@ fn pay_for_compute_burns_and_serves_in_one_call() {
             BurnMint::pay_for_compute(signed(ALICE), P2, 500, 0),
             Error::<Test>::NotProvider
         );
+    });
+}
+
+#[test]
+fn an_even_number_of_fresh_feeds_prices_at_their_mean() {
+    ExtBuilder::default().build_and_execute(|| {
+        // The genesis prices are stale after 20 blocks; two feeders report again, far apart.
+        run_to_block(25);
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[0]),
+            FixedU128::from_rational(1, 2)
+        ));
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[1]),
+            FixedU128::from_rational(5, 10_000)
+        ));
+        // The median of two is their mean, 0.25025: 100 tokens buy 25_025 credits (the lower
+        // of the two would have sold them for 50).
+        assert_eq!(
+            BurnMint::current_price(),
+            Some(FixedU128::from_rational(25_025, 100_000))
+        );
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100 * UNIT, 25_025));
+        assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 25_025);
     });
 }

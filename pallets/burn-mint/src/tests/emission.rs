@@ -213,3 +213,46 @@ fn fees_are_split_between_burn_and_treasury() {
         );
     });
 }
+
+#[test]
+fn the_ledger_keeps_only_the_retained_epochs() {
+    LedgerRetention::set(3);
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        // Six epochs close (at blocks 10, 20, ..., 60): epochs 3, 4 and 5 are kept.
+        run_to_block(60);
+        assert_eq!(CurrentEpoch::<Test>::get().index, 6);
+        for epoch in 0..3 {
+            assert!(Ledger::<Test>::get(epoch).is_none(), "epoch {epoch} pruned");
+        }
+        for epoch in 3..6 {
+            assert!(Ledger::<Test>::get(epoch).is_some(), "epoch {epoch} kept");
+        }
+        // The totals still count every epoch, pruned ones included.
+        assert_eq!(BurnMint::totals().burned, 1_000);
+        assert_eq!(BurnMint::totals().credits_served, 2_000);
+        // Usage of a pruned epoch's books is still paid: its pool is kept.
+        let expected = BurnMint::pending_rewards(P1);
+        assert!(expected > 800);
+        assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+    });
+    LedgerRetention::set(100);
+}
+
+#[test]
+fn a_block_never_mints_above_the_hard_cap() {
+    // The controller and the first configuration never set such an emission; should one be
+    // stored anyway, the block mints nothing and counts it as never minted.
+    ExtBuilder::default().build().execute_with(|| {
+        let params = test_params();
+        crate::Emission::<Test>::mutate(|e| {
+            e.controller.emission_per_block = 200_000;
+            e.accrual.per_block = crate::economics::split_emission(200_000, &params);
+        });
+        let (before, unminted) = (issuance(), books().unminted);
+        run_to_block(2);
+        assert_eq!(issuance(), before);
+        assert_eq!(books().unminted, unminted + 200_000);
+    });
+}

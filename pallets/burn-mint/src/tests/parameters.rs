@@ -176,3 +176,67 @@ fn ledger_totals_and_supply_stats_agree() {
         assert!(stats.last_closed_epoch.is_some());
     });
 }
+
+#[test]
+fn the_runtime_bounds_the_step_and_the_epoch_length() {
+    ExtBuilder::default().build_and_execute(|| {
+        // One epoch of one block and a step of 100% would take emission from the floor to the
+        // hard cap in a few blocks: the runtime's limits (5 blocks, 50% in the mock) refuse it.
+        let fast = Parameters {
+            epoch_length: 4,
+            ..test_params()
+        };
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), fast),
+            Error::<Test>::BadEpochLength
+        );
+        let steep = Parameters {
+            max_step_per_epoch: Perbill::from_percent(51),
+            ..test_params()
+        };
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), steep),
+            Error::<Test>::StepTooLarge
+        );
+        let limit = Parameters {
+            epoch_length: 5,
+            max_step_per_epoch: Perbill::from_percent(50),
+            ..test_params()
+        };
+        assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), limit));
+    });
+}
+
+#[test]
+fn first_configuration_keeps_earlier_burns_and_clamps_the_genesis_emission() {
+    ExtBuilder::default()
+        .unconfigured()
+        .initial_emission(200_000)
+        .build_and_execute(|| {
+            // A fee is burned while the pallet has no parameters: all of it.
+            let fee = Balances::withdraw(
+                &ALICE,
+                1_000,
+                Precision::Exact,
+                Preservation::Preserve,
+                Fortitude::Polite,
+            )
+            .unwrap();
+            FeeHandler::<Test>::on_unbalanced(fee);
+            assert_eq!(BurnMint::totals().burned, 1_000);
+            run_to_block(5);
+            assert_ok!(BurnMint::set_parameters(
+                RuntimeOrigin::root(),
+                test_params()
+            ));
+            // The burn stays in the books (it used to be erased with them)...
+            assert_eq!(BurnMint::totals().burned, 1_000);
+            assert_eq!(books().burned_fees, 1_000);
+            // ...and the genesis emission (twice the hard cap) starts at the new ceiling.
+            assert_eq!(BurnMint::emission_per_block(), 10_000);
+            let before = issuance();
+            run_to_block(6);
+            // 20% of 10_000 to the treasury's share; no provider online.
+            assert_eq!(issuance(), before + 2_000);
+        });
+}
