@@ -736,6 +736,16 @@ describe(
       const credits = await creditsOf(bob);
       await send(api.tx.burnMint.buyCredits(CAPA, quoted), bob);
       assert.equal(await creditsOf(bob), credits + quoted);
+
+      // With the feeder running, the chain stays usable for longer than price_max_age (4
+      // blocks): more than twice that later, credits still sell at the source's price.
+      const height = async () => (await api.rpc.chain.getHeader()).number.toNumber();
+      const from = await height();
+      await waitFor('9 more blocks', async () => (await height()) >= from + 9, 14 * BLOCK_MS);
+      const later = await quote(CAPA);
+      assert.equal(later, 1250n);
+      await send(api.tx.burnMint.buyCredits(CAPA, later), bob);
+      assert.equal(await creditsOf(bob), credits + quoted + later);
     });
 
     step(

@@ -109,7 +109,10 @@ impl<T: Config> Pallet<T> {
         };
         plan.record_shortfall(treasury_short, pool.saturating_sub(minted));
 
-        UsagePools::<T>::insert(plan.index, plan.usage_pool);
+        // Only an epoch in which credits were served has usage to settle: no pool otherwise.
+        if !plan.usage_pool.credits.is_zero() {
+            UsagePools::<T>::insert(plan.index, plan.usage_pool);
+        }
         Ledger::<T>::insert(plan.index, plan.books);
         if let Some(old) = plan.prune {
             Ledger::<T>::remove(old);

@@ -241,7 +241,8 @@ pub mod pallet {
     #[pallet::storage]
     pub type Ledger<T: Config> = StorageMap<_, Twox64Concat, u32, EpochBooks, OptionQuery>;
 
-    /// Usage pools of closed epochs, kept for lazy settlement (one small entry per epoch).
+    /// Usage pools of closed epochs in which credits were served, kept for lazy settlement (one
+    /// small entry each; epochs without usage have none).
     #[pallet::storage]
     pub type UsagePools<T: Config> = StorageMap<_, Twox64Concat, u32, UsagePool, OptionQuery>;
 
@@ -366,7 +367,8 @@ pub mod pallet {
             provider: T::AccountId,
             reputation: Permill,
         },
-        /// Part of a provider's bond was slashed and burned.
+        /// Part of a provider's bond was slashed and burned (`amount`: all that total issuance
+        /// lost).
         ProviderSlashed {
             provider: T::AccountId,
             amount: Amount,
@@ -714,14 +716,19 @@ pub mod pallet {
             let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
             let amount = share * record.bond;
             ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-            let burned = T::Currency::burn_held(
+            let issuance = T::Currency::total_issuance();
+            let slashed = T::Currency::burn_held(
                 &HoldReason::ProviderBond.into(),
                 &provider,
                 amount,
                 Precision::BestEffort,
                 Fortitude::Force,
             )?;
-            record.bond = record.bond.saturating_sub(burned);
+            record.bond = record.bond.saturating_sub(slashed);
+            // Book what total issuance lost: the slashed bond, and the dust should the account
+            // ever be left below the existential deposit and removed (pallet-balances' holds
+            // keep the deposit free, so today that is the bond alone).
+            let burned = issuance.saturating_sub(T::Currency::total_issuance());
             Self::store_or_remove(&provider, record);
             Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
             Self::deposit_event(Event::ProviderSlashed {

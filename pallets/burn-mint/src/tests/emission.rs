@@ -48,6 +48,8 @@ fn epoch_boundary_with_no_usage_mints_no_usage_pool() {
         let before = issuance();
         run_to_block(10);
         let record = Ledger::<Test>::get(0).expect("epoch 0 closed at block 10");
+        // Nothing was served: no usage pool is kept for the epoch (it used to be, forever).
+        assert!(crate::UsagePools::<Test>::get(0).is_none());
         // Blocks 1..=9 ran in epoch 0: 9 blocks of 1_000 (block 1 before `before`).
         assert_eq!(record.minted_ecosystem, 9 * 200);
         assert_eq!(record.minted_providers, 0);

@@ -16,7 +16,7 @@ pub use crate::{
 pub use frame_support::{
     assert_noop, assert_ok,
     traits::{
-        fungible::{Balanced, Inspect, InspectHold, MutateFreeze},
+        fungible::{Balanced, Inspect, InspectHold, Mutate, MutateFreeze},
         tokens::{Fortitude, Precision, Preservation},
         OnUnbalanced,
     },

@@ -192,3 +192,36 @@ fn reputation_and_slashing_need_the_reputation_origin() {
         assert_eq!(books().burned_slashes, 100);
     });
 }
+
+#[test]
+fn a_full_slash_books_exactly_what_total_issuance_lost() {
+    ExtBuilder::default().build_and_execute(|| {
+        let who: AccountId = 500;
+        assert_ok!(Balances::mint_into(&who, 1_010));
+        // A bond may not leave less than the existential deposit (10) free: the hold keeps the
+        // account alive, so a slash can never leave dust behind.
+        assert_noop!(
+            BurnMint::register_provider(signed(who), 1, 1_001),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_ok!(BurnMint::register_provider(signed(who), 1, 1_000));
+        assert_eq!(Balances::balance(&who), ED);
+        let (before, booked) = (issuance(), books().burned_slashes);
+        assert_ok!(BurnMint::slash_provider(
+            RuntimeOrigin::root(),
+            who,
+            Perbill::one()
+        ));
+        // The whole bond is burned and booked, the account keeps its free ED.
+        assert_eq!(Balances::total_balance(&who), ED);
+        assert_eq!(issuance(), before - 1_000);
+        assert_eq!(books().burned_slashes, booked + 1_000);
+        assert_eq!(
+            last_event(),
+            Event::ProviderSlashed {
+                provider: who,
+                amount: 1_000
+            }
+        );
+    });
+}
