@@ -8,11 +8,8 @@
 //   node --test test/            (from clients/; CAPA_FEEDER_TEST_LOGS=1 prints the feeders' logs)
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,6 +31,17 @@ import {
   spread,
 } from '../feeder/price.mjs';
 import { extractPath, parseSource, readSource } from '../feeder/sources.mjs';
+import {
+  BLOCK_MS,
+  CAPA,
+  Child,
+  freePorts,
+  NODE_BIN,
+  scenario,
+  send as sendTx,
+  startDevNode,
+  waitFor,
+} from './harness.mjs';
 
 const FEEDER = join(dirname(fileURLToPath(import.meta.url)), '..', 'feeder', 'feeder.mjs');
 const p = (text) => parsePrice(text); // shorthand: a price's inner value
@@ -286,105 +294,11 @@ describe('metrics', () => {
 // End to end: a real node, a real HTTP source, the real feeder
 // ---------------------------------------------------------------------------------------------
 
-const NODE_BIN = process.env.CAPA_NODE_BIN;
-const CAPA = 10n ** 12n;
 const CREDITS_PER_STABLE_UNIT = 1000n;
-const BLOCK_MS = 6000;
 
 /// Credits the chain gives for `amount` plancks at `price` (inner): both steps round down.
 const expectedCredits = (amount, price) =>
   (((amount * price) / ONE) * CREDITS_PER_STABLE_UNIT) / CAPA;
-
-async function freePorts(count) {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createTcpServer();
-      return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-    }),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/// Polls `check` until it returns a truthy value (returned), or fails after `ms`.
-async function waitFor(description, check, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms / 1000} s waiting for ${description}`);
-    await sleep(500);
-  }
-}
-
-// Whatever happens to this test process, its children do not outlive it.
-const children = new Set();
-process.on('exit', () => {
-  for (const child of children) if (child.alive) child.process.kill('SIGKILL');
-});
-
-/// A child process whose output lines are kept (the last `keep` of them).
-class Child {
-  constructor(name, command, args, keep = 2000) {
-    this.name = name;
-    this.lines = [];
-    this.exit = new Promise((resolve) => {
-      this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.process.on('exit', (code, signal) => resolve({ code, signal }));
-      children.add(this);
-    });
-    for (const stream of [this.process.stdout, this.process.stderr]) {
-      let partial = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop();
-        this.lines.push(...parts);
-        if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
-      });
-    }
-  }
-
-  get alive() {
-    return this.process.exitCode === null && this.process.signalCode === null;
-  }
-
-  /// Lines from index `from` on that match `pattern`.
-  matching(pattern, from = 0) {
-    return this.lines.slice(from).filter((line) => pattern.test(line));
-  }
-
-  waitForLine(pattern, ms, from = 0) {
-    return waitFor(
-      `${this.name} to log ${pattern}`,
-      () => {
-        if (!this.alive && !this.matching(pattern, from).length) {
-          throw new Error(`${this.name} exited:\n${this.lines.slice(-20).join('\n')}`);
-        }
-        return this.matching(pattern, from)[0];
-      },
-      ms,
-    );
-  }
-
-  /// Sends `signal` and resolves with the exit; SIGKILL if it has not exited within `ms`.
-  async stop(signal = 'SIGTERM', ms = 10_000) {
-    if (!this.alive) return this.exit;
-    this.process.kill(signal);
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), ms);
-    const result = await this.exit;
-    clearTimeout(timer);
-    return result;
-  }
-
-  dump(count = 40) {
-    return `--- last lines of ${this.name} ---\n${this.lines.slice(-count).join('\n')}`;
-  }
-}
 
 /// The mock price source: GET /price → {"price": …}; /price2 → {"data": {"value": …, "time": now}};
 /// /bad → values no feeder may submit. Stopped and restarted on the same port.
@@ -442,7 +356,6 @@ describe(
     let wsUrl;
     let metricsPort;
     const feeders = {};
-    let broken = false;
 
     const startFeeder = (name, args) => {
       feeders[name] = new Child(`feeder ${name}`, process.execPath, [
@@ -454,24 +367,12 @@ describe(
       return feeders[name];
     };
 
-    /// A step of the scenario: skipped once an earlier step failed (they build on each other);
-    /// on failure, the last lines of every process are printed.
-    const step = (name, fn, timeout = 120_000) =>
-      it(name, { timeout }, async (t) => {
-        if (broken) {
-          t.skip('an earlier step failed');
-          return;
-        }
-        try {
-          await fn();
-        } catch (e) {
-          broken = true;
-          for (const child of [...Object.values(feeders), node].filter(Boolean)) {
-            console.error(child.dump(child === node ? 15 : 40));
-          }
-          throw e;
-        }
-      });
+    /// A step of the scenario (see harness.mjs); on a failure, the last lines of every process.
+    const step = scenario(() => {
+      for (const child of [...Object.values(feeders), node].filter(Boolean)) {
+        console.error(child.dump(child === node ? 15 : 40));
+      }
+    });
 
     const head = async () => (await api.rpc.chain.getHeader()).number.toNumber();
     const waitBlocks = async (count) => {
@@ -497,73 +398,17 @@ describe(
     const creditsOf = async (who) => (await api.call.burnMintApi.creditsOf(who.address)).toBigInt();
     const metricsText = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
-    /// Signs and sends; resolves with the events once in a block; rejects with the module error's
-    /// name (e.g. burnMint.PriceUnavailable) on a failed dispatch.
-    const send = (tx, signer) =>
-      new Promise((resolve, reject) => {
-        let unsubscribe;
-        const timer = setTimeout(() => reject(new Error('not included within 60 s')), 60_000);
-        tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-          if (!status.isInBlock) return;
-          clearTimeout(timer);
-          unsubscribe?.();
-          if (dispatchError) {
-            const name = dispatchError.isModule
-              ? (({ section, name: n }) => `${section}.${n}`)(
-                  api.registry.findMetaError(dispatchError.asModule),
-                )
-              : dispatchError.toString();
-            reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${name}`));
-          } else {
-            resolve(events);
-          }
-        }).then((u) => {
-          unsubscribe = u;
-        }, reject);
-      });
+    /// Signs and sends; resolves with the events once in a block (see harness.mjs).
+    const send = async (tx, signer) => (await sendTx(api, tx, signer)).events;
 
     before(async () => {
-      assert.ok(
-        existsSync(NODE_BIN),
-        `CAPA_NODE_BIN=${NODE_BIN} does not exist: build it (scripts/build-node)`,
-      );
       const [rpc, p2p, mockPort, metrics] = await freePorts(4);
       metricsPort = metrics;
       wsUrl = `ws://127.0.0.1:${rpc}`;
       mock = new MockSource(mockPort);
       await mock.start();
       startNode = async () => {
-        node = new Child(
-          'node',
-          NODE_BIN,
-          [
-            ...['--dev', '--tmp', '--rpc-port', String(rpc), '--port', String(p2p)],
-            ...['--no-prometheus', '--no-telemetry'],
-          ],
-          300,
-        );
-        await waitFor(
-          'the node RPC',
-          async () => {
-            if (!node.alive) throw new Error(`the node exited:\n${node.dump(30)}`);
-            try {
-              const res = await fetch(`http://127.0.0.1:${rpc}`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify({
-                  id: 1,
-                  jsonrpc: '2.0',
-                  method: 'system_health',
-                  params: [],
-                }),
-              });
-              return res.ok;
-            } catch {
-              return false;
-            }
-          },
-          60_000,
-        );
+        node = await startDevNode({ rpc, p2p });
       };
       await startNode();
       await cryptoWaitReady();

@@ -57,8 +57,9 @@ fn testnet_genesis(
         burn_mint: BurnMintConfig {
             parameters: Some(configs::burn_mint::default_parameters()),
             initial_emission_per_block: INITIAL_EMISSION_PER_BLOCK,
-            price_feeders: vec![root],
+            price_feeders: vec![root.clone()],
             initial_price: Some(configs::burn_mint::initial_price()),
+            capacity_verifiers: vec![root.clone()],
         },
         ..Default::default()
     };

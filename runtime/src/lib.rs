@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 101,
+    spec_version: 102,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -188,8 +188,14 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade (none yet).
-pub type Migrations = ();
+/// Storage migrations run on the next runtime upgrade: pallet-burn-mint's storage v2 -> v3
+/// (verified capacity, liveness pools, reward locks; spec 102).
+pub type Migrations = (
+    pallet_burn_mint::migrations::v3::MigrateV2ToV3<
+        Runtime,
+        configs::burn_mint::NewParameterFields,
+    >,
+);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -255,11 +255,13 @@ fn emission_admin_referendum_changes_parameters_at_the_next_epoch_boundary() {
                 new
             }
         )));
-        // The floor is now ten times the emission: emission climbs one 20% step, no jump, and
-        // stays within the runtime's hard cap.
+        // The floor is now ten times the emission: emission climbs one step, no jump, and
+        // stays within the runtime's hard cap. The transition epoch steps by the outgoing
+        // parameters' 5%, not the proposal's 20%: a referendum cannot speed up its own first
+        // step.
         assert_eq!(
             next,
-            emission_at_enactment + new.max_step_per_epoch * emission_at_enactment
+            emission_at_enactment + old.max_step_per_epoch * emission_at_enactment
         );
         assert!(next < new.min_emission_per_block);
         assert!(next <= <Runtime as pallet_burn_mint::Config>::MaxEmissionPerBlock::get());
@@ -407,5 +409,42 @@ fn treasurer_referendum_spends_from_the_ecosystem_fund() {
             0
         ));
         assert_eq!(Balances::balance(&ferdie), before + amount);
+    });
+}
+
+/// A provider that sees a slash coming cannot leave and withdraw before it is enacted: the
+/// unbonding period is at least the `provider_admin` track's longest path (prepare + decision
+/// + confirm + enactment) plus a margin, and the presets' period is within the minimum.
+#[test]
+fn unbonding_outlasts_the_slowest_provider_admin_referendum() {
+    use capacloud_runtime::configs::{burn_mint, governance::tracks::longest_path};
+    let info = TRACKS
+        .iter()
+        .find(|t| t.id == ids::PROVIDER_ADMIN)
+        .expect("the track exists")
+        .info
+        .clone();
+    let path = info.prepare_period
+        + info.decision_period
+        + info.confirm_period
+        + info.min_enactment_period;
+    assert_eq!(longest_path(ids::PROVIDER_ADMIN), path);
+    let min = burn_mint::MinUnbondingPeriod::get();
+    assert!(
+        min > path,
+        "{min} blocks do not outlast a {path}-block referendum"
+    );
+    let preset = burn_mint::default_parameters();
+    assert!(preset.unbonding_period >= min);
+    // A parameter set below the minimum is rejected with a named error.
+    with_dev_chain(|| {
+        let bad = Parameters {
+            unbonding_period: min - 1,
+            ..preset
+        };
+        assert_noop!(
+            BurnMint::set_parameters(RuntimeOrigin::root(), bad),
+            pallet_burn_mint::Error::<Runtime>::UnbondingTooShort
+        );
     });
 }

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
     traits::{
-        fungible::{Inspect, Mutate},
+        fungible::{Inspect, Mutate, MutateHold},
         EnsureOrigin, Get, Hooks,
     },
     BoundedVec,
@@ -41,8 +41,12 @@ fn bench_params<T: Config>() -> Parameters {
         fee_burn_share: Perbill::from_percent(50),
         price_max_age: 1_000,
         min_price_feeds: 1,
-        unbonding_period: 1,
+        unbonding_period: T::MinUnbondingPeriod::get(),
         min_provider_bond: unit,
+        bond_per_capacity_unit: unit / 100,
+        initial_reputation: Permill::one(),
+        min_reputation: Permill::from_percent(10),
+        attestation_reputation_gain: Permill::from_percent(1),
     }
 }
 
@@ -56,17 +60,20 @@ fn setup<T: Config>() {
     let now = frame_system::Pallet::<T>::block_number();
     CurrentEpoch::<T>::put(EpochInfo::first(now, &params));
     Emission::<T>::put(EmissionState {
-        controller: economics::ControllerState {
-            emission_per_block: emission,
-            scheduled_target: emission,
-            smoothed_burn_per_epoch: 0,
-        },
+        controller: economics::ControllerState::starting_at(emission),
         accrual: economics::EmissionAccrual {
             per_block: economics::split_emission(emission, &params),
             updated_at: now,
             ..Default::default()
         },
+        owed: 0,
     });
+    let verifiers: Vec<T::AccountId> = (0..T::MaxCapacityVerifiers::get())
+        .map(|i| account("verifier", i, SEED))
+        .collect();
+    let mut sorted = verifiers;
+    sorted.sort();
+    CapacityVerifiers::<T>::put(BoundedVec::try_from(sorted).expect("n <= MaxCapacityVerifiers"));
     // Pot and treasury exist.
     let ed = T::Currency::minimum_balance();
     let _ = T::Currency::mint_into(&Pallet::<T>::pot(), ed);
@@ -104,28 +111,45 @@ fn feeders<T: Config>(n: u32) -> Vec<T::AccountId> {
     list
 }
 
+/// The last capacity verifier (the slowest to find in the sorted list).
+fn verifier<T: Config>() -> T::AccountId {
+    let verifier = CapacityVerifiers::<T>::get()
+        .last()
+        .cloned()
+        .expect("setup appoints verifiers");
+    whitelist_account!(verifier);
+    verifier
+}
+
+/// A registered provider with 8 verified capacity units (half its declared 16), bonded for
+/// all 16, eligible to prove liveness in the open epoch.
 fn provider<T: Config>(index: u32) -> T::AccountId {
     let who = funded::<T>("provider", index);
+    let params = bench_params::<T>();
     Pallet::<T>::register_provider(
         RawOrigin::Signed(who.clone()).into(),
-        8,
-        T::TokenUnit::get(),
+        16,
+        params.required_bond(16),
     )
     .expect("registers");
+    Pallet::<T>::attest_capacity(RawOrigin::Signed(verifier::<T>()).into(), who.clone(), 8)
+        .expect("attests");
+    // Registered and attested in an earlier epoch.
+    Providers::<T>::mutate(&who, |p| {
+        if let Some(p) = p {
+            p.eligible_from = CurrentEpoch::<T>::get().index;
+        }
+    });
     who
 }
 
 /// Inserts `n` providers directly into storage (fast setup for the hook benchmarks).
 fn many_providers<T: Config>(n: u32) {
-    let points = Provider::<BlockNumberFor<T>>::new(1, 0, Default::default()).points;
-    let now = frame_system::Pallet::<T>::block_number();
-    let snapshot = Emission::<T>::mutate(|e| {
-        e.accrual
-            .change_points(now, 0, points.saturating_mul(n as u128))
-    });
     for i in 0..n {
         let who: T::AccountId = account("many", i, SEED);
-        Providers::<T>::insert(&who, Provider::new(1, 0, snapshot));
+        let mut record = Provider::<BlockNumberFor<T>>::new(1, 0, Permill::one(), 0);
+        record.verified_capacity = 1;
+        Providers::<T>::insert(&who, record);
     }
     ProviderCount::<T>::mutate(|c| *c = c.saturating_add(n));
 }
@@ -146,7 +170,8 @@ fn baseline_state<T: Config>() {
     }
 }
 
-/// Makes `provider` owed usage of a closed epoch (settling it reads that epoch's pool).
+/// Makes `provider` owed usage and availability of a closed epoch (settling it reads and
+/// writes that epoch's pool), and lets the reward delay pass (so that settling also unlocks).
 fn closed_usage<T: Config>(who: &T::AccountId) {
     let unit = T::TokenUnit::get();
     let buyer = funded::<T>("buyer", 0);
@@ -154,7 +179,8 @@ fn closed_usage<T: Config>(who: &T::AccountId) {
     Pallet::<T>::pay_for_compute(RawOrigin::Signed(buyer).into(), who.clone(), 10 * unit, 0)
         .expect("pays");
     let epoch = CurrentEpoch::<T>::get();
-    run_to_block::<T>(epoch.start + epoch.length.into());
+    let epochs = 1 + T::RewardDelay::get();
+    run_to_block::<T>(epoch.start + (epoch.length * epochs).into());
 }
 
 /// Runs the pallet's hooks of every block up to `n`, as a chain would (the lazy accrual counts
@@ -236,7 +262,14 @@ mod benchmarks {
         let who = provider::<T>(0);
         whitelist_account!(who);
         Pallet::<T>::leave(RawOrigin::Signed(who.clone()).into()).unwrap();
-        run_to_block::<T>(frame_system::Pallet::<T>::block_number() + 10u32.into());
+        // The unbonding period has passed (the runtime's is days of blocks: not run here).
+        Providers::<T>::mutate(&who, |p| {
+            if let Some(p) = p {
+                p.status = ProviderStatus::Leaving {
+                    unlock_at: frame_system::Pallet::<T>::block_number(),
+                };
+            }
+        });
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()));
         assert!(Providers::<T>::get(&who).map_or(true, |p| p.bond.is_zero()));
@@ -261,6 +294,8 @@ mod benchmarks {
         Ok(())
     }
 
+    /// A slash that takes the bond below what the verified capacity requires: the provider
+    /// is paused on the way.
     #[benchmark]
     fn slash_provider() -> Result<(), BenchmarkError> {
         setup::<T>();
@@ -273,7 +308,10 @@ mod benchmarks {
             who.clone(),
             Perbill::from_percent(50),
         );
-        assert!(Providers::<T>::get(&who).unwrap().bond < T::TokenUnit::get());
+        assert_eq!(
+            Providers::<T>::get(&who).unwrap().status,
+            ProviderStatus::Paused
+        );
         Ok(())
     }
 
@@ -303,7 +341,7 @@ mod benchmarks {
         let credits = CreditBalances::<T>::get(&buyer).credits / 2;
         #[extrinsic_call]
         _(RawOrigin::Signed(buyer.clone()), who.clone(), credits);
-        assert!(Providers::<T>::get(&who).unwrap().pending > 0);
+        assert!(Providers::<T>::get(&who).unwrap().owed() > 0);
     }
 
     #[benchmark]
@@ -320,22 +358,113 @@ mod benchmarks {
             T::TokenUnit::get(),
             1,
         );
-        assert!(Providers::<T>::get(&who).unwrap().usage.is_some());
+        assert!(Providers::<T>::get(&who).unwrap().work.is_some());
     }
 
+    /// The worst case: settling a closed epoch's pools, unlocking, paying, and removing the
+    /// record of a provider that has left and withdrawn its bond (which writes the count).
+    /// The pot is not whitelisted: blocks that mint nothing do not touch it.
     #[benchmark]
     fn claim_rewards() {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
+        let bond = Providers::<T>::get(&who).unwrap().bond;
+        T::Currency::release(
+            &HoldReason::ProviderBond.into(),
+            &who,
+            bond,
+            frame_support::traits::tokens::Precision::Exact,
+        )
+        .unwrap();
+        Providers::<T>::mutate(&who, |p| {
+            if let Some(p) = p {
+                p.bond = 0;
+                p.status = ProviderStatus::Leaving {
+                    unlock_at: Zero::zero(),
+                };
+            }
+        });
         let caller = caller::<T>("caller", 0);
-        // The pot's balance is written by `on_initialize` in every block that emits anything:
-        // like the signer's account, it is already in the block's storage overlay.
-        let pot = Pallet::<T>::pot();
-        whitelist_account!(pot);
         #[extrinsic_call]
         _(RawOrigin::Signed(caller), who.clone());
-        assert!(Providers::<T>::get(&who).unwrap().pending.is_zero());
+        assert!(Providers::<T>::get(&who).is_none());
+    }
+
+    /// Proving liveness after serving in a closed epoch: settles that epoch's pools first.
+    #[benchmark]
+    fn heartbeat() {
+        setup::<T>();
+        let who = provider::<T>(0);
+        closed_usage::<T>(&who);
+        whitelist_account!(who);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
+        let epoch = CurrentEpoch::<T>::get().index;
+        assert!(Providers::<T>::get(&who).unwrap().live_points_in(epoch) > 0);
+    }
+
+    /// An attestation that raises verified capacity, by the last verifier of a full list,
+    /// after closed work (settled on the way).
+    #[benchmark]
+    fn attest_capacity() {
+        setup::<T>();
+        let who = provider::<T>(0);
+        closed_usage::<T>(&who);
+        Pallet::<T>::heartbeat(RawOrigin::Signed(who.clone()).into()).unwrap();
+        let verifier = verifier::<T>();
+        #[extrinsic_call]
+        _(RawOrigin::Signed(verifier), who.clone(), 16);
+        assert_eq!(Providers::<T>::get(&who).unwrap().verified_capacity, 16);
+    }
+
+    #[benchmark]
+    fn set_capacity_verifiers(
+        v: Linear<1, { T::MaxCapacityVerifiers::get() }>,
+    ) -> Result<(), BenchmarkError> {
+        setup::<T>();
+        let new: Vec<T::AccountId> = (0..v).map(|i| account("new-verifier", i, SEED)).collect();
+        let new = BoundedVec::try_from(new).map_err(|_| BenchmarkError::Weightless)?;
+        let origin = T::VerifierAdminOrigin::try_successful_origin()
+            .map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, new);
+        assert_eq!(CapacityVerifiers::<T>::get().len() as u32, v);
+        Ok(())
+    }
+
+    #[benchmark]
+    fn bond_extra() {
+        setup::<T>();
+        let who = provider::<T>(0);
+        whitelist_account!(who);
+        let before = Providers::<T>::get(&who).unwrap().bond;
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), T::TokenUnit::get());
+        assert_eq!(
+            Providers::<T>::get(&who).unwrap().bond,
+            before + T::TokenUnit::get()
+        );
+    }
+
+    /// Removal with everything to forfeit: locked and claimable rewards, closed work to settle,
+    /// live points in the open epoch, a bond to slash and release.
+    #[benchmark]
+    fn remove_provider() -> Result<(), BenchmarkError> {
+        setup::<T>();
+        let who = provider::<T>(0);
+        closed_usage::<T>(&who);
+        Pallet::<T>::heartbeat(RawOrigin::Signed(who.clone()).into()).unwrap();
+        let origin =
+            T::ReputationOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(
+            origin as T::RuntimeOrigin,
+            who.clone(),
+            Perbill::from_percent(50),
+        );
+        assert!(Providers::<T>::get(&who).is_none());
+        Ok(())
     }
 
     #[benchmark]
@@ -356,8 +485,13 @@ mod benchmarks {
         f: Linear<1, { T::MaxPriceFeeders::get() }>,
     ) -> Result<(), BenchmarkError> {
         setup::<T>();
-        // Every old feeder is replaced: each submission is deleted.
+        // Every old feeder is replaced: each submission is deleted. Active and pending
+        // parameters both need a quorum of the new set (any set passes with these).
         feeders::<T>(T::MaxPriceFeeders::get());
+        let mut params = ActiveParameters::<T>::get().unwrap();
+        params.min_price_feeds = T::MaxPriceFeeders::get();
+        ActiveParameters::<T>::put(params);
+        PendingParameters::<T>::put(params);
         let new: Vec<T::AccountId> = (0..f).map(|i| account("new-feeder", i, SEED)).collect();
         let new = BoundedVec::try_from(new).map_err(|_| BenchmarkError::Weightless)?;
         let origin = T::FeederAdminOrigin::try_successful_origin()
@@ -371,8 +505,11 @@ mod benchmarks {
     #[benchmark]
     fn set_parameters() -> Result<(), BenchmarkError> {
         setup::<T>();
+        // A full feeder list to check the quorum against.
+        feeders::<T>(T::MaxPriceFeeders::get());
         let mut params = ActiveParameters::<T>::get().unwrap();
         params.fee_burn_share = Perbill::from_percent(70);
+        params.min_price_feeds = T::MaxPriceFeeders::get();
         let origin =
             T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]
@@ -396,27 +533,45 @@ mod benchmarks {
         assert_eq!(CurrentEpoch::<T>::get().index, 0);
     }
 
-    /// An epoch boundary: close the books, apply new parameters, run the controller, prune the
-    /// ledger, then mint.
+    /// An epoch boundary in its worst case: expire an old reward pool (burn what is left),
+    /// pay the treasury, mint both reward pools, apply new parameters, run the controller,
+    /// prune the ledger, burn a surplus, then mint.
     #[benchmark]
     fn on_initialize_epoch_boundary(p: Linear<1, MAX_PROVIDERS>) {
         setup::<T>();
         baseline_state::<T>();
         many_providers::<T>(p);
+        let unit = T::TokenUnit::get();
+        let pot = Pallet::<T>::pot();
+        // The expiring pool, owed and held by the pot; the open epoch's treasury share, held by
+        // the pot; one token sent to the pot from outside.
+        let window = T::RewardClaimWindow::get();
+        let index = T::LedgerRetention::get().max(window);
+        RewardPools::<T>::insert(
+            index - window,
+            economics::RewardPool {
+                live_points: 1,
+                availability: unit,
+                ..Default::default()
+            },
+        );
+        Emission::<T>::mutate(|e| e.owed = unit);
+        let params = ActiveParameters::<T>::get().unwrap();
+        let treasury_share =
+            Emission::<T>::get().accrual.per_block.ecosystem * params.epoch_length as u128;
+        T::Currency::mint_into(&pot, unit + treasury_share + unit).unwrap();
         let mut new = ActiveParameters::<T>::get().unwrap();
         new.fee_burn_share = Perbill::from_percent(70);
         PendingParameters::<T>::put(new);
-        let retention = T::LedgerRetention::get();
         let epoch = CurrentEpoch::<T>::get();
-        CurrentEpoch::<T>::put(EpochInfo {
-            index: retention,
-            ..epoch
-        });
-        Ledger::<T>::insert(0, EpochBooks::default());
+        CurrentEpoch::<T>::put(EpochInfo { index, ..epoch });
+        let pruned = index - T::LedgerRetention::get();
+        Ledger::<T>::insert(pruned, EpochBooks::default());
         CurrentEpoch::<T>::mutate(|e| {
             e.books.credits_served = 1_000;
-            e.books.basis_served = T::TokenUnit::get();
-            e.books.burned_credits = T::TokenUnit::get();
+            e.books.basis_served = unit;
+            e.books.burned_credits = unit;
+            e.books.live_points = 1;
         });
         let now: BlockNumberFor<T> = epoch.start + epoch.length.into();
         frame_system::Pallet::<T>::set_block_number(now);
@@ -424,8 +579,11 @@ mod benchmarks {
         {
             Pallet::<T>::on_initialize(now);
         }
-        assert_eq!(CurrentEpoch::<T>::get().index, retention + 1);
-        assert!(Ledger::<T>::get(0).is_none());
+        assert_eq!(CurrentEpoch::<T>::get().index, index + 1);
+        assert!(Ledger::<T>::get(pruned).is_none());
+        assert!(RewardPools::<T>::get(index - window).is_none());
+        assert!(RewardPools::<T>::get(index).is_some());
+        assert!(CurrentEpoch::<T>::get().books.burned_forfeited >= unit);
     }
 
     impl_benchmark_test_suite!(

@@ -4,7 +4,7 @@
 use crate::{
     economics::{self, Amount, EpochClose, Parameters},
     types::{EmissionState, EpochInfo},
-    Config, CurrentEpoch, Event, Ledger, Pallet, PendingParameters, UsagePools,
+    Config, CurrentEpoch, Event, Ledger, Pallet, PendingParameters, RewardPools,
 };
 use frame_support::traits::{
     fungible::{Inspect, Mutate},
@@ -25,9 +25,9 @@ impl<T: Config> Pallet<T> {
             .unwrap_or(Amount::MAX)
     }
 
-    /// Mints block `now`'s emission into the reward pot: the treasury's share (paid on to the
-    /// treasury when the epoch closes) and, while any provider is online, the availability
-    /// share. One balance written per block. The block is all or nothing below the supply cap
+    /// Mints block `now`'s treasury share into the reward pot (paid on to the treasury when
+    /// the epoch closes); the provider shares accrue to the epoch's pools, minted at the close.
+    /// One balance written per block. The block is all or nothing below the supply cap
     /// (the controller leaves room for a whole epoch, so the cap only binds if something else
     /// minted) and below the hard cap per block (which the controller and the first
     /// configuration already respect: this is the last line). Returns whether anything was
@@ -36,8 +36,7 @@ impl<T: Config> Pallet<T> {
         now: BlockNumberFor<T>,
         emission: &mut EmissionState<BlockNumberFor<T>>,
     ) -> bool {
-        let (ecosystem, availability) = emission.accrual.minted_per_block();
-        let amount = ecosystem.saturating_add(availability);
+        let amount = emission.accrual.minted_per_block();
         if amount.is_zero() {
             return false;
         }
@@ -53,16 +52,37 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Closes the open epoch at block `now` (its last block is `now - 1`) and opens the next:
-    /// plans the boundary with [`economics::plan_epoch_close`], then executes the plan. O(1).
+    /// expires the reward pools that left the claim window, plans the boundary with
+    /// [`economics::plan_epoch_close`], executes the plan, and burns anything the pot holds
+    /// beyond what it owes. O(1).
     pub(crate) fn close_epoch(
         now: BlockNumberFor<T>,
-        epoch: EpochInfo<BlockNumberFor<T>>,
+        mut epoch: EpochInfo<BlockNumberFor<T>>,
         params: Parameters,
         emission: &mut EmissionState<BlockNumberFor<T>>,
     ) {
+        let pot = Self::pot();
+        // Pools older than the claim window: what is unclaimed (unsettled shares and rounding
+        // dust) is burned and counted in the closing epoch's books.
+        if let Some(expired) = epoch
+            .index
+            .checked_sub(T::RewardClaimWindow::get())
+            .and_then(|old| RewardPools::<T>::take(old).map(|pool| (old, pool)))
+        {
+            let (old, pool) = expired;
+            let burned = Self::burn_from_pot(&pot, pool.remaining());
+            emission.owed.saturating_reduce(burned);
+            epoch.books.burned_forfeited.saturating_accrue(burned);
+            Self::deposit_event(Event::RewardsExpired {
+                epoch: old,
+                amount: burned,
+            });
+        }
+
         let mut plan = economics::plan_epoch_close(
             EpochClose {
                 index: epoch.index,
+                length: epoch.length,
                 books: epoch.books,
                 closed_totals: epoch.closed_totals,
                 accrual: emission.accrual,
@@ -79,7 +99,6 @@ impl<T: Config> Pallet<T> {
         // The treasury's share waited in the pot; pay it on. Should the treasury be unable to
         // receive it (its account gone and the amount below the existential deposit), it is
         // burned back and counted as never minted.
-        let pot = Self::pot();
         let mut treasury_short = 0;
         if !plan.pay_treasury.is_zero()
             && T::Currency::transfer(
@@ -90,28 +109,22 @@ impl<T: Config> Pallet<T> {
             )
             .is_err()
         {
-            treasury_short = T::Currency::burn_from(
-                &pot,
-                plan.pay_treasury,
-                Preservation::Preserve,
-                Precision::BestEffort,
-                Fortitude::Polite,
-            )
-            .unwrap_or(0);
+            treasury_short = Self::burn_from_pot(&pot, plan.pay_treasury);
         }
-        // The usage pool; the plan kept it below the supply cap, so minting into the existing
-        // pot only fails on overflow.
-        let pool = plan.usage_pool.minted;
-        let minted = if pool.is_zero() {
+        // The reward pools; the plan kept them below the supply cap, so minting into the
+        // existing pot only fails on overflow.
+        let pools = plan.pool.minted();
+        let minted = if pools.is_zero() {
             0
         } else {
-            T::Currency::mint_into(&pot, pool).unwrap_or(0)
+            T::Currency::mint_into(&pot, pools).unwrap_or(0)
         };
-        plan.record_shortfall(treasury_short, pool.saturating_sub(minted));
+        plan.record_shortfall(treasury_short, pools.saturating_sub(minted));
 
-        // Only an epoch in which credits were served has usage to settle: no pool otherwise.
-        if !plan.usage_pool.credits.is_zero() {
-            UsagePools::<T>::insert(plan.index, plan.usage_pool);
+        // Only an epoch that minted rewards has anything to settle: no pool otherwise.
+        if !plan.pool.minted().is_zero() {
+            RewardPools::<T>::insert(plan.index, plan.pool);
+            emission.owed.saturating_accrue(plan.pool.minted());
         }
         Ledger::<T>::insert(plan.index, plan.books);
         if let Some(old) = plan.prune {
@@ -127,11 +140,23 @@ impl<T: Config> Pallet<T> {
         }
         emission.controller = plan.controller;
         emission.accrual = plan.accrual;
+        // The pot now holds its existential deposit and what it owes; anything more was sent
+        // to it from outside. Burn it and count it in the new epoch's books.
+        let surplus = T::Currency::balance(&pot)
+            .saturating_sub(T::Currency::minimum_balance())
+            .saturating_sub(emission.owed);
+        let mut books = economics::EpochBooks::default();
+        if !surplus.is_zero() {
+            books.burned_forfeited = Self::burn_from_pot(&pot, surplus);
+            Self::deposit_event(Event::SurplusBurned {
+                amount: books.burned_forfeited,
+            });
+        }
         CurrentEpoch::<T>::put(EpochInfo {
             index: plan.next_index(),
             start: now,
             length: plan.params.epoch_length,
-            books: Default::default(),
+            books,
             closed_totals: plan.closed_totals(),
         });
         Self::deposit_event(Event::EpochClosed {
@@ -139,5 +164,20 @@ impl<T: Config> Pallet<T> {
             books: plan.books,
             next_emission_per_block: plan.controller.emission_per_block,
         });
+    }
+
+    /// Burns up to `amount` from the pot, keeping it alive. Returns what was burned.
+    pub(crate) fn burn_from_pot(pot: &T::AccountId, amount: Amount) -> Amount {
+        if amount.is_zero() {
+            return 0;
+        }
+        T::Currency::burn_from(
+            pot,
+            amount,
+            Preservation::Preserve,
+            Precision::BestEffort,
+            Fortitude::Polite,
+        )
+        .unwrap_or(0)
     }
 }

@@ -2,23 +2,23 @@
 //! open epoch's books. Each is O(1).
 
 use crate::{
-    economics::{self, Amount, Credits, EpochBooks, HardLimits, Parameters},
+    economics::{self, Amount, Credits, EpochBooks, EpochWork, HardLimits, Parameters},
     queries,
-    types::{Provider, UsageRecord},
-    ActiveParameters, Config, CurrentEpoch, Emission, Error, Event, Pallet, ProviderCount,
-    Providers, UsagePools,
+    types::Provider,
+    ActiveParameters, Config, CurrentEpoch, Emission, Error, Event, History, HoldReason, Pallet,
+    ProviderCount, Providers, RewardPools,
 };
 use frame_support::{
     ensure,
     traits::{
-        fungible::Mutate,
+        fungible::{Inspect, Mutate, MutateHold},
         tokens::{Fortitude, Precision, Preservation},
         Get,
     },
     PalletId,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_arithmetic::FixedU128;
+use sp_arithmetic::Permill;
 use sp_runtime::{
     traits::{AccountIdConversion, Zero},
     DispatchError, DispatchResult, Saturating,
@@ -43,6 +43,7 @@ impl<T: Config> Pallet<T> {
             max_step_per_epoch: T::MaxStepPerEpoch::get(),
             max_usage_reward_cap: T::MaxUsageRewardCap::get(),
             max_total_supply: T::MaxTotalSupply::get(),
+            min_unbonding_period: T::MinUnbondingPeriod::get(),
         }
     }
 
@@ -53,84 +54,225 @@ impl<T: Config> Pallet<T> {
 
     // --- providers ------------------------------------------------------------------------
 
+    /// Index of the open epoch.
+    pub(crate) fn current_epoch() -> u32 {
+        CurrentEpoch::<T>::get().index
+    }
+
     /// Load, check and change `who`'s provider record in one step: `change` validates and
-    /// mutates the record (nothing is written if it fails); the provider's availability is then
-    /// settled, its points follow its new state and the record is stored.
+    /// mutates the record (nothing is written if it fails); the provider's closed work is then
+    /// settled, its live points this epoch follow its new state (they can only go down until
+    /// it proves liveness again) and the record is stored.
     pub(crate) fn mutate_provider(
         who: &T::AccountId,
-        change: impl FnOnce(&mut ProviderOf<T>) -> DispatchResult,
+        change: impl FnOnce(&mut ProviderOf<T>, &Parameters) -> DispatchResult,
     ) -> DispatchResult {
+        let params = Self::params()?;
         let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
-        change(&mut record)?;
-        Self::refresh_points(&mut record);
+        change(&mut record, &params)?;
+        let current = Self::current_epoch();
+        Self::settle(&mut record, current);
+        Self::recheck_live(&mut record, current, &params);
         Providers::<T>::insert(who, record);
         Ok(())
     }
 
-    /// Registers `who` as a new active provider with `capacity` and `bond` (already held).
-    pub(crate) fn insert_provider(who: &T::AccountId, capacity: u32, bond: Amount) {
-        let now = frame_system::Pallet::<T>::block_number();
-        let mut record = Provider::new(capacity, bond, FixedU128::zero());
-        record.snapshot = Emission::<T>::mutate(|e| e.accrual.change_points(now, 0, record.points));
-        Providers::<T>::insert(who, record);
+    /// Registers `who` as a new active provider with `capacity` declared and `bond` (already
+    /// held). Its reputation is what its account last had, or the initial reputation.
+    pub(crate) fn insert_provider(
+        who: &T::AccountId,
+        capacity: u32,
+        bond: Amount,
+        params: &Parameters,
+    ) {
+        let reputation = History::<T>::get(who).map_or(params.initial_reputation, |h| h.reputation);
+        let eligible_from = Self::current_epoch().saturating_add(1);
+        Providers::<T>::insert(
+            who,
+            Provider::new(capacity, bond, reputation, eligible_from),
+        );
         ProviderCount::<T>::mutate(|c| *c = c.saturating_add(1));
     }
 
-    /// The provider's record, if it is registered and active.
-    pub(crate) fn ensure_active(provider: &T::AccountId) -> Result<ProviderOf<T>, DispatchError> {
+    /// The provider's record, if it is registered, active and reputable: one that may be paid
+    /// for compute.
+    pub(crate) fn ensure_payable(provider: &T::AccountId) -> Result<ProviderOf<T>, DispatchError> {
+        let params = Self::params()?;
         let record = Providers::<T>::get(provider).ok_or(Error::<T>::NotProvider)?;
         ensure!(record.is_active(), Error::<T>::ProviderNotActive);
+        ensure!(
+            record.is_reputable(params.min_reputation),
+            Error::<T>::ReputationTooLow
+        );
         Ok(record)
     }
 
-    /// Moves everything a provider has earned into `pending`: availability up to the
-    /// accumulator value `index`, and usage of a closed epoch. O(1).
-    pub(crate) fn settle(record: &mut ProviderOf<T>, index: FixedU128) {
-        Self::settle_availability(record, index);
-        Self::settle_usage(record);
-    }
-
-    /// Moves the availability rewards earned up to the accumulator value `index` into
-    /// `pending`.
-    fn settle_availability(record: &mut ProviderOf<T>, index: FixedU128) {
-        record
-            .pending
-            .saturating_accrue(economics::accrued(record.points, record.snapshot, index));
-        record.snapshot = index;
-    }
-
-    /// Settles the provider's usage if its epoch has closed (only closed epochs have a pool).
-    fn settle_usage(record: &mut ProviderOf<T>) {
-        let Some(usage) = record.usage else {
-            return;
-        };
-        if let Some(pool) = UsagePools::<T>::get(usage.epoch) {
-            record
-                .pending
-                .saturating_accrue(economics::settle_usage(&pool, usage.basis));
-            record.usage = None;
+    /// Settles the provider's work of a closed epoch against that epoch's reward pool (its
+    /// reward is locked until the epoch's claim delay has passed) and unlocks what is due.
+    /// Work whose pool has expired (or that earned nothing) is dropped. O(1).
+    pub(crate) fn settle(record: &mut ProviderOf<T>, current: u32) {
+        if let Some((epoch, pool)) = Self::settled(record, current) {
+            RewardPools::<T>::insert(epoch, pool);
         }
     }
 
-    /// Settles availability rewards and recomputes the provider's points (zero unless active),
-    /// keeping the accrual's total in step.
-    fn refresh_points(record: &mut ProviderOf<T>) {
-        let points = record.target_points();
-        let now = frame_system::Pallet::<T>::block_number();
-        let index = Emission::<T>::mutate(|e| e.accrual.change_points(now, record.points, points));
-        Self::settle_availability(record, index);
-        record.points = points;
+    /// [`Self::settle`] without writing the pool: returns the pool to write back, if one
+    /// changed. Queries and `try_state` use it read-only.
+    pub(crate) fn settled(
+        record: &mut ProviderOf<T>,
+        current: u32,
+    ) -> Option<(u32, economics::RewardPool)> {
+        let mut changed = None;
+        // Unlock what is due first, so that an older reward never waits for a newer one.
+        Self::unlock(record, current);
+        if let Some(work) = record.work.filter(|w| w.epoch < current) {
+            if let Some(mut pool) = RewardPools::<T>::get(work.epoch) {
+                let reward = pool.settle(&work);
+                changed = Some((work.epoch, pool));
+                if !reward.is_zero() {
+                    let unlock = work
+                        .epoch
+                        .saturating_add(1)
+                        .saturating_add(T::RewardDelay::get());
+                    record.unlock_epoch = if record.locked.is_zero() {
+                        unlock
+                    } else {
+                        record.unlock_epoch.max(unlock)
+                    };
+                    record.locked.saturating_accrue(reward);
+                }
+            }
+            record.work = None;
+        }
+        Self::unlock(record, current);
+        changed
+    }
+
+    /// Moves locked rewards to the claimable ones once their epoch has come.
+    fn unlock(record: &mut ProviderOf<T>, current: u32) {
+        if !record.locked.is_zero() && record.unlock_epoch <= current {
+            record.pending.saturating_accrue(record.locked);
+            record.locked = 0;
+        }
+    }
+
+    /// Proves the provider live in the open epoch with all the points its state gives (after
+    /// settling older work). Returns the points counted.
+    pub(crate) fn check_in(record: &mut ProviderOf<T>, current: u32, params: &Parameters) -> u128 {
+        Self::settle(record, current);
+        let points = record.points(params.min_reputation);
+        let work = record.work.get_or_insert(EpochWork {
+            epoch: current,
+            ..Default::default()
+        });
+        let old = work.live_points;
+        work.live_points = points;
+        Self::note_in_books(|b| {
+            b.live_points = b.live_points.saturating_sub(old).saturating_add(points)
+        });
+        points
+    }
+
+    /// After a change of state: the provider's live points in the open epoch are at most what
+    /// its state now gives (lowered at once; raised only by proving liveness again).
+    fn recheck_live(record: &mut ProviderOf<T>, current: u32, params: &Parameters) {
+        let points = record.points(params.min_reputation);
+        if let Some(work) = record.work.as_mut().filter(|w| w.epoch == current) {
+            if work.live_points > points {
+                let drop = work.live_points - points;
+                work.live_points = points;
+                Self::note_in_books(|b| b.live_points.saturating_reduce(drop));
+            }
+        }
+    }
+
+    /// Writes `who`'s reputation into the record and the account's history.
+    pub(crate) fn set_reputation_of(
+        who: &T::AccountId,
+        record: &mut ProviderOf<T>,
+        reputation: Permill,
+    ) {
+        record.reputation = reputation;
+        History::<T>::mutate(who, |h| {
+            h.get_or_insert_with(Default::default).reputation = reputation
+        });
     }
 
     /// Keeps a provider's record, or removes it once it has left, holds no bond and is owed
     /// nothing.
     pub(crate) fn store_or_remove(who: &T::AccountId, record: ProviderOf<T>) {
         if record.is_done() {
-            Providers::<T>::remove(who);
-            ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+            Self::remove_record(who, &record);
         } else {
             Providers::<T>::insert(who, record);
         }
+    }
+
+    /// Removes a provider's record; its reputation stays in its account's history.
+    pub(crate) fn remove_record(who: &T::AccountId, record: &ProviderOf<T>) {
+        History::<T>::mutate(who, |h| {
+            h.get_or_insert_with(Default::default).reputation = record.reputation
+        });
+        Providers::<T>::remove(who);
+        ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+    }
+
+    /// Burns up to `amount` of `who`'s held bond and books what total issuance lost (the
+    /// slashed bond, and any dust pallet-balances removes with it) in the open epoch and in
+    /// the account's history. Returns what was burned.
+    pub(crate) fn slash_bond(who: &T::AccountId, amount: Amount) -> Amount {
+        if amount.is_zero() {
+            return 0;
+        }
+        let issuance = T::Currency::total_issuance();
+        let _ = T::Currency::burn_held(
+            &HoldReason::ProviderBond.into(),
+            who,
+            amount,
+            Precision::BestEffort,
+            Fortitude::Force,
+        );
+        let burned = issuance.saturating_sub(T::Currency::total_issuance());
+        Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
+        History::<T>::mutate(who, |h| {
+            let h = h.get_or_insert_with(Default::default);
+            h.slashes.saturating_inc();
+            h.slashed.saturating_accrue(burned);
+        });
+        burned
+    }
+
+    /// Forfeits everything the provider has not claimed: claimable and locked rewards, its
+    /// share of a closed epoch's pools not yet settled, and its live points in the open epoch.
+    /// The tokens are burned from the pot and counted. Returns what was burned.
+    pub(crate) fn forfeit(record: &mut ProviderOf<T>) -> Amount {
+        let current = Self::current_epoch();
+        let mut forfeited = record.owed();
+        if let Some(work) = record.work.take() {
+            if work.epoch < current {
+                if let Some(mut pool) = RewardPools::<T>::get(work.epoch) {
+                    forfeited.saturating_accrue(pool.settle(&work));
+                    RewardPools::<T>::insert(work.epoch, pool);
+                }
+            } else {
+                Self::note_in_books(|b| b.live_points.saturating_reduce(work.live_points));
+            }
+        }
+        record.pending = 0;
+        record.locked = 0;
+        Self::burn_forfeited(forfeited)
+    }
+
+    /// Burns `amount` of the pot's owed rewards (forfeited) and books it in the open epoch.
+    /// Returns what was burned.
+    pub(crate) fn burn_forfeited(amount: Amount) -> Amount {
+        if amount.is_zero() {
+            return 0;
+        }
+        let burned = Self::burn_from_pot(&Self::pot(), amount);
+        Emission::<T>::mutate(|e| e.owed.saturating_reduce(burned));
+        Self::note_in_books(|b| b.burned_forfeited.saturating_accrue(burned));
+        burned
     }
 
     // --- credits --------------------------------------------------------------------------
@@ -175,8 +317,9 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Records `credits`, bought by burning `basis` tokens, as served by an active `provider`
-    /// in the open epoch. Infallible: the caller has validated everything.
+    /// Records `credits`, bought by burning `basis` tokens, as served by a payable
+    /// `provider` in the open epoch. Serving proves the provider live in the epoch if it is
+    /// eligible. Infallible: the caller has validated everything.
     pub(crate) fn serve(
         who: &T::AccountId,
         provider: &T::AccountId,
@@ -184,24 +327,24 @@ impl<T: Config> Pallet<T> {
         credits: Credits,
         basis: Amount,
     ) {
-        let epoch = CurrentEpoch::<T>::mutate(|e| {
+        let current = CurrentEpoch::<T>::mutate(|e| {
             e.books.credits_served.saturating_accrue(credits);
             e.books.basis_served.saturating_accrue(basis);
             e.index
         });
-        // A record holds one epoch's usage: settle an older epoch's first (its pool is closed,
-        // so this is final).
-        if record.usage.is_some_and(|u| u.epoch != epoch) {
-            Self::settle_usage(&mut record);
+        if let Some(params) = ActiveParameters::<T>::get() {
+            if current >= record.eligible_from {
+                Self::check_in(&mut record, current, &params);
+            }
         }
-        let mut usage = record.usage.unwrap_or(UsageRecord {
-            epoch,
-            credits: 0,
-            basis: 0,
+        // A record holds one epoch's work: settle an older epoch's first.
+        Self::settle(&mut record, current);
+        let work = record.work.get_or_insert(EpochWork {
+            epoch: current,
+            ..Default::default()
         });
-        usage.credits.saturating_accrue(credits);
-        usage.basis.saturating_accrue(basis);
-        record.usage = Some(usage);
+        work.credits.saturating_accrue(credits);
+        work.basis.saturating_accrue(basis);
         Providers::<T>::insert(provider, record);
         Self::deposit_event(Event::CreditsSpent {
             who: who.clone(),

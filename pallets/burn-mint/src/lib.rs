@@ -16,17 +16,23 @@
 //!   Slashed bonds are burned too.
 //! - **Mint.** In `on_initialize`, each block's emission is split by governance-set shares:
 //!   the *ecosystem* share is minted into the reward pot and paid on to the treasury when the
-//!   epoch closes; the *availability* share is minted to the reward pot and spread over
-//!   providers' availability points (capacity × reputation) through a reward-per-point
-//!   accumulator; the *usage* share accrues to the epoch's usage pool, which is minted when the
-//!   epoch closes and paid pro rata to the tokens burned for the credits each provider served.
-//!   Providers collect both with [`Pallet::claim_rewards`]. No hook iterates over providers or
-//!   accounts, and a normal block writes one balance, the pot's: the epoch's emission books and
-//!   the accumulator are advanced lazily
-//!   ([`economics::EmissionAccrual`]), by whichever extrinsic or boundary next needs them.
+//!   epoch closes; the *usage* and *availability* shares accrue to the epoch's reward pools,
+//!   minted when the epoch closes only as far as they can be allocated: the usage pool pro rata
+//!   to the tokens burned for the credits each provider served (within the reward cap), the
+//!   availability pool pro rata to the points (verified capacity × reputation) of the providers
+//!   that proved liveness in the epoch ([`Pallet::heartbeat`], or serving credits). Providers
+//!   collect with [`Pallet::claim_rewards`] after [`Config::RewardDelay`] epochs. No hook
+//!   iterates over providers or accounts, and a normal block writes one balance, the pot's:
+//!   the epoch's emission books are advanced lazily ([`economics::EmissionAccrual`]).
+//! - **Providers.** Declared capacity counts only once a capacity verifier attests it
+//!   ([`Pallet::attest_capacity`]); the bond must cover it ([`economics::Parameters::required_bond`]).
+//!   Reputation and slashing history are kept per account ([`History`]); a slash below the
+//!   bond requirement pauses the provider, and [`Pallet::remove_provider`] slashes, forfeits
+//!   unclaimed rewards and removes it.
 //! - **Controller.** At each epoch boundary [`economics::next_emission`] chooses the
 //!   next epoch's emission per block: a fixed schedule with per-epoch decay, or a burn-indexed
-//!   equilibrium (an exponential moving average of the burn plus a target net inflation). The
+//!   equilibrium (an exponential moving average of the net burn, i.e. burned less the usage
+//!   rewards minted for it, plus a target net inflation). The
 //!   target is clamped to `[min, max]`; emission moves toward it by at most `max_step_per_epoch`
 //!   per epoch, also after a parameter change moved the band (no jumps), and never goes above
 //!   the runtime's hard cap [`Config::MaxEmissionPerBlock`] nor past [`Config::MaxTotalSupply`].
@@ -43,18 +49,20 @@
 //! basis of all credits served, and is shared pro rata to basis, so every provider's reward is
 //! at most `usage_reward_cap` × the basis of the credits it served, whatever the others do. The
 //! part of the pool beyond that is **never minted** and is counted in the ledger (`unminted`).
+//! Because the controller follows the net burn, what a self-dealer's burn induces is bounded
+//! too: see the economics crate's guarantees and the README's attacks section.
 //!
 //! ## Worked example
 //!
 //! Emission 10 CAPA per block; shares 20% ecosystem, 50% usage, 30% availability; cap 80%.
-//! In one block 2 CAPA are minted for the treasury (paid at the epoch's close), 3 CAPA go to the
-//! pot for availability and 5 CAPA
-//! accrue to the usage pool. Over a 10-block epoch the usage pool accrues 50 CAPA. Alice burned
+//! In one block 2 CAPA are minted for the treasury (paid at the epoch's close), 3 CAPA accrue to
+//! the availability pool and 5 CAPA accrue to the usage pool. Over a 10-block epoch the usage pool accrues 50 CAPA. Alice burned
 //! 40 CAPA for credits and spent them all with provider P: at the close,
 //! `min(50, 80% × 40) = 32` CAPA are minted to the pot for P, and 18 CAPA are never minted.
 //! Had Bob also burned 10 CAPA for credits served by provider Q, the pool would mint
 //! `min(50, 80% × 50) = 40` CAPA: 32 for P and 8 for Q (pro rata to 40 : 10).
-//! If P is the only provider online, it also earned the 30 CAPA of availability rewards.
+//! If P is the only provider that proved liveness in the epoch, it also earns the 30 CAPA of
+//! the availability pool.
 //!
 //! ## Where things are
 //!
@@ -76,6 +84,7 @@
 extern crate alloc;
 
 pub use capacloud_economics as economics;
+pub mod migrations;
 pub mod queries;
 pub mod runtime_api;
 pub mod types;
@@ -106,13 +115,13 @@ pub mod pallet {
     use alloc::vec::Vec;
     use economics::{
         Amount, ControllerState, Credits, EmissionAccrual, ParameterError, Parameters, PathPoint,
-        UsagePool,
+        RewardPool,
     };
     use frame_support::{
         pallet_prelude::*,
         traits::{
             fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
-            tokens::{Fortitude, Precision, Preservation},
+            tokens::{Precision, Preservation},
         },
         PalletId,
     };
@@ -121,7 +130,7 @@ pub mod pallet {
     use sp_runtime::{traits::Zero, Saturating};
 
     /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
     #[pallet::pallet]
     #[pallet::storage_version(STORAGE_VERSION)]
@@ -149,6 +158,9 @@ pub mod pallet {
 
         /// May replace the set of price feeders.
         type FeederAdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// May replace the set of capacity verifiers.
+        type VerifierAdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// Identifies the reward pot account.
         #[pallet::constant]
@@ -191,6 +203,26 @@ pub mod pallet {
         #[pallet::constant]
         type MaxPriceFeeders: Get<u32>;
 
+        /// Largest number of capacity verifiers.
+        #[pallet::constant]
+        type MaxCapacityVerifiers: Get<u32>;
+
+        /// Shortest unbonding period a parameter set may choose, in blocks. The runtime sets it
+        /// above the longest path of the referendum that can slash a provider, so that a
+        /// provider cannot leave and withdraw before a slash it saw coming is enacted.
+        #[pallet::constant]
+        type MinUnbondingPeriod: Get<u32>;
+
+        /// Epochs a provider's rewards stay locked after the epoch they were earned in has
+        /// closed; removal by governance forfeits them meanwhile.
+        #[pallet::constant]
+        type RewardDelay: Get<u32>;
+
+        /// Epochs a closed epoch's reward pools are kept for settlement; what is unclaimed
+        /// after that is forfeited, burned and counted. At least `RewardDelay + 1`.
+        #[pallet::constant]
+        type RewardClaimWindow: Get<u32>;
+
         /// Number of closed epochs whose ledger entries are kept.
         #[pallet::constant]
         type LedgerRetention: Get<u32>;
@@ -232,7 +264,7 @@ pub mod pallet {
     pub type CurrentEpoch<T: Config> = StorageValue<_, EpochInfo<BlockNumberFor<T>>, ValueQuery>;
 
     /// The controller's state (emission per block in force, schedule, smoothed burn) and the
-    /// open epoch's emission and availability accumulator, accrued lazily (see
+    /// open epoch's emission, accrued lazily, and what the pot owes (see
     /// [`economics::EmissionAccrual`]): a normal block reads it and writes nothing here.
     #[pallet::storage]
     pub type Emission<T: Config> = StorageValue<_, EmissionState<BlockNumberFor<T>>, ValueQuery>;
@@ -241,10 +273,21 @@ pub mod pallet {
     #[pallet::storage]
     pub type Ledger<T: Config> = StorageMap<_, Twox64Concat, u32, EpochBooks, OptionQuery>;
 
-    /// Usage pools of closed epochs in which credits were served, kept for lazy settlement (one
-    /// small entry each; epochs without usage have none).
+    /// Reward pools (usage and availability) of the closed epochs that minted any, kept for
+    /// lazy settlement for [`Config::RewardClaimWindow`] epochs: at most that many entries.
     #[pallet::storage]
-    pub type UsagePools<T: Config> = StorageMap<_, Twox64Concat, u32, UsagePool, OptionQuery>;
+    pub type RewardPools<T: Config> = StorageMap<_, Twox64Concat, u32, RewardPool, OptionQuery>;
+
+    /// Accounts whose capacity attestations count, sorted.
+    #[pallet::storage]
+    pub type CapacityVerifiers<T: Config> =
+        StorageValue<_, BoundedVec<T::AccountId, T::MaxCapacityVerifiers>, ValueQuery>;
+
+    /// Each account's provider history (reputation, slashes, removals), kept when it leaves so
+    /// that registering again does not reset it.
+    #[pallet::storage]
+    pub type History<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, ProviderHistory, OptionQuery>;
 
     /// Registered providers.
     #[pallet::storage]
@@ -282,6 +325,8 @@ pub mod pallet {
         pub price_feeders: Vec<T::AccountId>,
         /// A price to seed every feeder with at genesis (stable units per token), if any.
         pub initial_price: Option<FixedU128>,
+        /// Accounts whose capacity attestations count.
+        pub capacity_verifiers: Vec<T::AccountId>,
     }
 
     #[pallet::genesis_build]
@@ -303,16 +348,19 @@ pub mod pallet {
                 .map(|p| economics::split_emission(self.initial_emission_per_block, &p))
                 .unwrap_or_default();
             Emission::<T>::put(EmissionState {
-                controller: ControllerState {
-                    emission_per_block: self.initial_emission_per_block,
-                    scheduled_target: self.initial_emission_per_block,
-                    smoothed_burn_per_epoch: 0,
-                },
+                controller: ControllerState::starting_at(self.initial_emission_per_block),
                 accrual: EmissionAccrual {
                     per_block,
                     ..Default::default()
                 },
+                owed: 0,
             });
+            let mut verifiers = self.capacity_verifiers.clone();
+            verifiers.sort();
+            verifiers.dedup();
+            CapacityVerifiers::<T>::put(
+                BoundedVec::try_from(verifiers).expect("too many genesis capacity verifiers"),
+            );
             let mut feeders = self.price_feeders.clone();
             feeders.sort();
             feeders.dedup();
@@ -390,6 +438,36 @@ pub mod pallet {
             provider: T::AccountId,
             amount: Amount,
         },
+        /// A verifier attested a provider's capacity.
+        CapacityAttested {
+            provider: T::AccountId,
+            verifier: T::AccountId,
+            capacity: u32,
+        },
+        /// The set of capacity verifiers was replaced.
+        CapacityVerifiersSet { verifiers: Vec<T::AccountId> },
+        /// A provider proved liveness in an epoch with `points` availability points.
+        ProviderLive {
+            provider: T::AccountId,
+            epoch: u32,
+            points: u128,
+        },
+        /// A provider added to its bond.
+        BondIncreased {
+            provider: T::AccountId,
+            amount: Amount,
+        },
+        /// Governance removed a provider: `slashed` of its bond burned, `forfeited` unclaimed
+        /// rewards burned, the rest of the bond released.
+        ProviderRemoved {
+            provider: T::AccountId,
+            slashed: Amount,
+            forfeited: Amount,
+        },
+        /// A closed epoch's reward pools expired: `amount` unclaimed was burned.
+        RewardsExpired { epoch: u32, amount: Amount },
+        /// Tokens in the reward pot beyond what it owes (sent to it from outside) were burned.
+        SurplusBurned { amount: Amount },
         /// A feeder submitted a price.
         PriceSubmitted {
             feeder: T::AccountId,
@@ -477,6 +555,25 @@ pub mod pallet {
         Overflow,
         /// Nothing to claim.
         NothingToClaim,
+        /// Rewards are settled but still locked (claimable after the reward delay).
+        RewardsLocked,
+        /// The caller is not a capacity verifier.
+        NotVerifier,
+        /// More capacity verifiers than allowed.
+        TooManyVerifiers,
+        /// The attested capacity is above the provider's declared capacity.
+        AboveDeclaredCapacity,
+        /// The provider's reputation is below the minimum.
+        ReputationTooLow,
+        /// The provider may prove liveness only from a later epoch.
+        NotEligibleYet,
+        /// The provider has no verified capacity, so nothing to prove live.
+        NoVerifiedCapacity,
+        /// The unbonding period is below the runtime's minimum.
+        UnbondingTooShort,
+        /// `min_price_feeds` is not more than half of the price feeders: fewer than a majority
+        /// of them could set the price.
+        QuorumTooSmall,
     }
 
     /// Each [`ParameterError`] is a flat error of the pallet's own (not one error wrapping the
@@ -493,6 +590,7 @@ pub mod pallet {
                 ParameterError::RewardCapTooHigh => Error::RewardCapTooHigh,
                 ParameterError::BadPriceSettings => Error::BadPriceSettings,
                 ParameterError::BadSmoothing => Error::BadSmoothing,
+                ParameterError::UnbondingTooShort => Error::UnbondingTooShort,
             }
         }
     }
@@ -541,6 +639,14 @@ pub mod pallet {
                     && T::MinEpochLength::get() <= T::MaxEpochLength::get(),
                 "epoch length limits must admit at least one length"
             );
+            assert!(
+                T::MinUnbondingPeriod::get() > 0,
+                "an unbonding period of zero lets a provider escape any slash"
+            );
+            assert!(
+                T::RewardClaimWindow::get() > T::RewardDelay::get(),
+                "reward pools must outlive the reward delay"
+            );
             assert!(T::TokenUnit::get() > 0);
             assert!(T::CreditsPerStableUnit::get() > 0);
         }
@@ -553,7 +659,10 @@ pub mod pallet {
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Registers the caller as a GPU provider with `capacity` units, holding `bond`.
+        /// Registers the caller as a GPU provider declaring `capacity` units, holding `bond`.
+        /// Its capacity earns availability once a capacity verifier attests it
+        /// ([`Pallet::attest_capacity`]); its reputation is what its account last had, or the
+        /// parameters' initial reputation.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::register_provider())]
         pub fn register_provider(
@@ -569,13 +678,12 @@ pub mod pallet {
             );
             Self::ensure_valid_capacity(capacity)?;
             ensure!(
-                bond >= params.min_provider_bond && !bond.is_zero(),
+                bond >= params.required_bond(0) && !bond.is_zero(),
                 Error::<T>::BondTooLow
             );
             T::Currency::hold(&HoldReason::ProviderBond.into(), &who, bond)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
-            // New providers start with full reputation; the reputation origin may lower it.
-            Self::insert_provider(&who, capacity, bond);
+            Self::insert_provider(&who, capacity, bond, &params);
             Self::deposit_event(Event::ProviderRegistered {
                 provider: who,
                 capacity,
@@ -584,15 +692,17 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Changes the caller's declared capacity.
+        /// Changes the caller's declared capacity. A decrease applies to its verified capacity
+        /// at once; an increase waits for a verifier's attestation.
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::update_capacity())]
         pub fn update_capacity(origin: OriginFor<T>, capacity: u32) -> DispatchResult {
             let who = ensure_signed(origin)?;
             Self::ensure_valid_capacity(capacity)?;
-            Self::mutate_provider(&who, |provider| {
+            Self::mutate_provider(&who, |provider, _| {
                 ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
                 provider.capacity = capacity;
+                provider.verified_capacity = provider.verified_capacity.min(capacity);
                 Ok(())
             })?;
             Self::deposit_event(Event::CapacityUpdated {
@@ -602,12 +712,13 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Marks the caller unavailable: no new rewards, no new usage, bond kept.
+        /// Marks the caller unavailable: no new rewards (its availability in the open epoch is
+        /// forfeited), no new usage, bond kept.
         #[pallet::call_index(2)]
         #[pallet::weight(T::WeightInfo::pause())]
         pub fn pause(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::mutate_provider(&who, |provider| {
+            Self::mutate_provider(&who, |provider, _| {
                 ensure!(provider.is_active(), Error::<T>::ProviderNotActive);
                 provider.status = ProviderStatus::Paused;
                 Ok(())
@@ -616,34 +727,43 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Makes a paused provider available again.
+        /// Makes a paused provider available again, if its bond covers its verified capacity
+        /// (a provider paused by a slash re-bonds first with [`Pallet::bond_extra`]). It may
+        /// prove liveness from the next epoch on.
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::resume())]
         pub fn resume(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::mutate_provider(&who, |provider| {
+            let next = Self::current_epoch().saturating_add(1);
+            Self::mutate_provider(&who, |provider, params| {
                 ensure!(
                     provider.status == ProviderStatus::Paused,
                     Error::<T>::ProviderNotPaused
                 );
+                ensure!(
+                    provider.bond >= params.required_bond(provider.verified_capacity),
+                    Error::<T>::BondTooLow
+                );
                 provider.status = ProviderStatus::Active;
+                provider.eligible_from = next;
                 Ok(())
             })?;
             Self::deposit_event(Event::ProviderResumed { provider: who });
             Ok(())
         }
 
-        /// Starts leaving: earns nothing new from now on, keeps what it earned; the bond can be
-        /// withdrawn after the unbonding period.
+        /// Starts leaving: earns nothing new from now on (its availability in the open epoch is
+        /// forfeited), keeps what it earned; the bond can be withdrawn after the unbonding
+        /// period, and stays slashable until then.
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::leave())]
         pub fn leave(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let params = Self::params()?;
-            let unlock_at = frame_system::Pallet::<T>::block_number()
-                .saturating_add(params.unbonding_period.into());
-            Self::mutate_provider(&who, |provider| {
+            let now = frame_system::Pallet::<T>::block_number();
+            let mut unlock_at = now;
+            Self::mutate_provider(&who, |provider, params| {
                 ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
+                unlock_at = now.saturating_add(params.unbonding_period.into());
                 provider.status = ProviderStatus::Leaving { unlock_at };
                 Ok(())
             })?;
@@ -684,7 +804,9 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Sets a provider's reputation, which weights its availability rewards from now on.
+        /// Sets a provider's reputation, which weights its availability points from now on
+        /// (below the parameters' minimum it earns nothing and cannot be paid). It is kept in
+        /// the account's history.
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::set_reputation())]
         pub fn set_reputation(
@@ -693,8 +815,8 @@ pub mod pallet {
             reputation: Permill,
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
-            Self::mutate_provider(&provider, |record| {
-                record.reputation = reputation;
+            Self::mutate_provider(&provider, |record, _| {
+                Self::set_reputation_of(&provider, record, reputation);
                 Ok(())
             })?;
             Self::deposit_event(Event::ReputationSet {
@@ -704,7 +826,9 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Slashes `share` of a provider's bond; the slashed tokens are burned.
+        /// Slashes `share` of a provider's bond; the slashed tokens are burned. A provider left
+        /// with less bond than its verified capacity requires is paused until it re-bonds. Works
+        /// on leaving providers too, until they withdraw.
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::slash_provider())]
         pub fn slash_provider(
@@ -713,28 +837,29 @@ pub mod pallet {
             share: Perbill,
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
-            let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            let amount = share * record.bond;
+            let params = Self::params()?;
+            let record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+            let amount = share.mul_floor(record.bond);
             ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-            let issuance = T::Currency::total_issuance();
-            let slashed = T::Currency::burn_held(
-                &HoldReason::ProviderBond.into(),
-                &provider,
-                amount,
-                Precision::BestEffort,
-                Fortitude::Force,
-            )?;
-            record.bond = record.bond.saturating_sub(slashed);
-            // Book what total issuance lost: the slashed bond, and the dust should the account
-            // ever be left below the existential deposit and removed (pallet-balances' holds
-            // keep the deposit free, so today that is the bond alone).
-            let burned = issuance.saturating_sub(T::Currency::total_issuance());
-            Self::store_or_remove(&provider, record);
-            Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
+            let burned = Self::slash_bond(&provider, amount);
+            let mut paused = false;
+            Self::mutate_provider(&provider, |record, _| {
+                record.bond = record.bond.saturating_sub(burned);
+                if record.is_active()
+                    && record.bond < params.required_bond(record.verified_capacity)
+                {
+                    record.status = ProviderStatus::Paused;
+                    paused = true;
+                }
+                Ok(())
+            })?;
             Self::deposit_event(Event::ProviderSlashed {
-                provider,
+                provider: provider.clone(),
                 amount: burned,
             });
+            if paused {
+                Self::deposit_event(Event::ProviderPaused { provider });
+            }
             Ok(())
         }
 
@@ -771,7 +896,7 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             ensure!(!credits.is_zero(), Error::<T>::ZeroAmount);
-            let record = Self::ensure_active(&provider)?;
+            let record = Self::ensure_payable(&provider)?;
             let mut account = CreditBalances::<T>::get(&who);
             ensure!(account.credits >= credits, Error::<T>::InsufficientCredits);
             let basis = economics::basis_of(credits, account.credits, account.basis);
@@ -799,24 +924,36 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             // Check the provider first so that a payment to an inactive provider burns nothing.
-            let record = Self::ensure_active(&provider)?;
+            let record = Self::ensure_payable(&provider)?;
             let credits = Self::credits_for_purchase(amount, min_credits)?;
             Self::burn_for_credits(&who, amount, credits)?;
             Self::serve(&who, &provider, record, credits, amount);
             Ok(())
         }
 
-        /// Pays a provider everything it has earned. Anyone may trigger it; the provider is paid.
+        /// Pays a provider everything it may claim now. Anyone may trigger it; the provider is
+        /// paid. Rewards of an epoch are claimable once the epoch has closed and
+        /// [`Config::RewardDelay`] more epochs have passed. The record of a provider that has
+        /// left, withdrawn its bond and is owed nothing more is removed.
         #[pallet::call_index(11)]
         #[pallet::weight(T::WeightInfo::claim_rewards())]
         pub fn claim_rewards(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
             ensure_signed(origin)?;
             let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            Self::settle(&mut record, Emission::<T>::get().accrual.index_at(now));
+            Self::settle(&mut record, Self::current_epoch());
             let amount = record.pending;
-            ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+            if amount.is_zero() {
+                if record.is_done() {
+                    // A provider that left, withdrew and whose last work earned nothing: the
+                    // claim removes its record (nothing else would).
+                    Self::store_or_remove(&provider, record);
+                    return Ok(());
+                }
+                ensure!(record.locked.is_zero(), Error::<T>::RewardsLocked);
+                return Err(Error::<T>::NothingToClaim.into());
+            }
             T::Currency::transfer(&Self::pot(), &provider, amount, Preservation::Preserve)?;
+            Emission::<T>::mutate(|e| e.owed.saturating_reduce(amount));
             record.pending = 0;
             Self::store_or_remove(&provider, record);
             Self::deposit_event(Event::RewardsClaimed { provider, amount });
@@ -843,7 +980,7 @@ pub mod pallet {
         }
 
         /// Replaces the set of price feeders (at most [`Config::MaxPriceFeeders`]; duplicates
-        /// count once). Feeders that stay keep their latest submission; submissions of removed
+        /// count once). The parameters' `min_price_feeds` must stay a majority of the new set. Feeders that stay keep their latest submission; submissions of removed
         /// feeders are deleted.
         #[pallet::call_index(13)]
         #[pallet::weight(T::WeightInfo::set_price_feeders(T::MaxPriceFeeders::get()))]
@@ -856,6 +993,12 @@ pub mod pallet {
             let mut feeders = feeders.into_inner();
             feeders.sort();
             feeders.dedup();
+            for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
+                .into_iter()
+                .flatten()
+            {
+                Self::ensure_quorum(params.min_price_feeds, feeders.len())?;
+            }
             let old = PriceFeeders::<T>::get();
             let feeds: Vec<_> = feeders
                 .iter()
@@ -882,6 +1025,7 @@ pub mod pallet {
             parameters
                 .validate(&Self::hard_limits())
                 .map_err(Error::<T>::from)?;
+            Self::ensure_quorum(parameters.min_price_feeds, PriceFeeders::<T>::get().len())?;
             let old = PendingParameters::<T>::get().or_else(ActiveParameters::<T>::get);
             if ActiveParameters::<T>::get().is_none() {
                 // First configuration: start the first epoch now, keeping what was booked while
@@ -898,10 +1042,11 @@ pub mod pallet {
                 // Blocks from the next one on emit under these parameters, never above their
                 // ceiling (itself within the hard cap), whatever genesis chose.
                 Emission::<T>::mutate(|e| {
-                    e.controller.emission_per_block = e
+                    let emission = e
                         .controller
                         .emission_per_block
                         .min(parameters.max_emission_per_block);
+                    e.controller = ControllerState::starting_at(emission);
                     let per_block =
                         economics::split_emission(e.controller.emission_per_block, &parameters);
                     e.accrual.close(now, per_block)
@@ -917,6 +1062,161 @@ pub mod pallet {
                     new: parameters,
                 });
             }
+            Ok(())
+        }
+
+        /// Proves the caller live in the open epoch: its availability points (verified
+        /// capacity × reputation) join the epoch's availability pool, shared at the close pro
+        /// rata among the providers that proved liveness. Serving credits proves it too.
+        #[pallet::call_index(15)]
+        #[pallet::weight(T::WeightInfo::heartbeat())]
+        pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let params = Self::params()?;
+            let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
+            ensure!(record.is_active(), Error::<T>::ProviderNotActive);
+            ensure!(
+                record.is_reputable(params.min_reputation),
+                Error::<T>::ReputationTooLow
+            );
+            ensure!(record.verified_capacity > 0, Error::<T>::NoVerifiedCapacity);
+            let current = Self::current_epoch();
+            ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
+            let points = Self::check_in(&mut record, current, &params);
+            Providers::<T>::insert(&who, record);
+            Self::deposit_event(Event::ProviderLive {
+                provider: who,
+                epoch: current,
+                points,
+            });
+            Ok(())
+        }
+
+        /// A capacity verifier attests `capacity` units of a provider (at most what it
+        /// declared): the result of an off-chain GPU benchmark or a confidential-computing
+        /// attestation. The provider's bond must cover the attested capacity. An increase
+        /// counts toward availability from the next epoch on; each attestation raises the
+        /// provider's reputation by the parameters' attestation gain.
+        #[pallet::call_index(16)]
+        #[pallet::weight(T::WeightInfo::attest_capacity())]
+        pub fn attest_capacity(
+            origin: OriginFor<T>,
+            provider: T::AccountId,
+            capacity: u32,
+        ) -> DispatchResult {
+            let verifier = ensure_signed(origin)?;
+            ensure!(
+                CapacityVerifiers::<T>::get()
+                    .binary_search(&verifier)
+                    .is_ok(),
+                Error::<T>::NotVerifier
+            );
+            let next = Self::current_epoch().saturating_add(1);
+            Self::mutate_provider(&provider, |record, params| {
+                ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
+                ensure!(
+                    capacity <= record.capacity,
+                    Error::<T>::AboveDeclaredCapacity
+                );
+                ensure!(
+                    record.bond >= params.required_bond(capacity),
+                    Error::<T>::BondTooLow
+                );
+                if capacity > record.verified_capacity {
+                    record.eligible_from = record.eligible_from.max(next);
+                }
+                record.verified_capacity = capacity;
+                let reputation = record
+                    .reputation
+                    .saturating_add(params.attestation_reputation_gain);
+                Self::set_reputation_of(&provider, record, reputation);
+                Ok(())
+            })?;
+            Self::deposit_event(Event::CapacityAttested {
+                provider,
+                verifier,
+                capacity,
+            });
+            Ok(())
+        }
+
+        /// Replaces the set of capacity verifiers (at most [`Config::MaxCapacityVerifiers`];
+        /// duplicates count once).
+        #[pallet::call_index(17)]
+        #[pallet::weight(T::WeightInfo::set_capacity_verifiers(T::MaxCapacityVerifiers::get()))]
+        pub fn set_capacity_verifiers(
+            origin: OriginFor<T>,
+            verifiers: BoundedVec<T::AccountId, T::MaxCapacityVerifiers>,
+        ) -> DispatchResult {
+            T::VerifierAdminOrigin::ensure_origin(origin)?;
+            let mut verifiers = verifiers.into_inner();
+            verifiers.sort();
+            verifiers.dedup();
+            let bounded = BoundedVec::try_from(verifiers.clone())
+                .map_err(|_| Error::<T>::TooManyVerifiers)?;
+            CapacityVerifiers::<T>::put(bounded);
+            Self::deposit_event(Event::CapacityVerifiersSet { verifiers });
+            Ok(())
+        }
+
+        /// Adds `amount` to the caller's bond (to cover more verified capacity, or to re-bond
+        /// after a slash before resuming).
+        #[pallet::call_index(18)]
+        #[pallet::weight(T::WeightInfo::bond_extra())]
+        pub fn bond_extra(origin: OriginFor<T>, amount: Amount) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+            let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
+            ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
+            let bond = record
+                .bond
+                .checked_add(amount)
+                .ok_or(Error::<T>::Overflow)?;
+            T::Currency::hold(&HoldReason::ProviderBond.into(), &who, amount)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            record.bond = bond;
+            Providers::<T>::insert(&who, record);
+            Self::deposit_event(Event::BondIncreased {
+                provider: who,
+                amount,
+            });
+            Ok(())
+        }
+
+        /// Removes a provider: slashes `share` of its bond (burned), forfeits every reward it
+        /// has not claimed (claimable, locked, and its unsettled work; burned and counted),
+        /// releases the rest of its bond and deletes the record. Its account's history keeps
+        /// the removal and a reputation of zero, so registering again earns nothing until
+        /// governance restores it.
+        #[pallet::call_index(19)]
+        #[pallet::weight(T::WeightInfo::remove_provider())]
+        pub fn remove_provider(
+            origin: OriginFor<T>,
+            provider: T::AccountId,
+            share: Perbill,
+        ) -> DispatchResult {
+            T::ReputationOrigin::ensure_origin(origin)?;
+            let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+            let slashed = Self::slash_bond(&provider, share.mul_floor(record.bond));
+            record.bond = record.bond.saturating_sub(slashed);
+            let forfeited = Self::forfeit(&mut record);
+            T::Currency::release(
+                &HoldReason::ProviderBond.into(),
+                &provider,
+                record.bond,
+                Precision::BestEffort,
+            )?;
+            record.reputation = Permill::zero();
+            Self::remove_record(&provider, &record);
+            History::<T>::mutate(&provider, |h| {
+                let h = h.get_or_insert_with(Default::default);
+                h.removals.saturating_inc();
+            });
+            Self::deposit_event(Event::ProviderRemoved {
+                provider,
+                slashed,
+                forfeited,
+            });
             Ok(())
         }
     }
@@ -976,6 +1276,17 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// A price needs more than half of the `feeders` price feeders: `min_price_feeds >
+        /// feeders / 2`, so that no minority of them sets the price alone. Checked whenever
+        /// the parameters or the feeder set change.
+        pub(crate) fn ensure_quorum(min_price_feeds: u32, feeders: usize) -> DispatchResult {
+            ensure!(
+                (min_price_feeds as usize).saturating_mul(2) > feeders,
+                Error::<T>::QuorumTooSmall
+            );
+            Ok(())
+        }
+
         /// Capacity must be positive and at most [`Config::MaxCapacity`].
         fn ensure_valid_capacity(capacity: u32) -> DispatchResult {
             ensure!(

@@ -7,7 +7,7 @@ use frame_support::{
     PalletId,
 };
 use frame_system::EnsureRoot;
-use sp_arithmetic::{FixedU128, Perbill};
+use sp_arithmetic::{FixedU128, Perbill, Permill};
 use sp_runtime::BuildStorage;
 
 pub type AccountId = u64;
@@ -48,6 +48,8 @@ pub const REPUTATION_ORACLE: AccountId = 99;
 pub const TREASURY: AccountId = 1_000;
 /// Price feeders at genesis.
 pub const FEEDERS: [AccountId; 3] = [901, 902, 903];
+/// The capacity verifier at genesis.
+pub const VERIFIER: AccountId = 950;
 /// Users with funds.
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
@@ -85,6 +87,7 @@ impl pallet_burn_mint::Config for Test {
     type AdminOrigin = EnsureRoot<AccountId>;
     type ReputationOrigin = EnsureReputation;
     type FeederAdminOrigin = EnsureRoot<AccountId>;
+    type VerifierAdminOrigin = EnsureRoot<AccountId>;
     type PalletId = BurnMintPalletId;
     type TreasuryAccount = Treasury;
     type MaxEmissionPerBlock = ConstU128<100_000>;
@@ -95,6 +98,10 @@ impl pallet_burn_mint::Config for Test {
     type MaxUsageRewardCap = MaxCap;
     type MaxCapacity = ConstU32<10_000>;
     type MaxPriceFeeders = ConstU32<8>;
+    type MaxCapacityVerifiers = ConstU32<4>;
+    type MinUnbondingPeriod = ConstU32<15>;
+    type RewardDelay = RewardDelay;
+    type RewardClaimWindow = RewardClaimWindow;
     type LedgerRetention = LedgerRetention;
     type TokenUnit = ConstU128<UNIT>;
     type CreditsPerStableUnit = ConstU128<1_000>;
@@ -106,9 +113,12 @@ parameter_types! {
     pub const MaxCap: Perbill = Perbill::from_percent(95);
     pub const MaxStep: Perbill = Perbill::from_percent(50);
     pub static LedgerRetention: u32 = 100;
+    pub static RewardDelay: u32 = 0;
+    pub static RewardClaimWindow: u32 = 10;
 }
 
-/// The test parameters: 10-block epochs, 20/50/30 split, cap 80%, fixed schedule.
+/// The test parameters: 10-block epochs, 20/50/30 split, cap 80%, fixed schedule; bond 100
+/// plus 1 per verified capacity unit; new providers at full reputation, paid from 10% up.
 pub fn test_params() -> Parameters {
     Parameters {
         ecosystem_share: Perbill::from_percent(20),
@@ -127,6 +137,10 @@ pub fn test_params() -> Parameters {
         min_price_feeds: 2,
         unbonding_period: 15,
         min_provider_bond: 100,
+        bond_per_capacity_unit: 1,
+        initial_reputation: Permill::one(),
+        min_reputation: Permill::from_percent(10),
+        attestation_reputation_gain: Permill::zero(),
     }
 }
 
@@ -155,6 +169,12 @@ impl ExtBuilder {
     /// No parameters at genesis (the pallet starts inert).
     pub fn unconfigured(mut self) -> Self {
         self.parameters = None;
+        self
+    }
+
+    /// Other parameters at genesis.
+    pub fn parameters(mut self, parameters: Parameters) -> Self {
+        self.parameters = Some(parameters);
         self
     }
 
@@ -191,6 +211,7 @@ impl ExtBuilder {
             initial_emission_per_block: self.initial_emission,
             price_feeders: FEEDERS.to_vec(),
             initial_price: self.initial_price,
+            capacity_verifiers: vec![VERIFIER],
         }
         .assimilate_storage(&mut storage)
         .unwrap();

@@ -52,17 +52,19 @@ pub fn credits_of<T: Config>(who: &T::AccountId) -> Credits {
     CreditBalances::<T>::get(who).credits
 }
 
-/// Rewards `provider` could claim now: availability accrued plus settled usage of closed
-/// epochs.
+/// Rewards `provider` could claim now: what [`Pallet::claim_rewards`] would pay.
 pub fn pending_rewards<T: Config>(provider: &T::AccountId) -> Amount {
+    provider_rewards::<T>(provider).0
+}
+
+/// `provider`'s rewards as `(claimable now, locked)`, its closed epochs' work settled; its
+/// work in the open epoch is not counted until the epoch closes.
+pub fn provider_rewards<T: Config>(provider: &T::AccountId) -> (Amount, Amount) {
     let Some(mut record) = Providers::<T>::get(provider) else {
-        return 0;
+        return (0, 0);
     };
-    Pallet::<T>::settle(
-        &mut record,
-        Emission::<T>::get().accrual.index_at(now::<T>()),
-    );
-    record.pending
+    Pallet::<T>::settled(&mut record, CurrentEpoch::<T>::get().index);
+    (record.pending, record.locked)
 }
 
 /// The emission per block in force.
@@ -100,7 +102,7 @@ pub fn supply_stats<T: Config>() -> SupplyStats {
         totals,
         total_credits: totals.credits_outstanding(),
         provider_count: ProviderCount::<T>::get(),
-        total_points: emission.accrual.total_points,
+        live_points: epoch.books.live_points,
         reward_pot: T::Currency::balance(&Pallet::<T>::pot()),
         parameters: ActiveParameters::<T>::get(),
         pending_parameters: PendingParameters::<T>::get(),
@@ -110,34 +112,30 @@ pub fn supply_stats<T: Config>() -> SupplyStats {
 }
 
 /// The emission per block for the next `epochs` epochs (at most [`Config::MaxPreviewEpochs`])
-/// under `parameters` (or the parameters that will be in force), assuming every epoch burns as
-/// much as the last closed one. Runs the chain's controller within the chain's hard limits.
+/// under `parameters` (or the parameters that will be in force), assuming the net burn per
+/// block stays at the controller's current average. Runs the chain's controller within the
+/// chain's hard limits, including a mode switch and the outgoing step of the transition.
 pub fn preview_emission<T: Config>(
     parameters: Option<Parameters>,
     epochs: u32,
 ) -> Result<Vec<PathPoint>, PreviewError> {
     let limits = Pallet::<T>::hard_limits();
+    let scheduled = PendingParameters::<T>::get().or_else(ActiveParameters::<T>::get);
     let params = match parameters {
         Some(p) => {
             p.validate(&limits).map_err(PreviewError::Invalid)?;
             p
         }
-        None => PendingParameters::<T>::get()
-            .or_else(ActiveParameters::<T>::get)
-            .ok_or(PreviewError::NotConfigured)?,
+        None => scheduled.ok_or(PreviewError::NotConfigured)?,
     };
-    let epoch = CurrentEpoch::<T>::get();
-    let burn = epoch
-        .index
-        .checked_sub(1)
-        .and_then(Ledger::<T>::get)
-        .map(|r| r.burned())
-        .unwrap_or_default();
+    let in_force = ActiveParameters::<T>::get().unwrap_or(params);
+    let controller = Emission::<T>::get().controller;
     Ok(economics::preview_path(
-        Emission::<T>::get().controller,
+        controller,
+        &in_force,
         &params,
         T::Currency::total_issuance(),
-        burn,
+        controller.smoothed_burn_per_block,
         &limits,
         epochs.min(T::MaxPreviewEpochs::get()),
     ))

@@ -2,8 +2,9 @@
 
 use crate::{
     economics::{self, Amount, Credits, Totals},
-    ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, HoldReason, Ledger, Pallet,
-    PendingParameters, PriceFeeders, ProviderCount, Providers, UsagePools,
+    ActiveParameters, CapacityVerifiers, Config, CreditBalances, CurrentEpoch, Emission,
+    HoldReason, Ledger, Pallet, PendingParameters, PriceFeeders, ProviderCount, Providers,
+    RewardPools,
 };
 use frame_support::{
     ensure,
@@ -16,11 +17,15 @@ use sp_runtime::{Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
     /// The pallet's invariants:
-    /// - the pot covers every outstanding reward and the treasury's share of the open epoch;
-    /// - held bonds match the providers' bonds;
-    /// - each provider's points are what its state, capacity and reputation give, and they add
-    ///   up to the accrual's total;
-    /// - every usage record belongs to the open epoch or to a closed one whose pool is kept;
+    /// - the pot holds exactly its existential deposit, the treasury's share of the open epoch
+    ///   and what it owes ([`crate::EmissionState::owed`]: claimable and locked rewards and
+    ///   what the kept reward pools still hold), an upper bound as well as a lower one;
+    /// - held bonds match the providers' bonds; verified capacity is at most declared;
+    /// - each provider's live points in the open epoch are at most what its state gives, and
+    ///   they add up to the open books' live points;
+    /// - every provider's work belongs to the open epoch or to a closed one; reward pools are
+    ///   kept only for closed epochs within the claim window and never pay out more than they
+    ///   minted;
     /// - the accrual is not ahead of the chain;
     /// - active and pending parameters validate; the emission in force is within the hard cap
     ///   and the per-block split is the split of it; the open epoch is not overdue;
@@ -28,33 +33,33 @@ impl<T: Config> Pallet<T> {
     ///   closed-epoch totals are the ledger's sum;
     /// - total issuance never exceeds the maximum supply;
     /// - the credits held by all accounts are the credits sold and not yet served;
-    /// - price feeders are sorted and unique.
+    /// - price feeders and capacity verifiers are sorted and unique, and a price needs a
+    ///   majority of the feeders.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
         let now = frame_system::Pallet::<T>::block_number();
         let emission = Emission::<T>::get();
         let accrual = emission.accrual;
         let epoch = CurrentEpoch::<T>::get();
+        let params = ActiveParameters::<T>::get();
+        let min_reputation = params.map(|p| p.min_reputation).unwrap_or_default();
         ensure!(accrual.updated_at <= now, "accrual is ahead of the chain");
-        let index = accrual.index_at(now);
-        let mut outstanding: Amount = 0;
-        let mut points: u128 = 0;
+        let mut owed: Amount = 0;
+        let mut live: u128 = 0;
         let mut count: u32 = 0;
-        for (who, mut record) in Providers::<T>::iter() {
-            // Usage of the open epoch is paid from its close's minting; nothing owed yet.
-            Self::settle(&mut record, index);
-            outstanding.saturating_accrue(record.pending);
-            points.saturating_accrue(record.points);
+        for (who, record) in Providers::<T>::iter() {
+            owed.saturating_accrue(record.owed());
+            live.saturating_accrue(record.live_points_in(epoch.index));
             count += 1;
             ensure!(
-                record.points == record.target_points(),
-                "a provider's points differ from what its state gives"
+                record.live_points_in(epoch.index) <= record.points(min_reputation),
+                "a provider's live points exceed what its state gives"
             );
-            if let Some(usage) = record.usage {
-                ensure!(
-                    usage.epoch == epoch.index || UsagePools::<T>::contains_key(usage.epoch),
-                    "usage of a closed epoch without a pool"
-                );
-                ensure!(usage.epoch <= epoch.index, "usage of a future epoch");
+            ensure!(
+                record.verified_capacity <= record.capacity,
+                "verified capacity above declared capacity"
+            );
+            if let Some(work) = record.work {
+                ensure!(work.epoch <= epoch.index, "work of a future epoch");
             }
             let held = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
             ensure!(
@@ -66,16 +71,36 @@ impl<T: Config> Pallet<T> {
             count == ProviderCount::<T>::get(),
             "provider count mismatch"
         );
-        ensure!(points == accrual.total_points, "total points mismatch");
+        ensure!(
+            live == epoch.books.live_points,
+            "live points differ from the open books'"
+        );
+        let window = T::RewardClaimWindow::get();
+        for (index, pool) in RewardPools::<T>::iter() {
+            ensure!(index < epoch.index, "a reward pool of an open epoch");
+            ensure!(
+                index.saturating_add(window) >= epoch.index,
+                "a reward pool outside the claim window"
+            );
+            ensure!(
+                pool.claimed <= pool.minted(),
+                "a pool paid more than it minted"
+            );
+            owed.saturating_accrue(pool.remaining());
+        }
+        ensure!(
+            owed == emission.owed,
+            "owed rewards differ from the records"
+        );
         // The treasury's share of the open epoch waits in the pot too.
         let mut open = accrual;
         open.advance_to(now);
-        outstanding.saturating_accrue(open.ecosystem);
+        let expected = owed
+            .saturating_add(open.ecosystem)
+            .saturating_add(T::Currency::minimum_balance());
         let pot = T::Currency::balance(&Self::pot());
-        ensure!(
-            pot >= outstanding,
-            "reward pot does not cover outstanding rewards"
-        );
+        ensure!(pot >= expected, "reward pot does not cover what it owes");
+        ensure!(pot <= expected, "reward pot holds more than it owes");
 
         let credits: Credits = CreditBalances::<T>::iter_values().map(|a| a.credits).sum();
         ensure!(
@@ -116,7 +141,7 @@ impl<T: Config> Pallet<T> {
         }
 
         let limits = Self::hard_limits();
-        if let Some(params) = ActiveParameters::<T>::get() {
+        if let Some(params) = params {
             ensure!(
                 params.validate(&limits).is_ok(),
                 "active parameters do not validate"
@@ -146,6 +171,20 @@ impl<T: Config> Pallet<T> {
         ensure!(
             feeds.windows(2).all(|w| w[0].feeder < w[1].feeder),
             "price feeders are not sorted and unique"
+        );
+        for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
+            .into_iter()
+            .flatten()
+        {
+            ensure!(
+                (params.min_price_feeds as usize).saturating_mul(2) > feeds.len(),
+                "fewer than a majority of the price feeders can set the price"
+            );
+        }
+        let verifiers = CapacityVerifiers::<T>::get();
+        ensure!(
+            verifiers.windows(2).all(|w| w[0] < w[1]),
+            "capacity verifiers are not sorted and unique"
         );
         Ok(())
     }

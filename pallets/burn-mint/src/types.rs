@@ -3,7 +3,7 @@
 //! [`crate::economics`].
 
 use crate::economics::{
-    self, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks, ParameterError,
+    self, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks, EpochWork, ParameterError,
     Parameters, Totals,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -35,7 +35,105 @@ pub enum ProviderStatus<BlockNumber> {
     },
 }
 
-/// A provider's usage in one epoch, settled lazily once that epoch has closed.
+/// A registered GPU provider.
+///
+/// Its availability points are its *verified* capacity × reputation, counted only while it is
+/// active with a reputation at or above the parameters' minimum ([`Provider::points`]). Its
+/// rewards move through three stages: `work` (this or a closed epoch's usage and live points,
+/// not yet settled), `locked` (settled, claimable from epoch `unlock_epoch` on) and `pending`
+/// (claimable now).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Provider<BlockNumber> {
+    /// Availability state.
+    pub status: ProviderStatus<BlockNumber>,
+    /// Declared GPU capacity in capacity units (e.g. GPU count × class weight): the most a
+    /// verifier may attest.
+    pub capacity: u32,
+    /// Capacity attested by a capacity verifier (at most `capacity`): what availability
+    /// rewards and the bond requirement count.
+    pub verified_capacity: u32,
+    /// Reputation: weights availability points; below the minimum, the provider earns nothing.
+    pub reputation: Permill,
+    /// Tokens held as bond (under [`crate::HoldReason::ProviderBond`]).
+    pub bond: Amount,
+    /// First epoch in which the provider may prove liveness: the epoch after it registered,
+    /// resumed or had its verified capacity raised (so that nobody earns a whole epoch's
+    /// availability for capacity that appeared at its end).
+    pub eligible_from: u32,
+    /// Work of its latest epoch (usage served, live points), not yet settled.
+    pub work: Option<EpochWork>,
+    /// Rewards settled but still locked (forfeited if the provider is removed).
+    pub locked: Amount,
+    /// Epoch from which `locked` becomes claimable.
+    pub unlock_epoch: u32,
+    /// Rewards claimable now.
+    pub pending: Amount,
+}
+
+impl<BlockNumber> Provider<BlockNumber> {
+    /// A newly registered, active provider with no verified capacity yet.
+    pub fn new(capacity: u32, bond: Amount, reputation: Permill, eligible_from: u32) -> Self {
+        Self {
+            status: ProviderStatus::Active,
+            capacity,
+            verified_capacity: 0,
+            reputation,
+            bond,
+            eligible_from,
+            work: None,
+            locked: 0,
+            unlock_epoch: 0,
+            pending: 0,
+        }
+    }
+
+    /// Whether the provider is active (may earn availability and be paid with credits).
+    pub fn is_active(&self) -> bool {
+        matches!(self.status, ProviderStatus::Active)
+    }
+
+    /// Whether the provider is leaving.
+    pub fn is_leaving(&self) -> bool {
+        matches!(self.status, ProviderStatus::Leaving { .. })
+    }
+
+    /// Whether its reputation is at least `min_reputation`.
+    pub fn is_reputable(&self, min_reputation: Permill) -> bool {
+        self.reputation >= min_reputation
+    }
+
+    /// The availability points its state gives: verified capacity × reputation while active
+    /// and reputable, else zero.
+    pub fn points(&self, min_reputation: Permill) -> u128 {
+        if self.is_active() && self.is_reputable(min_reputation) {
+            economics::availability_points(self.verified_capacity, self.reputation)
+        } else {
+            0
+        }
+    }
+
+    /// Live points it has proven in epoch `epoch`.
+    pub fn live_points_in(&self, epoch: u32) -> u128 {
+        self.work
+            .filter(|w| w.epoch == epoch)
+            .map_or(0, |w| w.live_points)
+    }
+
+    /// Everything it is owed or may be owed: claimable and locked rewards (unsettled work is
+    /// still in its epoch's pool).
+    pub fn owed(&self) -> Amount {
+        self.pending.saturating_add(self.locked)
+    }
+
+    /// Whether nothing ties the record to the chain any more: it left, holds no bond and is
+    /// owed nothing.
+    pub fn is_done(&self) -> bool {
+        self.is_leaving() && self.bond.is_zero() && self.owed().is_zero() && self.work.is_none()
+    }
+}
+
+/// What an account did as a provider, kept when its provider record goes: reputation and
+/// slashing history survive leaving and registering again.
 #[derive(
     Clone,
     Copy,
@@ -49,81 +147,15 @@ pub enum ProviderStatus<BlockNumber> {
     MaxEncodedLen,
     TypeInfo,
 )]
-pub struct UsageRecord {
-    /// The epoch the usage was served in.
-    pub epoch: u32,
-    /// Credits served.
-    pub credits: Credits,
-    /// Tokens burned to buy those credits.
-    pub basis: Amount,
-}
-
-/// A registered GPU provider.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Provider<BlockNumber> {
-    /// Availability state.
-    pub status: ProviderStatus<BlockNumber>,
-    /// GPU capacity in capacity units (e.g. GPU count × class weight).
-    pub capacity: u32,
-    /// Reputation, set by the reputation origin; weights availability rewards.
+pub struct ProviderHistory {
+    /// Its latest reputation (zero after a removal).
     pub reputation: Permill,
-    /// Tokens held as bond (under [`crate::HoldReason::ProviderBond`]).
-    pub bond: Amount,
-    /// Availability points currently counted in the accrual's total.
-    pub points: u128,
-    /// Value of the availability accumulator when `points` last changed or were settled.
-    pub snapshot: FixedU128,
-    /// Rewards settled but not yet paid.
-    pub pending: Amount,
-    /// Usage of the latest epoch it was paid in, not yet settled.
-    pub usage: Option<UsageRecord>,
-}
-
-impl<BlockNumber> Provider<BlockNumber> {
-    /// A newly registered, active provider with full reputation, whose points join the
-    /// accrual's total when the accumulator stood at `snapshot`.
-    pub fn new(capacity: u32, bond: Amount, snapshot: FixedU128) -> Self {
-        let reputation = Permill::one();
-        Self {
-            status: ProviderStatus::Active,
-            capacity,
-            reputation,
-            bond,
-            points: economics::availability_points(capacity, reputation),
-            snapshot,
-            pending: 0,
-            usage: None,
-        }
-    }
-
-    /// Whether the provider is active (earns availability, may be paid with credits).
-    pub fn is_active(&self) -> bool {
-        matches!(self.status, ProviderStatus::Active)
-    }
-
-    /// Whether the provider is leaving.
-    pub fn is_leaving(&self) -> bool {
-        matches!(self.status, ProviderStatus::Leaving { .. })
-    }
-
-    /// The availability points its state gives: capacity × reputation while active, else zero.
-    pub fn target_points(&self) -> u128 {
-        if self.is_active() {
-            economics::availability_points(self.capacity, self.reputation)
-        } else {
-            0
-        }
-    }
-
-    /// Whether nothing ties the record to the chain any more: it left, holds no bond, is owed
-    /// nothing and counts no points.
-    pub fn is_done(&self) -> bool {
-        self.is_leaving()
-            && self.bond.is_zero()
-            && self.pending.is_zero()
-            && self.usage.is_none()
-            && self.points.is_zero()
-    }
+    /// Number of slashes.
+    pub slashes: u32,
+    /// Tokens slashed in all.
+    pub slashed: Amount,
+    /// Number of times governance removed it.
+    pub removals: u32,
 }
 
 /// An account's compute credits and the tokens burned to buy them.
@@ -159,7 +191,7 @@ pub struct PriceFeed<AccountId, BlockNumber> {
 }
 
 /// Everything about emission, in one storage item ([`crate::Emission`]): the controller's
-/// memory and the open epoch's lazily advanced accrual.
+/// memory, the open epoch's lazily advanced accrual and what the pot owes.
 #[derive(
     Clone,
     Copy,
@@ -176,8 +208,12 @@ pub struct PriceFeed<AccountId, BlockNumber> {
 pub struct EmissionState<BlockNumber> {
     /// The controller's state; its emission per block is the one in force.
     pub controller: ControllerState,
-    /// The open epoch's emission and the availability accumulator.
+    /// The open epoch's emission, accrued lazily.
     pub accrual: EmissionAccrual<BlockNumber>,
+    /// What the reward pot owes providers: claimable and locked rewards, and what the kept
+    /// reward pools still hold. The pot holds exactly this, plus its existential deposit and
+    /// the treasury's share of the open epoch (checked by `try_state`).
+    pub owed: Amount,
 }
 
 /// The open epoch: its bounds and the books kept by extrinsics (burns, credits). The emission
@@ -247,8 +283,8 @@ pub struct SupplyStats {
     pub total_credits: Credits,
     /// Registered providers.
     pub provider_count: u32,
-    /// Availability points online.
-    pub total_points: u128,
+    /// Availability points proven live in the open epoch so far.
+    pub live_points: u128,
     /// Balance of the reward pot.
     pub reward_pot: Amount,
     /// Parameters in force.

@@ -4,22 +4,28 @@
 //! 1. **close the accrual** through the epoch's last block;
 //! 2. **the books**: the burns and credits recorded by extrinsics joined with the accrued
 //!    emission;
-//! 3. **the usage pool**: of the usage emission accrued, what can be allocated
-//!    (`min(accrued, cap × basis served)`, see [`close_usage_pool`]);
-//! 4. **mint within the supply cap**: the pool is minted only up to the room left below the
-//!    maximum total supply; the rest is never minted;
+//! 3. **the reward pools**: of the usage emission accrued, what can be allocated
+//!    (`min(accrued, cap × basis served)`, see [`close_usage_pool`]); of the availability
+//!    emission, all of it if any provider proved liveness in the epoch, none otherwise
+//!    ([`close_availability_pool`]);
+//! 4. **mint within the supply cap**: the pools are minted only up to the room left below the
+//!    maximum total supply (usage first); the rest is never minted;
 //! 5. **the controller** runs under the parameters in force for the next epoch (pending ones
-//!    apply now) on what the closed epoch burned and the issuance at its close;
+//!    apply now; a mode switch starts from the current emission, [`crate::switch_mode`], and
+//!    the transition epoch steps by at most the outgoing parameters' step) on the closed
+//!    epoch's *net* burn per block ([`EpochBooks::net_burn`]: burned less the usage rewards
+//!    minted for it) and the issuance at its close;
 //! 6. **the hard-cap clamp**: per block and supply cap ([`next_emission`]);
 //! 7. **the next split** of the new emission per block, into the next epoch's accrual.
 //!
-//! The pallet executes the plan (pays the treasury its share from the pot, mints the pool,
+//! The pallet executes the plan (pays the treasury its share from the pot, mints the pools,
 //! writes the books) and, should a transfer or a mint fail, records the shortfall with
 //! [`EpochClosePlan::record_shortfall`] so that the books still say where every planck went.
 
 use crate::{
-    close_usage_pool, next_emission, split_emission, Amount, ControllerState, EmissionAccrual,
-    EpochBooks, EpochObservation, HardLimits, Parameters, Totals, UsagePool,
+    close_availability_pool, close_usage_pool, next_emission, split_emission, switch_mode, Amount,
+    ControllerState, EmissionAccrual, EpochBooks, EpochObservation, HardLimits, Parameters,
+    RewardPool, Totals,
 };
 use sp_arithmetic::traits::{AtLeast32BitUnsigned, Saturating};
 
@@ -28,6 +34,8 @@ use sp_arithmetic::traits::{AtLeast32BitUnsigned, Saturating};
 pub struct EpochClose<BlockNumber> {
     /// Index of the closing epoch.
     pub index: u32,
+    /// Its length in blocks.
+    pub length: u32,
     /// Its burns and credits, as recorded by extrinsics.
     pub books: EpochBooks,
     /// Totals of every epoch before it.
@@ -57,9 +65,9 @@ pub struct EpochClosePlan<BlockNumber> {
     pub books: EpochBooks,
     /// The treasury's share of the epoch, which waited in the reward pot: pay it on.
     pub pay_treasury: Amount,
-    /// The closed epoch's usage pool: mint `minted` into the reward pot and keep the pool for
-    /// lazy settlement.
-    pub usage_pool: UsagePool,
+    /// The closed epoch's reward pools: mint [`RewardPool::minted`] into the reward pot and
+    /// keep the pools for lazy settlement.
+    pub pool: RewardPool,
     /// The parameters that take effect now, if governance scheduled any.
     pub applied: Option<Parameters>,
     /// The parameters in force in the next epoch.
@@ -88,17 +96,22 @@ impl<BlockNumber> EpochClosePlan<BlockNumber> {
     }
 
     /// Records what the chain could not execute: `treasury` of the treasury's share that was
-    /// burned back from the pot (the treasury could not receive it), and `usage` of the pool
-    /// that could not be minted. Both count as never minted, and the issuance at the close is
-    /// lower by as much. The controller's choice is not revisited (it saw the planned issuance;
-    /// the difference is below an existential deposit on a running chain).
-    pub fn record_shortfall(&mut self, treasury: Amount, usage: Amount) {
+    /// burned back from the pot (the treasury could not receive it), and `pools` of the reward
+    /// pools that could not be minted (taken from availability first, then usage). Both count
+    /// as never minted, and the issuance at the close is lower by as much. The controller's
+    /// choice is not revisited (it saw the planned issuance; the difference is below an
+    /// existential deposit on a running chain).
+    pub fn record_shortfall(&mut self, treasury: Amount, pools: Amount) {
         let treasury = treasury.min(self.books.minted_ecosystem);
-        let usage = usage.min(self.usage_pool.minted);
+        let pools = pools.min(self.pool.minted());
+        let from_availability = pools.min(self.pool.availability);
+        let from_usage = pools - from_availability;
+        self.pool.availability.saturating_reduce(from_availability);
+        self.pool.usage.minted.saturating_reduce(from_usage);
+        self.books.minted_usage.saturating_reduce(from_usage);
         self.books.minted_ecosystem.saturating_reduce(treasury);
-        self.usage_pool.minted.saturating_reduce(usage);
-        self.books.minted_providers.saturating_reduce(usage);
-        let short = treasury.saturating_add(usage);
+        self.books.minted_providers.saturating_reduce(pools);
+        let short = treasury.saturating_add(pools);
         self.books.unminted.saturating_accrue(short);
         self.books.total_issuance_at_close.saturating_reduce(short);
     }
@@ -115,30 +128,57 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
     let closed = accrual.close(state.last_block, accrual.per_block);
     // 2. The books.
     let mut books = state.books.with_accrual(&closed);
-    // 3. The usage pool, and 4. its mint within the supply cap.
-    let (mut usage_pool, mut unminted) = close_usage_pool(
+    // 3. The reward pools, and 4. their mint within the supply cap (usage first).
+    let (mut usage, mut unminted) = close_usage_pool(
         closed.usage,
         books.credits_served,
         books.basis_served,
         state.params.usage_reward_cap,
     );
-    let room = limits
+    let (mut availability, unallocated) =
+        close_availability_pool(closed.availability, books.live_points);
+    unminted.saturating_accrue(unallocated);
+    let mut room = limits
         .max_total_supply
         .map_or(Amount::MAX, |cap| cap.saturating_sub(state.total_issuance));
-    let minted = usage_pool.minted.min(room);
-    unminted.saturating_accrue(usage_pool.minted - minted);
-    usage_pool.minted = minted;
-    books.minted_providers.saturating_accrue(minted);
+    for minted in [&mut usage.minted, &mut availability] {
+        let within = (*minted).min(room);
+        unminted.saturating_accrue(*minted - within);
+        room.saturating_reduce(within);
+        *minted = within;
+    }
+    let pool = RewardPool {
+        usage,
+        live_points: books.live_points,
+        availability,
+        claimed: 0,
+    };
+    books.minted_usage = usage.minted;
+    books.minted_providers.saturating_accrue(pool.minted());
     books.unminted.saturating_accrue(unminted);
     books.usage_accrued = 0;
-    books.total_issuance_at_close = state.total_issuance.saturating_add(minted);
-    // 5. The controller under the next epoch's parameters, and 6. the hard limits.
+    books.availability_accrued = 0;
+    books.total_issuance_at_close = state.total_issuance.saturating_add(pool.minted());
+    // 5. The controller under the next epoch's parameters (a mode switch starts from the
+    //    current emission; the transition epoch steps at most by the outgoing step), and 6.
+    //    the hard limits.
     let params = state.pending.unwrap_or(state.params);
-    let controller = next_emission(
+    let prior = switch_mode(
         state.controller,
+        &state.params,
         &params,
+        books.total_issuance_at_close,
+    );
+    let stepping = Parameters {
+        max_step_per_epoch: state.params.max_step_per_epoch,
+        ..params
+    };
+    let controller = next_emission(
+        prior,
+        &stepping,
         EpochObservation {
-            burned: books.burned(),
+            burned: books.net_burn(),
+            epoch_length: state.length,
             total_issuance: books.total_issuance_at_close,
             next_epoch_length: params.epoch_length,
         },
@@ -150,7 +190,7 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
         index: state.index,
         books,
         pay_treasury: books.minted_ecosystem,
-        usage_pool,
+        pool,
         applied: state.pending,
         params,
         controller,
@@ -174,12 +214,14 @@ mod tests {
     fn boundary() -> EpochClose<u32> {
         EpochClose {
             index: 3,
+            length: 10,
             books: EpochBooks {
                 burned_credits: 1_000,
                 burned_fees: 50,
                 credits_sold: 2_000,
                 credits_served: 2_000,
                 basis_served: 1_000,
+                live_points: 5,
                 ..Default::default()
             },
             closed_totals: Totals {
@@ -188,16 +230,11 @@ mod tests {
             },
             accrual: EmissionAccrual {
                 per_block: split_emission(1_000, &params()),
-                total_points: 5,
                 updated_at: 29,
                 ..Default::default()
             },
             last_block: 39,
-            controller: ControllerState {
-                emission_per_block: 1_000,
-                scheduled_target: 1_000,
-                smoothed_burn_per_epoch: 0,
-            },
+            controller: ControllerState::starting_at(1_000),
             params: params(),
             pending: None,
             total_issuance: 1_000_000,
@@ -208,23 +245,31 @@ mod tests {
     #[test]
     fn plan_follows_the_recipe_step_by_step() {
         let plan = plan_epoch_close(boundary(), &limits());
-        // 10 blocks: 2_000 treasury, 3_000 availability, 5_000 usage accrued; the pool mints
-        // min(5_000, 80% × 1_000) = 800 and 4_200 is never minted.
+        // 10 blocks: 2_000 treasury, 3_000 availability, 5_000 usage accrued; the usage pool
+        // mints min(5_000, 80% × 1_000) = 800 and 4_200 is never minted; providers proved
+        // liveness, so the availability pool mints all 3_000.
         assert_eq!(plan.pay_treasury, 2_000);
-        assert_eq!(plan.usage_pool.minted, 800);
-        assert_eq!(plan.usage_pool.cap, Perbill::from_percent(80));
+        assert_eq!(plan.pool.usage.minted, 800);
+        assert_eq!(plan.pool.usage.cap, Perbill::from_percent(80));
+        assert_eq!((plan.pool.availability, plan.pool.live_points), (3_000, 5));
+        assert_eq!(plan.pool.claimed, 0);
         assert_eq!(plan.books.minted_ecosystem, 2_000);
         assert_eq!(plan.books.minted_providers, 3_000 + 800);
+        assert_eq!(plan.books.minted_usage, 800);
         assert_eq!(plan.books.unminted, 4_200);
-        assert_eq!(plan.books.usage_accrued, 0);
+        assert_eq!(
+            (plan.books.usage_accrued, plan.books.availability_accrued),
+            (0, 0)
+        );
         assert_eq!(plan.books.emission_per_block, 1_000);
-        assert_eq!(plan.books.total_issuance_at_close, 1_000_800);
+        assert_eq!(plan.books.total_issuance_at_close, 1_003_800);
+        // The controller follows the net burn: 1_050 burned less 800 paid back.
+        assert_eq!(plan.books.net_burn(), 250);
         // Fixed decay of 1%: the target falls to 990, within one 10% step.
         assert_eq!(plan.controller.emission_per_block, 990);
         assert_eq!(plan.accrual.per_block, split_emission(990, &params()));
         assert_eq!(plan.accrual.updated_at, 39);
         assert_eq!((plan.accrual.ecosystem, plan.accrual.usage), (0, 0));
-        assert_eq!(plan.accrual.total_points, 5);
         assert_eq!(plan.applied, None);
         assert_eq!(plan.params, params());
         assert_eq!(plan.prune, Some(1));
@@ -252,11 +297,26 @@ mod tests {
             &limits(),
         );
         // The closing epoch's pool keeps the cap it ran under (80%).
-        assert_eq!(plan.usage_pool.minted, 800);
+        assert_eq!(plan.pool.usage.minted, 800);
         assert_eq!(plan.applied, Some(new));
         assert_eq!(plan.params, new);
         // The floor moved to 5_000: one 10% step up, no jump.
         assert_eq!(plan.controller.emission_per_block, 1_100);
+        // A proposal that also allows 50% steps still moves only by the outgoing 10% in the
+        // transition epoch.
+        let fast = Parameters {
+            max_step_per_epoch: Perbill::from_percent(50),
+            ..new
+        };
+        let plan = plan_epoch_close(
+            EpochClose {
+                pending: Some(fast),
+                ..boundary()
+            },
+            &limits(),
+        );
+        assert_eq!(plan.controller.emission_per_block, 1_100);
+        assert_eq!(plan.params.max_step_per_epoch, Perbill::from_percent(50));
     }
 
     #[test]
@@ -266,8 +326,9 @@ mod tests {
             ..limits()
         };
         let plan = plan_epoch_close(boundary(), &limits);
-        assert_eq!(plan.usage_pool.minted, 500);
-        assert_eq!(plan.books.unminted, 4_200 + 300);
+        // Usage first: 500 of its 800; no room left for the 3_000 of availability.
+        assert_eq!((plan.pool.usage.minted, plan.pool.availability), (500, 0));
+        assert_eq!(plan.books.unminted, 4_200 + 300 + 3_000);
         assert_eq!(plan.books.total_issuance_at_close, 1_000_500);
         assert_eq!(plan.controller.emission_per_block, 0);
         assert_eq!(plan.accrual.per_block.total(), 0);
@@ -279,10 +340,14 @@ mod tests {
         let planned = plan;
         plan.record_shortfall(2_000, 300);
         assert_eq!(plan.books.minted_ecosystem, 0);
-        assert_eq!(plan.usage_pool.minted, 500);
+        // Availability absorbs the pools' shortfall first.
+        assert_eq!(
+            (plan.pool.usage.minted, plan.pool.availability),
+            (800, 2_700)
+        );
         assert_eq!(plan.books.minted_providers, 3_500);
         assert_eq!(plan.books.unminted, 4_200 + 2_300);
-        assert_eq!(plan.books.total_issuance_at_close, 1_000_800 - 2_300);
+        assert_eq!(plan.books.total_issuance_at_close, 1_003_800 - 2_300);
         assert_eq!(
             plan.closed_totals().minted,
             planned.closed_totals().minted - 2_300
@@ -290,8 +355,19 @@ mod tests {
         // A shortfall larger than what was planned is bounded by it.
         let mut plan = planned;
         plan.record_shortfall(u128::MAX, u128::MAX);
-        assert_eq!(plan.books.minted(), 3_000);
-        assert_eq!(plan.books.unminted, 4_200 + 2_800);
+        assert_eq!(plan.books.minted(), 0);
+        assert_eq!((plan.pool.minted(), plan.books.minted_usage), (0, 0));
+        assert_eq!(plan.books.unminted, 4_200 + 5_800);
+    }
+
+    #[test]
+    fn availability_without_live_providers_is_never_minted() {
+        let mut state = boundary();
+        state.books.live_points = 0;
+        let plan = plan_epoch_close(state, &limits());
+        assert_eq!(plan.pool.availability, 0);
+        assert_eq!(plan.books.minted_providers, 800);
+        assert_eq!(plan.books.unminted, 4_200 + 3_000);
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! | --- | --- |
 //! | [`parameters`] | the governance-set [`Parameters`], the runtime's [`HardLimits`], validation |
 //! | [`controller`] | the next epoch's emission per block (fixed decay or burn-indexed), ramped |
-//! | [`emission`] | the per-block split and the lazily advanced [`EmissionAccrual`] (reward-per-point accumulator) |
+//! | [`emission`] | the per-block split and the lazily advanced [`EmissionAccrual`] |
 //! | [`pricing`] | credits for tokens at a price, the median of the feeds, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
+//! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
 //! | [`books`] | an epoch's [`EpochBooks`] and the [`Totals`] since genesis |
 //! | [`epoch`] | the epoch boundary as one plan: [`plan_epoch_close`] |
 //! | [`preview`] | the emission path under a parameter set, for voters |
@@ -28,15 +29,29 @@
 //!   ([`close_usage_pool`]) and pays the provider `⌊m·b/B⌋ ≤ ⌊c·b⌋ < b` ([`settle_usage`]):
 //!   a provider that buys compute from itself gets back at most `⌊c·b⌋` of the `b` it burned,
 //!   whatever the others do. (`usage::tests::pool_never_pays_more_than_cap_times_basis`,
-//!   `tests/properties.rs::usage_reward_is_at_most_cap_times_basis`.) What that burn induces
-//!   through the controller and the availability share is analysed in pallet-burn-mint's
-//!   README.
+//!   `tests/properties.rs::usage_reward_is_at_most_cap_times_basis`.)
+//! - **Self-dealing never pays, counting what it induces.** A group burns `B` buying compute
+//!   from itself and receives usage rewards `U ≤ c·B` for it. The controller follows the *net*
+//!   burn ([`EpochBooks::net_burn`]), which the group raised by `N = B − U`; the moving average
+//!   spreads it over later epochs with weights summing to at most one, and clamping, ramping
+//!   and the inflation term (whose base the burn lowered) only reduce it, so the extra emission
+//!   the burn induces is at most `≈ N`. Of any emission, the group can receive at most the
+//!   availability share `a` (the treasury's share is never its, and the usage pool pays only
+//!   for basis served, already counted in `U`). Hence its return is
+//!   `R ≤ U + a·N = a·B + (1 − a)·U ≤ a·B + (1 − a)·c·B = B·(1 − (1 − a)(1 − c)) < B` for
+//!   `c < 1` and `a < 1`, and `R ≤ c·B` in fixed-decay mode, where emission ignores burns.
+//!   (With the gross burn, `N` would be `B` and `R` up to `c·B + a·B`, which exceeds `B` for
+//!   the presets.) `tests/self_dealing.rs::self_dealing_group_gets_back_less_than_it_burned`
+//!   runs the epoch plan over random parameter sets that validate, both modes, honest demand
+//!   and groups of 1 to 5 accounts, with and without the burns, and checks `R < B` counting
+//!   the 400 epochs after the attack.
 //! - **Emission stays within the hard limits.** The emission per block chosen at a boundary is
 //!   at most the runtime's hard cap and leaves room for the whole next epoch below the maximum
 //!   total supply ([`next_emission`]); the usage pool is minted only up to that supply cap
 //!   ([`plan_epoch_close`]). (`tests/properties.rs::plan_respects_hard_limits`.)
 //! - **Nothing is minted uncounted.** An epoch's emission is exactly what its books say was
-//!   minted to the treasury, minted to providers, or never minted (`unminted`).
+//!   minted to the treasury, minted to providers, or never minted (`unminted`); the
+//!   availability pool is minted only when some provider proved liveness in the epoch.
 //!   (`tests/properties.rs::plan_accounts_for_every_planck`.)
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -48,20 +63,19 @@ pub mod controller;
 pub mod emission;
 pub mod epoch;
 pub mod parameters;
+pub mod pools;
 pub mod preview;
 pub mod pricing;
 pub mod usage;
 
 pub use books::{EpochBooks, Totals};
 pub use controller::{
-    next_controller_state, next_emission, ramp, ControllerState, EpochObservation,
+    next_controller_state, next_emission, ramp, switch_mode, ControllerState, EpochObservation,
 };
-pub use emission::{
-    accrued, accumulator_increment, availability_points, split_emission, EmissionAccrual,
-    EmissionSplit,
-};
+pub use emission::{availability_points, split_emission, EmissionAccrual, EmissionSplit};
 pub use epoch::{plan_epoch_close, EpochClose, EpochClosePlan};
 pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
+pub use pools::{availability_share, close_availability_pool, EpochWork, RewardPool};
 pub use preview::{preview_path, PathPoint};
 pub use pricing::{basis_of, credits_for_tokens, median_price};
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
@@ -75,7 +89,7 @@ pub type Credits = u128;
 #[cfg(test)]
 pub(crate) mod test_values {
     use super::*;
-    use sp_arithmetic::Perbill;
+    use sp_arithmetic::{Perbill, Permill};
 
     /// A valid parameter set: 20/50/30 split, 10-block epochs, cap 80%, 1% decay.
     pub fn params() -> Parameters {
@@ -96,6 +110,10 @@ pub(crate) mod test_values {
             min_price_feeds: 1,
             unbonding_period: 20,
             min_provider_bond: 100,
+            bond_per_capacity_unit: 10,
+            initial_reputation: Permill::from_percent(50),
+            min_reputation: Permill::from_percent(20),
+            attestation_reputation_gain: Permill::from_percent(10),
         }
     }
 
@@ -108,6 +126,7 @@ pub(crate) mod test_values {
             max_step_per_epoch: Perbill::from_percent(50),
             max_usage_reward_cap: Perbill::from_percent(95),
             max_total_supply: None,
+            min_unbonding_period: 20,
         }
     }
 }

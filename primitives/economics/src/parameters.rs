@@ -5,7 +5,7 @@ use crate::Amount;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
-use sp_arithmetic::Perbill;
+use sp_arithmetic::{Perbill, Permill};
 
 /// How the per-block emission is chosen each epoch.
 #[derive(
@@ -83,10 +83,34 @@ pub struct Parameters {
     pub price_max_age: u32,
     /// Fewer fresh price submissions than this and credits cannot be bought.
     pub min_price_feeds: u32,
-    /// Blocks between a provider's `leave` and the release of its bond.
+    /// Blocks between a provider's `leave` and the release of its bond. At least the
+    /// runtime's [`HardLimits::min_unbonding_period`], so that a slash decided by referendum
+    /// lands before a provider that saw it coming can withdraw.
     pub unbonding_period: u32,
     /// Smallest bond a provider may register with.
     pub min_provider_bond: Amount,
+    /// Bond required per unit of verified capacity, on top of `min_provider_bond`: the bond a
+    /// provider risks grows with the availability share it can earn.
+    pub bond_per_capacity_unit: Amount,
+    /// Reputation of a provider whose account never had one (reputation survives leaving
+    /// and registering again).
+    pub initial_reputation: Permill,
+    /// Below this reputation a provider can neither be paid for compute nor earn
+    /// availability rewards.
+    pub min_reputation: Permill,
+    /// Reputation a provider gains with each capacity attestation (up to 100%).
+    pub attestation_reputation_gain: Permill,
+}
+
+impl Parameters {
+    /// The bond a provider with `verified_capacity` units must hold to be active:
+    /// `min_provider_bond + bond_per_capacity_unit × verified_capacity` (saturating: a bond
+    /// requirement past `u128::MAX` cannot be met, which is the protocol's side).
+    pub fn required_bond(&self, verified_capacity: u32) -> Amount {
+        self.bond_per_capacity_unit
+            .saturating_mul(verified_capacity as Amount)
+            .saturating_add(self.min_provider_bond)
+    }
 }
 
 /// Bounds that no parameter set may cross, fixed by the runtime.
@@ -105,6 +129,9 @@ pub struct HardLimits {
     pub max_usage_reward_cap: Perbill,
     /// Cap on total issuance, if any: nothing is ever minted past it.
     pub max_total_supply: Option<Amount>,
+    /// Shortest allowed `unbonding_period`, in blocks: longer than the slowest referendum that
+    /// can slash a provider (the runtime derives it from its governance tracks).
+    pub min_unbonding_period: u32,
 }
 
 /// Why a parameter set was rejected.
@@ -130,6 +157,8 @@ pub enum ParameterError {
     BadPriceSettings,
     /// The controller's smoothing is zero (the average would never move).
     BadSmoothing,
+    /// `unbonding_period` is below the runtime's minimum.
+    UnbondingTooShort,
 }
 
 impl Parameters {
@@ -168,6 +197,9 @@ impl Parameters {
             if smoothing.is_zero() {
                 return Err(ParameterError::BadSmoothing);
             }
+        }
+        if self.unbonding_period < limits.min_unbonding_period || self.unbonding_period == 0 {
+            return Err(ParameterError::UnbondingTooShort);
         }
         Ok(())
     }
@@ -238,5 +270,30 @@ mod tests {
             }),
             Err(ParameterError::BadSmoothing)
         );
+        assert_eq!(
+            bad(|p| p.unbonding_period = 19),
+            Err(ParameterError::UnbondingTooShort)
+        );
+        assert_eq!(
+            params().validate(&HardLimits {
+                min_unbonding_period: 0,
+                ..limits()
+            }),
+            Ok(())
+        );
+        let mut zero = params();
+        zero.unbonding_period = 0;
+        assert_eq!(
+            zero.validate(&HardLimits {
+                min_unbonding_period: 0,
+                ..limits()
+            }),
+            Err(ParameterError::UnbondingTooShort)
+        );
+        assert_eq!(params().required_bond(0), 100);
+        assert_eq!(params().required_bond(7), 100 + 7 * 10);
+        let mut huge = params();
+        huge.bond_per_capacity_unit = Amount::MAX;
+        assert_eq!(huge.required_bond(2), Amount::MAX);
     }
 }

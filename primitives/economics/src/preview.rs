@@ -1,6 +1,8 @@
 //! The emission path a parameter set would produce, for voters and dashboards.
 
-use crate::{next_emission, Amount, ControllerState, EpochObservation, HardLimits, Parameters};
+use crate::{
+    next_emission, switch_mode, Amount, ControllerState, EpochObservation, HardLimits, Parameters,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
@@ -28,24 +30,38 @@ pub struct PathPoint {
     pub total_issuance: Amount,
 }
 
-/// Previews the emission for `epochs` epochs under `params`, assuming `burn_per_epoch` is burned
-/// every epoch and every block mints its whole emission. Runs the same controller, within the
-/// same hard limits, as the chain's epoch boundary ([`next_emission`]).
+/// Previews the emission for `epochs` epochs when `params` take over from `in_force` at the
+/// next boundary (pass the same set twice for no change), assuming a net burn of
+/// `burn_per_block` in every block and every block minting its whole emission. Runs the same
+/// controller, within the same hard limits, as the chain's epoch boundary: the mode switch
+/// ([`switch_mode`]), the outgoing step for the transition epoch, then [`next_emission`].
 pub fn preview_path(
-    mut state: ControllerState,
+    state: ControllerState,
+    in_force: &Parameters,
     params: &Parameters,
     mut total_issuance: Amount,
-    burn_per_epoch: Amount,
+    burn_per_block: Amount,
     limits: &HardLimits,
     epochs: u32,
 ) -> alloc::vec::Vec<PathPoint> {
     let mut path = alloc::vec::Vec::with_capacity(epochs as usize);
+    let mut state = switch_mode(state, in_force, params, total_issuance);
+    let burn_per_epoch = burn_per_block.saturating_mul(params.epoch_length as Amount);
     for epoch in 1..=epochs {
+        let step = if epoch == 1 {
+            in_force.max_step_per_epoch
+        } else {
+            params.max_step_per_epoch
+        };
         state = next_emission(
             state,
-            params,
+            &Parameters {
+                max_step_per_epoch: step,
+                ..*params
+            },
             EpochObservation {
                 burned: burn_per_epoch,
+                epoch_length: params.epoch_length,
                 total_issuance,
                 next_epoch_length: params.epoch_length,
             },
@@ -74,14 +90,20 @@ mod tests {
     #[test]
     fn preview_matches_controller() {
         let p = params();
-        let s = ControllerState {
-            emission_per_block: 500,
-            scheduled_target: 500,
-            ..Default::default()
-        };
-        let path = preview_path(s, &p, 1_000_000, 0, &limits(), 3);
+        let s = ControllerState::starting_at(500);
+        let path = preview_path(s, &p, &p, 1_000_000, 0, &limits(), 3);
         assert_eq!(path.len(), 3);
         assert_eq!(path[0].emission_per_block, 495);
         assert_eq!(path[0].total_issuance, 1_000_000 + 4_950);
+        // A proposal with a higher floor and a 50% step: the first epoch still steps by the
+        // outgoing 10%, the next ones by 50%.
+        let proposed = Parameters {
+            min_emission_per_block: 1_000,
+            max_step_per_epoch: sp_arithmetic::Perbill::from_percent(50),
+            ..p
+        };
+        let path = preview_path(s, &p, &proposed, 1_000_000, 0, &limits(), 2);
+        assert_eq!(path[0].emission_per_block, 550);
+        assert_eq!(path[1].emission_per_block, 825);
     }
 }

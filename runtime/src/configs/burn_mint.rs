@@ -12,10 +12,11 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use pallet_burn_mint::economics::{ControllerMode, Parameters};
-use sp_runtime::{FixedU128, Perbill};
+use sp_runtime::{FixedU128, Perbill, Permill};
 
 use super::governance::{
     origins::{EmissionAdmin, ProviderAdmin},
+    tracks::{ids::PROVIDER_ADMIN, longest_path},
     TreasuryAccount,
 };
 use crate::{
@@ -38,7 +39,18 @@ parameter_types! {
     /// floor of the presets to the 100 CAPA hard cap in no less than about 41 hours, whatever
     /// one referendum decides (the presets step 5% a day).
     pub const MaxStepPerEpoch: Perbill = Perbill::from_percent(25);
+    /// No provider can leave and withdraw its bond before a slash decided on the
+    /// `provider_admin` track is enacted: the unbonding period is at least that track's
+    /// longest path (prepare + decision + confirm + enactment: 7 days 4 hours 10 minutes) plus
+    /// a day to notice the misbehaviour and submit the referendum (with `fast-runtime`: 106
+    /// blocks plus 10 minutes).
+    pub const MinUnbondingPeriod: u32 =
+        longest_path(PROVIDER_ADMIN) + prod_or_fast!(DAYS, 10 * MINUTES);
 }
+
+// Checked when the runtime compiles: no provider can withdraw its bond before a slash decided on
+// the `provider_admin` track is enacted.
+const _: () = assert!(MinUnbondingPeriod::get() > longest_path(PROVIDER_ADMIN));
 
 impl pallet_burn_mint::Config for Runtime {
     type Currency = Balances;
@@ -49,6 +61,8 @@ impl pallet_burn_mint::Config for Runtime {
     type ReputationOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
     /// Root or an `emission_admin` referendum: the feeder set decides the credit price.
     type FeederAdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
+    /// Root or a `provider_admin` referendum: the verifiers decide whose capacity counts.
+    type VerifierAdminOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
     type PalletId = BurnMintPalletId;
     type TreasuryAccount = TreasuryAccount;
     /// 100 CAPA per block at most, whatever governance decides (about 525 million a year).
@@ -62,6 +76,14 @@ impl pallet_burn_mint::Config for Runtime {
     /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
     type MaxCapacity = ConstU32<100_000>;
     type MaxPriceFeeders = ConstU32<16>;
+    type MaxCapacityVerifiers = ConstU32<16>;
+    type MinUnbondingPeriod = MinUnbondingPeriod;
+    /// Rewards of an epoch stay locked for one more epoch after it closes (a day), during which
+    /// a removal forfeits them.
+    type RewardDelay = ConstU32<1>;
+    /// Reward pools are kept for 30 epochs (a month of daily epochs); unclaimed rewards are
+    /// burned after that.
+    type RewardClaimWindow = ConstU32<30>;
     /// Ninety closed epochs of books (three months of daily epochs).
     type LedgerRetention = ConstU32<90>;
     type TokenUnit = ConstU128<UNITS>;
@@ -89,7 +111,11 @@ const EPOCHS_PER_YEAR: u32 = 365 * DAYS / EPOCH_LENGTH;
 /// - **fee burn 80%**: most fees are burned, the rest funds the treasury;
 /// - **price**: one feeder (Alice) is enough on a dev chain; prices go stale after an hour
 ///   (six minutes with `fast-runtime`);
-/// - **unbonding 7 days** (seven minutes with `fast-runtime`), **minimum bond 100 CAPA**.
+/// - **unbonding 14 days** (30 minutes with `fast-runtime`): above [`MinUnbondingPeriod`];
+/// - **bond 100 CAPA plus 1 CAPA per verified capacity unit**: a provider claiming 100,000
+///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
+/// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
+///   20% a provider is neither paid for compute nor earns availability.
 pub fn default_parameters() -> Parameters {
     Parameters {
         ecosystem_share: Perbill::from_percent(20),
@@ -107,8 +133,23 @@ pub fn default_parameters() -> Parameters {
         fee_burn_share: Perbill::from_percent(80),
         price_max_age: prod_or_fast!(HOURS, 6 * MINUTES),
         min_price_feeds: 1,
-        unbonding_period: prod_or_fast!(7 * DAYS, 7 * MINUTES),
+        unbonding_period: prod_or_fast!(14 * DAYS, 30 * MINUTES),
         min_provider_bond: 100 * UNITS,
+        bond_per_capacity_unit: UNITS,
+        initial_reputation: Permill::from_percent(50),
+        min_reputation: Permill::from_percent(20),
+        attestation_reputation_gain: Permill::from_percent(5),
+    }
+}
+
+/// The parameters the storage v3 migration takes the new fields from (bond per capacity
+/// unit, reputation settings) and raises the unbonding period to, for a chain whose
+/// parameters predate them: the defaults above.
+pub struct NewParameterFields;
+
+impl frame_support::traits::Get<Parameters> for NewParameterFields {
+    fn get() -> Parameters {
+        default_parameters()
     }
 }
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-24 (Y/M/D)
+//! DATE: 2026-11-25 (Y/M/D)
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //!
 //! SHORT-NAME: `extrinsic`, LONG-NAME: `ExtrinsicBase`, RUNTIME: `CapaCloud Development`
@@ -16,7 +16,7 @@
 //   overhead
 //   --dev
 //   --base-path
-//   /tmp/tmp.WOesh6klC9
+//   /tmp/tmp.ebbyK9CsXN
 //   --warmup
 //   10
 //   --repeat
@@ -34,17 +34,17 @@ parameter_types! {
     /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
     ///
     /// Stats nanoseconds:
-    ///   Min, Max: 167_911, 274_038
-    ///   Average:  186_187
-    ///   Median:   175_780
-    ///   Std-Dev:  25431.04
+    ///   Min, Max: 166_911, 251_373
+    ///   Average:  188_279
+    ///   Median:   182_153
+    ///   Std-Dev:  16840.45
     ///
     /// Percentiles nanoseconds:
-    ///   99th: 266_724
-    ///   95th: 252_722
-    ///   75th: 184_816
+    ///   99th: 247_845
+    ///   95th: 225_829
+    ///   75th: 192_894
     pub const ExtrinsicBaseWeight: Weight =
-        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(186_187), 0);
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(188_279), 0);
 }
 
 #[cfg(test)]

@@ -186,6 +186,60 @@ fn price_feeders_are_managed_by_their_origin() {
 }
 
 #[test]
+fn a_price_needs_a_majority_of_the_feeders() {
+    ExtBuilder::default().build_and_execute(|| {
+        // Three feeders, two fresh submissions needed. Four feeders would let two of them
+        // (a minority-or-tie) set the price: rejected; with one feed needed, so would three.
+        assert_noop!(
+            BurnMint::set_price_feeders(
+                RuntimeOrigin::root(),
+                bounded(vec![FEEDERS[0], FEEDERS[1], FEEDERS[2], ALICE])
+            ),
+            Error::<Test>::QuorumTooSmall
+        );
+        assert_noop!(
+            BurnMint::set_parameters(
+                RuntimeOrigin::root(),
+                Parameters {
+                    min_price_feeds: 1,
+                    ..test_params()
+                }
+            ),
+            Error::<Test>::QuorumTooSmall
+        );
+        // The active and the pending parameters must both keep a majority: with 3 scheduled,
+        // five feeders still fail under the active 2.
+        assert_ok!(BurnMint::set_parameters(
+            RuntimeOrigin::root(),
+            Parameters {
+                min_price_feeds: 3,
+                ..test_params()
+            }
+        ));
+        assert_noop!(
+            BurnMint::set_price_feeders(
+                RuntimeOrigin::root(),
+                bounded(vec![FEEDERS[0], FEEDERS[1], FEEDERS[2], ALICE, BOB])
+            ),
+            Error::<Test>::QuorumTooSmall
+        );
+        assert_ok!(BurnMint::set_price_feeders(
+            RuntimeOrigin::root(),
+            bounded(vec![FEEDERS[0], FEEDERS[1], FEEDERS[2]])
+        ));
+        // Once 3 apply, one fresh feed (the genesis prices are stale by block 21) prices
+        // nothing.
+        next_epoch();
+        run_to_block(25);
+        assert_ok!(BurnMint::submit_price(
+            signed(FEEDERS[0]),
+            FixedU128::from(1)
+        ));
+        assert_eq!(BurnMint::current_price(), None);
+    });
+}
+
+#[test]
 fn spend_credits_needs_credits_and_an_active_provider() {
     ExtBuilder::default().build_and_execute(|| {
         assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
@@ -213,7 +267,7 @@ fn spend_credits_needs_credits_and_an_active_provider() {
         );
         assert_ok!(BurnMint::resume(signed(P1)));
         assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 50));
-        let usage = Providers::<Test>::get(P1).unwrap().usage.unwrap();
+        let usage = Providers::<Test>::get(P1).unwrap().work.unwrap();
         assert_eq!((usage.epoch, usage.credits, usage.basis), (0, 50, 25));
         assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 150);
         assert_ok!(BurnMint::leave(signed(P1)));
@@ -236,7 +290,7 @@ fn pay_for_compute_burns_and_serves_in_one_call() {
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 500, 1_000));
         assert_eq!(issuance(), before - 500);
         assert_eq!(CreditBalances::<Test>::get(ALICE), held);
-        let usage = Providers::<Test>::get(P1).unwrap().usage.unwrap();
+        let usage = Providers::<Test>::get(P1).unwrap().work.unwrap();
         assert_eq!((usage.credits, usage.basis), (1_000, 500));
         assert_eq!(
             (books().credits_sold, books().credits_served),

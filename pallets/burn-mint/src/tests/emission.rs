@@ -3,14 +3,14 @@
 use super::*;
 
 #[test]
-fn each_block_mints_treasury_share_and_availability_only_when_providers_are_online() {
+fn each_block_mints_the_treasury_share_and_accrues_the_provider_pools() {
     ExtBuilder::default().build_and_execute(|| {
         let treasury = Balances::balance(&TREASURY);
         let pot = Balances::balance(&BurnMint::pot());
         let before = issuance();
         run_to_block(2);
-        // No provider online: the treasury's 200 minted into the pot, availability (300) never
-        // minted, usage (500) accrues; blocks 1 and 2 so far.
+        // The treasury's 200 is minted into the pot every block; usage (500) and availability
+        // (300) accrue to the epoch's pools, minted at its close; blocks 1 and 2 so far.
         assert_eq!(Balances::balance(&BurnMint::pot()), pot + 200);
         assert_eq!(issuance(), before + 200);
         let b = books();
@@ -19,21 +19,16 @@ fn each_block_mints_treasury_share_and_availability_only_when_providers_are_onli
                 b.minted_ecosystem,
                 b.minted_providers,
                 b.unminted,
-                b.usage_accrued
+                b.usage_accrued,
+                b.availability_accrued
             ),
-            (400, 0, 600, 1_000)
+            (400, 0, 0, 1_000, 600)
         );
-        register(P1, 1);
-        run_to_block(3);
-        assert_eq!(issuance(), before + 200 + 200 + 300);
-        assert_eq!(BurnMint::pending_rewards(P1), 300);
-        let b = books();
-        assert_eq!((b.minted_providers, b.unminted), (300, 600));
         // A normal block writes none of the pallet's own storage: the books are lazy.
         let stored = Emission::<Test>::get();
         run_to_block(4);
         assert_eq!(Emission::<Test>::get(), stored);
-        assert_eq!(books().minted_providers, 600);
+        assert_eq!(books().availability_accrued, 1_200);
         // The treasury is paid its share of the epoch (blocks 1..=9) when it closes.
         assert_eq!(Balances::balance(&TREASURY), treasury);
         run_to_block(10);
@@ -43,13 +38,13 @@ fn each_block_mints_treasury_share_and_availability_only_when_providers_are_onli
 }
 
 #[test]
-fn epoch_boundary_with_no_usage_mints_no_usage_pool() {
+fn epoch_boundary_with_no_usage_and_nobody_live_mints_no_pool() {
     ExtBuilder::default().build_and_execute(|| {
         let before = issuance();
         run_to_block(10);
         let record = Ledger::<Test>::get(0).expect("epoch 0 closed at block 10");
-        // Nothing was served: no usage pool is kept for the epoch (it used to be, forever).
-        assert!(crate::UsagePools::<Test>::get(0).is_none());
+        // Nothing was served and nobody proved liveness: no pool is kept for the epoch.
+        assert!(RewardPools::<Test>::get(0).is_none());
         // Blocks 1..=9 ran in epoch 0: 9 blocks of 1_000 (block 1 before `before`).
         assert_eq!(record.minted_ecosystem, 9 * 200);
         assert_eq!(record.minted_providers, 0);
@@ -68,25 +63,25 @@ fn epoch_boundary_with_no_usage_mints_no_usage_pool() {
 #[test]
 fn epoch_boundary_with_one_provider_pays_capped_usage() {
     ExtBuilder::default().build_and_execute(|| {
+        // Not verified: it may be paid for compute, but earns no availability.
         register(P1, 1);
         // Alice burns 1_000 for 2_000 credits and spends them with P1.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         run_to_block(10);
-        // Usage pool 9 * 500 = 4_500 accrued; cap 80% of 1_000 -> 800 minted, 3_700 never,
-        // plus block 1's availability (P1 registered after it).
-        let pool = crate::UsagePools::<Test>::get(0).unwrap();
-        assert_eq!(pool.minted, 800);
+        // Usage pool 9 * 500 = 4_500 accrued; cap 80% of 1_000 -> 800 minted, 3_700 never;
+        // availability (9 * 300) never minted: nobody proved liveness.
+        let pool = RewardPools::<Test>::get(0).unwrap();
+        assert_eq!((pool.usage.minted, pool.availability), (800, 0));
         let record = Ledger::<Test>::get(0).unwrap();
-        assert_eq!(record.unminted, 3_700 + 300);
-        assert_eq!(record.minted_providers, 8 * 300 + 800);
+        assert_eq!(record.unminted, 3_700 + 2_700);
+        assert_eq!(record.minted_providers, 800);
+        assert_eq!(record.minted_usage, 800);
         assert_eq!(record.credits_served, 2_000);
         assert_eq!(record.burned_credits, 1_000);
-        // P1: availability of blocks 2..=10 (block 10 mints after the close) + usage 800.
-        let expected = 9 * 300 + 800;
-        assert_eq!(BurnMint::pending_rewards(P1), expected);
+        assert_eq!(BurnMint::pending_rewards(P1), 800);
         let free = Balances::balance(&P1);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
-        assert_eq!(Balances::balance(&P1), free + expected);
+        assert_eq!(Balances::balance(&P1), free + 800);
         assert_noop!(
             BurnMint::claim_rewards(signed(P1), P1),
             Error::<Test>::NothingToClaim
@@ -99,42 +94,42 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 1);
         register(P2, 3);
-        // Usage is small relative to the pool, so the cap binds for both, pro rata.
+        attest(P1, 1);
+        attest(P2, 3);
+        next_epoch();
+        // Serving proves liveness too: no heartbeat needed.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         assert_ok!(BurnMint::pay_for_compute(signed(BOB), P2, 3_000, 0));
-        run_to_block(10);
-        let pool = crate::UsagePools::<Test>::get(0).unwrap();
-        assert_eq!(pool.minted, 3_200);
-        // Availability of blocks 2..=10 (9 * 300) split 1:3; usage 3_200 split 1:3.
-        assert_eq!(BurnMint::pending_rewards(P1), 675 + 800);
-        assert_eq!(BurnMint::pending_rewards(P2), 2_025 + 2_400);
+        assert_eq!(live_points(), 4_000_000);
+        next_epoch();
+        let pool = RewardPools::<Test>::get(1).unwrap();
+        assert_eq!((pool.usage.minted, pool.availability), (3_200, 3_000));
+        // Availability 3_000 split 1:3 by live points; usage 3_200 split 1:3 by basis.
+        assert_eq!(BurnMint::pending_rewards(P1), 750 + 800);
+        assert_eq!(BurnMint::pending_rewards(P2), 2_250 + 2_400);
         // Many providers: the hook's cost does not depend on them (no iteration): 50 more.
         for who in 100..150u64 {
             let _ = Balances::deposit(&who, 10_000, Precision::Exact);
             register(who, 1);
         }
-        run_to_block(20);
+        next_epoch();
         assert_eq!(crate::ProviderCount::<Test>::get(), 52);
     });
 }
 
 #[test]
-fn self_dealing_never_pays() {
+fn self_dealing_through_the_usage_pool_never_pays() {
     ExtBuilder::default().build_and_execute(|| {
-        // P1 is the only provider and buys all the compute from itself: 1_000 burned. The
-        // usage pool of the epoch (9 * 500 = 4_500) is far larger than that.
+        // P1 buys all the compute from itself: 1_000 burned. The usage pool of the epoch
+        // (9 * 500 = 4_500) is far larger than that.
         register(P1, 1);
         let start = Balances::balance(&P1);
         assert_ok!(BurnMint::pay_for_compute(signed(P1), P1, 1_000, 0));
         run_to_block(10);
-        let availability =
-            BurnMint::pending_rewards(P1) - crate::UsagePools::<Test>::get(0).unwrap().minted;
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
-        // It gets back at most 80% of its burn as usage reward...
-        let usage_reward = crate::UsagePools::<Test>::get(0).unwrap().minted;
-        assert_eq!(usage_reward, 800);
-        // ...so it ends 200 below where availability alone would have put it.
-        assert_eq!(Balances::balance(&P1), start + availability - 200);
+        // It gets back 80% of its burn as usage reward: 200 lost.
+        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 800);
+        assert_eq!(Balances::balance(&P1), start - 200);
     });
 }
 
@@ -157,13 +152,13 @@ fn usage_rewards_follow_the_tokens_burned_for_the_credits_served() {
         // Pool: min(4_500, 80% * 1_250) = 1_000 minted, shared 1_000 : 250 by basis, so each
         // provider gets exactly 80% of the tokens burned for what it served; nothing is left
         // over and nothing is burned back.
-        assert_eq!(crate::UsagePools::<Test>::get(0).unwrap().minted, 1_000);
-        let availability = 9 * 300 / 2;
-        assert_eq!(BurnMint::pending_rewards(P1), availability + 800);
-        assert_eq!(BurnMint::pending_rewards(P2), availability + 200);
+        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 1_000);
+        assert_eq!(BurnMint::pending_rewards(P1), 800);
+        assert_eq!(BurnMint::pending_rewards(P2), 200);
         assert_ok!(BurnMint::claim_rewards(signed(P2), P2));
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
         assert_eq!(BurnMint::totals().burned, burned_before);
+        assert_eq!(RewardPools::<Test>::get(0).unwrap().remaining(), 0);
     });
 }
 
@@ -184,8 +179,8 @@ fn usage_of_an_older_epoch_is_settled_when_serving_again() {
         ));
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         let p = Providers::<Test>::get(P1).unwrap();
-        assert_eq!(p.usage.unwrap().epoch, 2);
-        assert!(p.pending >= 800, "epoch 0 usage settled into pending");
+        assert_eq!(p.work.unwrap().epoch, 2);
+        assert_eq!(p.pending, 800, "epoch 0 usage settled into pending");
     });
 }
 
@@ -234,9 +229,9 @@ fn the_ledger_keeps_only_the_retained_epochs() {
         // The totals still count every epoch, pruned ones included.
         assert_eq!(BurnMint::totals().burned, 1_000);
         assert_eq!(BurnMint::totals().credits_served, 2_000);
-        // Usage of a pruned epoch's books is still paid: its pool is kept.
-        let expected = BurnMint::pending_rewards(P1);
-        assert!(expected > 800);
+        // Usage of a pruned epoch's books is still paid: its pool is kept (the claim window
+        // is not the ledger's retention).
+        assert_eq!(BurnMint::pending_rewards(P1), 800);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
     });
     LedgerRetention::set(100);

@@ -6,12 +6,13 @@ mod emission;
 mod parameters;
 mod properties;
 mod providers;
+mod soundness;
 
 pub use crate::{
     economics::{ControllerMode, Parameters},
     mock::*,
-    CreditBalances, CurrentEpoch, Emission, Error, Event, FeeHandler, HoldReason, Ledger,
-    PriceFeeders, ProviderStatus, Providers,
+    CapacityVerifiers, CreditBalances, CurrentEpoch, Emission, Error, Event, FeeHandler, History,
+    HoldReason, Ledger, PriceFeeders, ProviderStatus, Providers, RewardPools,
 };
 pub use frame_support::{
     assert_noop, assert_ok,
@@ -45,9 +46,39 @@ pub fn register(who: AccountId, capacity: u32) {
     assert_ok!(BurnMint::register_provider(signed(who), capacity, 1_000));
 }
 
-/// Availability points of all active providers.
-pub fn total_points() -> u128 {
-    Emission::<Test>::get().accrual.total_points
+/// A verifier attests `capacity` units of `who`.
+pub fn attest(who: AccountId, capacity: u32) {
+    assert_ok!(BurnMint::attest_capacity(signed(VERIFIER), who, capacity));
+}
+
+/// Runs to the first block of the next epoch (whose hook closes the open one).
+pub fn next_epoch() {
+    let epoch = CurrentEpoch::<Test>::get();
+    run_to_block(epoch.start + epoch.length as u64);
+}
+
+/// `who` proves liveness in the open epoch.
+pub fn heartbeat(who: AccountId) {
+    assert_ok!(BurnMint::heartbeat(signed(who)));
+}
+
+/// Registers `who` with `capacity` units (bond 1_000), has it attested, moves to the next
+/// epoch (from which it is eligible) and proves it live there.
+pub fn live_provider(who: AccountId, capacity: u32) {
+    register(who, capacity);
+    attest(who, capacity);
+    next_epoch();
+    heartbeat(who);
+}
+
+/// Availability points proven live in the open epoch.
+pub fn live_points() -> u128 {
+    CurrentEpoch::<Test>::get().books.live_points
+}
+
+/// Availability points of `capacity` units at full reputation.
+pub fn points_of(capacity: u32) -> u128 {
+    capacity as u128 * 1_000_000
 }
 
 /// The open epoch's books so far.

@@ -116,9 +116,14 @@ fn burn_indexed_controller_moves_at_most_one_step_per_epoch() {
 fn supply_cap_stops_minting() {
     ExtBuilder::default().build_and_execute(|| {
         MaxTotalSupply::set(Some(issuance() + 500));
+        let cap = MaxTotalSupply::get().unwrap();
         register(P1, 1);
         run_to_block(30);
-        assert_eq!(issuance(), MaxTotalSupply::get().unwrap());
+        // Two blocks' treasury share (400) fit; then the cap withholds whole blocks and the
+        // controller shrinks the emission into the room left: the cap is approached, never
+        // crossed.
+        assert!(issuance() <= cap);
+        assert_eq!(issuance(), cap - 69);
         assert!(BurnMint::totals().unminted > 0);
         MaxTotalSupply::set(None);
     });

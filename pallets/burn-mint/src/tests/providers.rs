@@ -3,7 +3,7 @@
 use super::*;
 
 #[test]
-fn register_provider_holds_bond_and_counts_points() {
+fn register_provider_holds_bond_and_counts_nothing_until_verified() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 4);
         assert_eq!(
@@ -12,8 +12,9 @@ fn register_provider_holds_bond_and_counts_points() {
         );
         let p = Providers::<Test>::get(P1).unwrap();
         assert_eq!(p.status, ProviderStatus::Active);
-        assert_eq!(p.points, 4 * 1_000_000);
-        assert_eq!(total_points(), 4_000_000);
+        assert_eq!((p.capacity, p.verified_capacity), (4, 0));
+        assert_eq!(p.points(Permill::zero()), 0);
+        assert_eq!(p.eligible_from, 1);
         assert_eq!(
             last_event(),
             Event::ProviderRegistered {
@@ -96,27 +97,42 @@ fn capacity_pause_resume_and_their_errors() {
             Error::<Test>::InvalidCapacity
         );
         assert_ok!(BurnMint::update_capacity(signed(P1), 3));
-        assert_eq!(total_points(), 3_000_000);
+        attest(P1, 3);
+        next_epoch();
+        heartbeat(P1);
+        assert_eq!(live_points(), 3_000_000);
         assert_noop!(
             BurnMint::resume(signed(P1)),
             Error::<Test>::ProviderNotPaused
         );
         assert_ok!(BurnMint::pause(signed(P1)));
-        assert_eq!(total_points(), 0);
+        assert_eq!(live_points(), 0);
         assert_noop!(
             BurnMint::pause(signed(P1)),
             Error::<Test>::ProviderNotActive
         );
         assert_ok!(BurnMint::resume(signed(P1)));
-        assert_eq!(total_points(), 3_000_000);
+        // Back from the next epoch on.
+        assert_noop!(
+            BurnMint::heartbeat(signed(P1)),
+            Error::<Test>::NotEligibleYet
+        );
+        next_epoch();
+        heartbeat(P1);
+        assert_eq!(live_points(), 3_000_000);
     });
 }
 
 #[test]
 fn leave_unbond_and_claim_after_leaving() {
     ExtBuilder::default().build_and_execute(|| {
-        register(P1, 1);
-        run_to_block(5);
+        live_provider(P1, 1);
+        next_epoch();
+        // Epoch 1's availability pool, all its own.
+        let earned = BurnMint::pending_rewards(P1);
+        assert_eq!(earned, 3_000);
+        heartbeat(P1);
+        run_to_block(25);
         assert_noop!(
             BurnMint::withdraw_bond(signed(P1)),
             Error::<Test>::NotLeaving
@@ -127,17 +143,15 @@ fn leave_unbond_and_claim_after_leaving() {
             BurnMint::update_capacity(signed(P1), 2),
             Error::<Test>::AlreadyLeaving
         );
-        assert_eq!(total_points(), 0);
-        let earned = BurnMint::pending_rewards(P1);
-        assert!(earned > 0, "earned availability rewards while active");
-        // A leaving provider earns nothing new.
-        run_to_block(12);
+        // Leaving forfeits the open epoch's availability: it earns nothing new.
+        assert_eq!(live_points(), 0);
+        run_to_block(32);
         assert_eq!(BurnMint::pending_rewards(P1), earned);
         assert_noop!(
             BurnMint::withdraw_bond(signed(P1)),
             Error::<Test>::StillUnbonding
         );
-        run_to_block(20);
+        run_to_block(40);
         let free_before = Balances::balance(&P1);
         assert_ok!(BurnMint::withdraw_bond(signed(P1)));
         assert_eq!(Balances::balance(&P1), free_before + 1_000);
@@ -158,6 +172,9 @@ fn leave_unbond_and_claim_after_leaving() {
 fn reputation_and_slashing_need_the_reputation_origin() {
     ExtBuilder::default().build_and_execute(|| {
         register(P1, 2);
+        attest(P1, 2);
+        next_epoch();
+        heartbeat(P1);
         assert_noop!(
             BurnMint::set_reputation(signed(ALICE), P1, Permill::from_percent(50)),
             DispatchError::BadOrigin
@@ -171,7 +188,14 @@ fn reputation_and_slashing_need_the_reputation_origin() {
             P1,
             Permill::from_percent(50)
         ));
-        assert_eq!(total_points(), 1_000_000);
+        // Live points only go down until it proves liveness again.
+        assert_eq!(live_points(), 1_000_000);
+        heartbeat(P1);
+        assert_eq!(live_points(), 1_000_000);
+        assert_eq!(
+            History::<Test>::get(P1).unwrap().reputation,
+            Permill::from_percent(50)
+        );
 
         assert_noop!(
             BurnMint::slash_provider(signed(ALICE), P1, Perbill::from_percent(10)),
@@ -216,12 +240,11 @@ fn a_full_slash_books_exactly_what_total_issuance_lost() {
         assert_eq!(Balances::total_balance(&who), ED);
         assert_eq!(issuance(), before - 1_000);
         assert_eq!(books().burned_slashes, booked + 1_000);
-        assert_eq!(
-            last_event(),
-            Event::ProviderSlashed {
-                provider: who,
-                amount: 1_000
-            }
-        );
+        assert!(events().contains(&Event::ProviderSlashed {
+            provider: who,
+            amount: 1_000
+        }));
+        // No bond left: the provider is paused until it re-bonds.
+        assert_eq!(last_event(), Event::ProviderPaused { provider: who });
     });
 }

@@ -145,6 +145,25 @@ const fn track(
     }
 }
 
+/// The longest a referendum on track `id` takes from submission to enactment once it is
+/// deciding: prepare + decision + confirm + minimum enactment (zero for an unknown track). A
+/// referendum may also wait for a deciding slot before that (`max_deciding`), which no bound
+/// covers; the provider unbonding period adds a margin for it.
+pub const fn longest_path(id: TrackId) -> BlockNumber {
+    let mut i = 0;
+    while i < TRACKS.len() {
+        let info = &TRACKS[i].info;
+        if TRACKS[i].id == id {
+            return info.prepare_period
+                + info.decision_period
+                + info.confirm_period
+                + info.min_enactment_period;
+        }
+        i += 1;
+    }
+    0
+}
+
 /// Every track, sorted by id.
 pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 6] = [
     track(

@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// capa: the CapaCloud economy from the command line, through polkadot.js. `capa --help` lists
+// the commands; amounts are in CAPA (decimals allowed), printed with 12 decimals.
+
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { submit } from './chain.mjs';
+
+const DECIMALS = 12;
+const UNIT = 10n ** BigInt(DECIMALS);
+const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
+
+const USAGE = `usage: capa COMMAND [options]
+
+read (no key needed):
+  supply                      supply statistics: total issuance, emission per block, minted and
+                              burned by cause in the open epoch and since genesis, net inflation
+                              of the last closed epoch, annualized
+  preview [--params FILE]     the emission path of the next --epochs epochs (default 12) under
+          [--epochs N]        the parameters in force, or under those in FILE (JSON: the
+                              parameters, every field; as 'capa params' prints them)
+  params                      the parameters in force (JSON, the input format of --params)
+  provider ADDRESS            a provider: status, declared and verified capacity, reputation,
+                              bond, live points this epoch, claimable and locked rewards
+
+write (signed; the key never goes on the command line):
+  buy AMOUNT [--min-credits N]          burn AMOUNT CAPA for compute credits
+  pay PROVIDER AMOUNT [--min-credits N] burn AMOUNT CAPA for credits spent with PROVIDER
+  claim [PROVIDER]                      pay PROVIDER (default: the signer) its claimable rewards
+
+options:
+  --url URL              node WebSocket RPC (default ws://127.0.0.1:9944)
+  --dev-account NAME     sign with a well-known development key (${DEV_ACCOUNTS.join(', ')})
+  --key-env VAR          otherwise sign with the secret URI or mnemonic in environment variable
+                         VAR (default CAPA_SEED)
+  --json                 print JSON instead of text
+  -h, --help             this text`;
+
+class UsageError extends Error {}
+
+/// CAPA text ("12", "0.5") to plancks, exactly: more than 12 decimals is an error.
+export function parseCapa(text) {
+  const match = /^(\d+)(?:\.(\d{0,12}))?$/.exec(String(text).trim());
+  if (!match) throw new UsageError(`not an amount of CAPA (at most ${DECIMALS} decimals): ${text}`);
+  const [, whole, fraction = ''] = match;
+  return BigInt(whole) * UNIT + BigInt(fraction.padEnd(DECIMALS, '0'));
+}
+
+/// Plancks to CAPA text with all 12 decimals: 1_500_000_000_000n → "1.500000000000".
+export function formatCapa(plancks) {
+  const value = BigInt(plancks);
+  const sign = value < 0n ? '-' : '';
+  const abs = value < 0n ? -value : value;
+  return `${sign}${abs / UNIT}.${(abs % UNIT).toString().padStart(DECIMALS, '0')}`;
+}
+
+const big = (codec) => BigInt(codec.toString());
+
+function signer(options, api) {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
+  if (options['dev-account']) {
+    const name = options['dev-account'].toLowerCase();
+    if (!DEV_ACCOUNTS.includes(name)) throw new UsageError(`unknown dev account: ${name}`);
+    return keyring.addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
+  }
+  const variable = options['key-env'] ?? 'CAPA_SEED';
+  const secret = process.env[variable];
+  if (!secret) {
+    throw new UsageError(`no key: set ${variable} (a secret URI or mnemonic) or pass --dev-account`);
+  }
+  return keyring.addFromUri(secret);
+}
+
+/// Supply statistics from the runtime API, with the net inflation of the last closed epoch
+/// annualized over the chain's slot duration.
+async function supply(api) {
+  const stats = await api.call.burnMintApi.supplyStats();
+  const slotMs = Number(await api.call.auraApi.slotDuration());
+  const epochsPerYear = (365 * 24 * 3600 * 1000) / (slotMs * stats.epochLength.toNumber());
+  const open = stats.currentEpoch;
+  const books = (b) => ({
+    mintedProviders: formatCapa(big(b.mintedProviders)),
+    mintedEcosystem: formatCapa(big(b.mintedEcosystem)),
+    burnedCredits: formatCapa(big(b.burnedCredits)),
+    burnedFees: formatCapa(big(b.burnedFees)),
+    burnedSlashes: formatCapa(big(b.burnedSlashes)),
+    burnedForfeited: formatCapa(big(b.burnedForfeited)),
+    unminted: formatCapa(big(b.unminted)),
+  });
+  let inflation = null;
+  if (stats.lastClosedEpoch.isSome) {
+    const last = stats.lastClosedEpoch.unwrap();
+    const net =
+      big(last.mintedProviders) +
+      big(last.mintedEcosystem) -
+      big(last.burnedCredits) -
+      big(last.burnedFees) -
+      big(last.burnedSlashes) -
+      big(last.burnedForfeited);
+    const issuance = big(last.totalIssuanceAtClose);
+    if (issuance > 0n) {
+      // Parts per billion, then as a percentage: exact enough for a display.
+      const ppb = (net * 1_000_000_000n) / issuance;
+      inflation = `${((Number(ppb) / 1e7) * epochsPerYear).toFixed(4)}%`;
+    }
+  }
+  return {
+    totalIssuance: formatCapa(big(stats.totalIssuance)),
+    emissionPerBlock: formatCapa(big(stats.emissionPerBlock)),
+    maxEmissionPerBlock: formatCapa(big(stats.maxEmissionPerBlock)),
+    maxTotalSupply: stats.maxTotalSupply.isSome ? formatCapa(big(stats.maxTotalSupply.unwrap())) : null,
+    epoch: stats.epochIndex.toNumber(),
+    epochStart: Number(stats.epochStart),
+    epochLength: stats.epochLength.toNumber(),
+    openEpoch: books(open),
+    sinceGenesis: {
+      minted: formatCapa(big(stats.totals.minted)),
+      burned: formatCapa(big(stats.totals.burned)),
+      unminted: formatCapa(big(stats.totals.unminted)),
+    },
+    netInflationAnnualized: inflation,
+    providers: stats.providerCount.toNumber(),
+    livePoints: stats.livePoints.toString(),
+    creditsOutstanding: stats.totalCredits.toString(),
+    rewardPot: formatCapa(big(stats.rewardPot)),
+  };
+}
+
+async function provider(api, address) {
+  const record = await api.query.burnMint.providers(address);
+  if (record.isNone) throw new UsageError(`${address} is not a provider`);
+  const p = record.unwrap();
+  const epoch = (await api.query.burnMint.currentEpoch()).index.toNumber();
+  const work = p.work.isSome ? p.work.unwrap() : null;
+  return {
+    address,
+    status: p.status.type,
+    capacity: p.capacity.toNumber(),
+    verifiedCapacity: p.verifiedCapacity.toNumber(),
+    reputation: `${(p.reputation.toNumber() / 10_000).toFixed(2)}%`,
+    bond: formatCapa(big(p.bond)),
+    eligibleFrom: p.eligibleFrom.toNumber(),
+    livePointsThisEpoch: work && work.epoch.toNumber() === epoch ? work.livePoints.toString() : '0',
+    claimable: formatCapa(big(await api.call.burnMintApi.pendingRewards(address))),
+    locked: formatCapa(big(p.locked)),
+  };
+}
+
+function print(value, json) {
+  if (json) {
+    console.log(JSON.stringify(value, null, 2));
+    return;
+  }
+  const lines = (object, indent) =>
+    Object.entries(object).flatMap(([key, v]) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? [`${indent}${key}:`, ...lines(v, `${indent}  `)]
+        : [`${indent}${key}: ${v}`],
+    );
+  console.log(lines(value, '').join('\n'));
+}
+
+async function main(argv) {
+  const { values: options, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string', default: 'ws://127.0.0.1:9944' },
+      'dev-account': { type: 'string' },
+      'key-env': { type: 'string' },
+      'min-credits': { type: 'string', default: '0' },
+      params: { type: 'string' },
+      epochs: { type: 'string', default: '12' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (options.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const known = ['supply', 'preview', 'params', 'provider', 'buy', 'pay', 'claim'];
+  if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
+  const minCredits = /^\d+$/.test(options['min-credits'])
+    ? BigInt(options['min-credits'])
+    : (() => {
+        throw new UsageError('--min-credits must be a whole number of credits');
+      })();
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(options.url), noInitWarn: true });
+  try {
+    switch (command) {
+      case 'supply':
+        print(await supply(api), options.json);
+        break;
+      case 'params':
+        console.log(JSON.stringify((await api.query.burnMint.activeParameters()).toJSON(), null, 2));
+        break;
+      case 'preview': {
+        const epochs = Number(options.epochs);
+        if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError('--epochs must be >= 1');
+        const proposed = options.params ? JSON.parse(await readFile(options.params, 'utf8')) : null;
+        const result = await api.call.burnMintApi.previewEmission(proposed, epochs);
+        if (result.isErr) throw new Error(`the chain rejected the parameters: ${result.asErr.toString()}`);
+        const path = result.asOk.map((p) => ({
+          epoch: p.epoch.toNumber(),
+          emissionPerBlock: formatCapa(big(p.emissionPerBlock)),
+          totalIssuance: formatCapa(big(p.totalIssuance)),
+        }));
+        if (options.json) print(path, true);
+        else for (const p of path) console.log(`epoch +${p.epoch}: ${p.emissionPerBlock} CAPA/block, issuance ${p.totalIssuance}`);
+        break;
+      }
+      case 'provider':
+        if (args.length !== 1) throw new UsageError('provider needs an ADDRESS');
+        print(await provider(api, args[0]), options.json);
+        break;
+      case 'buy': {
+        if (args.length !== 1) throw new UsageError('buy needs an AMOUNT');
+        const pair = signer(options, api);
+        const { events } = await submit(api, api.tx.burnMint.buyCredits(parseCapa(args[0]), minCredits), pair);
+        const bought = events.find(({ event }) => api.events.burnMint.CreditsBought.is(event)).event.data;
+        print({ burned: formatCapa(big(bought.burned)), credits: bought.credits.toString() }, options.json);
+        break;
+      }
+      case 'pay': {
+        if (args.length !== 2) throw new UsageError('pay needs a PROVIDER and an AMOUNT');
+        const pair = signer(options, api);
+        const tx = api.tx.burnMint.payForCompute(args[0], parseCapa(args[1]), minCredits);
+        const { events } = await submit(api, tx, pair);
+        const spent = events.find(({ event }) => api.events.burnMint.CreditsSpent.is(event)).event.data;
+        print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
+        break;
+      }
+      case 'claim': {
+        const pair = signer(options, api);
+        const target = args[0] ?? pair.address;
+        const { events } = await submit(api, api.tx.burnMint.claimRewards(target), pair);
+        const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
+        print({ provider: target, paid: claimed ? formatCapa(big(claimed.event.data.amount)) : '0' }, options.json);
+        break;
+      }
+    }
+  } finally {
+    await api.disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/capa.mjs')) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(`capa: ${e.message}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  });
+}
