@@ -2,10 +2,11 @@
 // capa: the CapaCloud economy from the command line, through polkadot.js. `capa --help` lists
 // the commands; amounts are in CAPA (decimals allowed), printed with 12 decimals.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import yoctoSpinner from 'yocto-spinner';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
@@ -27,6 +28,9 @@ read (no key needed):
   params                      the parameters in force (JSON, the input format of --params)
   provider ADDRESS            a provider: status, declared and verified capacity, reputation,
                               bond, live points this epoch, claimable and locked rewards
+  snapshot [--out FILE]       the chain's economic state as JSON (parameters, controller, open
+                              epoch, totals, issuance, providers, reward pools, price feeds), for
+                              the simulator to start from; to FILE or standard output
 
 write (signed; the key never goes on the command line):
   buy AMOUNT [--min-credits N]          burn AMOUNT CAPA for compute credits
@@ -38,7 +42,7 @@ options:
   --dev-account NAME     sign with a well-known development key (${DEV_ACCOUNTS.join(', ')})
   --key-env VAR          otherwise sign with the secret URI or mnemonic in environment variable
                          VAR (default CAPA_SEED)
-  --json                 print JSON instead of text
+  --json                 print JSON instead of text (amounts without thousands separators)
   -h, --help             this text`;
 
 class UsageError extends Error {}
@@ -74,6 +78,59 @@ function signer(options, api) {
     throw new UsageError(`no key: set ${variable} (a secret URI or mnemonic) or pass --dev-account`);
   }
   return keyring.addFromUri(secret);
+}
+
+/// Submits with a spinner on an interactive terminal while waiting for inclusion.
+async function submitWithSpinner(api, tx, pair, options) {
+  const interactive = process.stderr.isTTY && !options.json;
+  const spinner = interactive
+    ? yoctoSpinner({ text: `${tx.method.section}.${tx.method.method}: waiting for inclusion` }).start()
+    : null;
+  try {
+    const result = await submit(api, tx, pair);
+    spinner?.success(`${tx.method.section}.${tx.method.method}: in block ${result.blockHash.toHex()}`);
+    return result;
+  } catch (e) {
+    spinner?.error(`${tx.method.section}.${tx.method.method}: failed`);
+    throw e;
+  }
+}
+
+/// The chain's economic state in one JSON-ready object: what the simulator needs to continue
+/// from here (amounts as decimal strings of plancks).
+async function snapshot(api) {
+  const header = await api.rpc.chain.getHeader();
+  const at = await api.at(header.hash);
+  // Plain values: integers past 2^53 as decimal strings.
+  const json = (codec) => codec.toPrimitive();
+  const [params, pending, emission, epoch, issuance, providers, pools, feeds, stats] =
+    await Promise.all([
+      at.query.burnMint.activeParameters(),
+      at.query.burnMint.pendingParameters(),
+      at.query.burnMint.emission(),
+      at.query.burnMint.currentEpoch(),
+      at.query.balances.totalIssuance(),
+      at.query.burnMint.providers.entries(),
+      at.query.burnMint.rewardPools.entries(),
+      at.query.burnMint.priceFeeders(),
+      at.call.burnMintApi.supplyStats(),
+    ]);
+  return {
+    format: 'capacloud-snapshot/1',
+    block: header.number.toNumber(),
+    blockHash: header.hash.toHex(),
+    totalIssuance: issuance.toString(),
+    parameters: json(params),
+    pendingParameters: json(pending),
+    emission: json(emission),
+    currentEpoch: json(epoch),
+    totals: json(stats.totals),
+    maxEmissionPerBlock: stats.maxEmissionPerBlock.toString(),
+    maxTotalSupply: stats.maxTotalSupply.isSome ? stats.maxTotalSupply.unwrap().toString() : null,
+    providers: providers.map(([key, record]) => ({ account: key.args[0].toString(), ...json(record.unwrap()) })),
+    rewardPools: pools.map(([key, pool]) => ({ epoch: key.args[0].toNumber(), ...json(pool.unwrap()) })),
+    priceFeeds: json(feeds),
+  };
 }
 
 /// Supply statistics from the runtime API, with the net inflation of the last closed epoch
@@ -151,6 +208,13 @@ async function provider(api, address) {
   };
 }
 
+/// "12000000.020000000000" -> "12,000,000.020000000000" (text output only).
+export function withSeparators(text) {
+  return text.replace(/^(-?)(\d+)(\.\d+)$/, (_, sign, whole, fraction) => {
+    return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + fraction;
+  });
+}
+
 function print(value, json) {
   if (json) {
     console.log(JSON.stringify(value, null, 2));
@@ -160,7 +224,7 @@ function print(value, json) {
     Object.entries(object).flatMap(([key, v]) =>
       v !== null && typeof v === 'object' && !Array.isArray(v)
         ? [`${indent}${key}:`, ...lines(v, `${indent}  `)]
-        : [`${indent}${key}: ${v}`],
+        : [`${indent}${key}: ${typeof v === 'string' ? withSeparators(v) : v}`],
     );
   console.log(lines(value, '').join('\n'));
 }
@@ -175,6 +239,7 @@ async function main(argv) {
       'key-env': { type: 'string' },
       'min-credits': { type: 'string', default: '0' },
       params: { type: 'string' },
+      out: { type: 'string' },
       epochs: { type: 'string', default: '12' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -185,7 +250,7 @@ async function main(argv) {
     console.log(USAGE);
     return;
   }
-  const known = ['supply', 'preview', 'params', 'provider', 'buy', 'pay', 'claim'];
+  const known = ['supply', 'preview', 'params', 'provider', 'snapshot', 'buy', 'pay', 'claim'];
   if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
   const minCredits = /^\d+$/.test(options['min-credits'])
     ? BigInt(options['min-credits'])
@@ -214,7 +279,21 @@ async function main(argv) {
           totalIssuance: formatCapa(big(p.totalIssuance)),
         }));
         if (options.json) print(path, true);
-        else for (const p of path) console.log(`epoch +${p.epoch}: ${p.emissionPerBlock} CAPA/block, issuance ${p.totalIssuance}`);
+        else {
+          for (const p of path) {
+            console.log(
+              `epoch +${p.epoch}: ${withSeparators(p.emissionPerBlock)} CAPA/block, issuance ${withSeparators(p.totalIssuance)}`,
+            );
+          }
+        }
+        break;
+      }
+      case 'snapshot': {
+        const text = `${JSON.stringify(await snapshot(api), null, 2)}\n`;
+        if (options.out) {
+          await writeFile(options.out, text);
+          console.error(`snapshot written to ${options.out}`);
+        } else process.stdout.write(text);
         break;
       }
       case 'provider':
@@ -224,7 +303,7 @@ async function main(argv) {
       case 'buy': {
         if (args.length !== 1) throw new UsageError('buy needs an AMOUNT');
         const pair = signer(options, api);
-        const { events } = await submit(api, api.tx.burnMint.buyCredits(parseCapa(args[0]), minCredits), pair);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.buyCredits(parseCapa(args[0]), minCredits), pair, options);
         const bought = events.find(({ event }) => api.events.burnMint.CreditsBought.is(event)).event.data;
         print({ burned: formatCapa(big(bought.burned)), credits: bought.credits.toString() }, options.json);
         break;
@@ -233,7 +312,7 @@ async function main(argv) {
         if (args.length !== 2) throw new UsageError('pay needs a PROVIDER and an AMOUNT');
         const pair = signer(options, api);
         const tx = api.tx.burnMint.payForCompute(args[0], parseCapa(args[1]), minCredits);
-        const { events } = await submit(api, tx, pair);
+        const { events } = await submitWithSpinner(api, tx, pair, options);
         const spent = events.find(({ event }) => api.events.burnMint.CreditsSpent.is(event)).event.data;
         print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
         break;
@@ -241,7 +320,7 @@ async function main(argv) {
       case 'claim': {
         const pair = signer(options, api);
         const target = args[0] ?? pair.address;
-        const { events } = await submit(api, api.tx.burnMint.claimRewards(target), pair);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.claimRewards(target), pair, options);
         const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
         print({ provider: target, paid: claimed ? formatCapa(big(claimed.event.data.amount)) : '0' }, options.json);
         break;

@@ -354,6 +354,16 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(path.length, 3);
     const params = await capa('params');
     assert.equal(params.priceMaxAge, 3);
+    // The snapshot for the simulator: the state at one block, amounts exact.
+    const snap = await capa('snapshot');
+    assert.equal(snap.format, 'capacloud-snapshot/1');
+    const at = await api.at(snap.blockHash);
+    assert.equal(snap.totalIssuance, (await at.query.balances.totalIssuance()).toString());
+    assert.equal(snap.parameters.priceMaxAge, 3);
+    const bobRecord = snap.providers.find((p) => p.account === who.bob.address);
+    assert.equal(bobRecord.verifiedCapacity, 10);
+    assert.equal(BigInt(bobRecord.bond), 120n * CAPA);
+    assert.equal(snap.currentEpoch.index, (await at.query.burnMint.currentEpoch()).index.toNumber());
   });
 
   step('capa: buy, pay and claim sign with a dev key and report what the events say', async () => {
