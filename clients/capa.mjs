@@ -103,7 +103,7 @@ async function snapshot(api) {
   const at = await api.at(header.hash);
   // Plain values: integers past 2^53 as decimal strings.
   const json = (codec) => codec.toPrimitive();
-  const [params, pending, emission, epoch, issuance, providers, pools, feeds, stats] =
+  const [params, pending, emission, epoch, issuance, providers, pools, feeds, lastPrice, stats] =
     await Promise.all([
       at.query.burnMint.activeParameters(),
       at.query.burnMint.pendingParameters(),
@@ -113,6 +113,7 @@ async function snapshot(api) {
       at.query.burnMint.providers.entries(),
       at.query.burnMint.rewardPools.entries(),
       at.query.burnMint.priceFeeders(),
+      at.query.burnMint.lastPrice(),
       at.call.burnMintApi.supplyStats(),
     ]);
   return {
@@ -130,6 +131,7 @@ async function snapshot(api) {
     providers: providers.map(([key, record]) => ({ account: key.args[0].toString(), ...json(record.unwrap()) })),
     rewardPools: pools.map(([key, pool]) => ({ epoch: key.args[0].toNumber(), ...json(pool.unwrap()) })),
     priceFeeds: json(feeds),
+    lastPrice: json(lastPrice),
   };
 }
 

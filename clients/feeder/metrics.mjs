@@ -11,6 +11,7 @@ export const REFUSAL_REASONS = [
   'disagree', // the sources' spread exceeds --tolerance
   'not_feeder', // the key is not in burnMint.priceFeeders
   'dispatch_error', // burnMint.submitPrice was included but failed
+  'out_of_band', // included, but the chain rejected the price: too far from the price in force
   'rejected', // the node refused the transaction (pool error) or it was dropped
   'transport', // the node could not be reached
 ];

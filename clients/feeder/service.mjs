@@ -21,6 +21,9 @@ const ONCE_DEADLINE_MS = 60_000;
 
 /// The transaction was included but failed (a module error by name, e.g. burnMint.NotPriceFeeder).
 class DispatchFailure extends Error {}
+/// burnMint.submitPrice was included, but the chain rejected the price as too far from the
+/// price in force (burnMint.PriceSubmissionRejected): nothing stored.
+class OutOfBand extends Error {}
 /// The node refused the transaction (transaction pool error) or dropped it.
 class Rejected extends Error {}
 
@@ -232,8 +235,10 @@ export class Feeder {
     try {
       block = await this.submit(price);
     } catch (e) {
-      if (e instanceof DispatchFailure || e instanceof Rejected) {
-        metrics.refused(e instanceof DispatchFailure ? 'dispatch_error' : 'rejected');
+      if (e instanceof DispatchFailure || e instanceof Rejected || e instanceof OutOfBand) {
+        const reason =
+          e instanceof DispatchFailure ? 'dispatch_error' : e instanceof OutOfBand ? 'out_of_band' : 'rejected';
+        metrics.refused(reason);
         this.log(`${prefix} not submitted: ${e.message}`);
         return false;
       }
@@ -271,12 +276,23 @@ export class Feeder {
         limitMs,
       );
       this.abandonSubmission = (e) => settle(reject, e);
-      tx.signAndSend(config.pair, ({ status, dispatchError }) => {
+      tx.signAndSend(config.pair, ({ status, dispatchError, events }) => {
         if (status.isInBlock) {
           if (dispatchError) {
             settle(
               reject,
               new DispatchFailure(`burnMint.submitPrice failed: ${errorName(api, dispatchError)}`),
+            );
+            return;
+          }
+          const refused = events.find(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event));
+          if (refused) {
+            const inForce = formatPrice(refused.event.data.price.toBigInt());
+            settle(
+              reject,
+              new OutOfBand(
+                `the chain rejected ${formatPrice(price)}: further than max_price_deviation from the price in force, ${inForce}`,
+              ),
             );
             return;
           }

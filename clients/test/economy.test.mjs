@@ -364,6 +364,9 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(bobRecord.verifiedCapacity, 10);
     assert.equal(BigInt(bobRecord.bond), 120n * CAPA);
     assert.equal(snap.currentEpoch.index, (await at.query.burnMint.currentEpoch()).index.toNumber());
+    // The price in force as last computed (Alice's 0.50, from her latest submission).
+    assert.equal(BigInt(snap.lastPrice.price), 500_000_000_000_000_000n);
+    assert.ok(snap.lastPrice.at >= lastPrice, 'recorded at or after the latest submission');
   });
 
   step('capa: buy, pay and claim sign with a dev key and report what the events say', async () => {

@@ -454,16 +454,36 @@ describe(
     });
 
     step(
-      'sudo sets price_max_age to 4 blocks (in force from the next epoch boundary)',
+      'sudo sets price_max_age to 4 blocks and lifts the price movement bounds (from the next epoch)',
       async () => {
         const active = (await api.query.burnMint.activeParameters()).unwrap().toJSON();
         assert.equal(active.priceMaxAge, 60, 'fast-runtime default: 6 minutes of 6 s blocks');
+        // The presets clip a submission to 10% of the price and move the price 1% a block;
+        // this suite follows the feeder through jumps of 60% (the pallet's tests cover the
+        // bounds), so it turns them off: 100% (Perbill parts).
+        assert.equal(active.maxPriceDeviation, 100_000_000, 'presets: 10%');
+        assert.equal(active.maxPriceChangePerBlock, 10_000_000, 'presets: 1%');
+        const off = 1_000_000_000;
         const events = await send(
-          api.tx.sudo.sudo(api.tx.burnMint.setParameters({ ...active, priceMaxAge: 4 })),
+          api.tx.sudo.sudo(
+            api.tx.burnMint.setParameters({
+              ...active,
+              priceMaxAge: 4,
+              maxPriceDeviation: off,
+              maxPriceChangePerBlock: off,
+            }),
+          ),
           alice,
         );
         const sudid = events.find(({ event }) => api.events.sudo.Sudid.is(event));
         assert.ok(sudid?.event.data.sudoResult.isOk, 'setParameters accepted');
+        await waitFor(
+          'the new parameters to be in force',
+          async () =>
+            (await api.query.burnMint.activeParameters()).unwrap().maxPriceDeviation.toNumber() ===
+            off,
+          12 * BLOCK_MS,
+        );
       },
     );
 

@@ -1,12 +1,14 @@
 // What the end-to-end tests share: free ports, polling, child processes that never outlive the
 // test, a `--dev --tmp` node on loopback, and signing with the module error decoded by name.
 
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer as createTcpServer } from 'node:net';
 import { it } from 'node:test';
 
 import { submit } from '../chain.mjs';
+import { jsonRpc } from '../network.mjs';
+import { Child, waitFor } from '../processes.mjs';
+
+export { Child, freePorts, sleep, waitFor } from '../processes.mjs';
 
 /// The release node under test (scripts/feeder-test and scripts/e2e-test set it).
 export const NODE_BIN = process.env.CAPA_NODE_BIN;
@@ -15,124 +17,31 @@ export const CAPA = 10n ** 12n;
 /// Slot duration of the fast-runtime dev chain.
 export const BLOCK_MS = 6000;
 
-/// `count` free TCP ports on 127.0.0.1.
-export async function freePorts(count) {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createTcpServer();
-      return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-    }),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/// Polls `check` until it returns a truthy value (returned), or fails after `ms`.
-export async function waitFor(description, check, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms / 1000} s waiting for ${description}`);
-    await sleep(500);
-  }
-}
-
-// Whatever happens to the test process, its children do not outlive it.
-const children = new Set();
-process.on('exit', () => {
-  for (const child of children) if (child.alive) child.process.kill('SIGKILL');
-});
-
-/// A child process whose output lines are kept (the last `keep` of them).
-export class Child {
-  constructor(name, command, args, keep = 2000) {
-    this.name = name;
-    this.lines = [];
-    this.exit = new Promise((resolve) => {
-      this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.process.on('exit', (code, signal) => resolve({ code, signal }));
-      children.add(this);
-    });
-    for (const stream of [this.process.stdout, this.process.stderr]) {
-      let partial = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop();
-        this.lines.push(...parts);
-        if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
-      });
-    }
-  }
-
-  get alive() {
-    return this.process.exitCode === null && this.process.signalCode === null;
-  }
-
-  /// Lines from index `from` on that match `pattern`.
-  matching(pattern, from = 0) {
-    return this.lines.slice(from).filter((line) => pattern.test(line));
-  }
-
-  waitForLine(pattern, ms, from = 0) {
-    return waitFor(
-      `${this.name} to log ${pattern}`,
-      () => {
-        if (!this.alive && !this.matching(pattern, from).length) {
-          throw new Error(`${this.name} exited:\n${this.lines.slice(-20).join('\n')}`);
-        }
-        return this.matching(pattern, from)[0];
-      },
-      ms,
-    );
-  }
-
-  /// Sends `signal` and resolves with the exit; SIGKILL if it has not exited within `ms`.
-  async stop(signal = 'SIGTERM', ms = 10_000) {
-    if (!this.alive) return this.exit;
-    this.process.kill(signal);
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), ms);
-    const result = await this.exit;
-    clearTimeout(timer);
-    return result;
-  }
-
-  dump(count = 40) {
-    return `--- last lines of ${this.name} ---\n${this.lines.slice(-count).join('\n')}`;
-  }
-}
-
-/// Starts `NODE_BIN --dev --tmp` on the given loopback ports and resolves once its RPC answers
-/// `system_health`.
-export async function startDevNode({ rpc, p2p }) {
+/// Starts `NODE_BIN --dev` on the given loopback ports (in a temporary directory, or in
+/// `basePath`: then the chain survives a restart) and resolves once its RPC answers
+/// `system_health`. `chain` instead of `--dev`: the same chain without Alice authoring.
+export async function startDevNode({ rpc, p2p, basePath, name = 'node', args }) {
   if (!existsSync(NODE_BIN ?? '')) {
     throw new Error(`CAPA_NODE_BIN=${NODE_BIN} does not exist: build it (scripts/build-node)`);
   }
   const node = new Child(
-    'node',
+    name,
     NODE_BIN,
     [
-      ...['--dev', '--tmp', '--rpc-port', String(rpc), '--port', String(p2p)],
-      ...['--no-prometheus', '--no-telemetry'],
+      ...(args ?? ['--dev']),
+      ...(basePath ? ['--base-path', basePath] : ['--tmp']),
+      ...['--rpc-port', String(rpc), '--port', String(p2p)],
+      ...['--no-prometheus', '--no-telemetry', '--no-mdns'],
     ],
     300,
   );
   await waitFor(
-    'the node RPC',
+    `${name}'s RPC server`,
     async () => {
-      if (!node.alive) throw new Error(`the node exited:\n${node.dump(30)}`);
+      if (!node.alive) throw new Error(`${name} exited:\n${node.dump(30)}`);
       try {
-        const res = await fetch(`http://127.0.0.1:${rpc}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
-        });
-        return res.ok;
+        await jsonRpc(rpc, 'system_health');
+        return true;
       } catch {
         return false;
       }

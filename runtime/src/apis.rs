@@ -204,6 +204,7 @@ impl_runtime_apis! {
         }
     }
 
+    #[api_version(2)]
     impl pallet_burn_mint::runtime_api::BurnMintApi<Block, AccountId> for Runtime {
         fn supply_stats() -> pallet_burn_mint::runtime_api::SupplyStats {
             BurnMint::supply_stats()
@@ -229,6 +230,20 @@ impl_runtime_apis! {
             pallet_burn_mint::runtime_api::PreviewError,
         > {
             BurnMint::preview_emission(parameters, epochs)
+        }
+
+        fn check_invariants() -> Option<Result<(), alloc::string::String>> {
+            #[cfg(feature = "try-runtime")]
+            {
+                Some(BurnMint::do_try_state().map_err(|e| match e {
+                    sp_runtime::DispatchError::Other(message) => message.into(),
+                    other => alloc::format!("{other:?}"),
+                }))
+            }
+            #[cfg(not(feature = "try-runtime"))]
+            {
+                None
+            }
         }
     }
 

@@ -6,8 +6,7 @@
 //! parameters and price of [`configs::burn_mint`], where their values are explained.
 
 use crate::{
-    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig,
-    MILLI_UNITS, UNITS,
+    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig, UNITS,
 };
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
@@ -20,8 +19,9 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * UNITS;
 
 /// Initial emission: 0.1 CAPA per block, about 525,600 CAPA a year at 6-second blocks
-/// (~4% of the development supply).
-pub const INITIAL_EMISSION_PER_BLOCK: u128 = 100 * MILLI_UNITS;
+/// (~4% of the development supply); [`pallet_burn_mint::economics::presets`].
+pub const INITIAL_EMISSION_PER_BLOCK: u128 =
+    pallet_burn_mint::economics::presets::INITIAL_EMISSION_PER_BLOCK;
 
 /// The genesis state, as a JSON patch over the runtime's default genesis config.
 fn testnet_genesis(

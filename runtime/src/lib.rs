@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 102,
+    spec_version: 103,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -188,10 +188,10 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade: pallet-burn-mint's storage v2 -> v3
-/// (verified capacity, liveness pools, reward locks; spec 102).
+/// Storage migrations run on the next runtime upgrade: pallet-burn-mint's storage v3 -> v4
+/// (price movement bounds; spec 103).
 pub type Migrations = (
-    pallet_burn_mint::migrations::v3::MigrateV2ToV3<
+    pallet_burn_mint::migrations::v4::MigrateV3ToV4<
         Runtime,
         configs::burn_mint::NewParameterFields,
     >,

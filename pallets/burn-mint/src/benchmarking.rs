@@ -41,6 +41,8 @@ fn bench_params<T: Config>() -> Parameters {
         fee_burn_share: Perbill::from_percent(50),
         price_max_age: 1_000,
         min_price_feeds: 1,
+        max_price_deviation: Perbill::from_percent(10),
+        max_price_change_per_block: Perbill::from_percent(1),
         unbonding_period: T::MinUnbondingPeriod::get(),
         min_provider_bond: unit,
         bond_per_capacity_unit: unit / 100,
@@ -472,12 +474,32 @@ mod benchmarks {
         setup::<T>();
         let list = feeders::<T>(T::MaxPriceFeeders::get());
         let who = list.last().unwrap().clone();
+        // The worst case: every feed fresh (two medians over all of them), the price in force
+        // set 10 blocks ago at half the feeds' median; the submission is within the band (so it
+        // is stored) and the price in force moves by the per-block bound (a second event).
+        let then = frame_system::Pallet::<T>::block_number();
+        LastPrice::<T>::put(PriceInForce::new(FixedU128::from_rational(1, 2), then));
+        let now = then + 10u32.into();
+        frame_system::Pallet::<T>::set_block_number(now);
         whitelist_account!(who);
         #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), FixedU128::from(3));
+        _(
+            RawOrigin::Signed(who.clone()),
+            FixedU128::from_rational(6, 10),
+        );
         let feeds = PriceFeeders::<T>::get();
         let feed = feeds.iter().find(|f| f.feeder == who).unwrap();
-        assert_eq!(feed.latest.unwrap().0, FixedU128::from(3));
+        let last = LastPrice::<T>::get().unwrap();
+        assert_eq!(last.at, now);
+        assert!(
+            last.price < FixedU128::from_rational(6, 10),
+            "moved by the bound only"
+        );
+        assert_eq!(
+            feed.latest.unwrap().0,
+            FixedU128::from_rational(6, 10),
+            "accepted"
+        );
     }
 
     #[benchmark]

@@ -5,8 +5,8 @@
 use crate::{
     economics::{self, Amount, Credits, EpochBooks, Parameters, PathPoint, Totals},
     types::{PreviewError, SupplyStats},
-    ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, Error, Ledger, Pallet,
-    PendingParameters, PriceFeeders, ProviderCount, Providers,
+    ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, Error, LastPrice, Ledger,
+    Pallet, PendingParameters, PriceFeeders, ProviderCount, Providers,
 };
 use alloc::vec::Vec;
 use frame_support::traits::{fungible::Inspect, Get};
@@ -18,21 +18,56 @@ fn now<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
     frame_system::Pallet::<T>::block_number()
 }
 
-/// The median of fresh price submissions, or [`Error::PriceUnavailable`] when fewer than
-/// `min_price_feeds` are fresh.
+/// The price in force: the median of fresh price submissions, moved from [`LastPrice`] by at
+/// most [`Parameters::max_price_change_per_block`] per block since (see
+/// [`economics::bounded_price`]). [`Error::PriceUnavailable`] when fewer than
+/// `min_price_feeds` submissions are fresh, or when there is no recent price in force to move
+/// from and fewer than `min_price_feeds` of them agree (see [`economics::agreed_median`]).
 pub fn current_price<T: Config>() -> Result<FixedU128, DispatchError> {
     let params = Pallet::<T>::params()?;
+    price_and_median::<T>(&params)
+        .map(|(_, price)| price)
+        .ok_or_else(|| Error::<T>::PriceUnavailable.into())
+}
+
+/// The median of the fresh submissions and the price in force under `params`, if any (see
+/// [`current_price`]). A [`LastPrice`] older than `price_max_age` no longer bounds anything:
+/// after an outage the quorum's median is taken if the fresh submissions agree.
+pub(crate) fn price_and_median<T: Config>(params: &Parameters) -> Option<(FixedU128, FixedU128)> {
     let now = now::<T>();
+    let max_age = params.price_max_age.into();
     let mut fresh: Vec<FixedU128> = PriceFeeders::<T>::get()
         .iter()
         .filter_map(|feed| feed.latest)
-        .filter(|(_, at)| now.saturating_sub(*at) <= params.price_max_age.into())
+        .filter(|(_, at)| now.saturating_sub(*at) <= max_age)
         .map(|(price, _)| price)
         .collect();
     if (fresh.len() as u32) < params.min_price_feeds {
-        return Err(Error::<T>::PriceUnavailable.into());
+        return None;
     }
-    economics::median_price(&mut fresh).ok_or_else(|| Error::<T>::PriceUnavailable.into())
+    let last = LastPrice::<T>::get()
+        .map(|last| last.reference(now))
+        .filter(|(_, at)| now.saturating_sub(*at) <= max_age);
+    match last {
+        Some((price, at)) => {
+            let median = economics::median_price(&mut fresh)?;
+            let blocks = now.saturating_sub(at).saturated_into::<u32>();
+            Some((
+                median,
+                economics::bounded_price(
+                    median,
+                    Some((price, blocks)),
+                    params.max_price_change_per_block,
+                ),
+            ))
+        }
+        None => economics::agreed_median(
+            &mut fresh,
+            params.max_price_deviation,
+            params.min_price_feeds,
+        )
+        .map(|median| (median, median)),
+    }
 }
 
 /// Credits that burning `amount` tokens buys now, at [`current_price`].

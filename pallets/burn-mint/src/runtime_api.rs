@@ -5,11 +5,12 @@
 
 use crate::economics::{Amount, Credits, Parameters, PathPoint};
 pub use crate::types::{PreviewError, SupplyStats};
-use alloc::vec::Vec;
+use alloc::{string::String, vec::Vec};
 use codec::Codec;
 
 sp_api::decl_runtime_apis! {
-    /// Queries of pallet-burn-mint.
+    /// Queries of pallet-burn-mint. Version 2 adds [`BurnMintApi::check_invariants`].
+    #[api_version(2)]
     pub trait BurnMintApi<AccountId: Codec> {
         /// Supply statistics: issuance, emission, epoch books, totals.
         fn supply_stats() -> SupplyStats;
@@ -22,5 +23,10 @@ sp_api::decl_runtime_apis! {
         /// Emission per block for the next `epochs` epochs under `parameters` (default: the
         /// parameters that will be in force), assuming the last epoch's burn continues.
         fn preview_emission(parameters: Option<Parameters>, epochs: u32) -> Result<Vec<PathPoint>, PreviewError>;
+        /// The pallet's invariants (its `try_state` checks) on the state at the queried block:
+        /// `None` from a runtime built without the `try-runtime` feature, else `Ok` or the first
+        /// invariant that fails. For operators' consistency checks (after a crash, an import).
+        #[api_version(2)]
+        fn check_invariants() -> Option<Result<(), String>>;
     }
 }

@@ -3,8 +3,8 @@
 use crate::{
     economics::{self, Amount, Credits, Totals},
     ActiveParameters, CapacityVerifiers, Config, CreditBalances, CurrentEpoch, Emission,
-    HoldReason, Ledger, Pallet, PendingParameters, PriceFeeders, ProviderCount, Providers,
-    RewardPools,
+    HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders, ProviderCount,
+    Providers, RewardPools,
 };
 use frame_support::{
     ensure,
@@ -13,7 +13,7 @@ use frame_support::{
         Get,
     },
 };
-use sp_runtime::{Saturating, TryRuntimeError};
+use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
     /// The pallet's invariants:
@@ -34,7 +34,8 @@ impl<T: Config> Pallet<T> {
     /// - total issuance never exceeds the maximum supply;
     /// - the credits held by all accounts are the credits sold and not yet served;
     /// - price feeders and capacity verifiers are sorted and unique, and a price needs a
-    ///   majority of the feeders.
+    ///   majority of the feeders; the last price in force is positive and not from a future
+    ///   block.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
         let now = frame_system::Pallet::<T>::block_number();
         let emission = Emission::<T>::get();
@@ -179,6 +180,16 @@ impl<T: Config> Pallet<T> {
             ensure!(
                 (params.min_price_feeds as usize).saturating_mul(2) > feeds.len(),
                 "fewer than a majority of the price feeders can set the price"
+            );
+        }
+        if let Some(last) = LastPrice::<T>::get() {
+            ensure!(
+                !last.price.is_zero() && !last.base.is_zero(),
+                "the last price is zero"
+            );
+            ensure!(
+                last.base_at <= last.at && last.at <= now,
+                "the last price is from the future"
             );
         }
         let verifiers = CapacityVerifiers::<T>::get();

@@ -10,12 +10,13 @@
 //! | [`parameters`] | the governance-set [`Parameters`], the runtime's [`HardLimits`], validation |
 //! | [`controller`] | the next epoch's emission per block (fixed decay or burn-indexed), ramped |
 //! | [`emission`] | the per-block split and the lazily advanced [`EmissionAccrual`] |
-//! | [`pricing`] | credits for tokens at a price, the median of the feeds, the basis of spent credits |
+//! | [`pricing`] | credits for tokens at a price, the median of the feeds, how far a submission and the price may move, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
 //! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
 //! | [`books`] | an epoch's [`EpochBooks`] and the [`Totals`] since genesis |
 //! | [`epoch`] | the epoch boundary as one plan: [`plan_epoch_close`] |
 //! | [`preview`] | the emission path under a parameter set, for voters |
+//! | [`presets`] | the chain's default parameters, hard limits, initial emission and price |
 //!
 //! ## Guarantees
 //!
@@ -64,6 +65,7 @@ pub mod emission;
 pub mod epoch;
 pub mod parameters;
 pub mod pools;
+pub mod presets;
 pub mod preview;
 pub mod pricing;
 pub mod usage;
@@ -77,7 +79,9 @@ pub use epoch::{plan_epoch_close, EpochClose, EpochClosePlan};
 pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
 pub use pools::{availability_share, close_availability_pool, EpochWork, RewardPool};
 pub use preview::{preview_path, PathPoint};
-pub use pricing::{basis_of, credits_for_tokens, median_price};
+pub use pricing::{
+    agreed_median, basis_of, bounded_price, credits_for_tokens, median_price, within_band,
+};
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
 
 /// Token amounts as the economics sees them (the runtime's balance type is `u128`).
@@ -108,6 +112,8 @@ pub(crate) mod test_values {
             fee_burn_share: Perbill::from_percent(50),
             price_max_age: 100,
             min_price_feeds: 1,
+            max_price_deviation: Perbill::from_percent(10),
+            max_price_change_per_block: Perbill::from_percent(1),
             unbonding_period: 20,
             min_provider_bond: 100,
             bond_per_capacity_unit: 10,

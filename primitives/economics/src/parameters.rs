@@ -83,6 +83,15 @@ pub struct Parameters {
     pub price_max_age: u32,
     /// Fewer fresh price submissions than this and credits cannot be bought.
     pub min_price_feeds: u32,
+    /// How far one submission may be from the price in force: outside
+    /// `[p·(1 − d), p / (1 − d)]` it is rejected; with no price in force, the fresh
+    /// submissions must agree within it (see [`crate::pricing`]). 100% turns the bound off;
+    /// zero would freeze the price and is refused.
+    pub max_price_deviation: Perbill,
+    /// How fast the price in force may follow the median of the feeds: at most this share
+    /// per block, compounded (see [`crate::pricing`]). 100% turns the bound off; zero would
+    /// freeze the price and is refused.
+    pub max_price_change_per_block: Perbill,
     /// Blocks between a provider's `leave` and the release of its bond. At least the
     /// runtime's [`HardLimits::min_unbonding_period`], so that a slash decided by referendum
     /// lands before a provider that saw it coming can withdraw.
@@ -153,7 +162,8 @@ pub enum ParameterError {
     StepTooLarge,
     /// `usage_reward_cap` is not below the runtime's maximum (itself below 100%).
     RewardCapTooHigh,
-    /// `min_price_feeds` or `price_max_age` is zero.
+    /// `min_price_feeds`, `price_max_age`, `max_price_deviation` or
+    /// `max_price_change_per_block` is zero.
     BadPriceSettings,
     /// The controller's smoothing is zero (the average would never move).
     BadSmoothing,
@@ -190,7 +200,11 @@ impl Parameters {
         {
             return Err(ParameterError::RewardCapTooHigh);
         }
-        if self.min_price_feeds == 0 || self.price_max_age == 0 {
+        if self.min_price_feeds == 0
+            || self.price_max_age == 0
+            || self.max_price_deviation.is_zero()
+            || self.max_price_change_per_block.is_zero()
+        {
             return Err(ParameterError::BadPriceSettings);
         }
         if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
@@ -261,6 +275,14 @@ mod tests {
         );
         assert_eq!(
             bad(|p| p.min_price_feeds = 0),
+            Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.max_price_deviation = Perbill::zero()),
+            Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.max_price_change_per_block = Perbill::zero()),
             Err(ParameterError::BadPriceSettings)
         );
         assert_eq!(

@@ -1,10 +1,35 @@
-//! Pricing: credits for tokens at the feeds' median price, and the token value (basis) of
-//! credits spent out of a balance.
+//! Pricing: credits for tokens at the feeds' median price, how fast that price may move, and
+//! the token value (basis) of credits spent out of a balance.
+//!
+//! # How far the price may move
+//! Two governance parameters bound a price feed that a feeder, or a minority of feeders,
+//! would push; `d = max_price_deviation`, `r = max_price_change_per_block`:
+//! - a submission outside the band `[p·(1 − d), p / (1 − d)]` around the price in force `p` is
+//!   rejected ([`within_band`]): not clipped, since clipping would also drag an honest feeder's
+//!   price towards a manipulated one;
+//! - the price in force follows the median of fresh submissions, but moves at most `r` per
+//!   block: `n` blocks after the last price in force `p` it stays in `[p·(1 − r)ⁿ, p / (1 − r)ⁿ]`
+//!   ([`bounded_price`]);
+//! - with no price in force to start from (none yet, or stale), a quorum of the fresh
+//!   submissions must agree: lie within the band around their median ([`agreed_median`]).
+//!
+//! Together: an attacker holding half of the fresh feeds (the most a quorum of a majority of
+//! the feeders allows), against honest feeds at `h`, never gets the price past
+//! `h·(1 − d) / (1 − 2d)` (12.5% above with `d = 10%`): its own submissions stay within the
+//! band, an honest one the band leaves behind is rejected and goes stale (sales stop), and a
+//! restart needs agreement. Without the agreement rule the median of two would be whatever the
+//! attacker says; with clipping instead of rejection the honest feed would follow the price up
+//! without end.
+//!
+//! The bands are symmetric in ratio: a fall by a factor and the rise back take the same number
+//! of steps. A share of 100% opens the band (`[0, ∞)`). Bounds are rounded down: a lower price
+//! buys fewer credits, in the protocol's favour.
 
 use crate::{Amount, Credits};
 use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding, traits::Zero, FixedPointNumber, FixedU128,
-    Rounding,
+    helpers_128bit::multiply_by_rational_with_rounding,
+    traits::{Saturating, Zero},
+    FixedPointNumber, FixedU128, PerThing, Perbill, Rounding,
 };
 
 /// Credits bought by burning `tokens` at `price` (stable units per whole token), where one
@@ -44,6 +69,74 @@ pub fn median_price(prices: &mut [FixedU128]) -> Option<FixedU128> {
     ))
 }
 
+/// The band `[p·k, p / k]` around `price`, with `k = keep` (the share of the price a move
+/// keeps), both ends rounded down; `k = 0` leaves the band open: `[0, ∞)`.
+fn band(price: FixedU128, keep: Perbill) -> (FixedU128, FixedU128) {
+    let inner = price.into_inner();
+    let lower = keep.mul_floor(inner);
+    let upper = if keep.is_zero() {
+        u128::MAX
+    } else {
+        // p / k = p · ACCURACY / parts, rounded down; saturates at the top of the range.
+        multiply_by_rational_with_rounding(
+            inner,
+            Perbill::ACCURACY as u128,
+            keep.deconstruct() as u128,
+            Rounding::Down,
+        )
+        .unwrap_or(u128::MAX)
+    };
+    (FixedU128::from_inner(lower), FixedU128::from_inner(upper))
+}
+
+/// `value` limited to the band `[p·k, p / k]` around `price` (see [`band`]).
+fn within(value: FixedU128, price: FixedU128, keep: Perbill) -> FixedU128 {
+    let (lower, upper) = band(price, keep);
+    value.clamp(lower, upper)
+}
+
+/// Whether `submitted` is within `max_deviation` of `price`: in `[p·(1 − d), p / (1 − d)]`.
+pub fn within_band(submitted: FixedU128, price: FixedU128, max_deviation: Perbill) -> bool {
+    within(submitted, price, max_deviation.left_from_one()) == submitted
+}
+
+/// The median of `prices` if at least `quorum` of them agree with it: lie within
+/// `max_deviation` of it. `None` for an empty set or too few agreeing. The price a market starts
+/// from when no price is in force: one feeder far off neither sets it nor blocks it.
+pub fn agreed_median(
+    prices: &mut [FixedU128],
+    max_deviation: Perbill,
+    quorum: u32,
+) -> Option<FixedU128> {
+    let median = median_price(prices)?;
+    let agreeing = prices
+        .iter()
+        .filter(|price| within_band(**price, median, max_deviation))
+        .count();
+    (agreeing >= quorum as usize).then_some(median)
+}
+
+/// The price in force: the `median` of the fresh submissions, moved from `last` (the last
+/// price in force and the number of blocks since it was) by at most `max_change_per_block`
+/// per block, compounded: within `[p·(1 − r)ⁿ, p / (1 − r)ⁿ]`. Zero blocks since: the last
+/// price, unchanged (a price moves once per block, however many submissions the block has).
+/// Without a last price (none yet, or stale), the median itself.
+pub fn bounded_price(
+    median: FixedU128,
+    last: Option<(FixedU128, u32)>,
+    max_change_per_block: Perbill,
+) -> FixedU128 {
+    match last {
+        Some((price, blocks)) => {
+            let keep = max_change_per_block
+                .left_from_one()
+                .saturating_pow(blocks as usize);
+            within(median, price, keep)
+        }
+        None => median,
+    }
+}
+
 /// The token value of `credits` out of a credit balance of `balance` credits whose tokens
 /// burned at purchase add up to `basis`. Rounds down.
 pub fn basis_of(credits: Credits, balance: Credits, basis: Amount) -> Amount {
@@ -71,6 +164,114 @@ mod tests {
         assert_eq!(basis_of(1, 3, 100), 33);
         assert_eq!(basis_of(3, 3, 100), 100);
         assert_eq!(basis_of(5, 0, 100), 0);
+    }
+
+    /// A price of `n / d`.
+    fn price(n: u128, d: u128) -> FixedU128 {
+        FixedU128::from_rational(n, d)
+    }
+
+    #[test]
+    fn a_submission_is_within_the_band_around_the_price_or_not() {
+        let ten = Perbill::from_percent(10);
+        let p = price(1, 2);
+        // Inside, both edges included: 0.5 × 0.9 = 0.45 and 0.5 / 0.9 = 0.5555… (rounded down).
+        assert!(within_band(price(52, 100), p, ten));
+        assert!(within_band(price(45, 100), p, ten));
+        assert!(within_band(
+            FixedU128::from_inner(555_555_555_555_555_555),
+            p,
+            ten
+        ));
+        // Outside, by a planck.
+        assert!(!within_band(
+            FixedU128::from_inner(449_999_999_999_999_999),
+            p,
+            ten
+        ));
+        assert!(!within_band(
+            FixedU128::from_inner(555_555_555_555_555_556),
+            p,
+            ten
+        ));
+        assert!(!within_band(FixedU128::from(1_000), p, ten));
+        // 100%: everything is within.
+        assert!(within_band(FixedU128::from_inner(1), p, Perbill::one()));
+        assert!(within_band(
+            FixedU128::from_inner(u128::MAX),
+            p,
+            Perbill::one()
+        ));
+    }
+
+    #[test]
+    fn a_price_from_nothing_needs_a_quorum_of_agreeing_feeds() {
+        let ten = Perbill::from_percent(10);
+        // 1.0 and 1.2: the mean 1.1; 1.2 is within 1.1 / 0.9 = 1.222…, 1.0 within 1.1 × 0.9.
+        let mut close = [price(1, 1), price(12, 10)];
+        assert_eq!(agreed_median(&mut close, ten, 2), Some(price(11, 10)));
+        // An attacker's 1,000 next to an honest 1.0: no price at all.
+        let mut far = [FixedU128::from(1_000), price(1, 1)];
+        assert_eq!(agreed_median(&mut far, ten, 2), None);
+        // Three feeds, one far off: two agree with the median 1.0, a quorum of two; not of three.
+        let mut three = [price(1, 1), price(1, 1), FixedU128::from(1_000)];
+        assert_eq!(agreed_median(&mut three, ten, 2), Some(price(1, 1)));
+        assert_eq!(agreed_median(&mut three, ten, 3), None);
+        assert_eq!(agreed_median(&mut [], ten, 1), None);
+        // The most an attacker with half of two feeds gets from nothing: the honest 1.0 must
+        // stay within the band of the median, so the median is at most 1 / 0.9 = 1.111…, the
+        // attacker's 2 / 0.9 - 1 = 1.222…; a little more and they disagree.
+        let top = FixedU128::from_inner(1_222_222_222_222_222_222);
+        let mut edge = [top, price(1, 1)];
+        assert_eq!(
+            agreed_median(&mut edge, ten, 2),
+            Some(FixedU128::from_inner(1_111_111_111_111_111_111))
+        );
+        let mut past = [price(12_223, 10_000), price(1, 1)];
+        assert_eq!(agreed_median(&mut past, ten, 2), None);
+    }
+
+    #[test]
+    fn the_price_in_force_moves_at_most_the_per_block_change_compounded() {
+        let one_percent = Perbill::from_percent(1);
+        let p = FixedU128::from(2);
+        // One block: at most 2 × 0.99 = 1.98 down, 2 / 0.99 = 2.0202… up.
+        assert_eq!(
+            bounded_price(FixedU128::from(1), Some((p, 1)), one_percent),
+            price(198, 100)
+        );
+        assert_eq!(
+            bounded_price(FixedU128::from(3), Some((p, 1)), one_percent),
+            FixedU128::from_inner(2_020_202_020_202_020_202)
+        );
+        // Three blocks: 2 × 0.99³ = 1.940598 (0.99³ exact in Perbill).
+        assert_eq!(
+            bounded_price(FixedU128::from(1), Some((p, 3)), one_percent),
+            price(1_940_598, 1_000_000)
+        );
+        // Within the band: the median itself. The same block: the last price.
+        assert_eq!(
+            bounded_price(price(199, 100), Some((p, 1)), one_percent),
+            price(199, 100)
+        );
+        assert_eq!(
+            bounded_price(FixedU128::from(1), Some((p, 0)), one_percent),
+            p
+        );
+        // No last price: the median. 100%: unbounded.
+        assert_eq!(
+            bounded_price(FixedU128::from(1), None, one_percent),
+            FixedU128::from(1)
+        );
+        assert_eq!(
+            bounded_price(FixedU128::from(9), Some((p, 1)), Perbill::one()),
+            FixedU128::from(9)
+        );
+        // Many blocks: the band opens up to everything but never panics.
+        assert_eq!(
+            bounded_price(FixedU128::from_inner(1), Some((p, u32::MAX)), one_percent),
+            FixedU128::from_inner(1)
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-25 (Y/M/D)
+//! DATE: 2026-11-26 (Y/M/D)
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //!
 //! SHORT-NAME: `block`, LONG-NAME: `BlockExecution`, RUNTIME: `CapaCloud Development`
@@ -16,7 +16,7 @@
 //   overhead
 //   --dev
 //   --base-path
-//   /tmp/tmp.ebbyK9CsXN
+//   /tmp/tmp.w5Zcb5NCDE
 //   --warmup
 //   10
 //   --repeat
@@ -34,17 +34,17 @@ parameter_types! {
     /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
     ///
     /// Stats nanoseconds:
-    ///   Min, Max: 428_108, 730_067
-    ///   Average:  484_458
-    ///   Median:   467_195
-    ///   Std-Dev:  47725.49
+    ///   Min, Max: 321_799, 937_857
+    ///   Average:  443_909
+    ///   Median:   432_745
+    ///   Std-Dev:  108122.4
     ///
     /// Percentiles nanoseconds:
-    ///   99th: 603_158
-    ///   95th: 558_712
-    ///   75th: 512_843
+    ///   99th: 650_499
+    ///   95th: 629_197
+    ///   75th: 501_697
     pub const BlockExecutionWeight: Weight =
-        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(484_458), 0);
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(443_909), 0);
 }
 
 #[cfg(test)]

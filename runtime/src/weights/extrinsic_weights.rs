@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-25 (Y/M/D)
+//! DATE: 2026-11-26 (Y/M/D)
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //!
 //! SHORT-NAME: `extrinsic`, LONG-NAME: `ExtrinsicBase`, RUNTIME: `CapaCloud Development`
@@ -16,7 +16,7 @@
 //   overhead
 //   --dev
 //   --base-path
-//   /tmp/tmp.ebbyK9CsXN
+//   /tmp/tmp.w5Zcb5NCDE
 //   --warmup
 //   10
 //   --repeat
@@ -34,17 +34,17 @@ parameter_types! {
     /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
     ///
     /// Stats nanoseconds:
-    ///   Min, Max: 166_911, 251_373
-    ///   Average:  188_279
-    ///   Median:   182_153
-    ///   Std-Dev:  16840.45
+    ///   Min, Max: 167_459, 249_301
+    ///   Average:  185_537
+    ///   Median:   181_872
+    ///   Std-Dev:  14210.86
     ///
     /// Percentiles nanoseconds:
-    ///   99th: 247_845
-    ///   95th: 225_829
-    ///   75th: 192_894
+    ///   99th: 242_247
+    ///   95th: 212_765
+    ///   75th: 189_024
     pub const ExtrinsicBaseWeight: Weight =
-        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(188_279), 0);
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(185_537), 0);
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 mod credits;
 mod emission;
 mod parameters;
+mod prices;
 mod properties;
 mod providers;
+mod simulator;
 mod soundness;
 
 pub use crate::{

@@ -126,6 +126,10 @@ fn apply(op: &Op) {
                     max_step_per_epoch: Perbill::from_parts(*step),
                     epoch_length: *length,
                     min_emission_per_block: *floor,
+                    // Price bounds on (zero is refused); with several feeders the clipped
+                    // submissions and the bounded price go through try_state.
+                    max_price_deviation: Perbill::from_parts(*step),
+                    max_price_change_per_block: Perbill::from_parts(*step / 10),
                     ..test_params()
                 },
             )

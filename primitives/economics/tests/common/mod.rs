@@ -44,6 +44,8 @@ pub fn valid_params(
                 fee_burn_share: Perbill::from_percent(50),
                 price_max_age: 10,
                 min_price_feeds: 1,
+                max_price_deviation: Perbill::from_percent(10),
+                max_price_change_per_block: Perbill::from_percent(1),
                 unbonding_period: 10,
                 min_provider_bond: 1,
                 bond_per_capacity_unit: 1,

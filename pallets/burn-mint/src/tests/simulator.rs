@@ -1,0 +1,138 @@
+//! The simulator and the chain agree to the planck: the same epochs run through the pallet
+//! block by block (providers live, credits bought, spent and paid for, a parameter change,
+//! claims) and through `capacloud-sim`'s model, started from the chain's state, give the same
+//! books, the same issuance and the same rewards.
+
+use super::*;
+use crate::{economics::availability_points, ActiveParameters, PendingParameters};
+use capacloud_sim::model::{Activity, Chain};
+
+/// The chain's state at the first block of the open epoch, as the simulator's starting point
+/// (before that block's own mint, which belongs to the epoch the simulator runs next).
+fn simulator_from_chain() -> Chain {
+    let epoch = CurrentEpoch::<Test>::get();
+    let emission = Emission::<Test>::get();
+    Chain {
+        params: ActiveParameters::<Test>::get().unwrap(),
+        pending: PendingParameters::<Test>::get(),
+        limits: BurnMint::hard_limits(),
+        controller: emission.controller,
+        accrual: emission.accrual,
+        issuance: issuance() - emission.accrual.minted_per_block(),
+        totals: epoch.closed_totals,
+        epoch: epoch.index,
+        block: epoch.start - 1,
+    }
+}
+
+#[test]
+fn the_simulator_closes_every_epoch_as_the_chain_does() {
+    let params = Parameters {
+        mode: ControllerMode::BurnIndexed {
+            smoothing: Perbill::from_percent(30),
+            target_inflation_per_epoch: Perbill::from_percent(1),
+        },
+        max_step_per_epoch: Perbill::from_percent(20),
+        ..test_params()
+    };
+    ExtBuilder::default()
+        .parameters(params)
+        .build_and_execute(|| {
+            // Two verified providers, eligible from the next epoch.
+            for (who, capacity) in [(P1, 100), (P2, 40)] {
+                register(who, capacity);
+                attest(who, capacity);
+            }
+            next_epoch();
+            let mut sim = simulator_from_chain();
+            let first = sim.epoch;
+            let price = FixedU128::from(2);
+            let points = |capacity: u32| availability_points(capacity, Permill::one());
+            let mut expected = [0u128; 2];
+            for round in 0..6u32 {
+                let index = CurrentEpoch::<Test>::get().index;
+                let mut activity = Activity::default();
+                // The feeders keep the price (2.0) fresh.
+                for feeder in FEEDERS {
+                    assert_ok!(BurnMint::submit_price(signed(feeder), price));
+                }
+                // Both providers prove liveness (P2 not in the fourth epoch: no availability; it
+                // is not paid then either, since serving credits proves liveness too).
+                heartbeat(P1);
+                activity.live_points += points(100);
+                if round != 3 {
+                    heartbeat(P2);
+                    activity.live_points += points(40);
+                }
+                // Alice buys credits and spends part of them with P1; Bob pays P2 in CAPA;
+                // nothing at all in the third epoch.
+                let mut p1 = (0u128, 0u128);
+                let mut p2 = (0u128, 0u128);
+                if round != 2 {
+                    let tokens = 1_000 + 337 * round as u128;
+                    let before = CreditBalances::<Test>::get(ALICE);
+                    assert_ok!(BurnMint::buy_credits(signed(ALICE), tokens, 0));
+                    let bought = activity.buy(tokens, price, UNIT);
+                    let after = CreditBalances::<Test>::get(ALICE);
+                    assert_eq!(
+                        after.credits - before.credits,
+                        bought,
+                        "the simulator prices credits as the chain"
+                    );
+                    let spent = after.credits / 3;
+                    let basis = crate::economics::basis_of(spent, after.credits, after.basis);
+                    assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, spent));
+                    activity.serve(spent, basis);
+                    p1 = (spent, basis);
+                    if round != 3 {
+                        let paid = 500 + 101 * round as u128;
+                        assert_ok!(BurnMint::pay_for_compute(signed(BOB), P2, paid, 0));
+                        let credits = activity.buy(paid, price, UNIT);
+                        activity.serve(credits, paid);
+                        p2 = (credits, paid);
+                    }
+                }
+                // A referendum in the second epoch: a longer epoch and a smaller step from the
+                // next boundary on.
+                if round == 1 {
+                    let new = Parameters {
+                        epoch_length: 12,
+                        max_step_per_epoch: Perbill::from_percent(5),
+                        ..ActiveParameters::<Test>::get().unwrap()
+                    };
+                    assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), new));
+                    sim.schedule(new).unwrap();
+                }
+                next_epoch();
+                let closed = sim.run_epoch(&activity);
+                // The books, the issuance, the next emission: identical.
+                assert_eq!(
+                    Ledger::<Test>::get(index),
+                    Some(closed.plan.books),
+                    "epoch {index}"
+                );
+                let emission = Emission::<Test>::get();
+                assert_eq!(emission.controller, sim.controller, "epoch {index}");
+                assert_eq!(emission.accrual.per_block, sim.accrual.per_block);
+                assert_eq!(
+                    issuance() - emission.accrual.minted_per_block(),
+                    sim.issuance
+                );
+                assert_eq!(CurrentEpoch::<Test>::get().closed_totals, sim.totals);
+                assert_eq!(ActiveParameters::<Test>::get(), Some(sim.params));
+                // Each provider's reward for the epoch, as the simulator settles it.
+                let p2_points = if round != 3 { points(40) } else { 0 };
+                expected[0] += closed.reward_of(p1.0, p1.1, points(100));
+                expected[1] += closed.reward_of(p2.0, p2.1, p2_points);
+            }
+            assert_eq!(sim.epoch, first + 6);
+            // Claims pay exactly what the simulator settled (the mock unlocks at once).
+            for (who, reward) in [(P1, expected[0]), (P2, expected[1])] {
+                assert!(reward > 0);
+                assert_eq!(BurnMint::pending_rewards(who), reward);
+                let free = Balances::free_balance(who);
+                assert_ok!(BurnMint::claim_rewards(signed(CHARLIE), who));
+                assert_eq!(Balances::free_balance(who), free + reward);
+            }
+        });
+}

@@ -1,0 +1,154 @@
+//! The chain's defaults, defined once: the economic parameters its genesis presets (and storage
+//! migrations) start from, the runtime's hard limits, the initial emission and price. The
+//! runtime (`runtime/src/configs/burn_mint.rs`) builds its configuration from these, and the
+//! simulator (`sim/`) uses them as its baseline, so that "the chain's defaults" means one thing.
+//!
+//! Only the lengths in blocks depend on the build (`fast-runtime` shortens them): they come in a
+//! [`Timing`]. Why each value is what it is: see [`default_parameters`].
+
+use crate::{Amount, ControllerMode, HardLimits, Parameters};
+use sp_arithmetic::{FixedU128, Perbill, Permill};
+
+/// One CAPA in plancks (12 decimals).
+pub const CAPA: Amount = 1_000_000_000_000;
+/// One thousandth of a CAPA.
+pub const MILLI_CAPA: Amount = CAPA / 1_000;
+
+/// Hard cap on the emission per block: 100 CAPA (about 525 million a year at 6 s blocks).
+pub const MAX_EMISSION_PER_BLOCK: Amount = 100 * CAPA;
+/// Hard cap on total issuance: one billion CAPA.
+pub const MAX_TOTAL_SUPPLY: Amount = 1_000_000_000 * CAPA;
+/// Largest `max_step_per_epoch` a referendum may choose.
+pub const MAX_STEP_PER_EPOCH: Perbill = Perbill::from_percent(25);
+/// Largest `usage_reward_cap` a referendum may choose: self-dealing loses at least 10%.
+pub const MAX_USAGE_REWARD_CAP: Perbill = Perbill::from_percent(90);
+/// Emission per block at genesis: 0.1 CAPA.
+pub const INITIAL_EMISSION_PER_BLOCK: Amount = 100 * MILLI_CAPA;
+/// The price fed at genesis: 0.50 stable units per CAPA (one CAPA buys 500 credits).
+pub const INITIAL_PRICE: FixedU128 = FixedU128::from_inner(500_000_000_000_000_000);
+
+/// Lengths in blocks that depend on the block time and the build.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Timing {
+    /// Blocks in a day.
+    pub day: u32,
+    /// Blocks in an epoch (a day in production).
+    pub epoch_length: u32,
+    /// A price submission is stale after this many blocks (an hour in production).
+    pub price_max_age: u32,
+    /// Blocks between a provider's leave and the release of its bond (14 days in production).
+    pub unbonding_period: u32,
+    /// Shortest epoch a referendum may choose (an hour in production).
+    pub min_epoch_length: u32,
+    /// The runtime's minimum unbonding period (longer than the slowest slashing referendum).
+    pub min_unbonding_period: u32,
+}
+
+impl Timing {
+    /// Production timing at 6-second blocks: daily epochs, prices stale after an hour, 14 days
+    /// of unbonding, epochs of at least an hour, unbonding of at least 8 days 4 hours 10 minutes
+    /// (the `provider_admin` track's longest path plus a day).
+    pub const fn production() -> Self {
+        let minute = 10;
+        let hour = 60 * minute;
+        let day = 24 * hour;
+        Timing {
+            day,
+            epoch_length: day,
+            price_max_age: hour,
+            unbonding_period: 14 * day,
+            min_epoch_length: hour,
+            min_unbonding_period: 8 * day + 4 * hour + 10 * minute,
+        }
+    }
+
+    /// Epochs in a year.
+    pub const fn epochs_per_year(&self) -> u32 {
+        365 * self.day / self.epoch_length
+    }
+}
+
+/// The default economic parameters, with the reasoning:
+/// - **shares 20/50/30**: half of emission pays for served work (the usage pool), 30% keeps
+///   capacity online when demand is low, 20% funds the ecosystem treasury;
+/// - **emission 0.01..10 CAPA per block, 5% step**: a wide band for the controller, but slow
+///   moves (at most 5% per epoch, i.e. a doubling takes ~14 epochs) so that no referendum or
+///   burn spike causes a jump;
+/// - **burn-indexed controller, 20% smoothing, 2%/year net inflation**: emission replaces what
+///   is burned (averaged over ~5 epochs) plus a small growth that pays providers while the
+///   network is young and activity low;
+/// - **usage reward cap 80%**: a provider serving itself recovers at most 80% of its burn;
+/// - **fee burn 80%**: most fees are burned, the rest funds the treasury;
+/// - **price**: one feeder is enough on a development chain (a real network's spec sets a
+///   majority of its feeders); prices go stale after an hour; a submission within 10% of the
+///   price in force, and the price moves at most 1% a block (a halving takes 69 blocks);
+/// - **unbonding 14 days**: above the runtime's minimum;
+/// - **bond 100 CAPA plus 1 CAPA per verified capacity unit**: a provider claiming 100,000
+///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
+/// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
+///   20% a provider is neither paid for compute nor earns availability.
+pub fn default_parameters(timing: &Timing) -> Parameters {
+    Parameters {
+        ecosystem_share: Perbill::from_percent(20),
+        usage_share: Perbill::from_percent(50),
+        availability_share: Perbill::from_percent(30),
+        min_emission_per_block: 10 * MILLI_CAPA,
+        max_emission_per_block: 10 * CAPA,
+        max_step_per_epoch: Perbill::from_percent(5),
+        mode: ControllerMode::BurnIndexed {
+            smoothing: Perbill::from_percent(20),
+            target_inflation_per_epoch: Perbill::from_rational(
+                2u32,
+                100u32.saturating_mul(timing.epochs_per_year().max(1)),
+            ),
+        },
+        epoch_length: timing.epoch_length,
+        usage_reward_cap: Perbill::from_percent(80),
+        fee_burn_share: Perbill::from_percent(80),
+        price_max_age: timing.price_max_age,
+        min_price_feeds: 1,
+        max_price_deviation: Perbill::from_percent(10),
+        max_price_change_per_block: Perbill::from_percent(1),
+        unbonding_period: timing.unbonding_period,
+        min_provider_bond: 100 * CAPA,
+        bond_per_capacity_unit: CAPA,
+        initial_reputation: Permill::from_percent(50),
+        min_reputation: Permill::from_percent(20),
+        attestation_reputation_gain: Permill::from_percent(5),
+    }
+}
+
+/// The runtime's hard limits under `timing`: epochs from [`Timing::min_epoch_length`] to 30
+/// days, the constants above.
+pub fn hard_limits(timing: &Timing) -> HardLimits {
+    HardLimits {
+        max_emission_per_block: MAX_EMISSION_PER_BLOCK,
+        min_epoch_length: timing.min_epoch_length,
+        max_epoch_length: 30 * timing.day,
+        max_step_per_epoch: MAX_STEP_PER_EPOCH,
+        max_usage_reward_cap: MAX_USAGE_REWARD_CAP,
+        max_total_supply: Some(MAX_TOTAL_SUPPLY),
+        min_unbonding_period: timing.min_unbonding_period,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_validate_against_the_limits() {
+        let timing = Timing::production();
+        assert_eq!(timing.epochs_per_year(), 365);
+        let params = default_parameters(&timing);
+        assert_eq!(params.validate(&hard_limits(&timing)), Ok(()));
+        // 2% a year over 365 epochs: 54,794.5 parts per billion, rounded down.
+        assert!(matches!(
+            params.mode,
+            ControllerMode::BurnIndexed { target_inflation_per_epoch, .. }
+                if target_inflation_per_epoch == Perbill::from_parts(54_794)
+        ));
+        assert!(INITIAL_EMISSION_PER_BLOCK >= params.min_emission_per_block);
+        assert!(INITIAL_EMISSION_PER_BLOCK <= params.max_emission_per_block);
+    }
+}

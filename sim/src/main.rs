@@ -1,0 +1,419 @@
+//! `capacloud-sim`: runs scenarios, sweeps and the adversary search (see `sim/README.md`).
+
+use capacloud_sim::{
+    report,
+    run::{run, RunSetup},
+    scenario::Scenario,
+    snapshot,
+    sweep::{run_set, search, Summary, Sweep},
+};
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Instant,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "capacloud-sim",
+    about = "The CapaCloud economy over years, with the chain's own economics code"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs a scenario: a CSV per epoch and SVG charts in --out.
+    Run {
+        /// The scenario (TOML).
+        scenario: PathBuf,
+        /// Where to write `<name>.csv` and `<name>-*.svg`.
+        #[arg(long, default_value = "sim-out")]
+        out: PathBuf,
+        /// Start from a live chain's state (`capa snapshot` JSON) instead of the scenario's start.
+        #[arg(long)]
+        snapshot: Option<PathBuf>,
+        /// Simulate this many epochs instead of the scenario's.
+        #[arg(long)]
+        epochs: Option<u32>,
+        /// No charts (CSV only).
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Runs a sweep: the scenario under many parameter sets, in parallel; a summary table.
+    Sweep {
+        /// The sweep (TOML).
+        sweep: PathBuf,
+        /// Where to write `<sweep>-summary.csv`.
+        #[arg(long, default_value = "sim-out")]
+        out: PathBuf,
+        /// Random samples instead of the sweep's.
+        #[arg(long)]
+        samples: Option<u32>,
+        /// Simulate this many epochs instead of the scenario's.
+        #[arg(long)]
+        epochs: Option<u32>,
+    },
+    /// Searches the self-dealing strategy space of a scenario for the highest return.
+    Search {
+        /// The scenario (TOML).
+        scenario: PathBuf,
+        /// Simulate this many epochs instead of the scenario's.
+        #[arg(long)]
+        epochs: Option<u32>,
+    },
+}
+
+fn read_scenario(path: &Path, epochs: Option<u32>) -> Result<Scenario, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut scenario =
+        Scenario::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(epochs) = epochs {
+        scenario.epochs = epochs;
+    }
+    Ok(scenario)
+}
+
+fn capa(plancks: u128) -> String {
+    format!(
+        "{:.3}",
+        plancks as f64 / capacloud_economics::presets::CAPA as f64
+    )
+}
+
+/// Fails loudly when an adversary got back as much as it burned.
+fn check_adversaries(results: &[(String, Option<f64>)]) -> Result<(), String> {
+    for (strategy, ratio) in results {
+        if let Some(ratio) = ratio {
+            if *ratio >= 1.0 {
+                return Err(format!(
+                    "an adversary got back {:.1}% of what it burned: {strategy}",
+                    ratio * 100.0
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_command(
+    path: &Path,
+    out: &Path,
+    snapshot_path: Option<&Path>,
+    epochs: Option<u32>,
+    charts: bool,
+) -> Result<(), String> {
+    let scenario = read_scenario(path, epochs)?;
+    let setup = match snapshot_path {
+        Some(file) => {
+            let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let snap = snapshot::from_json(&text)?;
+            println!(
+                "starting from block #{} of a live chain: issuance {} CAPA, emission {} CAPA per block, {} providers of {} units",
+                snap.block,
+                capa(snap.setup.issuance),
+                capa(snap.setup.emission),
+                snap.providers.0,
+                snap.providers.1
+            );
+            snap.setup
+        }
+        None => RunSetup::from_scenario(&scenario)?,
+    };
+    let started = Instant::now();
+    let result = run(&scenario, &setup)?;
+    let elapsed = started.elapsed();
+    fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let csv = out.join(format!("{}.csv", scenario.name));
+    report::write_csv(&csv, &result)?;
+    let last = result.epochs.last().cloned().unwrap_or_default();
+    println!(
+        "{}: {} epochs in {:.1} ms ({} runs with the counterfactuals); final issuance {} CAPA, emission {} CAPA per block",
+        scenario.name,
+        scenario.epochs,
+        elapsed.as_secs_f64() * 1e3,
+        1 + result.adversaries.len(),
+        capa(last.total_issuance),
+        capa(last.emission_per_block)
+    );
+    println!("wrote {}", csv.display());
+    if charts {
+        for chart in report::write_charts(out, &scenario.name, &result)? {
+            println!("wrote {}", chart.display());
+        }
+    }
+    for a in &result.adversaries {
+        println!(
+            "adversary {}: burned {} CAPA, profit {} CAPA{} ({})",
+            a.index,
+            capa(a.burned),
+            if a.gain < 0 {
+                format!("-{}", capa(a.gain.unsigned_abs()))
+            } else {
+                capa(a.gain as u128)
+            },
+            a.return_ratio
+                .map(|r| format!(", got back {:.2}% of its burn", r * 100.0))
+                .unwrap_or_default(),
+            a.strategy
+        );
+    }
+    if !result.limit_breaches.is_empty() {
+        return Err(format!(
+            "hard limits broken: {}",
+            result.limit_breaches.join("; ")
+        ));
+    }
+    check_adversaries(
+        &result
+            .adversaries
+            .iter()
+            .map(|a| (a.strategy.clone(), a.return_ratio))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Progress of a parallel job, one line per tenth done (on stderr): `what: done/total, time`.
+/// (A plain reporter rather than a progress-bar crate: indicatif would give portable-atomic,
+/// under once_cell, a feature, and recompile the node's whole dependency tree.)
+struct Progress {
+    what: &'static str,
+    total: usize,
+    done: AtomicUsize,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(what: &'static str, total: usize) -> Self {
+        Progress {
+            what,
+            total,
+            done: AtomicUsize::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    fn inc(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let step = (self.total / 10).max(1);
+        if done % step == 0 || done == self.total {
+            let elapsed = self.started.elapsed().as_secs_f64();
+            let left = elapsed / done as f64 * (self.total - done) as f64;
+            eprintln!(
+                "{}: {done}/{} ({:.0}%), {elapsed:.1} s, about {left:.1} s left",
+                self.what,
+                self.total,
+                done as f64 * 100.0 / self.total.max(1) as f64
+            );
+        }
+    }
+}
+
+fn summary_table(summaries: &[Summary]) {
+    let valid: Vec<&Summary> = summaries.iter().filter(|s| s.invalid.is_none()).collect();
+    println!(
+        "{} parameter sets, {} valid, {} refused by validation",
+        summaries.len(),
+        valid.len(),
+        summaries.len() - valid.len()
+    );
+    if valid.is_empty() {
+        return;
+    }
+    let stat = |f: &dyn Fn(&Summary) -> f64| {
+        let mut values: Vec<f64> = valid.iter().map(|s| f(s)).collect();
+        values.sort_by(|a, b| a.total_cmp(b));
+        (
+            values[0],
+            values[values.len() / 2],
+            values[values.len() - 1],
+        )
+    };
+    let rows: [(&str, (f64, f64, f64)); 6] = [
+        (
+            "final supply (M CAPA)",
+            stat(&|s| s.final_supply as f64 / 1e18),
+        ),
+        (
+            "worst annual inflation (%)",
+            stat(&|s| s.worst_inflation * 100.0),
+        ),
+        (
+            "worst annual deflation (%)",
+            stat(&|s| s.worst_deflation * 100.0),
+        ),
+        (
+            "provider income, lowest (CAPA/unit/epoch)",
+            stat(&|s| s.income_range.0 / 1e12),
+        ),
+        (
+            "provider income, highest (CAPA/unit/epoch)",
+            stat(&|s| s.income_range.1 / 1e12),
+        ),
+        (
+            "best adversary return (%)",
+            stat(&|s| s.best_return.unwrap_or(0.0) * 100.0),
+        ),
+    ];
+    println!("{:<44} {:>14} {:>14} {:>14}", "", "min", "median", "max");
+    for (name, (lo, mid, hi)) in rows {
+        println!("{name:<44} {lo:>14.4} {mid:>14.4} {hi:>14.4}");
+    }
+}
+
+fn write_summaries(path: &Path, summaries: &[Summary]) -> Result<(), String> {
+    let mut writer =
+        csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    writer
+        .write_record([
+            "set",
+            "invalid",
+            "final_supply",
+            "worst_inflation",
+            "worst_deflation",
+            "income_low",
+            "income_high",
+            "best_return",
+            "breaches",
+        ])
+        .map_err(|e| e.to_string())?;
+    for s in summaries {
+        writer
+            .write_record([
+                s.set.to_string().replace('\n', "; "),
+                s.invalid.clone().unwrap_or_default(),
+                s.final_supply.to_string(),
+                s.worst_inflation.to_string(),
+                s.worst_deflation.to_string(),
+                s.income_range.0.to_string(),
+                s.income_range.1.to_string(),
+                s.best_return.map(|r| r.to_string()).unwrap_or_default(),
+                s.breaches.to_string(),
+            ])
+            .map_err(|e| e.to_string())?;
+    }
+    writer.flush().map_err(|e| e.to_string())
+}
+
+fn sweep_command(
+    path: &Path,
+    out: &Path,
+    samples: Option<u32>,
+    epochs: Option<u32>,
+) -> Result<(), String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut sweep: Sweep = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if samples.is_some() {
+        sweep.samples = samples;
+    }
+    let scenario_path = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&sweep.scenario);
+    let scenario = read_scenario(&scenario_path, epochs)?;
+    let sets = sweep.sets()?;
+    let started = Instant::now();
+    let progress = Progress::new("sweep", sets.len());
+    let summaries: Vec<Summary> = sets
+        .par_iter()
+        .map(|set| {
+            let summary = run_set(&scenario, set);
+            progress.inc();
+            summary
+        })
+        .collect();
+    println!(
+        "{} sets x {} epochs of `{}` in {:.1} s on {} threads",
+        sets.len(),
+        scenario.epochs,
+        scenario.name,
+        started.elapsed().as_secs_f64(),
+        rayon::current_num_threads()
+    );
+    summary_table(&summaries);
+    fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("sweep");
+    let csv = out.join(format!("{stem}-summary.csv"));
+    write_summaries(&csv, &summaries)?;
+    println!("wrote {}", csv.display());
+    let breaches: usize = summaries.iter().map(|s| s.breaches).sum();
+    if breaches > 0 {
+        return Err(format!("{breaches} hard-limit breaches"));
+    }
+    check_adversaries(
+        &summaries
+            .iter()
+            .map(|s| {
+                (
+                    format!("{:?} under {}", s.best_strategy, s.set),
+                    s.best_return,
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn search_command(path: &Path, epochs: Option<u32>) -> Result<(), String> {
+    let scenario = read_scenario(path, epochs)?;
+    let started = Instant::now();
+    let strategies = capacloud_sim::sweep::strategies(scenario.epochs).len();
+    println!(
+        "searching {strategies} self-dealing strategies in `{}`",
+        scenario.name
+    );
+    let mut results = search(&scenario, &toml::Table::new());
+    results.sort_by(|a, b| {
+        b.1.best_return
+            .unwrap_or(f64::MIN)
+            .total_cmp(&a.1.best_return.unwrap_or(f64::MIN))
+    });
+    println!(
+        "in {:.1} s; the five best:",
+        started.elapsed().as_secs_f64()
+    );
+    for (adversary, summary) in results.iter().take(5) {
+        println!(
+            "  got back {:>8.3}% of its burn: {adversary:?}",
+            summary.best_return.unwrap_or(0.0) * 100.0
+        );
+    }
+    check_adversaries(
+        &results
+            .iter()
+            .map(|(a, s)| (format!("{a:?}"), s.best_return))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Run {
+            scenario,
+            out,
+            snapshot,
+            epochs,
+            no_charts,
+        } => run_command(scenario, out, snapshot.as_deref(), *epochs, !no_charts),
+        Command::Sweep {
+            sweep,
+            out,
+            samples,
+            epochs,
+        } => sweep_command(sweep, out, *samples, *epochs),
+        Command::Search { scenario, epochs } => search_command(scenario, *epochs),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("capacloud-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

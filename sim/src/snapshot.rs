@@ -1,0 +1,135 @@
+//! Starting from a live chain: the JSON that `capa snapshot` writes (format
+//! `capacloud-snapshot/1`, polkadot.js's plain values: camelCase names, large integers as decimal
+//! strings) turned into a run's start: parameters, issuance, emission and controller, and the
+//! honest providers it has (their number and average verified capacity).
+
+use crate::run::RunSetup;
+use capacloud_economics::{Amount, ControllerState, Parameters};
+use serde_json::{Map, Value};
+
+/// What a snapshot gives a run.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// The block it was taken at.
+    pub block: u64,
+    /// The run's start.
+    pub setup: RunSetup,
+    /// The controller's memory.
+    pub controller: ControllerState,
+    /// Providers with verified capacity, and their average verified capacity.
+    pub providers: (u32, u32),
+}
+
+/// `camelCase` as `snake_case`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A big integer given as a number or a decimal (or hex) string.
+fn amount(value: &Value, what: &str) -> Result<Amount, String> {
+    match value {
+        Value::Number(n) => n
+            .as_u64()
+            .map(Amount::from)
+            .ok_or(format!("{what}: not an integer")),
+        Value::String(s) if s.starts_with("0x") => {
+            Amount::from_str_radix(&s[2..], 16).map_err(|e| format!("{what}: {e}"))
+        }
+        Value::String(s) => s.parse().map_err(|e| format!("{what}: {e}")),
+        _ => Err(format!("{what}: missing")),
+    }
+}
+
+/// The chain's parameters from polkadot.js's plain value: field names in snake case, the
+/// controller mode's variant in the Rust name, integers as numbers.
+fn parameters(value: &Value) -> Result<Parameters, String> {
+    let object = value.as_object().ok_or("parameters: not an object")?;
+    let mut fields = Map::new();
+    for (key, value) in object {
+        let value = if key == "mode" {
+            let mode = value.as_object().ok_or("mode: not an object")?;
+            let mut converted = Map::new();
+            for (variant, inner) in mode {
+                let mut name = variant.clone();
+                name[..1].make_ascii_uppercase();
+                let inner = inner
+                    .as_object()
+                    .map(|o| {
+                        Value::Object(
+                            o.iter()
+                                .map(|(k, v)| (snake(k), v.clone()))
+                                .collect::<Map<_, _>>(),
+                        )
+                    })
+                    .unwrap_or(Value::Null);
+                converted.insert(name, inner);
+            }
+            Value::Object(converted)
+        } else if let Value::String(_) = value {
+            Value::from(amount(value, key)? as u64)
+        } else {
+            value.clone()
+        };
+        fields.insert(snake(key), value);
+    }
+    serde_json::from_value(Value::Object(fields)).map_err(|e| format!("parameters: {e}"))
+}
+
+/// Reads a snapshot.
+pub fn from_json(text: &str) -> Result<Snapshot, String> {
+    let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if json["format"] != "capacloud-snapshot/1" {
+        return Err(format!(
+            "not a capacloud-snapshot/1 file: {}",
+            json["format"]
+        ));
+    }
+    let params = parameters(&json["parameters"])?;
+    let controller = &json["emission"]["controller"];
+    let controller = ControllerState {
+        emission_per_block: amount(&controller["emissionPerBlock"], "emissionPerBlock")?,
+        ramp: amount(&controller["ramp"], "ramp")?,
+        scheduled_target: amount(&controller["scheduledTarget"], "scheduledTarget")?,
+        smoothed_burn_per_block: amount(
+            &controller["smoothedBurnPerBlock"],
+            "smoothedBurnPerBlock",
+        )?,
+    };
+    let verified: Vec<u32> = json["providers"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| p["verifiedCapacity"].as_u64())
+                .filter(|c| *c > 0)
+                .map(|c| c as u32)
+                .collect()
+        })
+        .unwrap_or_default();
+    let count = verified.len() as u32;
+    let average = if count > 0 {
+        verified.iter().map(|c| *c as u64).sum::<u64>() / count as u64
+    } else {
+        0
+    };
+    Ok(Snapshot {
+        block: json["block"].as_u64().unwrap_or(0),
+        setup: RunSetup {
+            params,
+            emission: controller.emission_per_block,
+            issuance: amount(&json["totalIssuance"], "totalIssuance")?,
+            epochs_per_year: 365.0 * 14_400.0 / params.epoch_length.max(1) as f64,
+            controller: Some(controller),
+        },
+        controller,
+        providers: (count, average as u32),
+    })
+}

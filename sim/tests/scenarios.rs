@@ -1,0 +1,188 @@
+//! The shipped scenarios, run as the command line runs them: none breaks a hard limit, no
+//! adversary gets back what it burned, every epoch's books add up; the short scenario end to end
+//! through the binary, its CSV and charts read back.
+
+use capacloud_economics::presets::CAPA;
+use capacloud_sim::{
+    run::{run, RunSetup},
+    scenario::{Adversary, Scenario},
+};
+use std::{fs, path::PathBuf, process::Command};
+
+fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn load(name: &str) -> Scenario {
+    let text = fs::read_to_string(scenarios_dir().join(name)).unwrap();
+    Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn every_shipped_scenario_keeps_the_limits_and_the_books() {
+    let mut names: Vec<String> = fs::read_dir(scenarios_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in &names {
+        let scenario = load(name);
+        let setup = RunSetup::from_scenario(&scenario).unwrap();
+        let result = run(&scenario, &setup).unwrap();
+        assert_eq!(result.epochs.len(), scenario.epochs as usize, "{name}");
+        assert!(
+            result.limit_breaches.is_empty(),
+            "{name}: {:?}",
+            result.limit_breaches
+        );
+        for adversary in &result.adversaries {
+            if let Some(ratio) = adversary.return_ratio {
+                assert!(ratio < 1.0, "{name}: {adversary:?}");
+            }
+        }
+        // Every epoch: issuance moved by exactly what was minted less what was burned, and the
+        // emission of the epoch is minted or counted as never minted, to the planck.
+        let mut issuance = setup.issuance;
+        for (epoch, r) in result.epochs.iter().enumerate() {
+            let minted = r.minted_treasury + r.minted_usage + r.minted_availability;
+            assert_eq!(
+                r.total_issuance,
+                issuance + minted - r.burned_credits - r.burned_fees,
+                "{name} epoch {epoch}"
+            );
+            issuance = r.total_issuance;
+            let length = setup.params.epoch_length as u128;
+            if !scenario
+                .changes
+                .iter()
+                .any(|c| c.set.contains_key("epoch_length"))
+            {
+                assert_eq!(
+                    minted + r.unminted,
+                    r.emission_per_block * length,
+                    "{name} epoch {epoch}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn adversaries_gain_nothing_the_rules_do_not_give() {
+    let scenario = load("adversaries.toml");
+    let setup = RunSetup::from_scenario(&scenario).unwrap();
+    let result = run(&scenario, &setup).unwrap();
+    let [dealer, inflater, timer] = &result.adversaries[..] else {
+        panic!("three adversaries")
+    };
+    // The self-dealing group burned 5 × 5,000 CAPA a day for a year and lost most of it.
+    assert_eq!(dealer.burned, 5 * 5_000 * 365 * CAPA);
+    let ratio = dealer.return_ratio.unwrap();
+    assert!(ratio > 0.0 && ratio < 0.9, "{ratio}");
+    assert!(dealer.gain < 0);
+    // Declaring 100 times its capacity earns exactly what the truth earns: attested capacity
+    // only, within the bond.
+    assert_eq!(inflater.gain, 0);
+    assert_eq!(inflater.return_ratio, None);
+    // Live one epoch in ten earns less than live every epoch.
+    assert!(timer.gain < 0);
+    assert!(matches!(
+        scenario.adversaries[2],
+        Adversary::BoundaryTimer { .. }
+    ));
+}
+
+#[test]
+fn the_short_scenario_end_to_end_through_the_binary() {
+    let out = std::env::temp_dir().join(format!("capacloud-sim-test-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&out);
+    let status = Command::new(env!("CARGO_BIN_EXE_capacloud-sim"))
+        .args([
+            "run",
+            scenarios_dir().join("short.toml").to_str().unwrap(),
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The CSV, read back: one row per epoch, the header the report writes, amounts that parse.
+    let mut reader = csv::Reader::from_path(out.join("short.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "epoch");
+    assert_eq!(&header[header.len() - 1], "adversary_0_profit");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 120);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let issuance: Vec<u128> = rows
+        .iter()
+        .map(|r| r[column("total_issuance")].parse().unwrap())
+        .collect();
+    assert!(issuance.iter().all(|i| *i > 0));
+    // The same numbers as the library's run.
+    let scenario = load("short.toml");
+    let result = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap();
+    let expected: Vec<u128> = result.epochs.iter().map(|r| r.total_issuance).collect();
+    assert_eq!(issuance, expected);
+    let profit: i128 = rows.last().unwrap()[column("adversary_0_profit")]
+        .parse()
+        .unwrap();
+    assert_eq!(profit, result.adversaries[0].gain);
+    // The charts: SVG documents with the series drawn.
+    for chart in [
+        "supply",
+        "minted-burned",
+        "emission",
+        "provider-income",
+        "adversary-profit",
+    ] {
+        let svg = fs::read_to_string(out.join(format!("short-{chart}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{chart}");
+        assert!(svg.trim_end().ends_with("</svg>"), "{chart}");
+        assert!(svg.contains("<polyline"), "{chart}: no line drawn");
+    }
+    fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_run_starts_from_a_live_chains_snapshot() {
+    // As `capa snapshot` writes it: polkadot.js plain values, camelCase, big integers as strings.
+    let json = r#"{
+      "format": "capacloud-snapshot/1", "block": 1234, "blockHash": "0x00",
+      "totalIssuance": "100000123456789000000",
+      "parameters": {
+        "ecosystemShare": 200000000, "usageShare": 500000000, "availabilityShare": 300000000,
+        "minEmissionPerBlock": 10000000000, "maxEmissionPerBlock": 10000000000000,
+        "maxStepPerEpoch": 50000000,
+        "mode": { "burnIndexed": { "smoothing": 200000000, "targetInflationPerEpoch": 54794 } },
+        "epochLength": 14400, "usageRewardCap": 800000000, "feeBurnShare": 800000000,
+        "priceMaxAge": 600, "minPriceFeeds": 1, "maxPriceDeviation": 100000000,
+        "maxPriceChangePerBlock": 10000000, "unbondingPeriod": 201600,
+        "minProviderBond": "100000000000000", "bondPerCapacityUnit": 1000000000000,
+        "initialReputation": 500000, "minReputation": 200000, "attestationReputationGain": 50000
+      },
+      "emission": { "controller": { "emissionPerBlock": 120000000000, "ramp": 120000000000,
+        "scheduledTarget": 120000000000, "smoothedBurnPerBlock": 5000000000 } },
+      "providers": [ { "account": "a", "verifiedCapacity": 100 }, { "account": "b", "verifiedCapacity": 300 },
+        { "account": "c", "verifiedCapacity": 0 } ]
+    }"#;
+    let snap = capacloud_sim::snapshot::from_json(json).unwrap();
+    assert_eq!(snap.block, 1234);
+    assert_eq!(snap.setup.issuance, 100_000_123_456_789_000_000);
+    assert_eq!(snap.setup.params.min_provider_bond, 100 * CAPA);
+    assert_eq!(snap.controller.emission_per_block, 120_000_000_000);
+    assert_eq!(snap.providers, (2, 200));
+    let (defaults, _) = capacloud_sim::scenario::defaults();
+    assert_eq!(snap.setup.params, defaults);
+    // "What happens from here": the first epoch starts at the snapshot's emission.
+    let scenario = load("short.toml");
+    let result = run(&scenario, &snap.setup).unwrap();
+    assert_eq!(result.epochs[0].emission_per_block, 120_000_000_000);
+    assert!(snapshot_rejects_other_formats());
+}
+
+fn snapshot_rejects_other_formats() -> bool {
+    capacloud_sim::snapshot::from_json(r#"{"format": "something-else"}"#).is_err()
+}
