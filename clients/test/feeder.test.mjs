@@ -642,7 +642,7 @@ describe(
       },
     );
 
-    step('the node restarts (a new --tmp chain): the feeder reconnects and goes on', async () => {
+    step('the node restarts (a new --tmp chain): the feeder reconnects; the chain\'s price bounds apply', async () => {
       const from = feeders.alice.lines.length;
       await node.stop('SIGINT', 15_000);
       await feeders.alice.waitForLine(/disconnected from ws:/, 15_000, from);
@@ -650,19 +650,32 @@ describe(
       mock.price2 = '2';
       await startNode();
       await feeders.alice.waitForLine(/reconnected to ws:/, 30_000, from);
+      // A new chain: the presets' bounds, and the genesis price of 0.50. A price of 2 is more
+      // than 10% away: the chain rejects it (burnMint.PriceSubmissionRejected), nothing stored.
+      await feeders.alice.waitForLine(
+        /not submitted: the chain rejected 2: further than max_price_deviation from the price in force, 0\.5/,
+        60_000,
+        from,
+      );
+      assert.match(await metricsText(), /^capacloud_feeder_refusals_total\{reason="out_of_band"\} [1-9]\d*$/m);
+      assert.equal((await aliceLatest()).price, p('0.5'), 'the genesis submission stands');
+      // 0.52 is within the band: accepted, and the price in force follows it by at most 1% a
+      // block (0.5 / 0.99^4 > 0.52: four blocks).
+      mock.price = '0.52';
+      mock.price2 = '0.52';
       await waitFor(
-        'Alice to submit 2 on the restarted node',
+        'Alice to submit 0.52',
         async () => {
           try {
-            return (await aliceLatest()).price === p('2');
+            return (await aliceLatest()).price === p('0.52');
           } catch {
             return false; // this test's own connection is reconnecting too
           }
         },
         60_000,
       );
-      assert.equal(await quote(CAPA), 2000n);
-      assert.match(await metricsText(), /^capacloud_feeder_last_price 2$/m);
+      await waitFor('the price in force to reach 0.52', async () => (await quote(CAPA)) === 520n, 12 * BLOCK_MS);
+      assert.match(await metricsText(), /^capacloud_feeder_last_price 0\.52$/m);
       assert.ok(feeders.bob.alive && feeders.bad.alive);
     });
 

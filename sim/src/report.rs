@@ -134,62 +134,54 @@ fn series(epochs: &[EpochRecord], label: &str, f: impl Fn(&EpochRecord) -> f64) 
 /// Writes the charts of `result` into `dir` (named `<name>-<chart>.svg`); returns their paths.
 pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<PathBuf>, String> {
     let e = &result.epochs;
-    let path = |chart: &str| dir.join(format!("{name}-{chart}.svg"));
-    let mut written = Vec::new();
-    let supply = path("supply");
-    chart(
-        &supply,
-        "Total issuance",
-        "CAPA",
-        &[series(e, "total issuance", |r| {
-            capa(r.total_issuance as f64)
-        })],
-    )?;
-    written.push(supply);
-    let flows = path("minted-burned");
-    chart(
-        &flows,
-        "Minted and burned per epoch",
-        "CAPA per epoch",
-        &[
-            series(e, "minted", |r| {
-                capa((r.minted_treasury + r.minted_usage + r.minted_availability) as f64)
-            }),
-            series(e, "burned", |r| {
-                capa((r.burned_credits + r.burned_fees) as f64)
-            }),
-            series(e, "never minted", |r| capa(r.unminted as f64)),
-        ],
-    )?;
-    written.push(flows);
-    let emission = path("emission");
-    chart(
-        &emission,
-        "Emission rate",
-        "CAPA per block",
-        &[series(e, "emission per block", |r| {
-            capa(r.emission_per_block as f64)
-        })],
-    )?;
-    written.push(emission);
-    let income = path("provider-income");
-    chart(
-        &income,
-        "An honest provider's income",
-        "CAPA",
-        &[
-            series(e, "per 1,000 credits served", |r| {
-                capa(r.income_per_credit * 1_000.0)
-            }),
-            series(e, "per capacity unit and epoch", |r| {
-                capa(r.income_per_unit)
-            }),
-        ],
-    )?;
-    written.push(income);
+    // (file, title, unit, lines)
+    let mut charts: Vec<(&str, &str, &str, Vec<Line>)> = vec![
+        (
+            "supply",
+            "Total issuance",
+            "CAPA",
+            vec![series(e, "total issuance", |r| {
+                capa(r.total_issuance as f64)
+            })],
+        ),
+        (
+            "minted-burned",
+            "Minted and burned per epoch",
+            "CAPA per epoch",
+            vec![
+                series(e, "minted", |r| {
+                    capa((r.minted_treasury + r.minted_usage + r.minted_availability) as f64)
+                }),
+                series(e, "burned", |r| {
+                    capa((r.burned_credits + r.burned_fees) as f64)
+                }),
+                series(e, "never minted", |r| capa(r.unminted as f64)),
+            ],
+        ),
+        (
+            "emission",
+            "Emission rate",
+            "CAPA per block",
+            vec![series(e, "emission per block", |r| {
+                capa(r.emission_per_block as f64)
+            })],
+        ),
+        (
+            "provider-income",
+            "An honest provider's income",
+            "CAPA",
+            vec![
+                series(e, "per 1,000 credits served", |r| {
+                    capa(r.income_per_credit * 1_000.0)
+                }),
+                series(e, "per capacity unit and epoch", |r| {
+                    capa(r.income_per_unit)
+                }),
+            ],
+        ),
+    ];
     if !result.adversaries.is_empty() {
-        let adversaries = path("adversary-profit");
-        let lines: Vec<Line> = result
+        let lines = result
             .adversaries
             .iter()
             .map(|a| {
@@ -198,13 +190,18 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
                 })
             })
             .collect();
-        chart(
-            &adversaries,
+        charts.push((
+            "adversary-profit",
             "Adversaries' cumulative profit",
             "CAPA",
-            &lines,
-        )?;
-        written.push(adversaries);
+            lines,
+        ));
+    }
+    let mut written = Vec::new();
+    for (file, title, unit, lines) in charts {
+        let path = dir.join(format!("{name}-{file}.svg"));
+        chart(&path, title, unit, &lines)?;
+        written.push(path);
     }
     Ok(written)
 }
