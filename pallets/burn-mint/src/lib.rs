@@ -1000,8 +1000,9 @@ pub mod pallet {
             ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
             // Unconfigured: no price can be in force, nothing to compare with.
             let params = ActiveParameters::<T>::get();
+            let last = LastPrice::<T>::get();
             if let Some(params) = params {
-                if let Ok(in_force) = queries::current_price::<T>() {
+                if let Some((_, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
                     if !economics::within_band(price, in_force, params.max_price_deviation) {
                         Self::deposit_event(Event::PriceSubmissionRejected {
                             feeder: who,
@@ -1014,11 +1015,12 @@ pub mod pallet {
             }
             let now = frame_system::Pallet::<T>::block_number();
             feeds[index].latest = Some((price, now));
-            PriceFeeders::<T>::put(feeds);
             Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
             if let Some(params) = params {
-                if let Some((median, in_force)) = queries::price_and_median::<T>(&params) {
-                    LastPrice::<T>::put(match LastPrice::<T>::get() {
+                if let Some((median, in_force)) =
+                    queries::price_and_median::<T>(&params, &feeds, last)
+                {
+                    LastPrice::<T>::put(match last {
                         Some(last) => last.record(in_force, now),
                         None => PriceInForce::new(in_force, now),
                     });
@@ -1030,12 +1032,14 @@ pub mod pallet {
                     }
                 }
             }
+            PriceFeeders::<T>::put(feeds);
             Ok(())
         }
 
         /// Replaces the set of price feeders (at most [`Config::MaxPriceFeeders`]; duplicates
-        /// count once). The parameters' `min_price_feeds` must stay a majority of the new set. Feeders that stay keep their latest submission; submissions of removed
-        /// feeders are deleted.
+        /// count once). The parameters' `min_price_feeds` must stay a majority of the new set.
+        /// Feeders that stay keep their latest submission; submissions of removed feeders are
+        /// deleted.
         #[pallet::call_index(13)]
         #[pallet::weight(T::WeightInfo::set_price_feeders(T::MaxPriceFeeders::get()))]
         pub fn set_price_feeders(

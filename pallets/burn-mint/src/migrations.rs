@@ -24,7 +24,7 @@
 pub mod v4 {
     use crate::{
         economics::Parameters, queries, types::PriceInForce, ActiveParameters, Config, LastPrice,
-        Pallet, PendingParameters,
+        Pallet, PendingParameters, PriceFeeders,
     };
     use frame_support::{
         migrations::VersionedMigration,
@@ -143,7 +143,10 @@ pub mod v4 {
                 PendingParameters::<T>::put(upgrade_params(old, &defaults));
             }
             // No last price yet: the price in force is the fresh feeds' median itself.
-            if let Some((_, price)) = active.and_then(|p| queries::price_and_median::<T>(&p)) {
+            let feeds = PriceFeeders::<T>::get();
+            if let Some((_, price)) =
+                active.and_then(|p| queries::price_and_median::<T>(&p, &feeds, None))
+            {
                 let now = frame_system::Pallet::<T>::block_number();
                 LastPrice::<T>::put(PriceInForce::new(price, now));
             }

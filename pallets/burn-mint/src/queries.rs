@@ -4,12 +4,13 @@
 
 use crate::{
     economics::{self, Amount, Credits, EpochBooks, Parameters, PathPoint, Totals},
-    types::{PreviewError, SupplyStats},
+    types::{PreviewError, PriceFeed, PriceInForce, SupplyStats},
     ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, Error, LastPrice, Ledger,
     Pallet, PendingParameters, PriceFeeders, ProviderCount, Providers,
 };
 use alloc::vec::Vec;
 use frame_support::traits::{fungible::Inspect, Get};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::FixedU128;
 use sp_runtime::{traits::SaturatedConversion, DispatchError, Saturating};
 
@@ -25,18 +26,24 @@ fn now<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
 /// from and fewer than `min_price_feeds` of them agree (see [`economics::agreed_median`]).
 pub fn current_price<T: Config>() -> Result<FixedU128, DispatchError> {
     let params = Pallet::<T>::params()?;
-    price_and_median::<T>(&params)
+    price_and_median::<T>(&params, &PriceFeeders::<T>::get(), LastPrice::<T>::get())
         .map(|(_, price)| price)
         .ok_or_else(|| Error::<T>::PriceUnavailable.into())
 }
 
-/// The median of the fresh submissions and the price in force under `params`, if any (see
-/// [`current_price`]). A [`LastPrice`] older than `price_max_age` no longer bounds anything:
-/// after an outage the quorum's median is taken if the fresh submissions agree.
-pub(crate) fn price_and_median<T: Config>(params: &Parameters) -> Option<(FixedU128, FixedU128)> {
+/// The median of the fresh submissions among `feeds` and the price in force under `params`,
+/// bounded by `last` (the stored [`LastPrice`]), if any (see [`current_price`]). The caller
+/// passes what it read, so that `submit_price` reads each item once. A last price older than
+/// `price_max_age` no longer bounds anything: after an outage the quorum's median is taken if
+/// the fresh submissions agree.
+pub(crate) fn price_and_median<T: Config>(
+    params: &Parameters,
+    feeds: &[PriceFeed<T::AccountId, BlockNumberFor<T>>],
+    last: Option<PriceInForce<BlockNumberFor<T>>>,
+) -> Option<(FixedU128, FixedU128)> {
     let now = now::<T>();
     let max_age = params.price_max_age.into();
-    let mut fresh: Vec<FixedU128> = PriceFeeders::<T>::get()
+    let mut fresh: Vec<FixedU128> = feeds
         .iter()
         .filter_map(|feed| feed.latest)
         .filter(|(_, at)| now.saturating_sub(*at) <= max_age)
@@ -45,7 +52,7 @@ pub(crate) fn price_and_median<T: Config>(params: &Parameters) -> Option<(FixedU
     if (fresh.len() as u32) < params.min_price_feeds {
         return None;
     }
-    let last = LastPrice::<T>::get()
+    let last = last
         .map(|last| last.reference(now))
         .filter(|(_, at)| now.saturating_sub(*at) <= max_age);
     match last {
