@@ -131,7 +131,13 @@ fn transfer_that_would_reap_sender_is_rejected_by_keep_alive() {
         let xt = signing::sign(&Alice.pair(), call, 0, context);
         // Valid transaction (fee paid), failed dispatch; Alice stays above the ED.
         let outcome = Executive::apply_extrinsic(xt).expect("transaction is valid");
-        assert!(outcome.is_err());
+        // After the fee, Alice holds less than she asked to send.
+        assert_eq!(
+            outcome,
+            Err(sp_runtime::DispatchError::Token(
+                sp_runtime::TokenError::FundsUnavailable
+            ))
+        );
         assert!(Balances::balance(&alice) >= EXISTENTIAL_DEPOSIT);
     });
 }

@@ -10,7 +10,10 @@ use common::{finish_block, start_block, with_dev_chain};
 use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 use pallet_burn_mint::{
     economics::Parameters,
-    migrations::v4::{v3, MigrateV3ToV4},
+    migrations::{
+        v4::{v3, MigrateV3ToV4},
+        RequireStorageVersion,
+    },
     LastPrice, PriceInForce,
 };
 use sp_runtime::{FixedU128, Perbill};
@@ -123,6 +126,43 @@ fn v3_parameters_migrate_with_every_field_kept_and_the_price_bounded_from_then_o
         for _ in 0..3 {
             start_block();
             finish_block();
+        }
+    });
+}
+
+#[test]
+fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
+    with_dev_chain(|| {
+        start_block();
+        finish_block();
+        // A chain still at storage version 2: the v2 -> v3 migration was removed in spec 103,
+        // so nothing in the runtime's list would run and v2 values would be read as v4.
+        StorageVersion::new(2).put::<BurnMint>();
+        let message = "pallet-burn-mint: the on-chain storage version is older than the oldest \
+                       one this runtime's migrations handle; upgrade through a runtime that \
+                       still has the missing migration first";
+        assert_eq!(RequireStorageVersion::<Runtime, 3>::check(), Err(message));
+        // What `try-runtime on-runtime-upgrade` runs before an upgrade is voted: refused.
+        #[cfg(feature = "try-runtime")]
+        {
+            let refused = capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
+                .expect_err("the guard refuses a chain older than the oldest migration");
+            assert_eq!(refused, sp_runtime::TryRuntimeError::Other(message));
+            // And the pallet's invariants name the missing migration.
+            assert_eq!(
+                BurnMint::do_try_state(),
+                Err(sp_runtime::TryRuntimeError::Other(
+                    "the on-chain storage version is not the pallet's: a migration is missing"
+                ))
+            );
+        }
+        // Enacted anyway, the guard changes nothing (it logs an error on every node).
+        capacloud_runtime::Migrations::on_runtime_upgrade();
+        assert_eq!(BurnMint::on_chain_storage_version(), 2);
+        // Versions 3 and 4 pass the guard.
+        for version in [3, 4] {
+            StorageVersion::new(version).put::<BurnMint>();
+            assert_eq!(RequireStorageVersion::<Runtime, 3>::check(), Ok(()));
         }
     });
 }

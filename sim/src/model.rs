@@ -61,7 +61,7 @@ pub struct Activity {
 impl Activity {
     /// A purchase of credits burning `tokens` at `price` (whole tokens of `token_unit`
     /// plancks); returns the credits bought (the chain's rounding), none for a purchase the
-    /// chain refuses (`NothingBought`: it buys no credit), which then burns nothing.
+    /// chain refuses (`TooSmallForOneCredit`: it buys no credit), which then burns nothing.
     pub fn buy(&mut self, tokens: Amount, price: FixedU128, token_unit: Amount) -> Credits {
         let credits =
             credits_for_tokens(tokens, price, token_unit, CREDITS_PER_STABLE_UNIT).unwrap_or(0);

@@ -565,7 +565,7 @@ pub mod pallet {
         BadEpochLength,
         /// The step per epoch is above the runtime's largest step.
         StepTooLarge,
-        /// The usage reward cap is at or above its maximum.
+        /// The usage reward cap is above the runtime's `MaxUsageRewardCap`, or is 100%.
         RewardCapTooHigh,
         /// Price staleness or feed count is zero.
         BadPriceSettings,

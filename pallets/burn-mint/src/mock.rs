@@ -219,8 +219,13 @@ impl ExtBuilder {
         .assimilate_storage(&mut storage)
         .unwrap();
         let mut ext = sp_io::TestExternalities::new(storage);
-        // Block 1, as a chain would run it: its hook has minted its emission.
-        ext.execute_with(|| run_to_block(1));
+        ext.execute_with(|| {
+            // What a chain's genesis does after the pallets' genesis configs: every pallet's
+            // storage version is its own.
+            <AllPalletsWithSystem as frame_support::traits::OnGenesis>::on_genesis();
+            // Block 1, as a chain would run it: its hook has minted its emission.
+            run_to_block(1);
+        });
         ext
     }
 

@@ -10,16 +10,50 @@ use frame_support::{
     ensure,
     traits::{
         fungible::{Inspect, InspectHold},
-        Get,
+        Get, GetStorageVersion,
     },
 };
 use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
+    /// What the reward pot must hold now: its existential deposit, what it owes
+    /// ([`crate::EmissionState::owed`]: claimable and locked rewards and what the kept reward
+    /// pools still hold) and the treasury's share of the open epoch, which waits in it until
+    /// the boundary.
+    fn pot_requirement() -> Amount {
+        let emission = Emission::<T>::get();
+        let mut open = emission.accrual;
+        open.advance_to(frame_system::Pallet::<T>::block_number());
+        emission
+            .owed
+            .saturating_add(open.ecosystem)
+            .saturating_add(T::Currency::minimum_balance())
+    }
+
+    /// Tokens in the reward pot beyond what it must hold: sent to it from outside (anyone may
+    /// transfer to any account). Burned and booked as forfeited at the next epoch boundary
+    /// ([`crate::Event::SurplusBurned`]); zero on a chain nobody gave to.
+    pub fn pot_surplus() -> Amount {
+        T::Currency::balance(&Self::pot()).saturating_sub(Self::pot_requirement())
+    }
+
+    /// The pot covers what it must hold ([`Self::pot_surplus`] is what it holds beyond). No
+    /// upper bound is an invariant: an outsider controls what is sent to the pot, and a gift
+    /// must not make the chain's own checks fail. It is burned at the boundary, where the
+    /// pot is back to exactly what it must hold.
+    pub fn check_pot() -> Result<(), TryRuntimeError> {
+        ensure!(
+            T::Currency::balance(&Self::pot()) >= Self::pot_requirement(),
+            "reward pot does not cover what it owes"
+        );
+        Ok(())
+    }
+
     /// The pallet's invariants:
-    /// - the pot holds exactly its existential deposit, the treasury's share of the open epoch
-    ///   and what it owes ([`crate::EmissionState::owed`]: claimable and locked rewards and
-    ///   what the kept reward pools still hold), an upper bound as well as a lower one;
+    /// - the storage on chain is in the pallet's layout (its storage version);
+    /// - the pot covers its existential deposit, the treasury's share of the open epoch and
+    ///   what it owes ([`Self::check_pot`]); anything more was sent from outside and is a
+    ///   surplus ([`Self::pot_surplus`]), burned at the next boundary, not a broken state;
     /// - held bonds match the providers' bonds; verified capacity is at most declared;
     /// - each provider's live points in the open epoch are at most what its state gives, and
     ///   they add up to the open books' live points;
@@ -37,6 +71,10 @@ impl<T: Config> Pallet<T> {
     ///   majority of the feeders; the last price in force is positive and not from a future
     ///   block.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
+        ensure!(
+            Self::on_chain_storage_version() == Self::in_code_storage_version(),
+            "the on-chain storage version is not the pallet's: a migration is missing"
+        );
         let now = frame_system::Pallet::<T>::block_number();
         let emission = Emission::<T>::get();
         let accrual = emission.accrual;
@@ -93,15 +131,7 @@ impl<T: Config> Pallet<T> {
             owed == emission.owed,
             "owed rewards differ from the records"
         );
-        // The treasury's share of the open epoch waits in the pot too.
-        let mut open = accrual;
-        open.advance_to(now);
-        let expected = owed
-            .saturating_add(open.ecosystem)
-            .saturating_add(T::Currency::minimum_balance());
-        let pot = T::Currency::balance(&Self::pot());
-        ensure!(pot >= expected, "reward pot does not cover what it owes");
-        ensure!(pot <= expected, "reward pot holds more than it owes");
+        Self::check_pot()?;
 
         let credits: Credits = CreditBalances::<T>::iter_values().map(|a| a.credits).sum();
         ensure!(

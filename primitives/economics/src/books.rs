@@ -78,16 +78,24 @@ impl EpochBooks {
             .saturating_add(self.burned_forfeited)
     }
 
-    /// The burn the controller follows: what users and the protocol burned (credits, fees,
-    /// slashes) **net of the usage rewards minted for it**. A burn that comes back as a usage
-    /// reward does not raise future emission, which is what makes self-dealing unprofitable
-    /// in the burn-indexed mode (see the crate docs). Forfeited rewards are emission returned,
-    /// not demand, and are not followed either.
+    /// The burn the controller follows: the tokens burned for the credits **served** in the
+    /// epoch (their basis), from fees and from slashes, **net of the usage rewards minted for
+    /// the credits served**. A usage reward is booked against the very burn it repays, in the
+    /// same epoch, whenever the credits were bought: a burn is followed when its credits are
+    /// used, so buying in one epoch and spending with oneself in the next repays nothing the
+    /// controller counted twice, and an honest bulk buyer who spends over many epochs is
+    /// followed as it spends. Credits bought and never spent are never followed (they burned
+    /// supply without buying work). Forfeited rewards are emission returned, not demand, and
+    /// are not followed either.
+    ///
+    /// Never negative and nothing lost to saturation: the usage pool mints at most
+    /// `⌊cap × basis served⌋ ≤ basis served` ([`crate::close_usage_pool`]), and a shortfall
+    /// only lowers what was minted, so the repayment is at most the basis it repays.
     pub fn net_burn(&self) -> Amount {
-        self.burned_credits
+        let repaid = self.minted_usage.min(self.basis_served);
+        (self.basis_served - repaid)
             .saturating_add(self.burned_fees)
             .saturating_add(self.burned_slashes)
-            .saturating_sub(self.minted_usage)
     }
 
     /// These books (burns and credits, as recorded by extrinsics) with the emission side taken
@@ -161,6 +169,7 @@ mod tests {
             burned_forfeited: 5,
             credits_sold: 80,
             credits_served: 60,
+            basis_served: 35,
             ..Default::default()
         };
         let mut accrual = EmissionAccrual::<u32> {
@@ -184,8 +193,10 @@ mod tests {
         books.minted_providers = 900;
         books.minted_usage = 30;
         assert_eq!((books.minted(), books.burned()), (1_500, 50));
-        // The controller follows 40 + 2 + 3 burned, less the 30 paid back as usage rewards.
-        assert_eq!(books.net_burn(), 15);
+        // The controller follows the basis of the 60 credits served (here 35), fees 2 and
+        // slashes 3, less the 30 paid back as usage rewards; the 40 burned for credits count
+        // only as they are served.
+        assert_eq!(books.net_burn(), 35 - 30 + 2 + 3);
         let mut totals = Totals::default();
         totals.add(&books);
         totals.add(&books);
@@ -200,5 +211,33 @@ mod tests {
             }
         );
         assert_eq!(totals.credits_outstanding(), 40);
+    }
+
+    #[test]
+    fn a_burn_is_followed_when_its_credits_are_served_and_repaid_there() {
+        // Credits bought for 1_000 in epoch k and served (by the buyer's own provider) in
+        // k + 1, where the usage pool repays 800 of them (cap 80%).
+        let bought = EpochBooks {
+            burned_credits: 1_000,
+            credits_sold: 2_000,
+            ..Default::default()
+        };
+        let served = EpochBooks {
+            credits_served: 2_000,
+            basis_served: 1_000,
+            minted_usage: 800,
+            ..Default::default()
+        };
+        // Nothing followed when bought, 200 when served: 20% of the burn in all. (Netting the
+        // repayment against the same epoch's purchases followed 1_000 then nothing: the 800
+        // repaid were lost at zero and the whole burn was re-emitted.)
+        assert_eq!((bought.net_burn(), served.net_burn()), (0, 200));
+        // An honest bulk buyer spending over four epochs is followed as it spends.
+        let quarter = EpochBooks {
+            basis_served: 250,
+            minted_usage: 200,
+            ..Default::default()
+        };
+        assert_eq!(bought.net_burn() + 4 * quarter.net_burn(), 200);
     }
 }

@@ -11,11 +11,13 @@
 //! 4. **mint within the supply cap**: the pools are minted only up to the room left below the
 //!    maximum total supply (usage first); the rest is never minted;
 //! 5. **the controller** runs under the parameters in force for the next epoch (pending ones
-//!    apply now; a mode switch starts from the current emission, [`crate::switch_mode`], and
-//!    the transition epoch steps by at most the outgoing parameters' step) on the closed
-//!    epoch's *net* burn per block ([`EpochBooks::net_burn`]: burned less the usage rewards
-//!    minted for it) and the issuance at its close;
-//! 6. **the hard-cap clamp**: per block and supply cap ([`next_emission`]);
+//!    apply now: [`crate::transition`] rescales the burn average to a new epoch length and
+//!    starts a new mode from the current emission, and the transition epoch steps by at most
+//!    the outgoing parameters' step) on the closed epoch's *net* burn
+//!    ([`EpochBooks::net_burn`]: the basis of the credits served, fees and slashes, less the
+//!    usage rewards minted for the credits served) and the issuance at its close;
+//! 6. **the hard-cap clamp**: per block and supply cap, and a step at most back from a
+//!    binding supply cap ([`next_emission`]);
 //! 7. **the next split** of the new emission per block, into the next epoch's accrual.
 //!
 //! The pallet executes the plan (pays the treasury its share from the pot, mints the pools,
@@ -23,7 +25,7 @@
 //! [`EpochClosePlan::record_shortfall`] so that the books still say where every planck went.
 
 use crate::{
-    close_availability_pool, close_usage_pool, next_emission, split_emission, switch_mode, Amount,
+    close_availability_pool, close_usage_pool, next_emission, split_emission, transition, Amount,
     ControllerState, EmissionAccrual, EpochBooks, EpochObservation, HardLimits, Parameters,
     RewardPool, Totals,
 };
@@ -163,7 +165,7 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
     //    current emission; the transition epoch steps at most by the outgoing step), and 6.
     //    the hard limits.
     let params = state.pending.unwrap_or(state.params);
-    let prior = switch_mode(
+    let prior = transition(
         state.controller,
         &state.params,
         &params,

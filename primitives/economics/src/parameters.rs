@@ -160,7 +160,8 @@ pub enum ParameterError {
     BadEpochLength,
     /// `max_step_per_epoch` is above the runtime's largest step.
     StepTooLarge,
-    /// `usage_reward_cap` is not below the runtime's maximum (itself below 100%).
+    /// `usage_reward_cap` is above the runtime's maximum, or is 100% (the maximum itself is
+    /// accepted).
     RewardCapTooHigh,
     /// `min_price_feeds`, `price_max_age`, `max_price_deviation` or
     /// `max_price_change_per_block` is zero.
@@ -223,6 +224,35 @@ impl Parameters {
 mod tests {
     use super::*;
     use crate::test_values::{limits, params};
+
+    #[test]
+    fn the_usage_reward_cap_may_equal_the_maximum_but_not_exceed_it_or_reach_one() {
+        let limits = limits();
+        let at = |cap: Perbill| {
+            Parameters {
+                usage_reward_cap: cap,
+                ..params()
+            }
+            .validate(&limits)
+        };
+        let max = limits.max_usage_reward_cap;
+        assert_eq!(at(max), Ok(()));
+        assert_eq!(
+            at(Perbill::from_parts(max.deconstruct() + 1)),
+            Err(ParameterError::RewardCapTooHigh)
+        );
+        assert_eq!(at(Perbill::zero()), Ok(()));
+        // 100% is refused even where the runtime's maximum would allow it.
+        let lax = HardLimits {
+            max_usage_reward_cap: Perbill::one(),
+            ..limits
+        };
+        let full = Parameters {
+            usage_reward_cap: Perbill::one(),
+            ..params()
+        };
+        assert_eq!(full.validate(&lax), Err(ParameterError::RewardCapTooHigh));
+    }
 
     #[test]
     fn validate_accepts_good_and_names_each_bad_parameter() {

@@ -1,7 +1,7 @@
 //! The emission path a parameter set would produce, for voters and dashboards.
 
 use crate::{
-    next_emission, switch_mode, Amount, ControllerState, EpochObservation, HardLimits, Parameters,
+    next_emission, transition, Amount, ControllerState, EpochObservation, HardLimits, Parameters,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
@@ -34,7 +34,7 @@ pub struct PathPoint {
 /// next boundary (pass the same set twice for no change), assuming a net burn of
 /// `burn_per_block` in every block and every block minting its whole emission. Runs the same
 /// controller, within the same hard limits, as the chain's epoch boundary: the mode switch
-/// ([`switch_mode`]), the outgoing step for the transition epoch, then [`next_emission`].
+/// ([`transition`]), the outgoing step for the transition epoch, then [`next_emission`].
 pub fn preview_path(
     state: ControllerState,
     in_force: &Parameters,
@@ -45,7 +45,7 @@ pub fn preview_path(
     epochs: u32,
 ) -> alloc::vec::Vec<PathPoint> {
     let mut path = alloc::vec::Vec::with_capacity(epochs as usize);
-    let mut state = switch_mode(state, in_force, params, total_issuance);
+    let mut state = transition(state, in_force, params, total_issuance);
     let burn_per_epoch = burn_per_block.saturating_mul(params.epoch_length as Amount);
     for epoch in 1..=epochs {
         let step = if epoch == 1 {

@@ -90,7 +90,15 @@ proptest! {
         prop_assert_eq!(plan.books.minted() + plan.books.unminted, emission);
         prop_assert_eq!(plan.pay_treasury, plan.books.minted_ecosystem);
         prop_assert_eq!(plan.books.total_issuance_at_close, state.total_issuance + plan.pool.minted());
-        prop_assert!(plan.books.net_burn() <= plan.books.burned());
+        // The usage rewards minted never exceed the basis they repay, so the followed burn
+        // loses nothing to saturation.
+        prop_assert!(plan.books.minted_usage <= plan.books.basis_served);
+        prop_assert_eq!(
+            plan.books.net_burn(),
+            plan.books.basis_served - plan.books.minted_usage
+                + plan.books.burned_fees
+                + plan.books.burned_slashes
+        );
         let mut totals = state.closed_totals;
         totals.add(&plan.books);
         prop_assert_eq!(plan.closed_totals(), totals);
@@ -120,6 +128,85 @@ proptest! {
         let step = (params.max_step_per_epoch * old).max(1);
         prop_assert!(new.abs_diff(old) <= step);
         prop_assert_eq!(plan.controller.ramp, plan.controller.emission_per_block);
+    }
+
+    /// Through any sequence of epochs (random burns, served or not, random referendums taking
+    /// over at random boundaries with any valid step, mode, band and epoch length, a supply
+    /// cap that binds and releases as burns free room), the emission in force rises by at
+    /// most one step a boundary (`max(step × ramp, 1)` of the outgoing step) and falls by at
+    /// most one step unless the supply cap binds; the ramp itself moves at most one step.
+    #[test]
+    fn emission_moves_at_most_one_step_through_any_transition(
+        first in valid_params(),
+        epochs in proptest::collection::vec(
+            (
+                (0..=2_000_000_000u128, 0..=2_000_000_000u128),
+                proptest::option::weighted(0.3, valid_params()),
+            ),
+            1..40,
+        ),
+        emission in 0..=1_000_000u128,
+        room in 0..=1_000_000_000u128,
+    ) {
+        let issuance_at_start = 1_000_000_000_000u128;
+        let limits = limits(Some(issuance_at_start + room));
+        let mut params = first;
+        let mut controller = ControllerState {
+            smoothed_burn_per_block: emission / 2,
+            ..ControllerState::starting_at(emission.clamp(params.min_emission_per_block, params.max_emission_per_block))
+        };
+        let mut accrual = EmissionAccrual::<u64> {
+            per_block: split_emission(controller.emission_per_block, &params),
+            ..Default::default()
+        };
+        let mut issuance = issuance_at_start;
+        for (index, ((burned, served), pending)) in epochs.into_iter().enumerate() {
+            let length = params.epoch_length;
+            let last_block = accrual.updated_at + length as u64;
+            let ecosystem = accrual.per_block.ecosystem * length as u128;
+            issuance = (issuance + ecosystem).saturating_sub(burned);
+            let plan = plan_epoch_close(
+                EpochClose {
+                    index: index as u32,
+                    length,
+                    books: EpochBooks {
+                        burned_credits: burned,
+                        credits_sold: burned,
+                        credits_served: served,
+                        basis_served: served,
+                        live_points: 1,
+                        ..Default::default()
+                    },
+                    closed_totals: Totals::default(),
+                    accrual,
+                    last_block,
+                    controller,
+                    params,
+                    pending,
+                    total_issuance: issuance,
+                    ledger_retention: 90,
+                },
+                &limits,
+            );
+            let (old, new) = (controller, plan.controller);
+            let step = |ramp: Amount| (params.max_step_per_epoch * ramp).max(1);
+            prop_assert!(new.ramp.abs_diff(old.ramp) <= step(old.ramp));
+            prop_assert!(
+                new.emission_per_block <= old.emission_per_block + step(new.ramp),
+                "rose from {} to {} (ramp {})", old.emission_per_block, new.emission_per_block, new.ramp
+            );
+            let room_per_block = limits.max_total_supply.unwrap()
+                .saturating_sub(plan.books.total_issuance_at_close) / plan.params.epoch_length as u128;
+            prop_assert!(
+                old.emission_per_block <= new.emission_per_block + step(old.ramp)
+                    || new.emission_per_block == room_per_block,
+                "fell from {} to {} without the cap binding", old.emission_per_block, new.emission_per_block
+            );
+            issuance = plan.books.total_issuance_at_close;
+            controller = plan.controller;
+            accrual = plan.accrual;
+            params = plan.params;
+        }
     }
 
     /// A provider's usage reward is at most the cap times the tokens burned for what it served

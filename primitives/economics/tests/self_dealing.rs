@@ -44,17 +44,21 @@ struct World {
     honest_burn: Amount,
     /// Each colluding account's live points and the tokens it burns per attacking epoch.
     group: Vec<(u128, Amount)>,
+    /// The first epoch in which the group self-deals.
+    attack_from: u32,
     /// Epochs during which the group self-deals.
     attack_epochs: u32,
     /// Epochs simulated in all.
     epochs: u32,
+    /// Parameters a referendum accepts during an epoch (they apply at its close).
+    referendum: Option<(u32, Parameters)>,
 }
 
 /// Runs the world epoch by epoch through [`plan_epoch_close`]; returns what the group
 /// received (usage and availability rewards, each member settled separately and rounded down
 /// as the chain does) and what it burned.
 fn run(world: &World, attack: bool) -> (Amount, Amount) {
-    let params = world.params;
+    let mut params = world.params;
     let mut controller = ControllerState {
         smoothed_burn_per_block: world.honest_burn / params.epoch_length as u128,
         ..ControllerState::starting_at(world.emission)
@@ -67,7 +71,8 @@ fn run(world: &World, attack: bool) -> (Amount, Amount) {
     let (mut received, mut burned) = (0u128, 0u128);
     let group_points: u128 = world.group.iter().map(|(p, _)| p).sum();
     for epoch in 0..world.epochs {
-        let attacking = attack && epoch < world.attack_epochs;
+        let attacking =
+            attack && epoch >= world.attack_from && epoch < world.attack_from + world.attack_epochs;
         let group_burn: Amount = if attacking {
             world.group.iter().map(|(_, b)| b).sum()
         } else {
@@ -95,7 +100,9 @@ fn run(world: &World, attack: bool) -> (Amount, Amount) {
                 last_block,
                 controller,
                 params,
-                pending: None,
+                pending: world
+                    .referendum
+                    .and_then(|(at, proposal)| (at == epoch).then_some(proposal)),
                 total_issuance: issuance,
                 ledger_retention: 10,
             },
@@ -114,6 +121,7 @@ fn run(world: &World, attack: bool) -> (Amount, Amount) {
         issuance = plan.books.total_issuance_at_close;
         controller = plan.controller;
         accrual = plan.accrual;
+        params = plan.params;
     }
     (received, burned)
 }
@@ -145,8 +153,10 @@ fn world() -> impl Strategy<Value = World> {
                     honest_points,
                     honest_burn,
                     group,
+                    attack_from: 0,
                     attack_epochs,
                     epochs: attack_epochs + 400,
+                    referendum: None,
                 }
             },
         )
@@ -212,11 +222,83 @@ fn lone_self_dealer_in_burn_indexed_mode_loses() {
         honest_points: 0,
         honest_burn: 0,
         group: vec![(1_000, 5_000 * CAPA)],
+        attack_from: 0,
         attack_epochs: 10,
         epochs: 410,
+        referendum: None,
     };
     let (with, burned) = run(&world, true);
     let (without, _) = run(&world, false);
     assert_eq!(burned, 50_000 * CAPA);
     assert_eq!(with - without, 2_725_000_000_000);
+}
+
+/// **Open attack** (`docs/threat-model.md`, "the ramp holds a lead"), measured so that the
+/// threat model's numbers come from a test: a burn in the epoch before a referendum that
+/// raises the emission floor tenfold puts the ramp one step ahead, and the lead compounds by
+/// the step for the whole climb to the new floor. The chain's presets (20/50/30, 80% cap,
+/// burn-indexed with 20% smoothing, 5% step), 50-block epochs, an honest world that has settled
+/// at 1,000 per block after 100 epochs (honest demand 75,000 an epoch, the usage pool limited
+/// by emission), a group holding half the live points that burns 5,000 once, in epoch 100; the
+/// referendum is accepted in epoch 101. When the controller is fixed, this test asserts
+/// `gain < burned`.
+#[test]
+fn open_attack_a_burn_before_a_floor_raise_is_amplified_by_the_ramp() {
+    let params = Parameters {
+        ecosystem_share: Perbill::from_percent(20),
+        usage_share: Perbill::from_percent(50),
+        availability_share: Perbill::from_percent(30),
+        min_emission_per_block: 100,
+        max_emission_per_block: 1_000_000,
+        max_step_per_epoch: Perbill::from_percent(5),
+        mode: ControllerMode::BurnIndexed {
+            smoothing: Perbill::from_percent(20),
+            target_inflation_per_epoch: Perbill::zero(),
+        },
+        epoch_length: 50,
+        usage_reward_cap: Perbill::from_percent(80),
+        fee_burn_share: Perbill::from_percent(80),
+        price_max_age: 10,
+        min_price_feeds: 1,
+        max_price_deviation: Perbill::from_percent(10),
+        max_price_change_per_block: Perbill::from_percent(1),
+        unbonding_period: 10,
+        min_provider_bond: 100,
+        bond_per_capacity_unit: 1,
+        initial_reputation: Permill::from_percent(50),
+        min_reputation: Permill::from_percent(20),
+        attestation_reputation_gain: Permill::from_percent(5),
+    };
+    let floor_raised = Parameters {
+        min_emission_per_block: 10_000,
+        ..params
+    };
+    let world = |referendum| World {
+        params,
+        emission: 1_000,
+        issuance: 1_000_000_000_000,
+        honest_points: 1_000_000,
+        honest_burn: 75_000,
+        group: vec![(1_000_000, 5_000)],
+        attack_from: 100,
+        attack_epochs: 1,
+        epochs: 600,
+        referendum,
+    };
+    // Without the referendum: the burn returns less than it cost.
+    let quiet = world(None);
+    let (with, burned) = run(&quiet, true);
+    let (without, _) = run(&quiet, false);
+    assert_eq!(burned, 5_000);
+    assert_eq!(with - without, 2_087);
+    // With the floor raised at the end of the next epoch: both runs climb at the full step
+    // from there, the attacked one a step ahead, for 47 epochs; the burn pays 5.8 times over.
+    let timed = world(Some((101, floor_raised)));
+    let (with, _) = run(&timed, true);
+    let (without, _) = run(&timed, false);
+    assert_eq!(with - without, 29_112);
+    assert!(
+        with - without > burned,
+        "the open attack no longer pays: update the threat model"
+    );
 }

@@ -107,14 +107,44 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
         // Availability 3_000 split 1:3 by live points; usage 3_200 split 1:3 by basis.
         assert_eq!(BurnMint::pending_rewards(P1), 750 + 800);
         assert_eq!(BurnMint::pending_rewards(P2), 2_250 + 2_400);
-        // Many providers: the hook's cost does not depend on them (no iteration): 50 more.
-        for who in 100..150u64 {
+    });
+}
+
+/// The storage the epoch boundary reads and writes, as a proof of its block's hooks, with
+/// `extra` more registered providers (each attested and live).
+fn boundary_proof_nodes(extra: u64) -> usize {
+    let mut ext = ExtBuilder::default().build();
+    ext.execute_with(|| {
+        for who in (100..100 + extra).chain([P1]) {
             let _ = Balances::deposit(&who, 10_000, Precision::Exact);
             register(who, 1);
+            attest(who, 1);
         }
         next_epoch();
-        assert_eq!(crate::ProviderCount::<Test>::get(), 52);
+        for who in (100..100 + extra).chain([P1]) {
+            heartbeat(who);
+        }
+        let epoch = CurrentEpoch::<Test>::get();
+        run_to_block(epoch.start + epoch.length as u64 - 1);
+        assert_eq!(crate::ProviderCount::<Test>::get(), extra as u32 + 1);
     });
+    ext.commit_all().expect("the test state commits");
+    let (_, proof) = ext.execute_and_prove(|| {
+        next_epoch();
+        assert_eq!(CurrentEpoch::<Test>::get().index, 2);
+    });
+    proof.into_nodes().len()
+}
+
+#[test]
+fn the_epoch_boundary_reads_no_provider_whatever_their_number() {
+    // No provider is read at the boundary (no iteration): with 300 more live providers (and
+    // their accounts) its proof holds 3 more trie nodes, the deeper paths to the accounts it
+    // does touch (pot, treasury), not one or more per provider.
+    assert_eq!(
+        (boundary_proof_nodes(0), boundary_proof_nodes(300)),
+        (21, 24)
+    );
 }
 
 #[test]

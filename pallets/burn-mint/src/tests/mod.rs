@@ -7,6 +7,7 @@ mod parameters;
 mod prices;
 mod properties;
 mod providers;
+mod self_dealing;
 mod simulator;
 mod soundness;
 
