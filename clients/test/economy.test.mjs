@@ -146,7 +146,8 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     for (const name of ['NotVerifier', 'QuorumTooSmall', 'RewardsLocked', 'UnbondingTooShort']) {
       assert.ok(api.errors.burnMint[name]?.meta, `error burnMint.${name}`);
     }
-    // Exactly the pallet's storage items, each of which reads and decodes.
+    // Exactly the pallet's storage items (and the storage version polkadot.js adds), each of
+    // which reads and decodes; the storage version is the pallet's.
     assert.deepEqual(Object.keys(api.query.burnMint).sort(), [
       'activeParameters',
       'capacityVerifiers',
@@ -156,6 +157,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'history',
       'lastPrice',
       'ledger',
+      'palletVersion',
       'pendingParameters',
       'priceFeeders',
       'providerCount',
@@ -166,6 +168,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 4);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -408,10 +411,12 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
   }, 150_000);
 
   step('a gift to the reward pot is a surplus, not a broken invariant; the next boundary burns it', async () => {
-    // The pot: PalletId "capa/bmp" as an account ("modl" + the id, zero-padded).
+    // The pot: the pallet's PalletId as an account ("modl" + the id, zero-padded).
     const key = new Uint8Array(32);
-    key.set(new TextEncoder().encode('modlcapa/bmp'));
+    key.set(new TextEncoder().encode('modl'));
+    key.set(api.consts.burnMint.palletId.toU8a(), 4);
     const pot = encodeAddress(key, 4224);
+    assert.ok((await freeOf(pot)) > 0n, `the pot ${pot} exists`);
     const invariantsAt = async (hash) => {
       const result = await (await api.at(hash)).call.burnMintApi.checkInvariants();
       assert.ok(result.isSome, 'the test node is built with try-runtime');

@@ -69,10 +69,17 @@
 //! - [`economics`] (the `capacloud-economics` crate, re-exported): the pure economics, including
 //!   the epoch boundary as one plan ([`economics::plan_epoch_close`]) that this pallet executes.
 //! - `lib.rs`: the FRAME skeleton: config, storage, genesis, events, errors, hooks, calls, view
-//!   functions.
+//!   functions. Each call checks its origin and calls one function of the module that names
+//!   its concept, which validates everything before it changes anything:
+//!   - `providers.rs`: registration, capacity and attestation, liveness, pause, leave, bonds,
+//!     reputation, slashing, removal, the verifier set;
+//!   - `credits.rs`: buying, spending and paying for compute, claiming rewards;
+//!   - `prices.rs`: price submissions, the price in force, the feeder set and its quorum;
+//!   - `parameters.rs`: governance's parameter set and the first epoch.
 //! - [`types`]: the stored values ([`Provider`], [`ProviderHistory`], [`EpochInfo`], ...) and query results
 //!   ([`SupplyStats`], [`PreviewError`]).
-//! - `impls.rs`: the helpers behind the calls (provider records, rewards, credit purchases).
+//! - `impls.rs`: the helpers those modules share (provider records, rewards, credit
+//!   purchases, the open epoch's books).
 //! - `epoch.rs`: executing each block's mint and the epoch boundary's plan.
 //! - [`queries`]: the read side; the view functions and [`runtime_api`] share its names.
 //! - [`FeeHandler`] (`fee_handler.rs`): transaction fees burned or sent to the treasury.
@@ -91,9 +98,13 @@ pub mod runtime_api;
 pub mod types;
 pub mod weights;
 
+mod credits;
 mod epoch;
 mod fee_handler;
 mod impls;
+mod parameters;
+mod prices;
+mod providers;
 #[cfg(any(feature = "try-runtime", feature = "std", test))]
 mod try_state;
 
@@ -115,15 +126,11 @@ pub mod pallet {
     use super::*;
     use alloc::vec::Vec;
     use economics::{
-        Amount, ControllerState, Credits, EmissionAccrual, ParameterError, Parameters, PathPoint,
-        RewardPool,
+        Amount, ControllerState, Credits, ParameterError, Parameters, PathPoint, RewardPool,
     };
     use frame_support::{
         pallet_prelude::*,
-        traits::{
-            fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
-            tokens::{Precision, Preservation},
-        },
+        traits::fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
         PalletId,
     };
     use frame_system::pallet_prelude::*;
@@ -348,21 +355,17 @@ pub mod pallet {
                     self.initial_emission_per_block <= params.max_emission_per_block,
                     "initial emission above the parameters' maximum"
                 );
-                ActiveParameters::<T>::put(params);
-                CurrentEpoch::<T>::put(EpochInfo::first(Zero::zero(), &params));
+                Pallet::<T>::start_first_epoch(
+                    Zero::zero(),
+                    params,
+                    self.initial_emission_per_block,
+                );
+            } else {
+                // Inert: no split until governance configures the pallet.
+                Emission::<T>::mutate(|e| {
+                    e.controller = ControllerState::starting_at(self.initial_emission_per_block)
+                });
             }
-            let per_block = self
-                .parameters
-                .map(|p| economics::split_emission(self.initial_emission_per_block, &p))
-                .unwrap_or_default();
-            Emission::<T>::put(EmissionState {
-                controller: ControllerState::starting_at(self.initial_emission_per_block),
-                accrual: EmissionAccrual {
-                    per_block,
-                    ..Default::default()
-                },
-                owed: 0,
-            });
             let mut verifiers = self.capacity_verifiers.clone();
             verifiers.sort();
             verifiers.dedup();
@@ -693,25 +696,7 @@ pub mod pallet {
             bond: Amount,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let params = Self::params()?;
-            ensure!(
-                !Providers::<T>::contains_key(&who),
-                Error::<T>::AlreadyProvider
-            );
-            Self::ensure_valid_capacity(capacity)?;
-            ensure!(
-                bond >= params.required_bond(0) && !bond.is_zero(),
-                Error::<T>::BondTooLow
-            );
-            T::Currency::hold(&HoldReason::ProviderBond.into(), &who, bond)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            Self::insert_provider(&who, capacity, bond, &params);
-            Self::deposit_event(Event::ProviderRegistered {
-                provider: who,
-                capacity,
-                bond,
-            });
-            Ok(())
+            Self::do_register_provider(who, capacity, bond)
         }
 
         /// Changes the caller's declared capacity. A decrease applies to its verified capacity
@@ -720,18 +705,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::update_capacity())]
         pub fn update_capacity(origin: OriginFor<T>, capacity: u32) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::ensure_valid_capacity(capacity)?;
-            Self::mutate_provider(&who, |provider, _| {
-                ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
-                provider.capacity = capacity;
-                provider.verified_capacity = provider.verified_capacity.min(capacity);
-                Ok(())
-            })?;
-            Self::deposit_event(Event::CapacityUpdated {
-                provider: who,
-                capacity,
-            });
-            Ok(())
+            Self::do_update_capacity(who, capacity)
         }
 
         /// Marks the caller unavailable: no new rewards (its availability in the open epoch is
@@ -740,13 +714,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::pause())]
         pub fn pause(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            Self::mutate_provider(&who, |provider, _| {
-                ensure!(provider.is_active(), Error::<T>::ProviderNotActive);
-                provider.status = ProviderStatus::Paused;
-                Ok(())
-            })?;
-            Self::deposit_event(Event::ProviderPaused { provider: who });
-            Ok(())
+            Self::do_pause(who)
         }
 
         /// Makes a paused provider available again, if its bond covers its verified capacity
@@ -756,22 +724,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::resume())]
         pub fn resume(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let next = Self::current_epoch().saturating_add(1);
-            Self::mutate_provider(&who, |provider, params| {
-                ensure!(
-                    provider.status == ProviderStatus::Paused,
-                    Error::<T>::ProviderNotPaused
-                );
-                ensure!(
-                    provider.bond >= params.required_bond(provider.verified_capacity),
-                    Error::<T>::BondTooLow
-                );
-                provider.status = ProviderStatus::Active;
-                provider.eligible_from = next;
-                Ok(())
-            })?;
-            Self::deposit_event(Event::ProviderResumed { provider: who });
-            Ok(())
+            Self::do_resume(who)
         }
 
         /// Starts leaving: earns nothing new from now on (its availability in the open epoch is
@@ -781,19 +734,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::leave())]
         pub fn leave(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            let mut unlock_at = now;
-            Self::mutate_provider(&who, |provider, params| {
-                ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
-                unlock_at = now.saturating_add(params.unbonding_period.into());
-                provider.status = ProviderStatus::Leaving { unlock_at };
-                Ok(())
-            })?;
-            Self::deposit_event(Event::ProviderLeaving {
-                provider: who,
-                unlock_at,
-            });
-            Ok(())
+            Self::do_leave(who)
         }
 
         /// Releases a leaving provider's bond once the unbonding period has passed. Unclaimed
@@ -802,28 +743,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::withdraw_bond())]
         pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-            let ProviderStatus::Leaving { unlock_at } = provider.status else {
-                return Err(Error::<T>::NotLeaving.into());
-            };
-            ensure!(
-                frame_system::Pallet::<T>::block_number() >= unlock_at,
-                Error::<T>::StillUnbonding
-            );
-            let amount = provider.bond;
-            T::Currency::release(
-                &HoldReason::ProviderBond.into(),
-                &who,
-                amount,
-                Precision::BestEffort,
-            )?;
-            provider.bond = 0;
-            Self::store_or_remove(&who, provider);
-            Self::deposit_event(Event::BondWithdrawn {
-                provider: who,
-                amount,
-            });
-            Ok(())
+            Self::do_withdraw_bond(who)
         }
 
         /// Sets a provider's reputation, which weights its availability points from now on
@@ -837,15 +757,7 @@ pub mod pallet {
             reputation: Permill,
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
-            Self::mutate_provider(&provider, |record, _| {
-                Self::set_reputation_of(&provider, record, reputation);
-                Ok(())
-            })?;
-            Self::deposit_event(Event::ReputationSet {
-                provider,
-                reputation,
-            });
-            Ok(())
+            Self::do_set_reputation(provider, reputation)
         }
 
         /// Slashes `share` of a provider's bond; the slashed tokens are burned. A provider left
@@ -859,30 +771,7 @@ pub mod pallet {
             share: Perbill,
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
-            let params = Self::params()?;
-            let record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            let amount = share.mul_floor(record.bond);
-            ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-            let burned = Self::slash_bond(&provider, amount);
-            let mut paused = false;
-            Self::mutate_provider(&provider, |record, _| {
-                record.bond = record.bond.saturating_sub(burned);
-                if record.is_active()
-                    && record.bond < params.required_bond(record.verified_capacity)
-                {
-                    record.status = ProviderStatus::Paused;
-                    paused = true;
-                }
-                Ok(())
-            })?;
-            Self::deposit_event(Event::ProviderSlashed {
-                provider: provider.clone(),
-                amount: burned,
-            });
-            if paused {
-                Self::deposit_event(Event::ProviderPaused { provider });
-            }
-            Ok(())
+            Self::do_slash_provider(provider, share)
         }
 
         /// Burns `amount` tokens from the caller for compute credits at the current median price.
@@ -895,16 +784,7 @@ pub mod pallet {
             min_credits: Credits,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut account = CreditBalances::<T>::get(&who);
-            let credits = Self::credits_for_purchase(amount, min_credits)?;
-            account.credits = account
-                .credits
-                .checked_add(credits)
-                .ok_or(Error::<T>::Overflow)?;
-            account.basis = account.basis.saturating_add(amount);
-            Self::burn_for_credits(&who, amount, credits)?;
-            CreditBalances::<T>::insert(&who, account);
-            Ok(())
+            Self::do_buy_credits(who, amount, min_credits)
         }
 
         /// Spends `credits` of the caller's credits with an active provider: the credits are
@@ -917,20 +797,7 @@ pub mod pallet {
             credits: Credits,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(!credits.is_zero(), Error::<T>::ZeroAmount);
-            let record = Self::ensure_payable(&provider)?;
-            let mut account = CreditBalances::<T>::get(&who);
-            ensure!(account.credits >= credits, Error::<T>::InsufficientCredits);
-            let basis = economics::basis_of(credits, account.credits, account.basis);
-            account.credits -= credits;
-            account.basis = account.basis.saturating_sub(basis);
-            if account.credits.is_zero() {
-                CreditBalances::<T>::remove(&who);
-            } else {
-                CreditBalances::<T>::insert(&who, account);
-            }
-            Self::serve(&who, &provider, record, credits, basis);
-            Ok(())
+            Self::do_spend_credits(who, provider, credits)
         }
 
         /// Burns `amount` tokens for credits and spends them all with `provider`, in one call.
@@ -945,12 +812,7 @@ pub mod pallet {
             min_credits: Credits,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            // Check the provider first so that a payment to an inactive provider burns nothing.
-            let record = Self::ensure_payable(&provider)?;
-            let credits = Self::credits_for_purchase(amount, min_credits)?;
-            Self::burn_for_credits(&who, amount, credits)?;
-            Self::serve(&who, &provider, record, credits, amount);
-            Ok(())
+            Self::do_pay_for_compute(who, provider, amount, min_credits)
         }
 
         /// Pays a provider everything it may claim now. Anyone may trigger it; the provider is
@@ -961,25 +823,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::claim_rewards())]
         pub fn claim_rewards(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
             ensure_signed(origin)?;
-            let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            Self::settle(&mut record, Self::current_epoch());
-            let amount = record.pending;
-            if amount.is_zero() {
-                if record.is_done() {
-                    // A provider that left, withdrew and whose last work earned nothing: the
-                    // claim removes its record (nothing else would).
-                    Self::store_or_remove(&provider, record);
-                    return Ok(());
-                }
-                ensure!(record.locked.is_zero(), Error::<T>::RewardsLocked);
-                return Err(Error::<T>::NothingToClaim.into());
-            }
-            T::Currency::transfer(&Self::pot(), &provider, amount, Preservation::Preserve)?;
-            Emission::<T>::mutate(|e| e.owed.saturating_reduce(amount));
-            record.pending = 0;
-            Self::store_or_remove(&provider, record);
-            Self::deposit_event(Event::RewardsClaimed { provider, amount });
-            Ok(())
+            Self::do_claim_rewards(provider)
         }
 
         /// Submits the caller's price: stable units per whole token. A price further than
@@ -992,48 +836,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::submit_price())]
         pub fn submit_price(origin: OriginFor<T>, price: FixedU128) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut feeds = PriceFeeders::<T>::get();
-            let index = feeds
-                .iter()
-                .position(|f| f.feeder == who)
-                .ok_or(Error::<T>::NotPriceFeeder)?;
-            ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
-            // Unconfigured: no price can be in force, nothing to compare with.
-            let params = ActiveParameters::<T>::get();
-            let last = LastPrice::<T>::get();
-            if let Some(params) = params {
-                if let Some((_, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
-                    if !economics::within_band(price, in_force, params.max_price_deviation) {
-                        Self::deposit_event(Event::PriceSubmissionRejected {
-                            feeder: who,
-                            submitted: price,
-                            price: in_force,
-                        });
-                        return Ok(());
-                    }
-                }
-            }
-            let now = frame_system::Pallet::<T>::block_number();
-            feeds[index].latest = Some((price, now));
-            Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
-            if let Some(params) = params {
-                if let Some((median, in_force)) =
-                    queries::price_and_median::<T>(&params, &feeds, last)
-                {
-                    LastPrice::<T>::put(match last {
-                        Some(last) => last.record(in_force, now),
-                        None => PriceInForce::new(in_force, now),
-                    });
-                    if in_force != median {
-                        Self::deposit_event(Event::PriceMovementLimited {
-                            median,
-                            price: in_force,
-                        });
-                    }
-                }
-            }
-            PriceFeeders::<T>::put(feeds);
-            Ok(())
+            Self::do_submit_price(who, price)
         }
 
         /// Replaces the set of price feeders (at most [`Config::MaxPriceFeeders`]; duplicates
@@ -1048,30 +851,7 @@ pub mod pallet {
         ) -> DispatchResult {
             T::FeederAdminOrigin::ensure_origin(origin)?;
             // Bounded by the call's type: a longer list does not even decode.
-            let mut feeders = feeders.into_inner();
-            feeders.sort();
-            feeders.dedup();
-            for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
-                .into_iter()
-                .flatten()
-            {
-                Self::ensure_quorum(params.min_price_feeds, feeders.len())?;
-            }
-            let old = PriceFeeders::<T>::get();
-            let feeds: Vec<_> = feeders
-                .iter()
-                .map(|feeder| PriceFeed {
-                    feeder: feeder.clone(),
-                    latest: old
-                        .iter()
-                        .find(|f| &f.feeder == feeder)
-                        .and_then(|f| f.latest),
-                })
-                .collect();
-            let bounded = BoundedVec::try_from(feeds).map_err(|_| Error::<T>::TooManyFeeders)?;
-            PriceFeeders::<T>::put(bounded);
-            Self::deposit_event(Event::PriceFeedersSet { feeders });
-            Ok(())
+            Self::do_set_price_feeders(feeders.into_inner())
         }
 
         /// Accepts a new parameter set; it takes effect at the next epoch boundary (or now, if
@@ -1080,47 +860,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::set_parameters())]
         pub fn set_parameters(origin: OriginFor<T>, parameters: Parameters) -> DispatchResult {
             T::AdminOrigin::ensure_origin(origin)?;
-            parameters
-                .validate(&Self::hard_limits())
-                .map_err(Error::<T>::from)?;
-            Self::ensure_quorum(parameters.min_price_feeds, PriceFeeders::<T>::get().len())?;
-            let old = PendingParameters::<T>::get().or_else(ActiveParameters::<T>::get);
-            if ActiveParameters::<T>::get().is_none() {
-                // First configuration: start the first epoch now, keeping what was booked while
-                // the pallet was unconfigured (fee burns).
-                let now = frame_system::Pallet::<T>::block_number();
-                ActiveParameters::<T>::put(parameters);
-                CurrentEpoch::<T>::mutate(|epoch| {
-                    *epoch = EpochInfo {
-                        books: epoch.books,
-                        closed_totals: epoch.closed_totals,
-                        ..EpochInfo::first(now, &parameters)
-                    }
-                });
-                // Blocks from the next one on emit under these parameters, never above their
-                // ceiling (itself within the hard cap), whatever genesis chose.
-                Emission::<T>::mutate(|e| {
-                    let emission = e
-                        .controller
-                        .emission_per_block
-                        .min(parameters.max_emission_per_block);
-                    e.controller = ControllerState::starting_at(emission);
-                    let per_block =
-                        economics::split_emission(e.controller.emission_per_block, &parameters);
-                    e.accrual.close(now, per_block)
-                });
-                Self::deposit_event(Event::ParametersApplied {
-                    old: None,
-                    new: parameters,
-                });
-            } else {
-                PendingParameters::<T>::put(parameters);
-                Self::deposit_event(Event::ParametersScheduled {
-                    old,
-                    new: parameters,
-                });
-            }
-            Ok(())
+            Self::do_set_parameters(parameters)
         }
 
         /// Proves the caller live in the open epoch: its availability points (verified
@@ -1130,24 +870,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::heartbeat())]
         pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let params = Self::params()?;
-            let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-            ensure!(record.is_active(), Error::<T>::ProviderNotActive);
-            ensure!(
-                record.is_reputable(params.min_reputation),
-                Error::<T>::ReputationTooLow
-            );
-            ensure!(record.verified_capacity > 0, Error::<T>::NoVerifiedCapacity);
-            let current = Self::current_epoch();
-            ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
-            let points = Self::check_in(&mut record, current, &params);
-            Providers::<T>::insert(&who, record);
-            Self::deposit_event(Event::ProviderLive {
-                provider: who,
-                epoch: current,
-                points,
-            });
-            Ok(())
+            Self::do_heartbeat(who)
         }
 
         /// A capacity verifier attests `capacity` units of a provider (at most what it
@@ -1163,39 +886,7 @@ pub mod pallet {
             capacity: u32,
         ) -> DispatchResult {
             let verifier = ensure_signed(origin)?;
-            ensure!(
-                CapacityVerifiers::<T>::get()
-                    .binary_search(&verifier)
-                    .is_ok(),
-                Error::<T>::NotVerifier
-            );
-            let next = Self::current_epoch().saturating_add(1);
-            Self::mutate_provider(&provider, |record, params| {
-                ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
-                ensure!(
-                    capacity <= record.capacity,
-                    Error::<T>::AboveDeclaredCapacity
-                );
-                ensure!(
-                    record.bond >= params.required_bond(capacity),
-                    Error::<T>::BondTooLow
-                );
-                if capacity > record.verified_capacity {
-                    record.eligible_from = record.eligible_from.max(next);
-                }
-                record.verified_capacity = capacity;
-                let reputation = record
-                    .reputation
-                    .saturating_add(params.attestation_reputation_gain);
-                Self::set_reputation_of(&provider, record, reputation);
-                Ok(())
-            })?;
-            Self::deposit_event(Event::CapacityAttested {
-                provider,
-                verifier,
-                capacity,
-            });
-            Ok(())
+            Self::do_attest_capacity(verifier, provider, capacity)
         }
 
         /// Replaces the set of capacity verifiers (at most [`Config::MaxCapacityVerifiers`];
@@ -1207,14 +898,7 @@ pub mod pallet {
             verifiers: BoundedVec<T::AccountId, T::MaxCapacityVerifiers>,
         ) -> DispatchResult {
             T::VerifierAdminOrigin::ensure_origin(origin)?;
-            let mut verifiers = verifiers.into_inner();
-            verifiers.sort();
-            verifiers.dedup();
-            let bounded = BoundedVec::try_from(verifiers.clone())
-                .map_err(|_| Error::<T>::TooManyVerifiers)?;
-            CapacityVerifiers::<T>::put(bounded);
-            Self::deposit_event(Event::CapacityVerifiersSet { verifiers });
-            Ok(())
+            Self::do_set_capacity_verifiers(verifiers.into_inner())
         }
 
         /// Adds `amount` to the caller's bond (to cover more verified capacity, or to re-bond
@@ -1223,22 +907,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::bond_extra())]
         pub fn bond_extra(origin: OriginFor<T>, amount: Amount) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-            let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-            ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
-            let bond = record
-                .bond
-                .checked_add(amount)
-                .ok_or(Error::<T>::Overflow)?;
-            T::Currency::hold(&HoldReason::ProviderBond.into(), &who, amount)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            record.bond = bond;
-            Providers::<T>::insert(&who, record);
-            Self::deposit_event(Event::BondIncreased {
-                provider: who,
-                amount,
-            });
-            Ok(())
+            Self::do_bond_extra(who, amount)
         }
 
         /// Removes a provider: slashes `share` of its bond (burned), forfeits every reward it
@@ -1254,28 +923,7 @@ pub mod pallet {
             share: Perbill,
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
-            let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
-            let slashed = Self::slash_bond(&provider, share.mul_floor(record.bond));
-            record.bond = record.bond.saturating_sub(slashed);
-            let forfeited = Self::forfeit(&mut record);
-            T::Currency::release(
-                &HoldReason::ProviderBond.into(),
-                &provider,
-                record.bond,
-                Precision::BestEffort,
-            )?;
-            record.reputation = Permill::zero();
-            Self::remove_record(&provider, &record);
-            History::<T>::mutate(&provider, |h| {
-                let h = h.get_or_insert_with(Default::default);
-                h.removals.saturating_inc();
-            });
-            Self::deposit_event(Event::ProviderRemoved {
-                provider,
-                slashed,
-                forfeited,
-            });
-            Ok(())
+            Self::do_remove_provider(provider, share)
         }
     }
 
@@ -1330,28 +978,6 @@ pub mod pallet {
             epochs: u32,
         ) -> Result<Vec<PathPoint>, PreviewError> {
             queries::preview_emission::<T>(parameters, epochs)
-        }
-    }
-
-    impl<T: Config> Pallet<T> {
-        /// A price needs more than half of the `feeders` price feeders: `min_price_feeds >
-        /// feeders / 2`, so that no minority of them sets the price alone. Checked whenever
-        /// the parameters or the feeder set change.
-        pub(crate) fn ensure_quorum(min_price_feeds: u32, feeders: usize) -> DispatchResult {
-            ensure!(
-                (min_price_feeds as usize).saturating_mul(2) > feeders,
-                Error::<T>::QuorumTooSmall
-            );
-            Ok(())
-        }
-
-        /// Capacity must be positive and at most [`Config::MaxCapacity`].
-        fn ensure_valid_capacity(capacity: u32) -> DispatchResult {
-            ensure!(
-                capacity > 0 && capacity <= T::MaxCapacity::get(),
-                Error::<T>::InvalidCapacity
-            );
-            Ok(())
         }
     }
 }

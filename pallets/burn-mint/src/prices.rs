@@ -1,0 +1,97 @@
+//! Prices: the feeders' submissions, the band they must fall in, the price in force and how
+//! fast it may move (the rules are `economics::pricing`'s), and the feeder set. The calls in
+//! `lib.rs` check the origin and call these.
+
+use crate::{
+    economics, queries, types::PriceFeed, ActiveParameters, Config, Error, Event, LastPrice,
+    Pallet, PendingParameters, PriceFeeders, PriceInForce,
+};
+use alloc::vec::Vec;
+use frame_support::{ensure, pallet_prelude::DispatchResult, BoundedVec};
+use sp_arithmetic::FixedU128;
+use sp_runtime::traits::Zero;
+
+impl<T: Config> Pallet<T> {
+    /// [`Pallet::submit_price`] by `who`.
+    pub(crate) fn do_submit_price(who: T::AccountId, price: FixedU128) -> DispatchResult {
+        let mut feeds = PriceFeeders::<T>::get();
+        let index = feeds
+            .iter()
+            .position(|f| f.feeder == who)
+            .ok_or(Error::<T>::NotPriceFeeder)?;
+        ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
+        // Unconfigured: no price can be in force, nothing to compare with.
+        let Some(params) = ActiveParameters::<T>::get() else {
+            feeds[index].latest = Some((price, frame_system::Pallet::<T>::block_number()));
+            Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
+            PriceFeeders::<T>::put(feeds);
+            return Ok(());
+        };
+        let last = LastPrice::<T>::get();
+        if let Some((_, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
+            if !economics::within_band(price, in_force, params.max_price_deviation) {
+                Self::deposit_event(Event::PriceSubmissionRejected {
+                    feeder: who,
+                    submitted: price,
+                    price: in_force,
+                });
+                return Ok(());
+            }
+        }
+        let now = frame_system::Pallet::<T>::block_number();
+        feeds[index].latest = Some((price, now));
+        Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
+        if let Some((median, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
+            LastPrice::<T>::put(match last {
+                Some(last) => last.record(in_force, now),
+                None => PriceInForce::new(in_force, now),
+            });
+            if in_force != median {
+                Self::deposit_event(Event::PriceMovementLimited {
+                    median,
+                    price: in_force,
+                });
+            }
+        }
+        PriceFeeders::<T>::put(feeds);
+        Ok(())
+    }
+
+    /// [`Pallet::set_price_feeders`], the origin checked.
+    pub(crate) fn do_set_price_feeders(mut feeders: Vec<T::AccountId>) -> DispatchResult {
+        feeders.sort();
+        feeders.dedup();
+        for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
+            .into_iter()
+            .flatten()
+        {
+            Self::ensure_quorum(params.min_price_feeds, feeders.len())?;
+        }
+        let old = PriceFeeders::<T>::get();
+        let feeds: Vec<_> = feeders
+            .iter()
+            .map(|feeder| PriceFeed {
+                feeder: feeder.clone(),
+                latest: old
+                    .iter()
+                    .find(|f| &f.feeder == feeder)
+                    .and_then(|f| f.latest),
+            })
+            .collect();
+        let bounded = BoundedVec::try_from(feeds).map_err(|_| Error::<T>::TooManyFeeders)?;
+        PriceFeeders::<T>::put(bounded);
+        Self::deposit_event(Event::PriceFeedersSet { feeders });
+        Ok(())
+    }
+
+    /// A price needs more than half of the `feeders` price feeders: `min_price_feeds >
+    /// feeders / 2`, so that no minority of them sets the price alone. Checked whenever the
+    /// parameters or the feeder set change.
+    pub(crate) fn ensure_quorum(min_price_feeds: u32, feeders: usize) -> DispatchResult {
+        ensure!(
+            (min_price_feeds as usize).saturating_mul(2) > feeders,
+            Error::<T>::QuorumTooSmall
+        );
+        Ok(())
+    }
+}

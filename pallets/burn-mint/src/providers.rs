@@ -1,0 +1,304 @@
+//! Providers: registration, declared and attested capacity, liveness, pausing, leaving, bonds,
+//! reputation, slashing and removal, and the capacity verifiers' set. The calls in `lib.rs`
+//! check the origin and call these; each validates everything before it changes anything.
+
+use crate::{
+    economics::Amount, CapacityVerifiers, Config, Error, Event, History, HoldReason, Pallet,
+    ProviderStatus, Providers,
+};
+use alloc::vec::Vec;
+use frame_support::{
+    ensure,
+    pallet_prelude::DispatchResult,
+    traits::{fungible::MutateHold, tokens::Precision, Get},
+    BoundedVec,
+};
+use sp_arithmetic::{Perbill, Permill};
+use sp_runtime::{traits::Zero, Saturating};
+
+impl<T: Config> Pallet<T> {
+    /// [`Pallet::register_provider`] for `who`.
+    pub(crate) fn do_register_provider(
+        who: T::AccountId,
+        capacity: u32,
+        bond: Amount,
+    ) -> DispatchResult {
+        let params = Self::params()?;
+        ensure!(
+            !Providers::<T>::contains_key(&who),
+            Error::<T>::AlreadyProvider
+        );
+        Self::ensure_valid_capacity(capacity)?;
+        ensure!(
+            bond >= params.required_bond(0) && !bond.is_zero(),
+            Error::<T>::BondTooLow
+        );
+        T::Currency::hold(&HoldReason::ProviderBond.into(), &who, bond)
+            .map_err(|_| Error::<T>::InsufficientBalance)?;
+        Self::insert_provider(&who, capacity, bond, &params);
+        Self::deposit_event(Event::ProviderRegistered {
+            provider: who,
+            capacity,
+            bond,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::update_capacity`] for `who`.
+    pub(crate) fn do_update_capacity(who: T::AccountId, capacity: u32) -> DispatchResult {
+        Self::ensure_valid_capacity(capacity)?;
+        Self::mutate_provider(&who, |provider, _| {
+            ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
+            provider.capacity = capacity;
+            provider.verified_capacity = provider.verified_capacity.min(capacity);
+            Ok(())
+        })?;
+        Self::deposit_event(Event::CapacityUpdated {
+            provider: who,
+            capacity,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::pause`] for `who`.
+    pub(crate) fn do_pause(who: T::AccountId) -> DispatchResult {
+        Self::mutate_provider(&who, |provider, _| {
+            ensure!(provider.is_active(), Error::<T>::ProviderNotActive);
+            provider.status = ProviderStatus::Paused;
+            Ok(())
+        })?;
+        Self::deposit_event(Event::ProviderPaused { provider: who });
+        Ok(())
+    }
+
+    /// [`Pallet::resume`] for `who`.
+    pub(crate) fn do_resume(who: T::AccountId) -> DispatchResult {
+        let next = Self::current_epoch().saturating_add(1);
+        Self::mutate_provider(&who, |provider, params| {
+            ensure!(
+                provider.status == ProviderStatus::Paused,
+                Error::<T>::ProviderNotPaused
+            );
+            ensure!(
+                provider.bond >= params.required_bond(provider.verified_capacity),
+                Error::<T>::BondTooLow
+            );
+            provider.status = ProviderStatus::Active;
+            provider.eligible_from = next;
+            Ok(())
+        })?;
+        Self::deposit_event(Event::ProviderResumed { provider: who });
+        Ok(())
+    }
+
+    /// [`Pallet::leave`] for `who`.
+    pub(crate) fn do_leave(who: T::AccountId) -> DispatchResult {
+        let now = frame_system::Pallet::<T>::block_number();
+        let mut unlock_at = now;
+        Self::mutate_provider(&who, |provider, params| {
+            ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
+            unlock_at = now.saturating_add(params.unbonding_period.into());
+            provider.status = ProviderStatus::Leaving { unlock_at };
+            Ok(())
+        })?;
+        Self::deposit_event(Event::ProviderLeaving {
+            provider: who,
+            unlock_at,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::withdraw_bond`] for `who`.
+    pub(crate) fn do_withdraw_bond(who: T::AccountId) -> DispatchResult {
+        let mut provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
+        let ProviderStatus::Leaving { unlock_at } = provider.status else {
+            return Err(Error::<T>::NotLeaving.into());
+        };
+        ensure!(
+            frame_system::Pallet::<T>::block_number() >= unlock_at,
+            Error::<T>::StillUnbonding
+        );
+        let amount = provider.bond;
+        T::Currency::release(
+            &HoldReason::ProviderBond.into(),
+            &who,
+            amount,
+            Precision::BestEffort,
+        )?;
+        provider.bond = 0;
+        Self::store_or_remove(&who, provider);
+        Self::deposit_event(Event::BondWithdrawn {
+            provider: who,
+            amount,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::set_reputation`], the origin checked.
+    pub(crate) fn do_set_reputation(provider: T::AccountId, reputation: Permill) -> DispatchResult {
+        Self::mutate_provider(&provider, |record, _| {
+            Self::set_reputation_of(&provider, record, reputation);
+            Ok(())
+        })?;
+        Self::deposit_event(Event::ReputationSet {
+            provider,
+            reputation,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::slash_provider`], the origin checked.
+    pub(crate) fn do_slash_provider(provider: T::AccountId, share: Perbill) -> DispatchResult {
+        let params = Self::params()?;
+        let record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        let amount = share.mul_floor(record.bond);
+        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        let burned = Self::slash_bond(&provider, amount);
+        let mut paused = false;
+        Self::mutate_provider(&provider, |record, _| {
+            record.bond = record.bond.saturating_sub(burned);
+            if record.is_active() && record.bond < params.required_bond(record.verified_capacity) {
+                record.status = ProviderStatus::Paused;
+                paused = true;
+            }
+            Ok(())
+        })?;
+        Self::deposit_event(Event::ProviderSlashed {
+            provider: provider.clone(),
+            amount: burned,
+        });
+        if paused {
+            Self::deposit_event(Event::ProviderPaused { provider });
+        }
+        Ok(())
+    }
+
+    /// [`Pallet::heartbeat`] for `who`.
+    pub(crate) fn do_heartbeat(who: T::AccountId) -> DispatchResult {
+        let params = Self::params()?;
+        let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
+        ensure!(record.is_active(), Error::<T>::ProviderNotActive);
+        ensure!(
+            record.is_reputable(params.min_reputation),
+            Error::<T>::ReputationTooLow
+        );
+        ensure!(record.verified_capacity > 0, Error::<T>::NoVerifiedCapacity);
+        let current = Self::current_epoch();
+        ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
+        let points = Self::check_in(&mut record, current, &params);
+        Providers::<T>::insert(&who, record);
+        Self::deposit_event(Event::ProviderLive {
+            provider: who,
+            epoch: current,
+            points,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::attest_capacity`] by `verifier`.
+    pub(crate) fn do_attest_capacity(
+        verifier: T::AccountId,
+        provider: T::AccountId,
+        capacity: u32,
+    ) -> DispatchResult {
+        ensure!(
+            CapacityVerifiers::<T>::get()
+                .binary_search(&verifier)
+                .is_ok(),
+            Error::<T>::NotVerifier
+        );
+        let next = Self::current_epoch().saturating_add(1);
+        Self::mutate_provider(&provider, |record, params| {
+            ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
+            ensure!(
+                capacity <= record.capacity,
+                Error::<T>::AboveDeclaredCapacity
+            );
+            ensure!(
+                record.bond >= params.required_bond(capacity),
+                Error::<T>::BondTooLow
+            );
+            if capacity > record.verified_capacity {
+                record.eligible_from = record.eligible_from.max(next);
+            }
+            record.verified_capacity = capacity;
+            let reputation = record
+                .reputation
+                .saturating_add(params.attestation_reputation_gain);
+            Self::set_reputation_of(&provider, record, reputation);
+            Ok(())
+        })?;
+        Self::deposit_event(Event::CapacityAttested {
+            provider,
+            verifier,
+            capacity,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::set_capacity_verifiers`], the origin checked.
+    pub(crate) fn do_set_capacity_verifiers(mut verifiers: Vec<T::AccountId>) -> DispatchResult {
+        verifiers.sort();
+        verifiers.dedup();
+        let bounded =
+            BoundedVec::try_from(verifiers.clone()).map_err(|_| Error::<T>::TooManyVerifiers)?;
+        CapacityVerifiers::<T>::put(bounded);
+        Self::deposit_event(Event::CapacityVerifiersSet { verifiers });
+        Ok(())
+    }
+
+    /// [`Pallet::bond_extra`] for `who`.
+    pub(crate) fn do_bond_extra(who: T::AccountId, amount: Amount) -> DispatchResult {
+        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+        let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
+        ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
+        let bond = record
+            .bond
+            .checked_add(amount)
+            .ok_or(Error::<T>::Overflow)?;
+        T::Currency::hold(&HoldReason::ProviderBond.into(), &who, amount)
+            .map_err(|_| Error::<T>::InsufficientBalance)?;
+        record.bond = bond;
+        Providers::<T>::insert(&who, record);
+        Self::deposit_event(Event::BondIncreased {
+            provider: who,
+            amount,
+        });
+        Ok(())
+    }
+
+    /// [`Pallet::remove_provider`], the origin checked.
+    pub(crate) fn do_remove_provider(provider: T::AccountId, share: Perbill) -> DispatchResult {
+        let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        let slashed = Self::slash_bond(&provider, share.mul_floor(record.bond));
+        record.bond = record.bond.saturating_sub(slashed);
+        let forfeited = Self::forfeit(&mut record);
+        T::Currency::release(
+            &HoldReason::ProviderBond.into(),
+            &provider,
+            record.bond,
+            Precision::BestEffort,
+        )?;
+        record.reputation = Permill::zero();
+        Self::remove_record(&provider, &record);
+        History::<T>::mutate(&provider, |h| {
+            let h = h.get_or_insert_with(Default::default);
+            h.removals.saturating_inc();
+        });
+        Self::deposit_event(Event::ProviderRemoved {
+            provider,
+            slashed,
+            forfeited,
+        });
+        Ok(())
+    }
+
+    /// Capacity must be positive and at most [`Config::MaxCapacity`].
+    fn ensure_valid_capacity(capacity: u32) -> DispatchResult {
+        ensure!(
+            capacity > 0 && capacity <= T::MaxCapacity::get(),
+            Error::<T>::InvalidCapacity
+        );
+        Ok(())
+    }
+}
