@@ -59,7 +59,8 @@ pub struct EpochObservation {
     /// Net burn of the epoch ([`crate::EpochBooks::net_burn`]): burned for credits, from fees
     /// and from slashes, less the usage rewards minted for it.
     pub burned: Amount,
-    /// Number of blocks in the closed epoch.
+    /// Number of blocks in the closed epoch (for the record: the controller averages the
+    /// burn per block of the next epoch, see `next_epoch_length`).
     pub epoch_length: u32,
     /// Total issuance at the close of the epoch.
     pub total_issuance: Amount,
