@@ -117,7 +117,7 @@ async function snapshot(api) {
       at.call.burnMintApi.supplyStats(),
     ]);
   return {
-    format: 'capacloud-snapshot/1',
+    format: 'capacloud-snapshot/2',
     block: header.number.toNumber(),
     blockHash: header.hash.toHex(),
     totalIssuance: issuance.toString(),

@@ -7,12 +7,16 @@
 // that), so that epochs last 10 blocks and the `emission_admin` track needs only a few blocks
 // to prepare, confirm and enact. The demo:
 //   1. prints the emission per block and the active parameters,
-//   2. proposes to raise the emission floor tenfold (with a 20% ramp step) on `emission_admin`,
+//   2. proposes to raise the emission floor to ten times today's emission (with a 20% step) on
+//      `emission_admin`, and prints the runtime's preview of the path it would give,
 //   3. notes the preimage, submits, places the decision deposit, and votes with six dev accounts,
 //   4. waits for approval, enactment and the next epoch boundary,
-//   5. prints the emission before and after, and fails unless it moved by exactly one ramp step:
-//      the step in force until the boundary (5% in the presets), since a referendum cannot
-//      speed up its own first step; the proposal's 20% applies from the epoch after.
+//   5. prints the floor in force and the emission before and after, and fails unless the floor
+//      in force moved by exactly one step of itself toward the new floor: the step in force
+//      until the boundary (5% in the presets), since a referendum cannot speed up its own first
+//      step; the proposal's 20% applies from the epoch after. The floor in force climbs on its
+//      own, whatever is burned, and lifts the emission once it reaches it (see
+//      `primitives/economics/src/controller.rs`).
 // Exit code 0 means the referendum changed the economics as the controller allows.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -98,11 +102,15 @@ async function main() {
     maxStepPerEpoch: 200_000_000, // Perbill: 20%
   };
   const call = api.tx.burnMint.setParameters(proposed);
-  const preview = await api.call.burnMintApi.previewEmission(call.method.args[0], 3);
+  const preview = await api.call.burnMintApi.previewEmission(call.method.args[0], 30);
   if (preview.isErr) throw new Error(`the runtime rejects the proposal: ${preview.asErr}`);
+  // Where the emission goes: it rises once the floor in force, climbing a step an epoch,
+  // reaches it.
+  const path = preview.asOk.map((p) => p.emissionPerBlock.toBigInt());
+  const lifted = path.findIndex((e) => e > before);
   log(
-    'preview of the next 3 epochs under the proposal:',
-    preview.asOk.map((p) => fmt(p.emissionPerBlock)).join(', '),
+    `preview under the proposal: ${fmt(path[0])} for the next epoch, ${fmt(path[path.length - 1])} after ${path.length};`,
+    lifted < 0 ? 'the floor does not reach the emission in that time' : `the floor lifts the emission from epoch ${lifted + 1}`,
   );
 
   // 3. Preimage, referendum on the emission_admin track, decision deposit, votes.
@@ -142,26 +150,30 @@ async function main() {
   const applied = await waitForEvent(api, 'the next epoch boundary', (e) =>
     api.events.burnMint.ParametersApplied.is(e),
   );
-  const emissionAt = async (block) =>
+  const controllerAt = async (block) =>
     (await (await api.at(await api.rpc.chain.getBlockHash(block))).query.burnMint.emission())
-      .controller.emissionPerBlock.toBigInt();
-  const atEnactment = await emissionAt(applied.block - 1);
-  const after = await emissionAt(applied.block);
+      .controller;
+  const atEnactment = await controllerAt(applied.block - 1);
+  const after = await controllerAt(applied.block);
 
   // 5. Before and after.
   log(`new parameters in force from block #${applied.block}`);
   log(`emission per block before the referendum: ${fmt(before)}`);
-  log(`emission per block at the boundary before: ${fmt(atEnactment)}`);
+  log(
+    `at the boundary before: floor in force ${fmt(atEnactment.floor)}, emission ${fmt(atEnactment.emissionPerBlock)}`,
+  );
   const outgoing = BigInt(active.maxStepPerEpoch.toNumber()); // Perbill parts
   log(
-    `emission per block after the boundary:     ${fmt(after)} (one step toward the new floor, at the outgoing ${Number(outgoing) / 1e7}%)`,
+    `after the boundary:     floor in force ${fmt(after.floor)} (one step toward the new floor, at the outgoing ${Number(outgoing) / 1e7}%), emission ${fmt(after.emissionPerBlock)}`,
   );
   await api.disconnect();
-  // One step at the outgoing rate (Perbill rounding may differ from integer division by one
-  // planck).
-  const expected = atEnactment + (atEnactment * outgoing) / 1_000_000_000n;
-  if (after < expected - 1n || after > expected + 1n) {
-    throw new Error(`expected ${fmt(expected)} after the boundary, found ${fmt(after)}`);
+  // One step of the floor in force at the outgoing rate (Perbill rounding may differ from
+  // integer division by one planck).
+  const floor = atEnactment.floor.toBigInt();
+  const expected = floor + (floor * outgoing) / 1_000_000_000n;
+  const moved = after.floor.toBigInt();
+  if (moved < expected - 1n || moved > expected + 1n) {
+    throw new Error(`expected a floor in force of ${fmt(expected)}, found ${fmt(moved)}`);
   }
   log('referendum demo passed');
 }

@@ -168,7 +168,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 4);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 5);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -375,7 +375,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(params.priceMaxAge, 3);
     // The snapshot for the simulator: the state at one block, amounts exact.
     const snap = await capa('snapshot');
-    assert.equal(snap.format, 'capacloud-snapshot/1');
+    assert.equal(snap.format, 'capacloud-snapshot/2');
     const at = await api.at(snap.blockHash);
     assert.equal(snap.totalIssuance, (await at.query.balances.totalIssuance()).toString());
     assert.equal(snap.parameters.priceMaxAge, 3);

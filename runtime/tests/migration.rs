@@ -1,4 +1,5 @@
-//! pallet-burn-mint's storage migration v3 -> v4, from state written in the old layout.
+//! pallet-burn-mint's storage migrations v3 -> v4 and v4 -> v5, each from state written in the
+//! old layout, and the guard that refuses a chain older than the oldest migration.
 
 mod common;
 
@@ -7,14 +8,15 @@ use capacloud_runtime::{
     BurnMint, Runtime, System, UNITS,
 };
 use common::{finish_block, start_block, with_dev_chain};
-use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+use frame_support::traits::{Get, GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 use pallet_burn_mint::{
-    economics::Parameters,
+    economics::{ControllerMode, ControllerState, Parameters},
     migrations::{
         v4::{v3, MigrateV3ToV4},
+        v5::{v4, MigrateV4ToV5},
         RequireStorageVersion,
     },
-    LastPrice, PriceInForce,
+    Emission, LastPrice, PriceInForce,
 };
 use sp_runtime::{FixedU128, Perbill};
 
@@ -97,6 +99,10 @@ fn v3_parameters_migrate_with_every_field_kept_and_the_price_bounded_from_then_o
         pallet_burn_mint::PendingParameters::<Runtime>::kill();
         MigrateV3ToV4::<Runtime, NewParameterFields>::on_runtime_upgrade();
         assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
+        // The v4 -> v5 migration follows (the emission state is rewritten in the v5 layout).
+        write_v4_emission();
+        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
+        assert_eq!(BurnMint::on_chain_storage_version(), 5);
 
         // The chain goes on, and the bounds hold from the next block: Alice (the dev chain's
         // only feeder) reports 5.0, rejected (further than 10% from 0.50); then 0.55, accepted,
@@ -159,10 +165,124 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
         assert_eq!(BurnMint::on_chain_storage_version(), 2);
-        // Versions 3 and 4 pass the guard.
-        for version in [3, 4] {
+        // Versions 3, 4 and 5 pass the guard.
+        for version in [3, 4, 5] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 3>::check(), Ok(()));
+        }
+    });
+}
+
+/// The emission state as v4 stored it, from the v5 state in storage: the choice as the ramp.
+fn write_v4_emission() {
+    let now = Emission::<Runtime>::get();
+    v4::Emission::<Runtime>::put(v4::EmissionState {
+        controller: v4::ControllerState {
+            emission_per_block: now.controller.emission_per_block,
+            ramp: now.controller.choice,
+            scheduled_target: now.controller.scheduled_target,
+            smoothed_burn_per_block: now.controller.smoothed_burn_per_block,
+        },
+        accrual: now.accrual,
+        owed: now.owed,
+    });
+}
+
+#[test]
+fn v4_state_migrates_to_v5_without_a_jump_and_under_the_new_rules() {
+    with_dev_chain(|| {
+        for _ in 0..25 {
+            start_block();
+            finish_block();
+        }
+        // A v4 chain: 80% usage cap with 30% availability (v5 refuses more than 90% for the
+        // two), an inflation target of 5 parts per billion per epoch (v5: the same per year,
+        // times the epochs in `BlocksPerYear`), a pending change with twice the epoch length
+        // (half the epochs a year); the controller's ramp 0.02 CAPA above its emission in
+        // force (as a supply cap holding it down would leave it).
+        let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
+        let v4_params = |epoch_length: u32| Parameters {
+            usage_reward_cap: Perbill::from_percent(80),
+            mode: ControllerMode::BurnIndexed {
+                smoothing: Perbill::from_percent(20),
+                target_inflation_per_year: Perbill::from_parts(5),
+            },
+            epoch_length,
+            ..active
+        };
+        pallet_burn_mint::ActiveParameters::<Runtime>::put(v4_params(active.epoch_length));
+        pallet_burn_mint::PendingParameters::<Runtime>::put(v4_params(active.epoch_length * 2));
+        let before = Emission::<Runtime>::get();
+        let in_force = before.controller.emission_per_block;
+        let ramp = in_force + UNITS / 50;
+        v4::Emission::<Runtime>::put(v4::EmissionState {
+            controller: v4::ControllerState {
+                emission_per_block: in_force,
+                ramp,
+                scheduled_target: 7,
+                smoothed_burn_per_block: 3,
+            },
+            accrual: before.accrual,
+            owed: before.owed,
+        });
+        StorageVersion::new(4).put::<BurnMint>();
+
+        #[cfg(feature = "try-runtime")]
+        MigrateV4ToV5::<Runtime>::try_on_runtime_upgrade(true)
+            .expect("pre- and post-upgrade checks pass");
+        #[cfg(not(feature = "try-runtime"))]
+        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
+
+        assert_eq!(BurnMint::on_chain_storage_version(), 5);
+        let year: u32 = <Runtime as pallet_burn_mint::Config>::BlocksPerYear::get();
+        let per_year = |epoch_length: u32| 5 * (year / epoch_length).min(200_000_000);
+        let v5_params = |epoch_length: u32| Parameters {
+            usage_reward_cap: Perbill::from_percent(60),
+            mode: ControllerMode::BurnIndexed {
+                smoothing: Perbill::from_percent(20),
+                target_inflation_per_year: Perbill::from_parts(per_year(epoch_length)),
+            },
+            epoch_length,
+            ..active
+        };
+        assert_eq!(
+            pallet_burn_mint::ActiveParameters::<Runtime>::get(),
+            Some(v5_params(active.epoch_length))
+        );
+        assert_eq!(
+            pallet_burn_mint::PendingParameters::<Runtime>::get(),
+            Some(v5_params(active.epoch_length * 2))
+        );
+        // The emission in force, the accrual and the pot's debt are kept; the choice is the
+        // ramp, the band in force contains it, and the target is the ramp: no jump at the next
+        // boundary.
+        let after = Emission::<Runtime>::get();
+        assert_eq!((after.accrual, after.owed), (before.accrual, before.owed));
+        let params = v5_params(active.epoch_length);
+        let limits = BurnMint::hard_limits();
+        let issuance = pallet_balances::Pallet::<Runtime>::total_issuance();
+        let inflation =
+            pallet_burn_mint::economics::inflation_per_block(&params, issuance, &limits);
+        assert_eq!(
+            after.controller,
+            ControllerState {
+                emission_per_block: in_force,
+                choice: ramp,
+                floor: params.min_emission_per_block,
+                ceiling: params.max_emission_per_block,
+                scheduled_target: 7,
+                smoothed_burn_per_block: ramp - inflation,
+                smoothing: Perbill::from_percent(20),
+            }
+        );
+        assert_eq!(after.controller.choose(&params, issuance, &limits), ramp);
+        // A chain at v5 runs the migration no more.
+        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
+        assert_eq!(Emission::<Runtime>::get(), after);
+        // The chain goes on.
+        for _ in 0..15 {
+            start_block();
+            finish_block();
         }
     });
 }

@@ -92,13 +92,24 @@ fn capa(plancks: u128) -> String {
 }
 
 /// Fails loudly when an adversary got back as much as it burned.
-fn check_adversaries(results: &[(String, Option<f64>)]) -> Result<(), String> {
-    for (strategy, ratio) in results {
+/// Fails on the first adversary that got back as much as it burned, or more than the bound
+/// (`Some`: the most a self-dealer may get back per token burned under its run's parameters).
+fn check_adversaries(results: &[(String, Option<f64>, Option<f64>)]) -> Result<(), String> {
+    for (strategy, ratio, bound) in results {
         if let Some(ratio) = ratio {
             if *ratio >= 1.0 {
                 return Err(format!(
                     "an adversary got back {:.1}% of what it burned: {strategy}",
                     ratio * 100.0
+                ));
+            }
+            // The bound is attained exactly (a usage pool bound by its cap pays `c` of the
+            // burn): compared with a margin for the float division.
+            if let Some(bound) = bound.filter(|b| *ratio > b + 1e-9) {
+                return Err(format!(
+                    "a self-dealer got back {:.3}% of what it burned, above the bound of {:.3}%: {strategy}",
+                    ratio * 100.0,
+                    bound * 100.0
                 ));
             }
         }
@@ -174,11 +185,12 @@ fn run_command(
             result.limit_breaches.join("; ")
         ));
     }
+    let bound = capacloud_sim::sweep::bound_of(&scenario, &setup.params)?;
     check_adversaries(
         &result
             .adversaries
             .iter()
-            .map(|a| (a.strategy.clone(), a.return_ratio))
+            .map(|a| (a.strategy.clone(), a.return_ratio, Some(bound)))
             .collect::<Vec<_>>(),
     )
 }
@@ -345,12 +357,13 @@ fn sweep_command(
                 // The adversary's best strategy under this set replaces the scenario's own.
                 let best = search(&scenario, set)
                     .into_iter()
-                    .filter_map(|(adversary, s)| s.best_return.map(|r| (r, adversary)))
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
-                if let Some((ratio, adversary)) = best {
+                    .filter_map(|(strategy, s)| s.best_return.map(|r| (r, strategy, s.bound)))
+                    .max_by(|a, b| (a.0 - a.2).total_cmp(&(b.0 - b.2)));
+                if let Some((ratio, strategy, bound)) = best {
                     if summary.best_return.is_none_or(|r| ratio > r) {
                         summary.best_return = Some(ratio);
-                        summary.best_strategy = Some(format!("{adversary:?}"));
+                        summary.best_strategy = Some(strategy.to_string());
+                        summary.bound = bound;
                     }
                 }
             }
@@ -383,6 +396,8 @@ fn sweep_command(
                 (
                     format!("{:?} under {}", s.best_strategy, s.set),
                     s.best_return,
+                    // Only self-dealers burn, so a return is a self-dealer's.
+                    Some(s.bound),
                 )
             })
             .collect::<Vec<_>>(),
@@ -394,29 +409,34 @@ fn search_command(path: &Path, epochs: Option<u32>) -> Result<(), String> {
     let started = Instant::now();
     let strategies = capacloud_sim::sweep::strategies(scenario.epochs).len();
     println!(
-        "searching {strategies} self-dealing strategies in `{}`",
+        "searching {strategies} self-dealing strategies in `{}` (volume, timing, group, capacity, \
+         when it spends, the referendum it times its burns around)",
         scenario.name
     );
     let mut results = search(&scenario, &toml::Table::new());
-    results.sort_by(|a, b| {
-        b.1.best_return
-            .unwrap_or(f64::MIN)
-            .total_cmp(&a.1.best_return.unwrap_or(f64::MIN))
-    });
+    let refused = results.iter().filter(|(_, s)| s.invalid.is_some()).count();
+    // Closest to its bound first.
+    let margin = |s: &Summary| s.best_return.map_or(f64::MIN, |r| r - s.bound);
+    results.sort_by(|a, b| margin(&b.1).total_cmp(&margin(&a.1)));
     println!(
-        "in {:.1} s; the five best:",
+        "in {:.1} s ({refused} strategies' referendums refused by `validate`); the five closest to the bound:",
         started.elapsed().as_secs_f64()
     );
-    for (adversary, summary) in results.iter().take(5) {
+    let above = results.iter().filter(|(_, s)| margin(s) > 0.0).count();
+    for (strategy, summary) in results.iter().take(5.max(above)) {
         println!(
-            "  got back {:>8.3}% of its burn: {adversary:?}",
-            summary.best_return.unwrap_or(0.0) * 100.0
+            "  got back {:>8.3}% of its burn (bound {:.1}%): {strategy}",
+            summary.best_return.unwrap_or(0.0) * 100.0,
+            summary.bound * 100.0
         );
+    }
+    if above > 0 {
+        println!("{above} strategies got back more than the bound");
     }
     check_adversaries(
         &results
             .iter()
-            .map(|(a, s)| (format!("{a:?}"), s.best_return))
+            .map(|(a, s)| (a.to_string(), s.best_return, Some(s.bound)))
             .collect::<Vec<_>>(),
     )
 }

@@ -126,7 +126,7 @@ impl Chain {
             params,
             pending: None,
             limits,
-            controller: ControllerState::starting_at(emission),
+            controller: ControllerState::at_genesis(emission, &params),
             accrual: EmissionAccrual {
                 per_block: split_emission(emission, &params),
                 ..Default::default()

@@ -165,6 +165,8 @@ fn simulate(
     let mut burned = vec![0 as Amount; scenario.adversaries.len()];
     let mut records = Vec::with_capacity(scenario.epochs as usize);
     let mut work: Vec<AccountWork> = Vec::with_capacity(scenario.adversaries.len());
+    // Credits each adversary bought and has not spent yet: (epoch due, per account, basis).
+    let mut unspent: Vec<Vec<Unspent>> = vec![Vec::new(); scenario.adversaries.len()];
     let mut breaches = Vec::new();
     for epoch in 0..scenario.epochs {
         for change in scenario.changes.iter().filter(|c| c.epoch == epoch) {
@@ -202,6 +204,7 @@ fn simulate(
                 reputation,
                 price,
                 &mut activity,
+                &mut unspent[index],
             );
             burned[index] =
                 burned[index].saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
@@ -275,7 +278,18 @@ struct AccountWork {
     burned_each: Amount,
 }
 
-/// An adversary's work in `epoch`, its purchases added to `activity`.
+/// Credits an adversary's accounts bought and will spend later: the epoch they are spent in,
+/// the credits each account holds and the tokens each burned for them.
+#[derive(Clone, Copy, Debug)]
+struct Unspent {
+    due: u32,
+    credits: u128,
+    basis: Amount,
+}
+
+/// An adversary's work in `epoch`, its purchases and spending added to `activity`; `unspent`
+/// holds what it bought and spends in a later epoch.
+#[allow(clippy::too_many_arguments)]
 fn adversary_work(
     adversary: &Adversary,
     attack: bool,
@@ -284,6 +298,7 @@ fn adversary_work(
     reputation: Permill,
     price: FixedU128,
     activity: &mut Activity,
+    unspent: &mut Vec<Unspent>,
 ) -> AccountWork {
     match *adversary {
         Adversary::SelfDealer {
@@ -292,6 +307,7 @@ fn adversary_work(
             from,
             epochs,
             capacity,
+            spend_after,
         } => {
             let points = availability_points(capacity, reputation);
             activity.live_points = activity
@@ -304,14 +320,32 @@ fn adversary_work(
             };
             if attack && epoch >= from && epoch < from.saturating_add(epochs) {
                 let tokens = plancks(burn);
+                let mut credits = 0;
                 for _ in 0..group {
-                    work.credits = activity.buy_and_serve(tokens, price);
+                    credits = activity.buy(tokens, price, capacloud_economics::presets::CAPA);
                 }
-                if work.credits > 0 {
-                    work.basis = tokens;
+                // A purchase too small for one credit is refused by the chain: nothing burned.
+                if credits > 0 {
                     work.burned_each = tokens;
+                    unspent.push(Unspent {
+                        due: epoch.saturating_add(spend_after),
+                        credits,
+                        basis: tokens,
+                    });
                 }
             }
+            // Spend what is due now, with the group's own providers.
+            unspent.retain(|bought| {
+                if bought.due != epoch {
+                    return true;
+                }
+                for _ in 0..group {
+                    activity.serve(bought.credits, bought.basis);
+                }
+                work.credits = work.credits.saturating_add(bought.credits);
+                work.basis = work.basis.saturating_add(bought.basis);
+                false
+            });
             work
         }
         Adversary::CapacityInflater {

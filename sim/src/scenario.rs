@@ -258,8 +258,9 @@ impl Providers {
 #[serde(deny_unknown_fields, tag = "kind", rename_all = "snake_case")]
 pub enum Adversary {
     /// A group of accounts that buys compute from itself: each burns `burn` CAPA per epoch
-    /// from `from` for `epochs` epochs and serves the credits itself; each holds `capacity`
-    /// verified units and proves liveness every epoch.
+    /// from `from` for `epochs` epochs and serves the credits itself `spend_after` epochs after
+    /// buying them (`buy_credits`, then `spend_credits`; 0: in the same epoch); each holds
+    /// `capacity` verified units and proves liveness every epoch.
     SelfDealer {
         /// Accounts in the group.
         group: u32,
@@ -271,6 +272,9 @@ pub enum Adversary {
         epochs: u32,
         /// Verified capacity of each account.
         capacity: u32,
+        /// Epochs between buying credits and spending them with the group's own providers.
+        #[serde(default)]
+        spend_after: u32,
     },
     /// A provider that declares far more capacity than it has. Only attested capacity counts,
     /// and only what its bond covers: `min(real, (bond - min_provider_bond) / bond_per_unit)`.

@@ -1,11 +1,12 @@
 //! Starting from a live chain: the JSON that `capa snapshot` writes (format
-//! `capacloud-snapshot/1`, polkadot.js's plain values: camelCase names, large integers as decimal
+//! `capacloud-snapshot/2`, polkadot.js's plain values: camelCase names, large integers as decimal
 //! strings) turned into a run's start: parameters, issuance, emission and controller, and the
 //! honest providers it has (their number and average verified capacity).
 
 use crate::run::RunSetup;
 use capacloud_economics::{Amount, ControllerState, Parameters};
 use serde_json::{Map, Value};
+use sp_arithmetic::Perbill;
 
 /// What a snapshot gives a run.
 #[derive(Clone, Debug)]
@@ -87,9 +88,9 @@ fn parameters(value: &Value) -> Result<Parameters, String> {
 /// Reads a snapshot.
 pub fn from_json(text: &str) -> Result<Snapshot, String> {
     let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if json["format"] != "capacloud-snapshot/1" {
+    if json["format"] != "capacloud-snapshot/2" {
         return Err(format!(
-            "not a capacloud-snapshot/1 file: {}",
+            "not a capacloud-snapshot/2 file: {}",
             json["format"]
         ));
     }
@@ -97,12 +98,18 @@ pub fn from_json(text: &str) -> Result<Snapshot, String> {
     let controller = &json["emission"]["controller"];
     let controller = ControllerState {
         emission_per_block: amount(&controller["emissionPerBlock"], "emissionPerBlock")?,
-        ramp: amount(&controller["ramp"], "ramp")?,
+        choice: amount(&controller["choice"], "choice")?,
+        floor: amount(&controller["floor"], "floor")?,
+        ceiling: amount(&controller["ceiling"], "ceiling")?,
         scheduled_target: amount(&controller["scheduledTarget"], "scheduledTarget")?,
         smoothed_burn_per_block: amount(
             &controller["smoothedBurnPerBlock"],
             "smoothedBurnPerBlock",
         )?,
+        smoothing: Perbill::from_parts(
+            u32::try_from(amount(&controller["smoothing"], "smoothing")?)
+                .map_err(|_| "smoothing: above 100%".to_string())?,
+        ),
     };
     let verified: Vec<u32> = json["providers"]
         .as_array()

@@ -2,13 +2,15 @@
 //! in parallel, summarised per set: final supply, the worst annual inflation and deflation,
 //! the range of an honest provider's income, and the best adversary's return ratio. And the
 //! adversary search: for a parameter set, the self-dealing strategy (volume, timing, group size,
-//! capacity) with the highest return.
+//! capacity, when it spends what it bought, and the referendum it times its burns around) with
+//! the highest return, against the bound the economics crate proves (`a + c` of the burn).
 
 use crate::{
     run::{run, RunResult, RunSetup},
-    scenario::{defaults, with_overrides, Adversary, Scenario},
+    scenario::{defaults, with_overrides, Adversary, Change, Scenario},
 };
-use capacloud_economics::Amount;
+use capacloud_economics::{Amount, Parameters};
+use core::fmt;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::Deserialize;
 
@@ -125,6 +127,10 @@ pub struct Summary {
     pub best_return: Option<f64>,
     /// Its strategy.
     pub best_strategy: Option<String>,
+    /// The most a self-dealer may get back per token burned under the run's parameters: the
+    /// largest `availability_share + usage_reward_cap` in force (the bound of
+    /// `capacloud-economics`, section Guarantees).
+    pub bound: f64,
     /// Hard-limit breaches.
     pub breaches: usize,
 }
@@ -164,8 +170,29 @@ pub fn summarise(set: toml::Table, result: &RunResult, epochs_per_year: usize) -
         },
         best_return: best.as_ref().map(|b| b.0),
         best_strategy: best.map(|b| b.1),
+        bound: 0.0,
         breaches: result.limit_breaches.len(),
     }
+}
+
+/// `availability_share + usage_reward_cap` of `params`, as a fraction.
+fn self_dealing_return(params: &Parameters) -> f64 {
+    (params.availability_share.deconstruct() as f64 + params.usage_reward_cap.deconstruct() as f64)
+        / 1e9
+}
+
+/// The largest `availability_share + usage_reward_cap` in force during a run of `scenario`
+/// from `params`: at the start and after each of its changes.
+pub fn bound_of(scenario: &Scenario, params: &Parameters) -> Result<f64, String> {
+    let mut changes: Vec<&Change> = scenario.changes.iter().collect();
+    changes.sort_by_key(|c| c.epoch);
+    let mut current = *params;
+    let mut bound = self_dealing_return(&current);
+    for change in changes {
+        current = with_overrides(&current, &change.set)?;
+        bound = bound.max(self_dealing_return(&current));
+    }
+    Ok(bound)
 }
 
 /// Runs `scenario` under the overrides `set` (on top of the scenario's own).
@@ -179,6 +206,7 @@ pub fn run_set(scenario: &Scenario, set: &toml::Table) -> Summary {
         income_range: (0.0, 0.0),
         best_return: None,
         best_strategy: None,
+        bound: 0.0,
         breaches: 0,
     };
     let mut setup = match RunSetup::from_scenario(scenario) {
@@ -194,26 +222,164 @@ pub fn run_set(scenario: &Scenario, set: &toml::Table) -> Summary {
         return invalid(format!("{e:?}"));
     }
     setup.epochs_per_year = 365.0 * 14_400.0 / setup.params.epoch_length.max(1) as f64;
+    let bound = match bound_of(scenario, &setup.params) {
+        Ok(bound) => bound,
+        Err(e) => return invalid(e),
+    };
     match run(scenario, &setup) {
-        Ok(result) => summarise(set.clone(), &result, setup.epochs_per_year.round() as usize),
+        Ok(result) => Summary {
+            bound,
+            ..summarise(set.clone(), &result, setup.epochs_per_year.round() as usize)
+        },
         Err(e) => invalid(e),
     }
 }
 
-/// The self-dealing strategies the adversary search tries: volume, timing, group size and
-/// capacity.
-pub fn strategies(epochs: u32) -> Vec<Adversary> {
+/// A strategy of the adversary search: a self-dealing group, and the referendum (if any)
+/// whose application it times its burns around.
+#[derive(Clone, Debug)]
+pub struct Strategy {
+    /// The group and what it does.
+    pub adversary: Adversary,
+    /// A referendum enacted during the run (applied at the boundary closing its epoch).
+    pub referendum: Option<Change>,
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.adversary)?;
+        if let Some(change) = &self.referendum {
+            write!(
+                f,
+                " around a referendum enacted in epoch {}: {}",
+                change.epoch, change.set
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A TOML table of `fields`.
+fn table(fields: &[(&str, toml::Value)]) -> toml::Table {
+    fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// The referendums the search times burns around, each enacted in `epoch`: every field a
+/// referendum may change that moves emission or the rewards, each to an extreme the runtime's
+/// `validate` accepts with the presets' limits (the other fields as in force): the shortest
+/// and the longest epoch, the floor up to the ceiling and the ceiling down to the floor, the
+/// largest step, the smoothing at its largest and smallest, the largest inflation target, a
+/// switch to fixed decay, all of `a + c` to the usage cap, all of it to availability.
+pub fn referendums(epoch: u32) -> Vec<Change> {
+    let (defaults, limits) = defaults();
+    let int = |v: u128| toml::Value::Integer(v as i64);
+    let indexed = |smoothing: u32, inflation: u32| {
+        toml::Value::Table(table(&[(
+            "BurnIndexed",
+            toml::Value::Table(table(&[
+                ("smoothing", int(smoothing as u128)),
+                ("target_inflation_per_year", int(inflation as u128)),
+            ])),
+        )]))
+    };
+    let sets = [
+        table(&[("epoch_length", int(limits.min_epoch_length as u128))]),
+        table(&[("epoch_length", int(limits.max_epoch_length as u128))]),
+        table(&[(
+            "min_emission_per_block",
+            int(defaults.max_emission_per_block),
+        )]),
+        table(&[(
+            "max_emission_per_block",
+            int(defaults.min_emission_per_block),
+        )]),
+        table(&[(
+            "max_step_per_epoch",
+            int(limits.max_step_per_epoch.deconstruct() as u128),
+        )]),
+        table(&[("mode", indexed(1_000_000_000, 20_000_000))]),
+        table(&[("mode", indexed(1, 20_000_000))]),
+        table(&[("mode", indexed(200_000_000, 1_000_000_000))]),
+        table(&[(
+            "mode",
+            toml::Value::Table(table(&[(
+                "FixedDecay",
+                toml::Value::Table(table(&[("decay", int(0))])),
+            )])),
+        )]),
+        table(&[
+            ("ecosystem_share", int(100_000_000)),
+            ("usage_share", int(900_000_000)),
+            ("availability_share", int(0)),
+            (
+                "usage_reward_cap",
+                int(limits.max_self_dealing_return.deconstruct() as u128),
+            ),
+        ]),
+        table(&[
+            ("ecosystem_share", int(100_000_000)),
+            ("usage_share", int(0)),
+            (
+                "availability_share",
+                int(limits.max_self_dealing_return.deconstruct() as u128),
+            ),
+            ("usage_reward_cap", int(0)),
+        ]),
+    ];
+    sets.into_iter().map(|set| Change { epoch, set }).collect()
+}
+
+/// The self-dealing strategies the adversary search tries in a run of `epochs` epochs:
+///
+/// - volume, timing, group size and capacity (group 1, 3, 10; burns of 10, 1,000, 100,000
+///   CAPA per account and epoch; one epoch, a month or a year, at the start or half way; 0,
+///   100 or 10,000 capacity units), each spending what it bought in the same epoch, the next
+///   one or a week later;
+/// - around each of the [`referendums`] enacted half way: a group of three holding 10,000
+///   units each burns 1,000 or 100,000 CAPA per account in the five epochs up to the one
+///   whose close applies the change, in that epoch only, or in the five after, spending in the
+///   same epoch or the next.
+pub fn strategies(epochs: u32) -> Vec<Strategy> {
     let mut out = Vec::new();
     for group in [1u32, 3, 10] {
         for burn in [10.0, 1_000.0, 100_000.0] {
             for (from, length) in [(0, 1), (0, 30), (epochs / 2, 1), (epochs / 2, 365)] {
                 for capacity in [0u32, 100, 10_000] {
-                    out.push(Adversary::SelfDealer {
-                        group,
-                        burn,
-                        from,
-                        epochs: length,
-                        capacity,
+                    for spend_after in [0u32, 1, 7] {
+                        out.push(Strategy {
+                            adversary: Adversary::SelfDealer {
+                                group,
+                                burn,
+                                from,
+                                epochs: length,
+                                capacity,
+                                spend_after,
+                            },
+                            referendum: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let at = epochs / 2;
+    for referendum in referendums(at) {
+        for (from, length) in [(at.saturating_sub(4), 5), (at, 1), (at + 1, 5)] {
+            for burn in [1_000.0, 100_000.0] {
+                for spend_after in [0u32, 1] {
+                    out.push(Strategy {
+                        adversary: Adversary::SelfDealer {
+                            group: 3,
+                            burn,
+                            from,
+                            epochs: length,
+                            capacity: 10_000,
+                            spend_after,
+                        },
+                        referendum: Some(referendum.clone()),
                     });
                 }
             }
@@ -223,14 +389,18 @@ pub fn strategies(epochs: u32) -> Vec<Adversary> {
 }
 
 /// The adversary search for one parameter set: every strategy of [`strategies`] alone in
-/// `scenario` (its other adversaries removed); the best return and its strategy.
-pub fn search(scenario: &Scenario, set: &toml::Table) -> Vec<(Adversary, Summary)> {
+/// `scenario` (its other adversaries removed; a strategy's referendum added to the scenario's
+/// changes); each strategy's summary (its return and the bound). A strategy whose referendum
+/// the set does not validate is reported invalid, not run.
+pub fn search(scenario: &Scenario, set: &toml::Table) -> Vec<(Strategy, Summary)> {
     strategies(scenario.epochs)
         .into_iter()
-        .map(|adversary| {
+        .map(|strategy| {
             let mut one = scenario.clone();
-            one.adversaries = vec![adversary.clone()];
-            (adversary, run_set(&one, set))
+            one.adversaries = vec![strategy.adversary.clone()];
+            one.changes.extend(strategy.referendum.clone());
+            let summary = run_set(&one, set);
+            (strategy, summary)
         })
         .collect()
 }

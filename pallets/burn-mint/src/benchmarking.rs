@@ -34,7 +34,7 @@ fn bench_params<T: Config>() -> Parameters {
         max_step_per_epoch: Perbill::from_percent(10),
         mode: ControllerMode::BurnIndexed {
             smoothing: Perbill::from_percent(50),
-            target_inflation_per_epoch: Perbill::from_rational(1u32, 10_000u32),
+            target_inflation_per_year: Perbill::from_percent(2),
         },
         epoch_length: 10u32.min(T::MaxEpochLength::get()),
         usage_reward_cap: Perbill::from_percent(50).min(T::MaxUsageRewardCap::get()),
@@ -62,7 +62,7 @@ fn setup<T: Config>() {
     let now = frame_system::Pallet::<T>::block_number();
     CurrentEpoch::<T>::put(EpochInfo::first(now, &params));
     Emission::<T>::put(EmissionState {
-        controller: economics::ControllerState::starting_at(emission),
+        controller: economics::ControllerState::starting_at(emission, &params),
         accrual: economics::EmissionAccrual {
             per_block: economics::split_emission(emission, &params),
             updated_at: now,

@@ -42,6 +42,8 @@ impl<T: Config> Pallet<T> {
             max_epoch_length: T::MaxEpochLength::get(),
             max_step_per_epoch: T::MaxStepPerEpoch::get(),
             max_usage_reward_cap: T::MaxUsageRewardCap::get(),
+            max_self_dealing_return: T::MaxSelfDealingReturn::get(),
+            blocks_per_year: T::BlocksPerYear::get(),
             max_total_supply: T::MaxTotalSupply::get(),
             min_unbonding_period: T::MinUnbondingPeriod::get(),
         }

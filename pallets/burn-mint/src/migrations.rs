@@ -231,19 +231,272 @@ pub mod v4 {
                 PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, &defaults)),
                 "the pending parameters changed beyond the new fields"
             );
+            // Validity under the current rules is checked after the v4 -> v5 migration, which
+            // brings v4 values under them.
+            ensure!(
+                LastPrice::<T>::get().map(|last| last.price) == queries::current_price::<T>().ok(),
+                "the last price is not the price in force"
+            );
+            // The pallet's invariants hold in the current layout only: checked after the last
+            // migration (v4 -> v5).
+            Ok(())
+        }
+    }
+}
+
+/// Storage version 4 -> 5: a controller without a ramp of its own, an inflation target per
+/// year, and self-dealing bounded by `MaxSelfDealingReturn` (spec 105).
+///
+/// Version 5 changes the controller's state ([`ControllerState`]: the ramp is replaced by the
+/// choice and the band in force) and the meaning of one parameter (`target_inflation_per_epoch`
+/// becomes `target_inflation_per_year`, same encoding), and adds a rule to
+/// [`Parameters::validate`] (`usage_reward_cap + availability_share <= MaxSelfDealingReturn`).
+/// The migration:
+///
+/// 1. rewrites the active and the pending parameters: the inflation target per epoch becomes
+///    the same inflation per year (`× BlocksPerYear / epoch_length`, at most 100%), and a usage
+///    reward cap that the new rule refuses is lowered to `MaxSelfDealingReturn -
+///    availability_share`;
+/// 2. rewrites the controller's state so that the emission does not jump at the next boundary:
+///    the choice is the old ramp, the band in force the parameters' band widened to contain it,
+///    and the target is reseeded at the ramp (burn-indexed: the average is set to the ramp less
+///    the new inflation term, decaying at the parameters' smoothing; fixed decay: the schedule
+///    restarts from the ramp and the average, which v5 adds to it, is emptied), as a mode
+///    switch does. The emission in force and the accrual are kept.
+///
+/// [`ControllerState`]: crate::economics::ControllerState
+/// [`Parameters::validate`]: crate::economics::Parameters::validate
+pub mod v5 {
+    use crate::{
+        economics::{self, Amount, ControllerMode, ControllerState, HardLimits, Parameters},
+        types::EmissionState,
+        ActiveParameters, Config, Emission, Pallet, PendingParameters,
+    };
+    use frame_support::{
+        migrations::VersionedMigration,
+        traits::{fungible::Inspect, Get, UncheckedOnRuntimeUpgrade},
+        weights::Weight,
+    };
+    use frame_system::pallet_prelude::BlockNumberFor;
+    use sp_arithmetic::{traits::Saturating, Perbill};
+
+    /// The storage layout of version 4, as it was.
+    pub mod v4 {
+        use crate::{
+            economics::{Amount, EmissionAccrual},
+            Config, Pallet,
+        };
+        use codec::{Decode, Encode, MaxEncodedLen};
+        use frame_support::storage_alias;
+        use frame_system::pallet_prelude::BlockNumberFor;
+        use scale_info::TypeInfo;
+
+        /// The controller's state (v4): a ramp moving a step of itself an epoch.
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct ControllerState {
+            /// Emission per block in force.
+            pub emission_per_block: Amount,
+            /// The ramp, before the hard limits.
+            pub ramp: Amount,
+            /// The schedule's target (fixed decay).
+            pub scheduled_target: Amount,
+            /// The burn average per block.
+            pub smoothed_burn_per_block: Amount,
+        }
+
+        /// Everything about emission (v4).
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct EmissionState<BlockNumber> {
+            /// The controller's state.
+            pub controller: ControllerState,
+            /// The open epoch's accrual.
+            pub accrual: EmissionAccrual<BlockNumber>,
+            /// What the pot owes.
+            pub owed: Amount,
+        }
+
+        /// The emission state (v4).
+        #[storage_alias]
+        pub type Emission<T: Config> = StorageValue<
+            Pallet<T>,
+            EmissionState<BlockNumberFor<T>>,
+            frame_support::pallet_prelude::ValueQuery,
+        >;
+    }
+
+    /// Version 4 -> 5, run only when the on-chain storage version is 4.
+    pub type MigrateV4ToV5<T> = VersionedMigration<
+        4,
+        5,
+        UncheckedMigrateV4ToV5<T>,
+        Pallet<T>,
+        <T as frame_system::Config>::DbWeight,
+    >;
+
+    /// The migration itself; use [`MigrateV4ToV5`], which checks the storage version.
+    pub struct UncheckedMigrateV4ToV5<T>(core::marker::PhantomData<T>);
+
+    /// A v4 parameter set under the v5 rules: the inflation target per epoch as the same
+    /// inflation per year, the usage reward cap within `max_self_dealing_return`.
+    pub fn upgrade_params(old: Parameters, limits: &HardLimits) -> Parameters {
+        let mut params = old;
+        if let ControllerMode::BurnIndexed {
+            smoothing,
+            target_inflation_per_year: per_epoch,
+        } = old.mode
+        {
+            let epochs_per_year =
+                (limits.blocks_per_year as u64) / (old.epoch_length.max(1) as u64);
+            let parts = (per_epoch.deconstruct() as u64)
+                .saturating_mul(epochs_per_year.max(1))
+                .min(Perbill::one().deconstruct() as u64);
+            params.mode = ControllerMode::BurnIndexed {
+                smoothing,
+                target_inflation_per_year: Perbill::from_parts(parts as u32),
+            };
+        }
+        let room = limits
+            .max_self_dealing_return
+            .saturating_sub(old.availability_share);
+        params.usage_reward_cap = old.usage_reward_cap.min(room);
+        params
+    }
+
+    /// The v4 controller under the migrated parameters: the emission does not jump at the next
+    /// boundary (see the module docs).
+    pub fn upgrade_controller(
+        old: v4::ControllerState,
+        params: &Parameters,
+        total_issuance: Amount,
+        limits: &HardLimits,
+    ) -> ControllerState {
+        let ramp = old.ramp;
+        let mut state = ControllerState {
+            emission_per_block: old.emission_per_block,
+            choice: ramp,
+            floor: params.min_emission_per_block.min(ramp),
+            ceiling: params.max_emission_per_block.max(ramp),
+            scheduled_target: old.scheduled_target,
+            smoothed_burn_per_block: old.smoothed_burn_per_block,
+            smoothing: Perbill::zero(),
+        };
+        match params.mode {
+            ControllerMode::BurnIndexed { smoothing, .. } => {
+                state.smoothed_burn_per_block = ramp.saturating_sub(
+                    economics::inflation_per_block(params, total_issuance, limits),
+                );
+                state.smoothing = smoothing;
+            }
+            // v4 did not follow the average in fixed decay (it was stale): v5 adds it to the
+            // schedule, so it starts empty.
+            ControllerMode::FixedDecay { .. } => {
+                state.scheduled_target = ramp;
+                state.smoothed_burn_per_block = 0;
+            }
+        }
+        state
+    }
+
+    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV4ToV5<T> {
+        fn on_runtime_upgrade() -> Weight {
+            let limits = Pallet::<T>::hard_limits();
+            let active = ActiveParameters::<T>::get().map(|p| upgrade_params(p, &limits));
+            if let Some(params) = active {
+                ActiveParameters::<T>::put(params);
+            }
+            if let Some(pending) = PendingParameters::<T>::get() {
+                PendingParameters::<T>::put(upgrade_params(pending, &limits));
+            }
+            let old = v4::Emission::<T>::get();
+            // Without parameters (an inert pallet) the controller restarts when governance
+            // configures it: only the layout changes.
+            let controller = match active {
+                Some(params) => upgrade_controller(
+                    old.controller,
+                    &params,
+                    T::Currency::total_issuance(),
+                    &limits,
+                ),
+                None => ControllerState {
+                    emission_per_block: old.controller.emission_per_block,
+                    choice: old.controller.ramp,
+                    scheduled_target: old.controller.scheduled_target,
+                    smoothed_burn_per_block: old.controller.smoothed_burn_per_block,
+                    ..Default::default()
+                },
+            };
+            Emission::<T>::put(EmissionState::<BlockNumberFor<T>> {
+                controller,
+                accrual: old.accrual,
+                owed: old.owed,
+            });
+            // Reads: both parameter sets, the emission state, the total issuance. Writes: the
+            // parameter sets and the emission state.
+            T::DbWeight::get().reads_writes(4, 3)
+        }
+
+        #[cfg(feature = "try-runtime")]
+        fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+            use codec::Encode;
+            Ok((
+                ActiveParameters::<T>::get(),
+                PendingParameters::<T>::get(),
+                v4::Emission::<T>::get(),
+                T::Currency::total_issuance(),
+            )
+                .encode())
+        }
+
+        #[cfg(feature = "try-runtime")]
+        fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+            use codec::Decode;
+            use frame_support::ensure;
+            type Before<B> = (
+                Option<Parameters>,
+                Option<Parameters>,
+                v4::EmissionState<B>,
+                Amount,
+            );
+            let (active, pending, old, issuance): Before<BlockNumberFor<T>> =
+                Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
+            let limits = Pallet::<T>::hard_limits();
+            let active = active.map(|p| upgrade_params(p, &limits));
+            ensure!(
+                ActiveParameters::<T>::get() == active,
+                "the active parameters are not the v4 ones under the v5 rules"
+            );
+            ensure!(
+                PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, &limits)),
+                "the pending parameters are not the v4 ones under the v5 rules"
+            );
             for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
                 .into_iter()
                 .flatten()
             {
                 ensure!(
-                    params.validate(&Pallet::<T>::hard_limits()).is_ok(),
+                    params.validate(&limits).is_ok(),
                     "migrated parameters do not validate"
                 );
             }
+            let now = Emission::<T>::get();
             ensure!(
-                LastPrice::<T>::get().map(|last| last.price) == queries::current_price::<T>().ok(),
-                "the last price is not the price in force"
+                (now.accrual, now.owed) == (old.accrual, old.owed),
+                "the accrual or what the pot owes changed"
             );
+            ensure!(
+                now.controller.emission_per_block == old.controller.emission_per_block,
+                "the emission in force changed"
+            );
+            if let Some(params) = active {
+                ensure!(
+                    now.controller.choose(&params, issuance, &limits) == old.controller.ramp,
+                    "the controller's target is not where the ramp was"
+                );
+            }
             Pallet::<T>::do_try_state()
         }
     }

@@ -96,6 +96,8 @@ impl pallet_burn_mint::Config for Test {
     type MaxEpochLength = ConstU32<1_000>;
     type MaxStepPerEpoch = MaxStep;
     type MaxUsageRewardCap = MaxCap;
+    type MaxSelfDealingReturn = MaxSelfDealing;
+    type BlocksPerYear = ConstU32<3_650>;
     type MaxCapacity = ConstU32<10_000>;
     type MaxPriceFeeders = ConstU32<8>;
     type MaxCapacityVerifiers = ConstU32<4>;
@@ -111,13 +113,14 @@ impl pallet_burn_mint::Config for Test {
 
 parameter_types! {
     pub const MaxCap: Perbill = Perbill::from_percent(95);
+    pub const MaxSelfDealing: Perbill = Perbill::from_percent(90);
     pub const MaxStep: Perbill = Perbill::from_percent(50);
     pub static LedgerRetention: u32 = 100;
     pub static RewardDelay: u32 = 0;
     pub static RewardClaimWindow: u32 = 10;
 }
 
-/// The test parameters: 10-block epochs, 20/50/30 split, cap 80%, fixed schedule; bond 100
+/// The test parameters: 10-block epochs, 20/50/30 split, cap 60%, fixed schedule; bond 100
 /// plus 1 per verified capacity unit; new providers at full reputation, paid from 10% up.
 pub fn test_params() -> Parameters {
     Parameters {
@@ -131,7 +134,7 @@ pub fn test_params() -> Parameters {
             decay: Perbill::zero(),
         },
         epoch_length: 10,
-        usage_reward_cap: Perbill::from_percent(80),
+        usage_reward_cap: Perbill::from_percent(60),
         fee_burn_share: Perbill::from_percent(60),
         price_max_age: 20,
         min_price_feeds: 2,

@@ -43,9 +43,10 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Puts `parameters` in force and starts the first epoch at `now`, with the controller at
-    /// `emission` per block, keeping what was booked before (fee burns while the pallet was
-    /// inert). What genesis does when it has parameters, and what the first `set_parameters`
-    /// does.
+    /// `emission` per block and its band in force closed there
+    /// ([`economics::ControllerState::at_genesis`]), keeping what was booked before (fee burns
+    /// while the pallet was inert). What genesis does when it has parameters, and what the
+    /// first `set_parameters` does.
     pub(crate) fn start_first_epoch(
         now: BlockNumberFor<T>,
         parameters: Parameters,
@@ -60,7 +61,7 @@ impl<T: Config> Pallet<T> {
             }
         });
         Emission::<T>::mutate(|e| {
-            e.controller = ControllerState::starting_at(emission);
+            e.controller = ControllerState::at_genesis(emission, &parameters);
             // Nothing accrued while inert (no split): the accrual restarts at `now`.
             e.accrual
                 .close(now, economics::split_emission(emission, &parameters));

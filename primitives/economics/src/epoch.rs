@@ -12,8 +12,9 @@
 //!    maximum total supply (usage first); the rest is never minted;
 //! 5. **the controller** runs under the parameters in force for the next epoch (pending ones
 //!    apply now: [`crate::transition`] rescales the burn average to a new epoch length and
-//!    starts a new mode from the current emission, and the transition epoch steps by at most
-//!    the outgoing parameters' step) on the closed epoch's *net* burn
+//!    starts a new mode or inflation target from the current choice, and the band in force
+//!    moves by at most the outgoing parameters' step in the transition epoch) on the closed
+//!    epoch's *net* burn
 //!    ([`EpochBooks::net_burn`]: the basis of the credits served, fees and slashes, less the
 //!    usage rewards minted for the credits served) and the issuance at its close;
 //! 6. **the hard-cap clamp**: per block and supply cap, and a step at most back from a
@@ -25,9 +26,9 @@
 //! [`EpochClosePlan::record_shortfall`] so that the books still say where every planck went.
 
 use crate::{
-    close_availability_pool, close_usage_pool, next_emission, split_emission, transition, Amount,
-    ControllerState, EmissionAccrual, EpochBooks, EpochObservation, HardLimits, Parameters,
-    RewardPool, Totals,
+    close_availability_pool, close_usage_pool, next_emission, split_emission, transition,
+    weigh_for_availability, Amount, ControllerState, EmissionAccrual, EpochBooks, EpochObservation,
+    HardLimits, Parameters, RewardPool, Totals,
 };
 use sp_arithmetic::traits::{AtLeast32BitUnsigned, Saturating};
 
@@ -162,14 +163,15 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
     books.availability_accrued = 0;
     books.total_issuance_at_close = state.total_issuance.saturating_add(pool.minted());
     // 5. The controller under the next epoch's parameters (a mode switch starts from the
-    //    current emission; the transition epoch steps at most by the outgoing step), and 6.
-    //    the hard limits.
+    //    current choice; the band in force moves at most by the outgoing step in the
+    //    transition epoch), and 6. the hard limits.
     let params = state.pending.unwrap_or(state.params);
     let prior = transition(
         state.controller,
         &state.params,
         &params,
         books.total_issuance_at_close,
+        limits,
     );
     let stepping = Parameters {
         max_step_per_epoch: state.params.max_step_per_epoch,
@@ -179,7 +181,8 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
         prior,
         &stepping,
         EpochObservation {
-            burned: books.net_burn(),
+            // Made under the closing epoch's parameters, like the average's memory.
+            burned: weigh_for_availability(books.net_burn(), &state.params, &params),
             epoch_length: state.length,
             total_issuance: books.total_issuance_at_close,
             next_epoch_length: params.epoch_length,
@@ -236,7 +239,7 @@ mod tests {
                 ..Default::default()
             },
             last_block: 39,
-            controller: ControllerState::starting_at(1_000),
+            controller: ControllerState::starting_at(1_000, &params()),
             params: params(),
             pending: None,
             total_issuance: 1_000_000,
@@ -248,26 +251,26 @@ mod tests {
     fn plan_follows_the_recipe_step_by_step() {
         let plan = plan_epoch_close(boundary(), &limits());
         // 10 blocks: 2_000 treasury, 3_000 availability, 5_000 usage accrued; the usage pool
-        // mints min(5_000, 80% × 1_000) = 800 and 4_200 is never minted; providers proved
+        // mints min(5_000, 60% × 1_000) = 600 and 4_400 is never minted; providers proved
         // liveness, so the availability pool mints all 3_000.
         assert_eq!(plan.pay_treasury, 2_000);
-        assert_eq!(plan.pool.usage.minted, 800);
-        assert_eq!(plan.pool.usage.cap, Perbill::from_percent(80));
+        assert_eq!(plan.pool.usage.minted, 600);
+        assert_eq!(plan.pool.usage.cap, Perbill::from_percent(60));
         assert_eq!((plan.pool.availability, plan.pool.live_points), (3_000, 5));
         assert_eq!(plan.pool.claimed, 0);
         assert_eq!(plan.books.minted_ecosystem, 2_000);
-        assert_eq!(plan.books.minted_providers, 3_000 + 800);
-        assert_eq!(plan.books.minted_usage, 800);
-        assert_eq!(plan.books.unminted, 4_200);
+        assert_eq!(plan.books.minted_providers, 3_000 + 600);
+        assert_eq!(plan.books.minted_usage, 600);
+        assert_eq!(plan.books.unminted, 4_400);
         assert_eq!(
             (plan.books.usage_accrued, plan.books.availability_accrued),
             (0, 0)
         );
         assert_eq!(plan.books.emission_per_block, 1_000);
-        assert_eq!(plan.books.total_issuance_at_close, 1_003_800);
-        // The controller follows the net burn: 1_050 burned less 800 paid back.
-        assert_eq!(plan.books.net_burn(), 250);
-        // Fixed decay of 1%: the target falls to 990, within one 10% step.
+        assert_eq!(plan.books.total_issuance_at_close, 1_003_600);
+        // The controller follows the net burn: 1_050 burned less 600 paid back.
+        assert_eq!(plan.books.net_burn(), 450);
+        // Fixed decay of 1%: the target falls to 990, inside the band.
         assert_eq!(plan.controller.emission_per_block, 990);
         assert_eq!(plan.accrual.per_block, split_emission(990, &params()));
         assert_eq!(plan.accrual.updated_at, 39);
@@ -276,7 +279,7 @@ mod tests {
         assert_eq!(plan.params, params());
         assert_eq!(plan.prune, Some(1));
         assert_eq!(plan.next_index(), 4);
-        assert_eq!(plan.closed_totals().minted, 7 + 2_000 + 3_800);
+        assert_eq!(plan.closed_totals().minted, 7 + 2_000 + 3_600);
         assert_eq!(plan.closed_totals().burned, 1_050);
     }
 
@@ -291,19 +294,30 @@ mod tests {
             },
             ..params()
         };
+        // The band in force has its floor at the emission (1_000).
+        let at_the_floor = EpochClose {
+            controller: ControllerState {
+                floor: 1_000,
+                ..boundary().controller
+            },
+            ..boundary()
+        };
         let plan = plan_epoch_close(
             EpochClose {
                 pending: Some(new),
-                ..boundary()
+                ..at_the_floor
             },
             &limits(),
         );
-        // The closing epoch's pool keeps the cap it ran under (80%).
-        assert_eq!(plan.pool.usage.minted, 800);
+        // The closing epoch's pool keeps the cap it ran under (60%).
+        assert_eq!(plan.pool.usage.minted, 600);
         assert_eq!(plan.applied, Some(new));
         assert_eq!(plan.params, new);
-        // The floor moved to 5_000: one 10% step up, no jump.
-        assert_eq!(plan.controller.emission_per_block, 1_100);
+        // The floor moved to 5_000: the floor in force climbs one 10% step, no jump.
+        assert_eq!(
+            (plan.controller.floor, plan.controller.emission_per_block),
+            (1_100, 1_100)
+        );
         // A proposal that also allows 50% steps still moves only by the outgoing 10% in the
         // transition epoch.
         let fast = Parameters {
@@ -313,7 +327,7 @@ mod tests {
         let plan = plan_epoch_close(
             EpochClose {
                 pending: Some(fast),
-                ..boundary()
+                ..at_the_floor
             },
             &limits(),
         );
@@ -328,9 +342,9 @@ mod tests {
             ..limits()
         };
         let plan = plan_epoch_close(boundary(), &limits);
-        // Usage first: 500 of its 800; no room left for the 3_000 of availability.
+        // Usage first: 500 of its 600; no room left for the 3_000 of availability.
         assert_eq!((plan.pool.usage.minted, plan.pool.availability), (500, 0));
-        assert_eq!(plan.books.unminted, 4_200 + 300 + 3_000);
+        assert_eq!(plan.books.unminted, 4_400 + 100 + 3_000);
         assert_eq!(plan.books.total_issuance_at_close, 1_000_500);
         assert_eq!(plan.controller.emission_per_block, 0);
         assert_eq!(plan.accrual.per_block.total(), 0);
@@ -345,11 +359,11 @@ mod tests {
         // Availability absorbs the pools' shortfall first.
         assert_eq!(
             (plan.pool.usage.minted, plan.pool.availability),
-            (800, 2_700)
+            (600, 2_700)
         );
-        assert_eq!(plan.books.minted_providers, 3_500);
-        assert_eq!(plan.books.unminted, 4_200 + 2_300);
-        assert_eq!(plan.books.total_issuance_at_close, 1_003_800 - 2_300);
+        assert_eq!(plan.books.minted_providers, 3_300);
+        assert_eq!(plan.books.unminted, 4_400 + 2_300);
+        assert_eq!(plan.books.total_issuance_at_close, 1_003_600 - 2_300);
         assert_eq!(
             plan.closed_totals().minted,
             planned.closed_totals().minted - 2_300
@@ -359,7 +373,7 @@ mod tests {
         plan.record_shortfall(u128::MAX, u128::MAX);
         assert_eq!(plan.books.minted(), 0);
         assert_eq!((plan.pool.minted(), plan.books.minted_usage), (0, 0));
-        assert_eq!(plan.books.unminted, 4_200 + 5_800);
+        assert_eq!(plan.books.unminted, 4_400 + 5_600);
     }
 
     #[test]
@@ -368,8 +382,8 @@ mod tests {
         state.books.live_points = 0;
         let plan = plan_epoch_close(state, &limits());
         assert_eq!(plan.pool.availability, 0);
-        assert_eq!(plan.books.minted_providers, 800);
-        assert_eq!(plan.books.unminted, 4_200 + 3_000);
+        assert_eq!(plan.books.minted_providers, 600);
+        assert_eq!(plan.books.unminted, 4_400 + 3_000);
     }
 
     #[test]

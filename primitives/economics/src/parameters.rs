@@ -31,12 +31,13 @@ pub enum ControllerMode {
     },
     /// Burn-and-mint equilibrium: the target per-block emission is the smoothed burn per block
     /// plus a target net inflation of the total issuance, so that supply grows by about
-    /// `target_inflation` per epoch on top of replacing what users burn.
+    /// `target_inflation_per_year` a year on top of replacing what users burn.
     BurnIndexed {
         /// Weight of the latest epoch in the exponential moving average of the burn.
         smoothing: Perbill,
-        /// Net inflation per epoch that the controller aims for on top of the burn.
-        target_inflation_per_epoch: Perbill,
+        /// Net inflation a year that the controller aims for on top of the burn (a year is
+        /// the runtime's [`HardLimits::blocks_per_year`], whatever the epoch length).
+        target_inflation_per_year: Perbill,
     },
 }
 
@@ -136,6 +137,11 @@ pub struct HardLimits {
     pub max_step_per_epoch: Perbill,
     /// Largest allowed `usage_reward_cap` (strictly below 100%).
     pub max_usage_reward_cap: Perbill,
+    /// Largest allowed `usage_reward_cap + availability_share`: the most a self-dealing group
+    /// can get back of what it burns (the bound in the crate docs, section Guarantees).
+    pub max_self_dealing_return: Perbill,
+    /// Blocks in a year: the unit of `target_inflation_per_year`.
+    pub blocks_per_year: u32,
     /// Cap on total issuance, if any: nothing is ever minted past it.
     pub max_total_supply: Option<Amount>,
     /// Shortest allowed `unbonding_period`, in blocks: longer than the slowest referendum that
@@ -170,6 +176,10 @@ pub enum ParameterError {
     BadSmoothing,
     /// `unbonding_period` is below the runtime's minimum.
     UnbondingTooShort,
+    /// `usage_reward_cap + availability_share` is above the runtime's
+    /// `max_self_dealing_return`: a group serving its own purchases could get back more of its
+    /// burn than the runtime allows (the sum itself is accepted).
+    SelfDealingPays,
 }
 
 impl Parameters {
@@ -201,6 +211,11 @@ impl Parameters {
         {
             return Err(ParameterError::RewardCapTooHigh);
         }
+        let self_dealing = (self.usage_reward_cap.deconstruct() as u64)
+            + (self.availability_share.deconstruct() as u64);
+        if self_dealing > limits.max_self_dealing_return.deconstruct() as u64 {
+            return Err(ParameterError::SelfDealingPays);
+        }
         if self.min_price_feeds == 0
             || self.price_max_age == 0
             || self.max_price_deviation.is_zero()
@@ -228,9 +243,12 @@ mod tests {
     #[test]
     fn the_usage_reward_cap_may_equal_the_maximum_but_not_exceed_it_or_reach_one() {
         let limits = limits();
+        // No availability share, so that the cap alone is checked here.
         let at = |cap: Perbill| {
             Parameters {
                 usage_reward_cap: cap,
+                availability_share: Perbill::zero(),
+                ecosystem_share: Perbill::from_percent(50),
                 ..params()
             }
             .validate(&limits)
@@ -245,13 +263,46 @@ mod tests {
         // 100% is refused even where the runtime's maximum would allow it.
         let lax = HardLimits {
             max_usage_reward_cap: Perbill::one(),
+            max_self_dealing_return: Perbill::one(),
             ..limits
         };
         let full = Parameters {
             usage_reward_cap: Perbill::one(),
+            availability_share: Perbill::zero(),
+            ecosystem_share: Perbill::from_percent(50),
             ..params()
         };
         assert_eq!(full.validate(&lax), Err(ParameterError::RewardCapTooHigh));
+    }
+
+    #[test]
+    fn the_usage_cap_and_the_availability_share_together_may_equal_the_self_dealing_limit() {
+        // The test limits allow 95%: availability 30% + cap 65% is accepted, one part more of
+        // either is refused.
+        let limits = limits();
+        let with = |cap: u32, availability: u32, usage: u32| {
+            Parameters {
+                usage_reward_cap: Perbill::from_parts(cap),
+                availability_share: Perbill::from_parts(availability),
+                usage_share: Perbill::from_parts(usage),
+                ..params()
+            }
+            .validate(&limits)
+        };
+        assert_eq!(with(650_000_000, 300_000_000, 500_000_000), Ok(()));
+        assert_eq!(
+            with(650_000_001, 300_000_000, 500_000_000),
+            Err(ParameterError::SelfDealingPays)
+        );
+        assert_eq!(
+            with(650_000_000, 300_000_001, 499_999_999),
+            Err(ParameterError::SelfDealingPays)
+        );
+        // Moving share from usage to availability is what a referendum would do: refused.
+        assert_eq!(
+            with(600_000_000, 400_000_000, 400_000_000),
+            Err(ParameterError::SelfDealingPays)
+        );
     }
 
     #[test]
@@ -318,7 +369,7 @@ mod tests {
         assert_eq!(
             bad(|p| p.mode = ControllerMode::BurnIndexed {
                 smoothing: Perbill::zero(),
-                target_inflation_per_epoch: Perbill::zero()
+                target_inflation_per_year: Perbill::zero()
             }),
             Err(ParameterError::BadSmoothing)
         );

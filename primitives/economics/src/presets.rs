@@ -20,8 +20,11 @@ pub const MAX_EMISSION_PER_BLOCK: Amount = 100 * CAPA;
 pub const MAX_TOTAL_SUPPLY: Amount = 1_000_000_000 * CAPA;
 /// Largest `max_step_per_epoch` a referendum may choose.
 pub const MAX_STEP_PER_EPOCH: Perbill = Perbill::from_percent(25);
-/// Largest `usage_reward_cap` a referendum may choose: self-dealing loses at least 10%.
+/// Largest `usage_reward_cap` a referendum may choose.
 pub const MAX_USAGE_REWARD_CAP: Perbill = Perbill::from_percent(90);
+/// Largest `usage_reward_cap + availability_share` a referendum may choose: a self-dealing
+/// group loses at least 10% of what it burns (crate docs, section Guarantees).
+pub const MAX_SELF_DEALING_RETURN: Perbill = Perbill::from_percent(90);
 /// Emission per block at genesis: 0.1 CAPA.
 pub const INITIAL_EMISSION_PER_BLOCK: Amount = 100 * MILLI_CAPA;
 /// The price fed at genesis: 0.50 stable units per CAPA (one CAPA buys 500 credits).
@@ -64,20 +67,29 @@ impl Timing {
 
     /// Epochs in a year.
     pub const fn epochs_per_year(&self) -> u32 {
-        365 * self.day / self.epoch_length
+        self.blocks_per_year() / self.epoch_length
+    }
+
+    /// Blocks in a year of 365 days.
+    pub const fn blocks_per_year(&self) -> u32 {
+        365 * self.day
     }
 }
 
 /// The default economic parameters, with the reasoning:
 /// - **shares 20/50/30**: half of emission pays for served work (the usage pool), 30% keeps
 ///   capacity online when demand is low, 20% funds the ecosystem treasury;
-/// - **emission 0.01..10 CAPA per block, 5% step**: a wide band for the controller, but slow
-///   moves (at most 5% per epoch, i.e. a doubling takes ~14 epochs) so that no referendum or
-///   burn spike causes a jump;
+/// - **emission 0.01..10 CAPA per block, 5% step**: a wide band for the controller, whose
+///   edges move slowly after a referendum (at most 5% of themselves per epoch, i.e. a doubling
+///   takes ~14 epochs) so that no referendum causes a jump; burns move the emission at the
+///   smoothing rate;
 /// - **burn-indexed controller, 20% smoothing, 2%/year net inflation**: emission replaces what
 ///   is burned (averaged over ~5 epochs) plus a small growth that pays providers while the
 ///   network is young and activity low;
-/// - **usage reward cap 80%**: a provider serving itself recovers at most 80% of its burn;
+/// - **usage reward cap 60%**: a provider serving itself recovers at most 60% of its burn in
+///   usage rewards, and with the availability share at most 90% of it in all (the runtime's
+///   [`MAX_SELF_DEALING_RETURN`]); honest demand is unaffected while the usage pool is limited
+///   by emission, where it sits in the steady state (a third of served burns repaid);
 /// - **fee burn 80%**: most fees are burned, the rest funds the treasury;
 /// - **price**: one feeder is enough on a development chain (a real network's spec sets a
 ///   majority of its feeders); prices go stale after an hour; a submission within 10% of the
@@ -97,13 +109,10 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
         max_step_per_epoch: Perbill::from_percent(5),
         mode: ControllerMode::BurnIndexed {
             smoothing: Perbill::from_percent(20),
-            target_inflation_per_epoch: Perbill::from_rational(
-                2u32,
-                100u32.saturating_mul(timing.epochs_per_year().max(1)),
-            ),
+            target_inflation_per_year: Perbill::from_percent(2),
         },
         epoch_length: timing.epoch_length,
-        usage_reward_cap: Perbill::from_percent(80),
+        usage_reward_cap: Perbill::from_percent(60),
         fee_burn_share: Perbill::from_percent(80),
         price_max_age: timing.price_max_age,
         min_price_feeds: 1,
@@ -119,7 +128,7 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
 }
 
 /// The runtime's hard limits under `timing`: epochs from [`Timing::min_epoch_length`] to 30
-/// days, the constants above.
+/// days, a year of [`Timing::blocks_per_year`], the constants above.
 pub fn hard_limits(timing: &Timing) -> HardLimits {
     HardLimits {
         max_emission_per_block: MAX_EMISSION_PER_BLOCK,
@@ -127,6 +136,8 @@ pub fn hard_limits(timing: &Timing) -> HardLimits {
         max_epoch_length: 30 * timing.day,
         max_step_per_epoch: MAX_STEP_PER_EPOCH,
         max_usage_reward_cap: MAX_USAGE_REWARD_CAP,
+        max_self_dealing_return: MAX_SELF_DEALING_RETURN,
+        blocks_per_year: timing.blocks_per_year(),
         max_total_supply: Some(MAX_TOTAL_SUPPLY),
         min_unbonding_period: timing.min_unbonding_period,
     }
@@ -140,14 +151,14 @@ mod tests {
     fn the_defaults_validate_against_the_limits() {
         let timing = Timing::production();
         assert_eq!(timing.epochs_per_year(), 365);
+        assert_eq!(timing.blocks_per_year(), 5_256_000);
         let params = default_parameters(&timing);
         assert_eq!(params.validate(&hard_limits(&timing)), Ok(()));
-        // 2% a year over 365 epochs: 54,794.5 parts per billion, rounded down.
-        assert!(matches!(
-            params.mode,
-            ControllerMode::BurnIndexed { target_inflation_per_epoch, .. }
-                if target_inflation_per_epoch == Perbill::from_parts(54_794)
-        ));
+        // A self-dealing group gets back at most 90% of its burn: 60% + 30%.
+        assert_eq!(
+            params.usage_reward_cap + params.availability_share,
+            MAX_SELF_DEALING_RETURN
+        );
         assert!(INITIAL_EMISSION_PER_BLOCK >= params.min_emission_per_block);
         assert!(INITIAL_EMISSION_PER_BLOCK <= params.max_emission_per_block);
     }

@@ -45,7 +45,7 @@ pub fn preview_path(
     epochs: u32,
 ) -> alloc::vec::Vec<PathPoint> {
     let mut path = alloc::vec::Vec::with_capacity(epochs as usize);
-    let mut state = transition(state, in_force, params, total_issuance);
+    let mut state = transition(state, in_force, params, total_issuance, limits);
     let burn_per_epoch = burn_per_block.saturating_mul(params.epoch_length as Amount);
     for epoch in 1..=epochs {
         let step = if epoch == 1 {
@@ -89,21 +89,25 @@ mod tests {
 
     #[test]
     fn preview_matches_controller() {
-        let p = params();
-        let s = ControllerState::starting_at(500);
+        let p = Parameters {
+            min_emission_per_block: 400,
+            ..params()
+        };
+        let s = ControllerState::starting_at(500, &p);
         let path = preview_path(s, &p, &p, 1_000_000, 0, &limits(), 3);
         assert_eq!(path.len(), 3);
         assert_eq!(path[0].emission_per_block, 495);
         assert_eq!(path[0].total_issuance, 1_000_000 + 4_950);
-        // A proposal with a higher floor and a 50% step: the first epoch still steps by the
-        // outgoing 10%, the next ones by 50%.
+        // A proposal with a higher floor and a 50% step: the floor in force climbs by the
+        // outgoing 10% in the first epoch (400 -> 440, below the schedule's 495), by 50% in
+        // the next (440 -> 660, above the schedule's 490).
         let proposed = Parameters {
             min_emission_per_block: 1_000,
             max_step_per_epoch: sp_arithmetic::Perbill::from_percent(50),
             ..p
         };
         let path = preview_path(s, &p, &proposed, 1_000_000, 0, &limits(), 2);
-        assert_eq!(path[0].emission_per_block, 550);
-        assert_eq!(path[1].emission_per_block, 825);
+        assert_eq!(path[0].emission_per_block, 495);
+        assert_eq!(path[1].emission_per_block, 660);
     }
 }

@@ -30,14 +30,19 @@ parameter_types! {
     /// Hard cap on total issuance: one billion CAPA. No parameter change can mint past it.
     pub const MaxTotalSupply: Option<Balance> = Some(presets::MAX_TOTAL_SUPPLY);
     /// No parameter set may choose a usage reward above 90% of the tokens burned for the
-    /// credits served, so buying compute from oneself always loses at least 10%.
+    /// credits served.
     pub const MaxUsageRewardCap: Perbill = presets::MAX_USAGE_REWARD_CAP;
+    /// No parameter set may choose a usage reward cap and an availability share that add up to
+    /// more than 90%: a group buying compute from itself gets back at most that share of its
+    /// burn, so it always loses at least 10% (the bound of `capacloud-economics`, section
+    /// Guarantees).
+    pub const MaxSelfDealingReturn: Perbill = presets::MAX_SELF_DEALING_RETURN;
     /// Epochs of at least an hour (five blocks with `fast-runtime`, whose default epoch is ten).
     pub const MinEpochLength: u32 = prod_or_fast!(HOURS, 5);
-    /// No parameter set may move emission by more than 25% per epoch. With the shortest epoch,
-    /// emission can at most double in a little over three hours and go from the 0.01 CAPA
-    /// floor of the presets to the 100 CAPA hard cap in no less than about 41 hours, whatever
-    /// one referendum decides (the presets step 5% a day).
+    /// No parameter set may move the edges of the emission band in force by more than 25% per
+    /// epoch. With the shortest epoch, a referendum can at most double the floor in a little
+    /// over three hours and lift it from the 0.01 CAPA of the presets to the 100 CAPA hard cap
+    /// in no less than about 41 hours (the presets step 5% a day).
     pub const MaxStepPerEpoch: Perbill = presets::MAX_STEP_PER_EPOCH;
     /// No provider can leave and withdraw its bond before a slash decided on the
     /// `provider_admin` track is enacted: the unbonding period is at least that track's
@@ -73,6 +78,9 @@ impl pallet_burn_mint::Config for Runtime {
     type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
     type MaxStepPerEpoch = MaxStepPerEpoch;
     type MaxUsageRewardCap = MaxUsageRewardCap;
+    type MaxSelfDealingReturn = MaxSelfDealingReturn;
+    /// A year of 365 days of this build's blocks: the unit of the inflation target.
+    type BlocksPerYear = ConstU32<{ TIMING.blocks_per_year() }>;
     /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
     type MaxCapacity = ConstU32<100_000>;
     type MaxPriceFeeders = ConstU32<16>;

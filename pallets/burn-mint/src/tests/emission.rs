@@ -68,20 +68,20 @@ fn epoch_boundary_with_one_provider_pays_capped_usage() {
         // Alice burns 1_000 for 2_000 credits and spends them with P1.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         run_to_block(10);
-        // Usage pool 9 * 500 = 4_500 accrued; cap 80% of 1_000 -> 800 minted, 3_700 never;
+        // Usage pool 9 * 500 = 4_500 accrued; cap 60% of 1_000 -> 600 minted, 3_900 never;
         // availability (9 * 300) never minted: nobody proved liveness.
         let pool = RewardPools::<Test>::get(0).unwrap();
-        assert_eq!((pool.usage.minted, pool.availability), (800, 0));
+        assert_eq!((pool.usage.minted, pool.availability), (600, 0));
         let record = Ledger::<Test>::get(0).unwrap();
-        assert_eq!(record.unminted, 3_700 + 2_700);
-        assert_eq!(record.minted_providers, 800);
-        assert_eq!(record.minted_usage, 800);
+        assert_eq!(record.unminted, 3_900 + 2_700);
+        assert_eq!(record.minted_providers, 600);
+        assert_eq!(record.minted_usage, 600);
         assert_eq!(record.credits_served, 2_000);
         assert_eq!(record.burned_credits, 1_000);
-        assert_eq!(BurnMint::pending_rewards(P1), 800);
+        assert_eq!(BurnMint::pending_rewards(P1), 600);
         let free = Balances::balance(&P1);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
-        assert_eq!(Balances::balance(&P1), free + 800);
+        assert_eq!(Balances::balance(&P1), free + 600);
         assert_noop!(
             BurnMint::claim_rewards(signed(P1), P1),
             Error::<Test>::NothingToClaim
@@ -103,10 +103,11 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
         assert_eq!(live_points(), 4_000_000);
         next_epoch();
         let pool = RewardPools::<Test>::get(1).unwrap();
-        assert_eq!((pool.usage.minted, pool.availability), (3_200, 3_000));
-        // Availability 3_000 split 1:3 by live points; usage 3_200 split 1:3 by basis.
-        assert_eq!(BurnMint::pending_rewards(P1), 750 + 800);
-        assert_eq!(BurnMint::pending_rewards(P2), 2_250 + 2_400);
+        assert_eq!((pool.usage.minted, pool.availability), (2_400, 3_000));
+        // Availability 3_000 split 1:3 by live points; usage 2_400 (60% of the 4_000 burned)
+        // split 1:3 by basis.
+        assert_eq!(BurnMint::pending_rewards(P1), 750 + 600);
+        assert_eq!(BurnMint::pending_rewards(P2), 2_250 + 1_800);
     });
 }
 
@@ -157,9 +158,9 @@ fn self_dealing_through_the_usage_pool_never_pays() {
         assert_ok!(BurnMint::pay_for_compute(signed(P1), P1, 1_000, 0));
         run_to_block(10);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
-        // It gets back 80% of its burn as usage reward: 200 lost.
-        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 800);
-        assert_eq!(Balances::balance(&P1), start - 200);
+        // It gets back 60% of its burn as usage reward: 400 lost.
+        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 600);
+        assert_eq!(Balances::balance(&P1), start - 400);
     });
 }
 
@@ -179,12 +180,12 @@ fn usage_rewards_follow_the_tokens_burned_for_the_credits_served() {
         assert_ok!(BurnMint::spend_credits(signed(BOB), P2, 2_000));
         let burned_before = BurnMint::totals().burned;
         run_to_block(10);
-        // Pool: min(4_500, 80% * 1_250) = 1_000 minted, shared 1_000 : 250 by basis, so each
-        // provider gets exactly 80% of the tokens burned for what it served; nothing is left
+        // Pool: min(4_500, 60% * 1_250) = 750 minted, shared 1_000 : 250 by basis, so each
+        // provider gets exactly 60% of the tokens burned for what it served; nothing is left
         // over and nothing is burned back.
-        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 1_000);
-        assert_eq!(BurnMint::pending_rewards(P1), 800);
-        assert_eq!(BurnMint::pending_rewards(P2), 200);
+        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 750);
+        assert_eq!(BurnMint::pending_rewards(P1), 600);
+        assert_eq!(BurnMint::pending_rewards(P2), 150);
         assert_ok!(BurnMint::claim_rewards(signed(P2), P2));
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
         assert_eq!(BurnMint::totals().burned, burned_before);
@@ -210,7 +211,7 @@ fn usage_of_an_older_epoch_is_settled_when_serving_again() {
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         let p = Providers::<Test>::get(P1).unwrap();
         assert_eq!(p.work.unwrap().epoch, 2);
-        assert_eq!(p.pending, 800, "epoch 0 usage settled into pending");
+        assert_eq!(p.pending, 600, "epoch 0 usage settled into pending");
     });
 }
 
@@ -261,7 +262,7 @@ fn the_ledger_keeps_only_the_retained_epochs() {
         assert_eq!(BurnMint::totals().credits_served, 2_000);
         // Usage of a pruned epoch's books is still paid: its pool is kept (the claim window
         // is not the ledger's retention).
-        assert_eq!(BurnMint::pending_rewards(P1), 800);
+        assert_eq!(BurnMint::pending_rewards(P1), 600);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
     });
     LedgerRetention::set(100);

@@ -88,27 +88,31 @@ fn accepted_parameters_take_effect_at_the_next_boundary_and_ramp() {
 }
 
 #[test]
-fn burn_indexed_controller_moves_at_most_one_step_per_epoch() {
+fn burn_indexed_controller_follows_burns_within_a_band_that_opens_a_step_an_epoch() {
     ExtBuilder::default().build_and_execute(|| {
         let p = Parameters {
             mode: ControllerMode::BurnIndexed {
                 smoothing: Perbill::from_percent(100),
-                target_inflation_per_epoch: Perbill::zero(),
+                target_inflation_per_year: Perbill::zero(),
             },
             ..test_params()
         };
         assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), p));
         register(P1, 1);
-        // Epoch 0 burned nothing: the target drops to the floor, emission moves down 10%.
+        // At genesis the band in force is closed at the initial 1_000 and opens toward
+        // [100, 10_000] by 10% of each edge an epoch, whatever is burned.
+        // Epoch 0 burned nothing: the target is zero, the floor in force (900) holds it.
         run_to_block(10);
         assert_eq!(BurnMint::emission_per_block(), 900);
-        // A large burn in epoch 1: the target is far above, emission moves up 10% only.
+        // A large burn in epoch 1: the target is far above, the ceiling in force (1_210)
+        // holds it.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 900_000, 0));
         run_to_block(20);
-        assert_eq!(BurnMint::emission_per_block(), 990);
-        // No burn in epoch 2: the smoothed burn drops to zero, emission ramps down again.
+        assert_eq!(BurnMint::emission_per_block(), 1_210);
+        // No burn in epoch 2: at 100% smoothing the target is zero again, and the emission is
+        // the floor in force (729): the burn bought no lead in it.
         run_to_block(30);
-        assert_eq!(BurnMint::emission_per_block(), 891);
+        assert_eq!(BurnMint::emission_per_block(), 729);
     });
 }
 

@@ -116,7 +116,7 @@ fn apply(op: &Op) {
             } else {
                 ControllerMode::BurnIndexed {
                     smoothing: Perbill::from_parts(*step),
-                    target_inflation_per_epoch: Perbill::from_parts(*step / 1_000),
+                    target_inflation_per_year: Perbill::from_parts(*step / 1_000),
                 }
             };
             BurnMint::set_parameters(

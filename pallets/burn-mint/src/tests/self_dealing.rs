@@ -25,7 +25,7 @@ fn burn_indexed() -> Parameters {
     Parameters {
         mode: ControllerMode::BurnIndexed {
             smoothing: Perbill::from_percent(20),
-            target_inflation_per_epoch: Perbill::zero(),
+            target_inflation_per_year: Perbill::zero(),
         },
         ..test_params()
     }
@@ -116,9 +116,11 @@ fn a_self_dealer_in_burn_indexed_mode_loses() {
     };
     let (gained, burned) = gain(burn_indexed(), 30, deal, None);
     assert_eq!(burned, 100_000);
-    // Its exact result: 41_380 back for 100_000 burned (the burn average rounds in the
-    // protocol's favour: it rises by at most the exact move and falls by at least it).
-    assert_eq!(gained, 41_380);
+    // Its exact result: 36_450 back for 100_000 burned (the burn average rounds in the
+    // protocol's favour: it rises by at most the exact move and falls by at least it), below
+    // the bound of (30% + 60%) of the burn.
+    assert_eq!(gained, 36_450);
+    assert!(gained <= 90_000);
 }
 
 #[test]
@@ -134,7 +136,6 @@ fn buying_in_one_epoch_and_spending_in_the_next_returns_less_than_it_burned() {
     };
     let (gained, burned) = gain(burn_indexed(), 60, alternate, None);
     assert_eq!(burned, 40_000);
-    assert_eq!(gained, 18_360);
     // Buying and spending in the same epoch, the same amounts.
     let same_epoch = |epoch: u32| match epoch {
         e if e < 20 && e % 2 == 0 => Deal::Pay(4_000),
@@ -142,9 +143,9 @@ fn buying_in_one_epoch_and_spending_in_the_next_returns_less_than_it_burned() {
     };
     let (gained_same, burned_same) = gain(burn_indexed(), 60, same_epoch, None);
     assert_eq!(burned_same, 40_000);
-    assert_eq!(gained_same, 19_280);
-    // Both well below the burn (46% and 48% back); the alternation no longer earns more than
-    // buying and spending at once (spec 103: 20_390 against the same 19_280).
+    assert_eq!((gained, gained_same), (16_290, 17_070));
+    // Both well below the burn (41% and 43% back, the bound is 90%); the alternation does not
+    // earn more than buying and spending at once (spec 103: 20_390 against 19_280).
     assert!(gained < gained_same && gained_same < burned_same);
 }
 

@@ -30,7 +30,7 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
     let params = Parameters {
         mode: ControllerMode::BurnIndexed {
             smoothing: Perbill::from_percent(30),
-            target_inflation_per_epoch: Perbill::from_percent(1),
+            target_inflation_per_year: Perbill::from_percent(1),
         },
         max_step_per_epoch: Perbill::from_percent(20),
         ..test_params()

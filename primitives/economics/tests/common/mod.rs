@@ -19,10 +19,10 @@ pub fn valid_params(
             any::<u32>().prop_map(|d| ControllerMode::FixedDecay {
                 decay: Perbill::from_parts(d % 1_000_000_001)
             }),
-            (min_smoothing.max(1)..=1_000_000_000u32, 0..=10_000_000u32).prop_map(|(s, t)| {
+            (min_smoothing.max(1)..=1_000_000_000u32, 0..=200_000_000u32).prop_map(|(s, t)| {
                 ControllerMode::BurnIndexed {
                     smoothing: Perbill::from_parts(s),
-                    target_inflation_per_epoch: Perbill::from_parts(t),
+                    target_inflation_per_year: Perbill::from_parts(t),
                 }
             }),
         ],

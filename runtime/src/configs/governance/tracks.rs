@@ -28,7 +28,7 @@
 //!   that is a majority everywhere and a two-thirds majority for economic parameters.
 //! - **Economics move slowly.** `emission_admin` needs the two-thirds approval floor and a
 //!   confirmation of a full day; its changes then wait at least a day before enactment and
-//!   apply only at the next epoch boundary, where the controller ramps emission by at most the
+//!   apply only at the next epoch boundary, where the band in force moves by at most the
 //!   governance-set step. Providers always see a change coming a day or more ahead.
 //! - **Operations move faster.** Reputation and slashing (`provider_admin`) and cancelling a
 //!   bad referendum need short confirmation periods; the killer's large deposit makes frivolous
