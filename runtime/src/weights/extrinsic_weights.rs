@@ -30,43 +30,43 @@ use sp_core::parameter_types;
 use sp_weights::{constants::WEIGHT_REF_TIME_PER_NANOS, Weight};
 
 parameter_types! {
-	/// Weight of executing a NO-OP extrinsic, for example `System::remark`.
-	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
-	///
-	/// Stats nanoseconds:
-	///   Min, Max: 129_095, 218_478
-	///   Average:  169_343
-	///   Median:   169_564
-	///   Std-Dev:  23060.83
-	///
-	/// Percentiles nanoseconds:
-	///   99th: 217_737
-	///   95th: 207_859
-	///   75th: 186_772
-	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(169_343), 0);
+    /// Weight of executing a NO-OP extrinsic, for example `System::remark`.
+    /// Calculated by multiplying the *Average* with `1.0` and adding `0`.
+    ///
+    /// Stats nanoseconds:
+    ///   Min, Max: 129_095, 218_478
+    ///   Average:  169_343
+    ///   Median:   169_564
+    ///   Std-Dev:  23060.83
+    ///
+    /// Percentiles nanoseconds:
+    ///   99th: 217_737
+    ///   95th: 207_859
+    ///   75th: 186_772
+    pub const ExtrinsicBaseWeight: Weight =
+        Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(169_343), 0);
 }
 
 #[cfg(test)]
 mod test_weights {
-	use sp_weights::constants;
+    use sp_weights::constants;
 
-	/// Checks that the weight exists and is sane.
-	// NOTE: If this test fails but you are sure that the generated values are fine,
-	// you can delete it.
-	#[test]
-	fn sane() {
-		let w = super::ExtrinsicBaseWeight::get();
+    /// Checks that the weight exists and is sane.
+    // NOTE: If this test fails but you are sure that the generated values are fine,
+    // you can delete it.
+    #[test]
+    fn sane() {
+        let w = super::ExtrinsicBaseWeight::get();
 
-		// At least 10 µs.
-		assert!(
-			w.ref_time() >= 10u64 * constants::WEIGHT_REF_TIME_PER_MICROS,
-			"Weight should be at least 10 µs."
-		);
-		// At most 1 ms.
-		assert!(
-			w.ref_time() <= constants::WEIGHT_REF_TIME_PER_MILLIS,
-			"Weight should be at most 1 ms."
-		);
-	}
+        // At least 10 µs.
+        assert!(
+            w.ref_time() >= 10u64 * constants::WEIGHT_REF_TIME_PER_MICROS,
+            "Weight should be at least 10 µs."
+        );
+        // At most 1 ms.
+        assert!(
+            w.ref_time() <= constants::WEIGHT_REF_TIME_PER_MILLIS,
+            "Weight should be at most 1 ms."
+        );
+    }
 }
