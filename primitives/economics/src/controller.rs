@@ -274,6 +274,10 @@ pub fn transition(
     limits: &HardLimits,
 ) -> ControllerState {
     let mut state = state;
+    // What the average remembers before any rescale: a switch to fixed decay keeps it out of
+    // the schedule, whatever the rescales below take off it (else a referendum that also
+    // lengthened epochs would freeze the part the rescale removed into the schedule).
+    let remembered_before = state.smoothed_burn_per_block;
     let target_from = state
         .scheduled_target
         .saturating_add(state.smoothed_burn_per_block);
@@ -307,7 +311,7 @@ pub fn transition(
             state.smoothing = smoothing_to;
         }
         (ControllerMode::BurnIndexed { .. }, ControllerMode::FixedDecay { .. }) => {
-            state.scheduled_target = target_from.saturating_sub(state.smoothed_burn_per_block);
+            state.scheduled_target = target_from.saturating_sub(remembered_before);
         }
         (ControllerMode::BurnIndexed { .. }, ControllerMode::BurnIndexed { .. }) => {
             state.smoothed_burn_per_block =
