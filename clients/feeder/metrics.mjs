@@ -24,6 +24,7 @@ export class Metrics {
     this.lastBlock = undefined;
     this.lastSubmittedAt = undefined; // milliseconds
     this.submissions = 0;
+    this.bandEdges = 0;
     this.refusals = new Map(REFUSAL_REASONS.map((r) => [r, 0]));
     this.up = false;
     // Nothing submitted for longer than this and /health answers 503 (3 × every × block time).
@@ -35,6 +36,11 @@ export class Metrics {
     this.lastBlock = block;
     this.lastSubmittedAt = this.now();
     this.submissions += 1;
+  }
+
+  /// A round whose sources' price was outside the chain's band: the band's edge was submitted.
+  followedBand() {
+    this.bandEdges += 1;
   }
 
   refused(reason) {
@@ -72,6 +78,13 @@ export class Metrics {
       'capacloud_feeder_submissions_total',
       'Prices submitted and included in a block.',
       this.submissions,
+      'counter',
+    );
+    gauge(
+      'capacloud_feeder_band_edge_total',
+      "Rounds whose sources' price was outside the chain's max_price_deviation band around the" +
+        " price in force: the band's edge was submitted instead.",
+      this.bandEdges,
       'counter',
     );
     lines.push(

@@ -9,7 +9,7 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { encodeAddress } from '@polkadot/util-crypto';
 
-import { aggregate, formatPrice, percent } from './price.mjs';
+import { aggregate, bandAround, formatPrice, percent, towardsBand } from './price.mjs';
 import { readSource } from './sources.mjs';
 
 const BACKOFF_START_MS = 1000;
@@ -43,6 +43,8 @@ export class Feeder {
     });
     this.blockTimeMs = 6000;
     this.priceMaxAge = undefined;
+    /// max_price_deviation in Perbill parts, from burnMint.activeParameters (null: none yet).
+    this.maxDeviation = null;
   }
 
   /// Runs until stop(); with --once, resolves after one round with whether it submitted.
@@ -116,8 +118,10 @@ export class Feeder {
     if (params.isNone) {
       if (this.priceMaxAge !== null) this.log('burnMint has no parameters yet (no price is used)');
       this.priceMaxAge = null;
+      this.maxDeviation = null;
       return;
     }
+    this.maxDeviation = params.unwrap().maxPriceDeviation.toNumber();
     const maxAge = params.unwrap().priceMaxAge.toNumber();
     if (maxAge === this.priceMaxAge) return;
     this.priceMaxAge = maxAge;
@@ -188,7 +192,7 @@ export class Feeder {
   async round(head) {
     const { api, config, metrics } = this;
     const now = Date.now();
-    const [feeds, readings] = await Promise.all([
+    const [feeds, readings, , lastPrice] = await Promise.all([
       withTimeout(api.query.burnMint.priceFeeders(), QUERY_TIMEOUT_MS),
       Promise.all(
         config.sources.map((source) =>
@@ -196,6 +200,7 @@ export class Feeder {
         ),
       ),
       withTimeout(this.checkParameters(), QUERY_TIMEOUT_MS),
+      withTimeout(api.query.burnMint.lastPrice(), QUERY_TIMEOUT_MS),
     ]);
     const prefix = `round at #${head}:`;
     if (!feeds.some((feed) => feed.feeder.eq(this.address))) {
@@ -230,7 +235,23 @@ export class Feeder {
       this.log(`${prefix} not submitted: ${outcome.message}${detail}${ignored}`);
       return false;
     }
-    const price = outcome.price;
+    // The chain rejects a price further than max_price_deviation from the last price in force,
+    // however old: a market that left the band is followed at the band's edge, one step a block.
+    let price = outcome.price;
+    let edge = '';
+    if (lastPrice.isSome && this.maxDeviation !== null) {
+      const inForce = lastPrice.unwrap().price.toBigInt();
+      const band = bandAround(inForce, this.maxDeviation);
+      const towards = towardsBand(price, band);
+      if (towards.clipped) {
+        metrics.followedBand();
+        edge =
+          `; the sources' ${formatPrice(price)} is outside the band` +
+          ` [${formatPrice(band.lower)}, ${formatPrice(band.upper)}] around the price in force` +
+          ` ${formatPrice(inForce)}: the band's edge, which the price follows one step a block`;
+        price = towards.price;
+      }
+    }
     let block;
     try {
       block = await this.submit(price);
@@ -246,7 +267,7 @@ export class Feeder {
     }
     metrics.submitted(price, block);
     const from = values.length === 1 ? read[0] : `median of ${read.join(', ')}`;
-    this.log(`submitted ${formatPrice(price)} (${from}) in block #${block}${ignored}`);
+    this.log(`submitted ${formatPrice(price)} (${from}) in block #${block}${edge}${ignored}`);
     return true;
   }
 

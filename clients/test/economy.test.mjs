@@ -143,7 +143,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     for (const name of ['CreditsBought', 'ProviderLive', 'CapacityAttested', 'RewardsExpired', 'EpochClosed']) {
       assert.ok(api.events.burnMint[name]?.meta, `event burnMint.${name}`);
     }
-    for (const name of ['NotVerifier', 'QuorumTooSmall', 'RewardsLocked', 'UnbondingTooShort']) {
+    for (const name of ['NotVerifier', 'QuorumTooSmall', 'QuorumUnreachable', 'SelfAttestation', 'RewardsLocked', 'UnbondingTooShort']) {
       assert.ok(api.errors.burnMint[name]?.meta, `error burnMint.${name}`);
     }
     // Exactly the pallet's storage items (and the storage version polkadot.js adds), each of
@@ -294,6 +294,35 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     );
     assert.match(error.message, /burnMint\.InsufficientBalance/);
   }, 150_000);
+
+  step('a verifier attack and a feeder attack on the real node are refused by name', async () => {
+    // Alice is a capacity verifier: she may not attest her own account (issue 22).
+    const self = await send(api, api.tx.burnMint.attestCapacity(who.alice.address, 10), who.alice).then(
+      () => assert.fail('a verifier attested itself'),
+      (e) => e,
+    );
+    assert.match(self.message, /burnMint\.SelfAttestation/);
+    // Alice is also the feeder: ten times the price in force is outside the band. The call is
+    // included, the event names the rejection, and nothing is stored.
+    const inForce = (await api.query.burnMint.lastPrice()).unwrap().price.toBigInt();
+    const feed = async () =>
+      (await api.query.burnMint.priceFeeders()).find((f) => f.feeder.eq(who.alice.address)).latest.toJSON();
+    const before = await feed();
+    const { events } = await send(api, api.tx.burnMint.submitPrice(inForce * 10n), who.alice);
+    const rejected = events.find(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event));
+    assert.ok(rejected, 'burnMint.PriceSubmissionRejected');
+    assert.equal(rejected.event.data.submitted.toBigInt(), inForce * 10n);
+    assert.equal(rejected.event.data.price.toBigInt(), inForce);
+    assert.deepEqual(await feed(), before);
+    assert.equal((await api.query.burnMint.lastPrice()).unwrap().price.toBigInt(), inForce);
+    // Governance cannot strand sales: an empty feeder set is refused by name.
+    const sudo = await send(api, api.tx.sudo.sudo(api.tx.burnMint.setPriceFeeders([])), who.alice);
+    const result = sudo.events.find(({ event }) => api.events.sudo.Sudid.is(event)).event.data.sudoResult;
+    assert.ok(result.isErr);
+    const meta = api.registry.findMetaError(result.asErr.asModule);
+    assert.equal(`${meta.section}.${meta.name}`, 'burnMint.QuorumUnreachable');
+    assert.equal((await api.query.burnMint.priceFeeders()).length, 1);
+  });
 
   step('a block mints exactly the treasury share of the emission, net of the fees burned', async () => {
     // A block after the purchase's, with no burn of ours in it, and not an epoch boundary

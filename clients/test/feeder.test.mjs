@@ -22,6 +22,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Metrics, serveMetrics } from '../feeder/metrics.mjs';
 import {
   aggregate,
+  bandAround,
   formatPrice,
   median,
   ONE,
@@ -29,6 +30,7 @@ import {
   parseTolerance,
   percent,
   spread,
+  towardsBand,
 } from '../feeder/price.mjs';
 import { extractPath, parseSource, readSource } from '../feeder/sources.mjs';
 import {
@@ -139,6 +141,22 @@ describe('median and tolerance', () => {
       aggregate([p('1'), p('1.000000000000000001')], { tolerance: 0n }).refusal,
       'disagree',
     );
+  });
+
+  it("follows a market outside the chain's band at the band's edge, rounded as the chain rounds", () => {
+    // 10% around 0.5: [0.45, 0.5 / 0.9 = 0.555…] rounded down (the pallet's `within_band`).
+    const band = bandAround(p('0.5'), 100_000_000);
+    assert.deepEqual(band, { lower: p('0.45'), upper: p('0.555555555555555555') });
+    assert.deepEqual(towardsBand(p('2'), band), { price: p('0.555555555555555555'), clipped: true });
+    assert.deepEqual(towardsBand(p('0.1'), band), { price: p('0.45'), clipped: true });
+    assert.deepEqual(towardsBand(p('0.52'), band), { price: p('0.52'), clipped: false });
+    // The edges themselves are inside.
+    assert.deepEqual(towardsBand(p('0.45'), band), { price: p('0.45'), clipped: false });
+    // 0.3 with 1 ppb kept: the widest band the chain allows.
+    assert.deepEqual(bandAround(p('0.3'), 999_999_999), {
+      lower: 300_000_000n,
+      upper: p('300000000'),
+    });
   });
 });
 
@@ -458,12 +476,13 @@ describe(
       async () => {
         const active = (await api.query.burnMint.activeParameters()).unwrap().toJSON();
         assert.equal(active.priceMaxAge, 60, 'fast-runtime default: 6 minutes of 6 s blocks');
-        // The presets clip a submission to 10% of the price and move the price 1% a block;
-        // this suite follows the feeder through jumps of 60% (the pallet's tests cover the
-        // bounds), so it turns them off: 100% (Perbill parts).
+        // The presets reject a submission beyond 10% of the price and move the price 1% a
+        // block; this suite follows the feeder through jumps of 60% (the pallet's tests cover
+        // the bounds, and the restart below the presets'), so it opens them as wide as the
+        // chain allows: 99.9999999% (Perbill parts; 100% is refused as no bound at all).
         assert.equal(active.maxPriceDeviation, 100_000_000, 'presets: 10%');
         assert.equal(active.maxPriceChangePerBlock, 10_000_000, 'presets: 1%');
-        const off = 1_000_000_000;
+        const off = 999_999_999;
         const events = await send(
           api.tx.sudo.sudo(
             api.tx.burnMint.setParameters({
@@ -651,16 +670,18 @@ describe(
       await startNode();
       await feeders.alice.waitForLine(/reconnected to ws:/, 30_000, from);
       // A new chain: the presets' bounds, and the genesis price of 0.50. A price of 2 is more
-      // than 10% away: the chain rejects it (burnMint.PriceSubmissionRejected), nothing stored.
+      // than 10% away: the chain would reject it (burnMint.PriceSubmissionRejected), so the
+      // feeder submits the band's edge towards it, and the price in force climbs 1% a block.
       await feeders.alice.waitForLine(
-        /not submitted: the chain rejected 2: further than max_price_deviation from the price in force, 0\.5/,
+        /submitted 0\.5\d* \(median of .*\) in block #\d+; the sources' 2 is outside the band \[0\.\d+, 0\.5\d+\] around the price in force 0\.5\d*: the band's edge/,
         60_000,
         from,
       );
-      assert.match(await metricsText(), /^capacloud_feeder_refusals_total\{reason="out_of_band"\} [1-9]\d*$/m);
-      assert.equal((await aliceLatest()).price, p('0.5'), 'the genesis submission stands');
-      // 0.52 is within the band: accepted, and the price in force follows it by at most 1% a
-      // block (0.5 / 0.99^4 > 0.52: four blocks).
+      assert.match(await metricsText(), /^capacloud_feeder_band_edge_total [1-9]\d*$/m);
+      assert.match(await metricsText(), /^capacloud_feeder_refusals_total\{reason="out_of_band"\} 0$/m);
+      await waitFor('the price in force to climb', async () => (await quote(CAPA)) > 500n, 6 * BLOCK_MS);
+      // 0.52 is within the band: accepted as it is, and the price in force follows it by at
+      // most 1% a block.
       mock.price = '0.52';
       mock.price2 = '0.52';
       await waitFor(
@@ -674,7 +695,8 @@ describe(
         },
         60_000,
       );
-      await waitFor('the price in force to reach 0.52', async () => (await quote(CAPA)) === 520n, 12 * BLOCK_MS);
+      // From wherever the climb got to, 1% a block down to 0.52.
+      await waitFor('the price in force to reach 0.52', async () => (await quote(CAPA)) === 520n, 20 * BLOCK_MS);
       assert.match(await metricsText(), /^capacloud_feeder_last_price 0\.52$/m);
       assert.ok(feeders.bob.alive && feeders.bad.alive);
     });

@@ -9,8 +9,8 @@
 //!
 //! - **Burn.** [`Pallet::buy_credits`] burns tokens (total issuance falls by exactly that much)
 //!   and credits the buyer with compute credits priced in a stable unit (one credit is
-//!   1/[`Config::CreditsPerStableUnit`] of the unit, e.g. 0.001 USD) at the median of fresh
-//!   price-feeder submissions. [`Pallet::spend_credits`] destroys credits and records them as the
+//!   1/[`Config::CreditsPerStableUnit`] of the unit, e.g. 0.001 USD) at the price in force, which
+//!   follows the agreed median of fresh price-feeder submissions. [`Pallet::spend_credits`] destroys credits and records them as the
 //!   provider's served usage in the current epoch. Transaction fees are a second burn trigger
 //!   ([`FeeHandler`]): a governance-set share is burned, the rest goes to the treasury.
 //!   Slashed bonds are burned too.
@@ -126,9 +126,7 @@ pub use weights::WeightInfo;
 pub mod pallet {
     use super::*;
     use alloc::vec::Vec;
-    use economics::{
-        Amount, ControllerState, Credits, ParameterError, Parameters, PathPoint, RewardPool,
-    };
+    use economics::{Amount, ControllerState, Credits, Parameters, PathPoint, RewardPool};
     use frame_support::{
         pallet_prelude::*,
         traits::fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
@@ -330,9 +328,10 @@ pub mod pallet {
         ValueQuery,
     >;
 
-    /// The price in force as last computed: the reference that bounds how far the next price
-    /// may move ([`Parameters::max_price_change_per_block`]). Written by
-    /// [`Pallet::submit_price`] whenever enough fresh feeds give a price; read through
+    /// The price in force as last computed: the price sold at while enough fresh feeds agree,
+    /// the centre of the band a submission must fall in, and the reference that bounds how far
+    /// the next price may move ([`Parameters::max_price_change_per_block`]). Written by
+    /// [`Pallet::submit_price`] whenever enough fresh feeds agree; read through
     /// [`Pallet::current_price`].
     #[pallet::storage]
     pub type LastPrice<T: Config> = StorageValue<_, PriceInForce<BlockNumberFor<T>>, OptionQuery>;
@@ -504,16 +503,17 @@ pub mod pallet {
             feeder: T::AccountId,
             price: FixedU128,
         },
-        /// A submission further than [`Parameters::max_price_deviation`] from the price in
-        /// force was rejected: not stored (the feeder's previous submission stays, and ages).
+        /// A submission further than [`Parameters::max_price_deviation`] from the last price in
+        /// force (however old) was rejected: not stored (the feeder's previous submission
+        /// stays, and ages).
         PriceSubmissionRejected {
             feeder: T::AccountId,
             submitted: FixedU128,
             price: FixedU128,
         },
-        /// The median of the fresh feeds moved faster than
+        /// The agreed median of the fresh feeds is further from the last price in force than
         /// [`Parameters::max_price_change_per_block`] allows: the price in force follows it
-        /// only so far.
+        /// only so far (one step per block).
         PriceMovementLimited { median: FixedU128, price: FixedU128 },
         /// The set of price feeders was replaced.
         PriceFeedersSet { feeders: Vec<T::AccountId> },
@@ -587,7 +587,7 @@ pub mod pallet {
         StepTooLarge,
         /// The usage reward cap is above the runtime's `MaxUsageRewardCap`, or is 100%.
         RewardCapTooHigh,
-        /// Price staleness or feed count is zero.
+        /// Price staleness or feed count is zero, or a price bound is zero or 100%.
         BadPriceSettings,
         /// The controller's smoothing is zero.
         BadSmoothing,
@@ -619,26 +619,11 @@ pub mod pallet {
         /// The usage reward cap plus the availability share is above the runtime's
         /// `MaxSelfDealingReturn`: self-dealing could get back more of its burn than allowed.
         SelfDealingPays,
-    }
-
-    /// Each [`ParameterError`] is a flat error of the pallet's own (not one error wrapping the
-    /// enum), so that polkadot.js and wallets show the proposer which parameter is wrong by
-    /// name (`burnMint.SharesNotWhole`).
-    impl<T> From<ParameterError> for Error<T> {
-        fn from(e: ParameterError) -> Self {
-            match e {
-                ParameterError::SharesNotWhole => Error::SharesNotWhole,
-                ParameterError::FloorAboveCeiling => Error::FloorAboveCeiling,
-                ParameterError::AboveHardCap => Error::AboveHardCap,
-                ParameterError::BadEpochLength => Error::BadEpochLength,
-                ParameterError::StepTooLarge => Error::StepTooLarge,
-                ParameterError::RewardCapTooHigh => Error::RewardCapTooHigh,
-                ParameterError::BadPriceSettings => Error::BadPriceSettings,
-                ParameterError::BadSmoothing => Error::BadSmoothing,
-                ParameterError::UnbondingTooShort => Error::UnbondingTooShort,
-                ParameterError::SelfDealingPays => Error::SelfDealingPays,
-            }
-        }
+        /// `min_price_feeds` is above the number of price feeders (an empty set included): no
+        /// price could ever be in force, and sales would stop for good.
+        QuorumUnreachable,
+        /// A capacity verifier may not attest its own account's capacity.
+        SelfAttestation,
     }
 
     #[pallet::hooks]
@@ -853,11 +838,13 @@ pub mod pallet {
         }
 
         /// Submits the caller's price: stable units per whole token. A price further than
-        /// [`Parameters::max_price_deviation`] from the price in force is rejected: nothing is
-        /// stored and [`Event::PriceSubmissionRejected`] reports it (the call itself succeeds,
-        /// so that the event stays). An accepted price moves the price in force towards the
-        /// median of the fresh feeds by at most [`Parameters::max_price_change_per_block`] per
-        /// block ([`Event::PriceMovementLimited`] when the bound binds).
+        /// [`Parameters::max_price_deviation`] from the last price in force, however old, is
+        /// rejected: nothing is stored and [`Event::PriceSubmissionRejected`] reports it (the
+        /// call itself succeeds, so that the event stays); a feeder whose market left the band
+        /// submits the band's edge. An accepted price recomputes the price in force: when at
+        /// least `min_price_feeds` fresh feeds agree with their median, the price moves towards
+        /// it by at most [`Parameters::max_price_change_per_block`], once per block
+        /// ([`Event::PriceMovementLimited`] when the bound binds).
         #[pallet::call_index(12)]
         #[pallet::weight(T::WeightInfo::submit_price())]
         pub fn submit_price(origin: OriginFor<T>, price: FixedU128) -> DispatchResult {
@@ -891,7 +878,9 @@ pub mod pallet {
 
         /// Proves the caller live in the open epoch: its availability points (verified
         /// capacity × reputation) join the epoch's availability pool, shared at the close pro
-        /// rata among the providers that proved liveness. Serving credits proves it too.
+        /// rata among the providers that proved liveness. Serving credits proves it too. Fails
+        /// with [`Error::BondTooLow`] when the bond no longer covers the verified capacity (a
+        /// requirement governance raised applies here to existing providers).
         #[pallet::call_index(15)]
         #[pallet::weight(T::WeightInfo::heartbeat())]
         pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
@@ -967,12 +956,12 @@ pub mod pallet {
             queries::pending_rewards::<T>(&provider)
         }
 
-        /// Credits that burning `amount` tokens would buy now, if the price is fresh.
+        /// Credits that burning `amount` tokens would buy now, if a price is in force.
         pub fn quote_credits(amount: Amount) -> Option<Credits> {
             queries::quote_credits::<T>(amount).ok()
         }
 
-        /// The median of fresh price submissions, if enough are fresh.
+        /// The price in force, if enough fresh price submissions agree.
         pub fn current_price() -> Option<FixedU128> {
             queries::current_price::<T>().ok()
         }

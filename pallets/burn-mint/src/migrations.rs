@@ -196,10 +196,10 @@ pub mod v4 {
             }
             // No last price yet: the price in force is the fresh feeds' median itself.
             let feeds = PriceFeeders::<T>::get();
+            let now = frame_system::Pallet::<T>::block_number();
             if let Some((_, price)) =
-                active.and_then(|p| queries::price_and_median::<T>(&p, &feeds, None))
+                active.and_then(|p| queries::price_and_median::<T>(&p, &feeds, None, now))
             {
-                let now = frame_system::Pallet::<T>::block_number();
                 LastPrice::<T>::put(PriceInForce::new(price, now));
             }
             // Reads: both parameter sets, the feeders, the last price. Writes: the same three.

@@ -138,9 +138,10 @@ pub fn test_params() -> Parameters {
         fee_burn_share: Perbill::from_percent(60),
         price_max_age: 20,
         min_price_feeds: 2,
-        // Off: the price tests that need the bounds set them.
-        max_price_deviation: Perbill::one(),
-        max_price_change_per_block: Perbill::one(),
+        // As wide as allowed (a factor of a billion either way; 100% is no bound and refused):
+        // the price tests that need the bounds set them.
+        max_price_deviation: WIDEST_PRICE_BOUND,
+        max_price_change_per_block: WIDEST_PRICE_BOUND,
         unbonding_period: 15,
         min_provider_bond: 100,
         bond_per_capacity_unit: 1,
@@ -149,6 +150,9 @@ pub fn test_params() -> Parameters {
         attestation_reputation_gain: Permill::zero(),
     }
 }
+
+/// The widest price bound a parameter set may have: 100% less a part per billion.
+pub const WIDEST_PRICE_BOUND: Perbill = Perbill::from_parts(999_999_999);
 
 /// Emission per block at genesis.
 pub const INITIAL_EMISSION: u128 = 1_000;
@@ -159,6 +163,7 @@ pub struct ExtBuilder {
     parameters: Option<Parameters>,
     initial_price: Option<FixedU128>,
     initial_emission: u128,
+    feeders: Vec<AccountId>,
 }
 
 impl Default for ExtBuilder {
@@ -167,6 +172,7 @@ impl Default for ExtBuilder {
             parameters: Some(test_params()),
             initial_price: Some(FixedU128::from(2)),
             initial_emission: INITIAL_EMISSION,
+            feeders: FEEDERS.to_vec(),
         }
     }
 }
@@ -187,6 +193,12 @@ impl ExtBuilder {
     /// Another emission per block at genesis.
     pub fn initial_emission(mut self, emission: u128) -> Self {
         self.initial_emission = emission;
+        self
+    }
+
+    /// Other price feeders at genesis (each seeded with the initial price).
+    pub fn feeders(mut self, feeders: Vec<AccountId>) -> Self {
+        self.feeders = feeders;
         self
     }
 
@@ -215,7 +227,7 @@ impl ExtBuilder {
         pallet_burn_mint::GenesisConfig::<Test> {
             parameters: self.parameters,
             initial_emission_per_block: self.initial_emission,
-            price_feeders: FEEDERS.to_vec(),
+            price_feeders: self.feeders,
             initial_price: self.initial_price,
             capacity_verifiers: vec![VERIFIER],
         }

@@ -4,7 +4,7 @@
 //! [`Pallet::do_set_parameters`].
 
 use crate::{
-    economics::{self, Amount, ControllerState, Parameters},
+    economics::{self, Amount, ControllerState, ParameterError, Parameters},
     ActiveParameters, Config, CurrentEpoch, Emission, EpochInfo, Error, Event, Pallet,
     PendingParameters, PriceFeeders,
 };
@@ -66,5 +66,25 @@ impl<T: Config> Pallet<T> {
             e.accrual
                 .close(now, economics::split_emission(emission, &parameters));
         });
+    }
+}
+
+/// Each [`ParameterError`] is a flat error of the pallet's own (not one error wrapping the
+/// enum), so that polkadot.js and wallets show the proposer which parameter is wrong by
+/// name (`burnMint.SharesNotWhole`).
+impl<T> From<ParameterError> for Error<T> {
+    fn from(e: ParameterError) -> Self {
+        match e {
+            ParameterError::SharesNotWhole => Error::SharesNotWhole,
+            ParameterError::FloorAboveCeiling => Error::FloorAboveCeiling,
+            ParameterError::AboveHardCap => Error::AboveHardCap,
+            ParameterError::BadEpochLength => Error::BadEpochLength,
+            ParameterError::StepTooLarge => Error::StepTooLarge,
+            ParameterError::RewardCapTooHigh => Error::RewardCapTooHigh,
+            ParameterError::BadPriceSettings => Error::BadPriceSettings,
+            ParameterError::BadSmoothing => Error::BadSmoothing,
+            ParameterError::UnbondingTooShort => Error::UnbondingTooShort,
+            ParameterError::SelfDealingPays => Error::SelfDealingPays,
+        }
     }
 }

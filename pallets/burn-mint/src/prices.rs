@@ -27,13 +27,16 @@ impl<T: Config> Pallet<T> {
             PriceFeeders::<T>::put(feeds);
             return Ok(());
         };
+        // Checked against the last price in force however old it is: an outage does not reopen
+        // the band (without one, a minority fresh after the honest feeders went stale would
+        // restart the price wherever it liked, within agreement among themselves).
         let last = LastPrice::<T>::get();
-        if let Some((_, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
-            if !economics::within_band(price, in_force, params.max_price_deviation) {
+        if let Some(last) = last {
+            if !economics::within_band(price, last.price, params.max_price_deviation) {
                 Self::deposit_event(Event::PriceSubmissionRejected {
                     feeder: who,
                     submitted: price,
-                    price: in_force,
+                    price: last.price,
                 });
                 return Ok(());
             }
@@ -41,7 +44,8 @@ impl<T: Config> Pallet<T> {
         let now = frame_system::Pallet::<T>::block_number();
         feeds[index].latest = Some((price, now));
         Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
-        if let Some((median, in_force)) = queries::price_and_median::<T>(&params, &feeds, last) {
+        if let Some((median, in_force)) = queries::price_and_median::<T>(&params, &feeds, last, now)
+        {
             LastPrice::<T>::put(match last {
                 Some(last) => last.record(in_force, now),
                 None => PriceInForce::new(in_force, now),
@@ -84,13 +88,18 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// A price needs more than half of the `feeders` price feeders: `min_price_feeds >
-    /// feeders / 2`, so that no minority of them sets the price alone. Checked whenever the
-    /// parameters or the feeder set change.
+    /// A price needs more than half of the `feeders` price feeders, and no more than there
+    /// are: `feeders / 2 < min_price_feeds <= feeders`, so that no minority of them sets the
+    /// price alone and the quorum can be met (an empty set, or a quorum above the set's size,
+    /// would stop sales for good). Checked whenever the parameters or the feeder set change.
     pub(crate) fn ensure_quorum(min_price_feeds: u32, feeders: usize) -> DispatchResult {
         ensure!(
             (min_price_feeds as usize).saturating_mul(2) > feeders,
             Error::<T>::QuorumTooSmall
+        );
+        ensure!(
+            min_price_feeds as usize <= feeders,
+            Error::<T>::QuorumUnreachable
         );
         Ok(())
     }

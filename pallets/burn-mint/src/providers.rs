@@ -183,6 +183,12 @@ impl<T: Config> Pallet<T> {
             Error::<T>::ReputationTooLow
         );
         ensure!(record.verified_capacity > 0, Error::<T>::NoVerifiedCapacity);
+        // A bond requirement raised by governance applies to existing providers here: no
+        // availability for capacity the bond no longer covers ([`Pallet::bond_extra`] first).
+        ensure!(
+            record.bond >= params.required_bond(record.verified_capacity),
+            Error::<T>::BondTooLow
+        );
         let current = Self::current_epoch();
         ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
         let points = Self::check_in(&mut record, current, &params);
@@ -207,6 +213,8 @@ impl<T: Config> Pallet<T> {
                 .is_ok(),
             Error::<T>::NotVerifier
         );
+        // A verifier that is also a provider would raise its own reputation and capacity.
+        ensure!(verifier != provider, Error::<T>::SelfAttestation);
         let next = Self::current_epoch().saturating_add(1);
         Self::mutate_provider(&provider, |record, params| {
             ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);

@@ -19,29 +19,25 @@ fn now<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
     frame_system::Pallet::<T>::block_number()
 }
 
-/// The price in force: the median of fresh price submissions, moved from [`LastPrice`] by at
-/// most [`Parameters::max_price_change_per_block`] per block since (see
-/// [`economics::bounded_price`]). [`Error::PriceUnavailable`] when fewer than
-/// `min_price_feeds` submissions are fresh, or when there is no recent price in force to move
-/// from and fewer than `min_price_feeds` of them agree (see [`economics::agreed_median`]).
+/// The price in force: the last one recorded ([`LastPrice`]), while at least `min_price_feeds`
+/// fresh submissions agree (lie within [`Parameters::max_price_deviation`] of their median, see
+/// [`economics::agreed_median`]); [`Error::PriceUnavailable`] otherwise. The price in force
+/// changes only when a submission recomputes it (see [`price_and_median`]).
 pub fn current_price<T: Config>() -> Result<FixedU128, DispatchError> {
     let params = Pallet::<T>::params()?;
-    price_and_median::<T>(&params, &PriceFeeders::<T>::get(), LastPrice::<T>::get())
-        .map(|(_, price)| price)
-        .ok_or_else(|| Error::<T>::PriceUnavailable.into())
+    let feeds = PriceFeeders::<T>::get();
+    let median =
+        agreed_median::<T>(&params, &feeds, now::<T>()).ok_or(Error::<T>::PriceUnavailable)?;
+    Ok(LastPrice::<T>::get().map_or(median, |last| last.price))
 }
 
-/// The median of the fresh submissions among `feeds` and the price in force under `params`,
-/// bounded by `last` (the stored [`LastPrice`]), if any (see [`current_price`]). The caller
-/// passes what it read, so that `submit_price` reads each item once. A last price older than
-/// `price_max_age` no longer bounds anything: after an outage the quorum's median is taken if
-/// the fresh submissions agree.
-pub(crate) fn price_and_median<T: Config>(
+/// The median of the submissions among `feeds` fresh in block `now`, if at least
+/// `min_price_feeds` of them are fresh and agree with it (see [`economics::agreed_median`]).
+fn agreed_median<T: Config>(
     params: &Parameters,
     feeds: &[PriceFeed<T::AccountId, BlockNumberFor<T>>],
-    last: Option<PriceInForce<BlockNumberFor<T>>>,
-) -> Option<(FixedU128, FixedU128)> {
-    let now = now::<T>();
+    now: BlockNumberFor<T>,
+) -> Option<FixedU128> {
     let max_age = params.price_max_age.into();
     let mut fresh: Vec<FixedU128> = feeds
         .iter()
@@ -52,29 +48,34 @@ pub(crate) fn price_and_median<T: Config>(
     if (fresh.len() as u32) < params.min_price_feeds {
         return None;
     }
-    let last = last
-        .map(|last| last.reference(now))
-        .filter(|(_, at)| now.saturating_sub(*at) <= max_age);
-    match last {
-        Some((price, at)) => {
-            let median = economics::median_price(&mut fresh)?;
-            let blocks = now.saturating_sub(at).saturated_into::<u32>();
-            Some((
-                median,
-                economics::bounded_price(
-                    median,
-                    Some((price, blocks)),
-                    params.max_price_change_per_block,
-                ),
-            ))
-        }
-        None => economics::agreed_median(
-            &mut fresh,
-            params.max_price_deviation,
-            params.min_price_feeds,
-        )
-        .map(|median| (median, median)),
-    }
+    economics::agreed_median(
+        &mut fresh,
+        params.max_price_deviation,
+        params.min_price_feeds,
+    )
+}
+
+/// The agreed median of the submissions among `feeds` fresh in block `now` and the price in
+/// force that a submission in `now` records: the median moved from `last` (the stored
+/// [`LastPrice`]) by at most [`Parameters::max_price_change_per_block`], once per block
+/// however long ago `last` was (see [`economics::bounded_price`]; after an outage too). `None`
+/// without an agreeing quorum. The caller passes what it read, so that `submit_price` reads
+/// each item once.
+pub(crate) fn price_and_median<T: Config>(
+    params: &Parameters,
+    feeds: &[PriceFeed<T::AccountId, BlockNumberFor<T>>],
+    last: Option<PriceInForce<BlockNumberFor<T>>>,
+    now: BlockNumberFor<T>,
+) -> Option<(FixedU128, FixedU128)> {
+    let median = agreed_median::<T>(params, feeds, now)?;
+    let from = last.map(|last| {
+        let (price, at) = last.reference(now);
+        (price, now.saturating_sub(at).saturated_into::<u32>())
+    });
+    Some((
+        median,
+        economics::bounded_price(median, from, params.max_price_change_per_block),
+    ))
 }
 
 /// Credits that burning `amount` tokens buys now, at [`current_price`].

@@ -211,6 +211,10 @@ impl<T: Config> Pallet<T> {
                 (params.min_price_feeds as usize).saturating_mul(2) > feeds.len(),
                 "fewer than a majority of the price feeders can set the price"
             );
+            ensure!(
+                params.min_price_feeds as usize <= feeds.len(),
+                "the price quorum is above the number of price feeders"
+            );
         }
         if let Some(last) = LastPrice::<T>::get() {
             ensure!(

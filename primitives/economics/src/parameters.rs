@@ -170,7 +170,8 @@ pub enum ParameterError {
     /// accepted).
     RewardCapTooHigh,
     /// `min_price_feeds`, `price_max_age`, `max_price_deviation` or
-    /// `max_price_change_per_block` is zero.
+    /// `max_price_change_per_block` is zero, or a price bound is 100% (which would accept any
+    /// price: no bound at all).
     BadPriceSettings,
     /// The controller's smoothing is zero (the average would never move).
     BadSmoothing,
@@ -220,6 +221,8 @@ impl Parameters {
             || self.price_max_age == 0
             || self.max_price_deviation.is_zero()
             || self.max_price_change_per_block.is_zero()
+            || self.max_price_deviation.is_one()
+            || self.max_price_change_per_block.is_one()
         {
             return Err(ParameterError::BadPriceSettings);
         }
@@ -364,6 +367,14 @@ mod tests {
         );
         assert_eq!(
             bad(|p| p.max_price_change_per_block = Perbill::zero()),
+            Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.max_price_deviation = Perbill::one()),
+            Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.max_price_change_per_block = Perbill::one()),
             Err(ParameterError::BadPriceSettings)
         );
         assert_eq!(

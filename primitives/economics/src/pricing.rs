@@ -3,33 +3,39 @@
 //!
 //! # How far the price may move
 //! Two governance parameters bound a price feed that a feeder, or a minority of feeders,
-//! would push; `d = max_price_deviation`, `r = max_price_change_per_block`:
-//! - a submission outside the band `[p·(1 − d), p / (1 − d)]` around the price in force `p` is
-//!   rejected ([`within_band`]): not clipped, since clipping would also drag an honest feeder's
-//!   price towards a manipulated one;
-//! - the price in force follows the median of fresh submissions, but moves at most `r` per
-//!   block: `n` blocks after the last price in force `p` it stays in `[p·(1 − r)ⁿ, p / (1 − r)ⁿ]`
-//!   ([`bounded_price`]);
-//! - with no price in force to start from (none yet, or stale), a quorum of the fresh
-//!   submissions must agree: lie within the band around their median ([`agreed_median`]).
+//! would push; `d = max_price_deviation`, `r = max_price_change_per_block`, `q =
+//! min_price_feeds` (validated to be a majority of the feeder set, and at most its size):
+//! - a price needs agreement: at least `q` of the fresh submissions must lie within the band
+//!   `[m·(1 − d), m / (1 − d)]` around their median `m` ([`agreed_median`]), always, not only
+//!   when there is no price to move from; fewer than `q` fresh, or fewer agreeing, and there is
+//!   no price (sales stop);
+//! - a submission outside the band around the last price in force is rejected ([`within_band`]),
+//!   however old that price is: an outage does not reopen the band. Not clipped: an honest
+//!   feeder whose market left the band submits the band's edge itself, and the price follows;
+//! - the price in force moves from the last price in force towards the agreed median by at
+//!   most `r`, once per block in which a submission recomputes it ([`bounded_price`]): quiet
+//!   blocks bank nothing, so no block moves the price more than `r`.
 //!
-//! Together: an attacker holding half of the fresh feeds (the most a quorum of a majority of
-//! the feeders allows), against honest feeds at `h`, never gets the price past
-//! `h·(1 − d) / (1 − 2d)` (12.5% above with `d = 10%`): its own submissions stay within the
-//! band, an honest one the band leaves behind is rejected and goes stale (sales stop), and a
-//! restart needs agreement. Without the agreement rule the median of two would be whatever the
-//! attacker says; with clipping instead of rejection the honest feed would follow the price up
-//! without end.
+//! # The bound for a minority
+//! Let the honest feeders (more than `n − q`, so a quorum always holds one) report prices in
+//! `[l, h]`. An agreeing median `m` has an honest report `x` among the `q` agreeing ones, and
+//! `x` within the band around `m` is `m` within `[x·(1 − d), x / (1 − d)]`; so
+//! `m ∈ [l·(1 − d), h / (1 − d)]`. Each new price in force lies between the previous one and
+//! `m` ([`bounded_price`] clamps towards the median), so a price that starts in that interval
+//! stays in it, over any horizon and through outages (no quorum: no price; a restart moves one
+//! step from the last price in force). With `d = 10%`: at most 11.1% above the highest honest
+//! report, 10% below the lowest, whatever the minority submits and however long. The cost of
+//! pushing harder: the honest reports stop agreeing and sales stop. What a minority *can* do
+//! is deny: with fewer than `q` honest feeders fresh it can withhold agreement.
 //!
 //! The bands are symmetric in ratio: a fall by a factor and the rise back take the same number
-//! of steps. A share of 100% opens the band (`[0, ∞)`). Bounds are rounded down: a lower price
-//! buys fewer credits, in the protocol's favour.
+//! of steps. Governance may not set a share of 100% (the band would open to `[0, ∞)`). Bounds
+//! are rounded down: a lower price buys fewer credits, in the protocol's favour.
 
 use crate::{Amount, Credits};
 use sp_arithmetic::{
-    helpers_128bit::multiply_by_rational_with_rounding,
-    traits::{Saturating, Zero},
-    FixedPointNumber, FixedU128, PerThing, Perbill, Rounding,
+    helpers_128bit::multiply_by_rational_with_rounding, traits::Zero, FixedPointNumber, FixedU128,
+    PerThing, Perbill, Rounding,
 };
 
 /// Credits bought by burning `tokens` at `price` (stable units per whole token), where one
@@ -116,23 +122,20 @@ pub fn agreed_median(
     (agreeing >= quorum as usize).then_some(median)
 }
 
-/// The price in force: the `median` of the fresh submissions, moved from `last` (the last
-/// price in force and the number of blocks since it was) by at most `max_change_per_block`
-/// per block, compounded: within `[p·(1 − r)ⁿ, p / (1 − r)ⁿ]`. Zero blocks since: the last
-/// price, unchanged (a price moves once per block, however many submissions the block has).
-/// Without a last price (none yet, or stale), the median itself.
+/// The price in force: the agreed `median` of the fresh submissions, moved from `last` (the
+/// last price in force and the number of blocks since it was) by at most
+/// `max_change_per_block`: within `[p·(1 − r), p / (1 − r)]` however many blocks passed, since
+/// quiet blocks bank nothing. Zero blocks since: the last price, unchanged (a price moves once
+/// per block, however many submissions the block has). Without a last price (none yet), the
+/// median itself.
 pub fn bounded_price(
     median: FixedU128,
     last: Option<(FixedU128, u32)>,
     max_change_per_block: Perbill,
 ) -> FixedU128 {
     match last {
-        Some((price, blocks)) => {
-            let keep = max_change_per_block
-                .left_from_one()
-                .saturating_pow(blocks as usize);
-            within(median, price, keep)
-        }
+        Some((price, 0)) => price,
+        Some((price, _)) => within(median, price, max_change_per_block.left_from_one()),
         None => median,
     }
 }
@@ -244,10 +247,10 @@ mod tests {
             bounded_price(FixedU128::from(3), Some((p, 1)), one_percent),
             FixedU128::from_inner(2_020_202_020_202_020_202)
         );
-        // Three blocks: 2 × 0.99³ = 1.940598 (0.99³ exact in Perbill).
+        // Three quiet blocks bank nothing: still at most 1%, to 1.98.
         assert_eq!(
             bounded_price(FixedU128::from(1), Some((p, 3)), one_percent),
-            price(1_940_598, 1_000_000)
+            price(198, 100)
         );
         // Within the band: the median itself. The same block: the last price.
         assert_eq!(
@@ -267,10 +270,10 @@ mod tests {
             bounded_price(FixedU128::from(9), Some((p, 1)), Perbill::one()),
             FixedU128::from(9)
         );
-        // Many blocks: the band opens up to everything but never panics.
+        // Any number of blocks: one step, and no panic.
         assert_eq!(
             bounded_price(FixedU128::from_inner(1), Some((p, u32::MAX)), one_percent),
-            FixedU128::from_inner(1)
+            price(198, 100)
         );
     }
 

@@ -124,6 +124,33 @@ fn capacity_pause_resume_and_their_errors() {
 }
 
 #[test]
+fn a_raised_bond_requirement_applies_to_existing_providers_at_their_next_heartbeat() {
+    ExtBuilder::default().build_and_execute(|| {
+        // 10 units, bond 1_000: the test parameters ask 100 + 1 a unit = 110.
+        register(P1, 10);
+        attest(P1, 10);
+        next_epoch();
+        heartbeat(P1);
+        // Governance asks 100 a unit: 100 + 1_000 = 1_100 from the next epoch.
+        assert_ok!(BurnMint::set_parameters(
+            RuntimeOrigin::root(),
+            Parameters {
+                bond_per_capacity_unit: 100,
+                ..test_params()
+            }
+        ));
+        next_epoch();
+        let live = live_points();
+        assert_noop!(BurnMint::heartbeat(signed(P1)), Error::<Test>::BondTooLow);
+        assert_eq!(live_points(), live);
+        // Bonding the difference restores it.
+        assert_ok!(BurnMint::bond_extra(signed(P1), 100));
+        heartbeat(P1);
+        assert_eq!(live_points(), live + points_of(10));
+    });
+}
+
+#[test]
 fn leave_unbond_and_claim_after_leaving() {
     ExtBuilder::default().build_and_execute(|| {
         live_provider(P1, 1);

@@ -428,6 +428,18 @@ fn new_calls_reject_bad_input_and_change_nothing() {
             BurnMint::attest_capacity(signed(VERIFIER), P1, 101),
             Error::<Test>::AboveDeclaredCapacity
         );
+        // A verifier that registered as a provider may not attest itself (issue 22: one
+        // verifier raised its own reputation and capacity at will).
+        assert_ok!(Balances::transfer_keep_alive(
+            signed(ALICE),
+            VERIFIER,
+            10_000
+        ));
+        register(VERIFIER, 10);
+        assert_noop!(
+            BurnMint::attest_capacity(signed(VERIFIER), VERIFIER, 10),
+            Error::<Test>::SelfAttestation
+        );
         // set_capacity_verifiers
         let list = |v: Vec<AccountId>| frame_support::BoundedVec::try_from(v).unwrap();
         assert_noop!(
