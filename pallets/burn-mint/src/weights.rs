@@ -88,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_provider() -> Weight {
 		// Proof size (bytes): measured `648`,
 		// estimated `3639`.
-		// Fastest run: 63_184_000 picoseconds.
-		Weight::from_parts(76_473_000, 3639)
+		// Fastest run: 63_194_000 picoseconds.
+		Weight::from_parts(98_166_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_capacity() -> Weight {
 		// Proof size (bytes): measured `847`,
 		// estimated `3639`.
-		// Fastest run: 17_596_000 picoseconds.
-		Weight::from_parts(29_363_000, 3639)
+		// Fastest run: 18_057_000 picoseconds.
+		Weight::from_parts(31_948_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,8 +116,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pause() -> Weight {
 		// Proof size (bytes): measured `847`,
 		// estimated `3639`.
-		// Fastest run: 17_476_000 picoseconds.
-		Weight::from_parts(20_931_000, 3639)
+		// Fastest run: 18_217_000 picoseconds.
+		Weight::from_parts(32_658_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		// Proof size (bytes): measured `847`,
 		// estimated `3639`.
-		// Fastest run: 18_177_000 picoseconds.
-		Weight::from_parts(30_816_000, 3639)
+		// Fastest run: 18_377_000 picoseconds.
+		Weight::from_parts(33_029_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn leave() -> Weight {
 		// Proof size (bytes): measured `847`,
 		// estimated `3639`.
-		// Fastest run: 18_017_000 picoseconds.
-		Weight::from_parts(24_136_000, 3639)
+		// Fastest run: 18_448_000 picoseconds.
+		Weight::from_parts(31_737_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_bond() -> Weight {
 		// Proof size (bytes): measured `510`,
 		// estimated `3639`.
-		// Fastest run: 56_114_000 picoseconds.
-		Weight::from_parts(60_390_000, 3639)
+		// Fastest run: 56_074_000 picoseconds.
+		Weight::from_parts(78_467_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -176,8 +176,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_reputation() -> Weight {
 		// Proof size (bytes): measured `912`,
 		// estimated `3639`.
-		// Fastest run: 22_754_000 picoseconds.
-		Weight::from_parts(25_297_000, 3639)
+		// Fastest run: 22_974_000 picoseconds.
+		Weight::from_parts(33_901_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -196,8 +196,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn slash_provider() -> Weight {
 		// Proof size (bytes): measured `1141`,
 		// estimated `3639`.
-		// Fastest run: 57_175_000 picoseconds.
-		Weight::from_parts(62_222_000, 3639)
+		// Fastest run: 57_235_000 picoseconds.
+		Weight::from_parts(78_386_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -212,11 +212,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn buy_credits(_f: u32, ) -> Weight {
+	fn buy_credits(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `668 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 42_844_000 picoseconds.
-		Weight::from_parts(55_238_127, 3545)
+		// Fastest run: 42_874_000 picoseconds.
+		Weight::from_parts(57_009_947, 3545)
+			// Standard error: 27_553
+			.saturating_add(Weight::from_parts(407_387, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -233,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn spend_credits() -> Weight {
 		// Proof size (bytes): measured `1136`,
 		// estimated `3639`.
-		// Fastest run: 33_870_000 picoseconds.
-		Weight::from_parts(37_095_000, 3639)
+		// Fastest run: 34_031_000 picoseconds.
+		Weight::from_parts(52_748_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -251,11 +253,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn pay_for_compute(_f: u32, ) -> Weight {
+	fn pay_for_compute(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1054 + f * (53 ±0)`,
 		// estimated `3639`.
-		// Fastest run: 61_110_000 picoseconds.
-		Weight::from_parts(80_535_118, 3639)
+		// Fastest run: 61_081_000 picoseconds.
+		Weight::from_parts(82_853_675, 3639)
+			// Standard error: 49_314
+			.saturating_add(Weight::from_parts(238_370, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -276,8 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_rewards() -> Weight {
 		// Proof size (bytes): measured `1465`,
 		// estimated `6196`.
-		// Fastest run: 78_947_000 picoseconds.
-		Weight::from_parts(104_945_000, 6196)
+		// Fastest run: 79_048_000 picoseconds.
+		Weight::from_parts(119_949_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -292,8 +296,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		// Proof size (bytes): measured `1034`,
 		// estimated `3639`.
-		// Fastest run: 26_659_000 picoseconds.
-		Weight::from_parts(31_797_000, 3639)
+		// Fastest run: 27_491_000 picoseconds.
+		Weight::from_parts(48_232_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -310,8 +314,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn attest_capacity() -> Weight {
 		// Proof size (bytes): measured `1557`,
 		// estimated `3639`.
-		// Fastest run: 28_402_000 picoseconds.
-		Weight::from_parts(33_389_000, 3639)
+		// Fastest run: 28_983_000 picoseconds.
+		Weight::from_parts(40_881_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -321,10 +325,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
 		// Proof size (bytes): measured `0`,
 		// estimated `0`.
-		// Fastest run: 6_260_000 picoseconds.
-		Weight::from_parts(8_750_144, 0)
-			// Standard error: 3_918
-			.saturating_add(Weight::from_parts(52_899, 0).saturating_mul(v.into()))
+		// Fastest run: 6_400_000 picoseconds.
+		Weight::from_parts(11_071_367, 0)
+			// Standard error: 3_636
+			.saturating_add(Weight::from_parts(13_722, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
@@ -334,8 +338,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes): measured `441`,
 		// estimated `3639`.
-		// Fastest run: 59_157_000 picoseconds.
-		Weight::from_parts(75_131_000, 3639)
+		// Fastest run: 59_088_000 picoseconds.
+		Weight::from_parts(85_196_000, 3639)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -356,8 +360,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_provider() -> Weight {
 		// Proof size (bytes): measured `1465`,
 		// estimated `6196`.
-		// Fastest run: 122_161_000 picoseconds.
-		Weight::from_parts(129_623_000, 6196)
+		// Fastest run: 122_151_000 picoseconds.
+		Weight::from_parts(184_825_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -370,8 +374,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_price() -> Weight {
 		// Proof size (bytes): measured `1178`,
 		// estimated `2334`.
-		// Fastest run: 20_491_000 picoseconds.
-		Weight::from_parts(28_222_000, 2334)
+		// Fastest run: 20_070_000 picoseconds.
+		Weight::from_parts(30_175_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -382,11 +386,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn set_price_feeders(_f: u32, ) -> Weight {
+	fn set_price_feeders(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1201`,
 		// estimated `2334`.
-		// Fastest run: 14_762_000 picoseconds.
-		Weight::from_parts(21_393_157, 2334)
+		// Fastest run: 14_652_000 picoseconds.
+		Weight::from_parts(23_969_317, 2334)
+			// Standard error: 6_821
+			.saturating_add(Weight::from_parts(117_792, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -399,8 +405,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		// Proof size (bytes): measured `1149`,
 		// estimated `2334`.
-		// Fastest run: 13_851_000 picoseconds.
-		Weight::from_parts(16_264_000, 2334)
+		// Fastest run: 14_070_000 picoseconds.
+		Weight::from_parts(20_551_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -418,10 +424,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_initialize_block(p: u32, ) -> Weight {
 		// Proof size (bytes): measured `1066`,
 		// estimated `3593`.
-		// Fastest run: 68_852_000 picoseconds.
-		Weight::from_parts(79_523_041, 3593)
-			// Standard error: 134
-			.saturating_add(Weight::from_parts(632, 0).saturating_mul(p.into()))
+		// Fastest run: 75_862_000 picoseconds.
+		Weight::from_parts(86_930_639, 3593)
+			// Standard error: 170
+			.saturating_add(Weight::from_parts(1_108, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -445,10 +451,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
 		// Proof size (bytes): measured `1463`,
 		// estimated `6196`.
-		// Fastest run: 214_828_000 picoseconds.
-		Weight::from_parts(256_137_580, 6196)
-			// Standard error: 623
-			.saturating_add(Weight::from_parts(7_429, 0).saturating_mul(p.into()))
+		// Fastest run: 218_805_000 picoseconds.
+		Weight::from_parts(287_212_792, 6196)
+			// Standard error: 574
+			.saturating_add(Weight::from_parts(675, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -457,114 +463,117 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(76_473_000, 3639)
+		Weight::from_parts(98_166_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(29_363_000, 3639)
+		Weight::from_parts(31_948_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(20_931_000, 3639)
+		Weight::from_parts(32_658_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(30_816_000, 3639)
+		Weight::from_parts(33_029_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(24_136_000, 3639)
+		Weight::from_parts(31_737_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(60_390_000, 3639)
+		Weight::from_parts(78_467_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(25_297_000, 3639)
+		Weight::from_parts(33_901_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(62_222_000, 3639)
+		Weight::from_parts(78_386_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
-	fn buy_credits(_f: u32, ) -> Weight {
-		Weight::from_parts(55_238_127, 3545)
+	fn buy_credits(f: u32, ) -> Weight {
+		Weight::from_parts(57_009_947, 3545)
+			.saturating_add(Weight::from_parts(407_387, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(37_095_000, 3639)
+		Weight::from_parts(52_748_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn pay_for_compute(_f: u32, ) -> Weight {
-		Weight::from_parts(80_535_118, 3639)
+	fn pay_for_compute(f: u32, ) -> Weight {
+		Weight::from_parts(82_853_675, 3639)
+			.saturating_add(Weight::from_parts(238_370, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(104_945_000, 6196)
+		Weight::from_parts(119_949_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(31_797_000, 3639)
+		Weight::from_parts(48_232_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(33_389_000, 3639)
+		Weight::from_parts(40_881_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(8_750_144, 0)
-			.saturating_add(Weight::from_parts(52_899, 0).saturating_mul(v.into()))
+		Weight::from_parts(11_071_367, 0)
+			.saturating_add(Weight::from_parts(13_722, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(75_131_000, 3639)
+		Weight::from_parts(85_196_000, 3639)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(129_623_000, 6196)
+		Weight::from_parts(184_825_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(28_222_000, 2334)
+		Weight::from_parts(30_175_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
-	fn set_price_feeders(_f: u32, ) -> Weight {
-		Weight::from_parts(21_393_157, 2334)
+	fn set_price_feeders(f: u32, ) -> Weight {
+		Weight::from_parts(23_969_317, 2334)
+			.saturating_add(Weight::from_parts(117_792, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(16_264_000, 2334)
+		Weight::from_parts(20_551_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(79_523_041, 3593)
-			.saturating_add(Weight::from_parts(632, 0).saturating_mul(p.into()))
+		Weight::from_parts(86_930_639, 3593)
+			.saturating_add(Weight::from_parts(1_108, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(256_137_580, 6196)
-			.saturating_add(Weight::from_parts(7_429, 0).saturating_mul(p.into()))
+		Weight::from_parts(287_212_792, 6196)
+			.saturating_add(Weight::from_parts(675, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
