@@ -320,8 +320,9 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Records `credits`, bought by burning `basis` tokens, as served by a payable
-    /// `provider` in the open epoch. Serving proves the provider live in the epoch if it is
-    /// eligible. Infallible: the caller has validated everything.
+    /// `provider` in the open epoch. Serving is not a proof of liveness: anyone can pay any
+    /// provider one credit, so only the provider's own [`Pallet::heartbeat`] counts.
+    /// Infallible: the caller has validated everything.
     pub(crate) fn serve(
         who: &T::AccountId,
         provider: &T::AccountId,
@@ -334,11 +335,6 @@ impl<T: Config> Pallet<T> {
             e.books.basis_served.saturating_accrue(basis);
             e.index
         });
-        if let Some(params) = ActiveParameters::<T>::get() {
-            if current >= record.eligible_from {
-                Self::check_in(&mut record, current, &params);
-            }
-        }
         // A record holds one epoch's work: settle an older epoch's first.
         Self::settle(&mut record, current);
         let work = record.work.get_or_insert(EpochWork {

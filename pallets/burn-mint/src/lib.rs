@@ -20,7 +20,7 @@
 //!   minted when the epoch closes only as far as they can be allocated: the usage pool pro rata
 //!   to the tokens burned for the credits each provider served (within the reward cap), the
 //!   availability pool pro rata to the points (verified capacity × reputation) of the providers
-//!   that proved liveness in the epoch ([`Pallet::heartbeat`], or serving credits). Providers
+//!   that proved liveness in the epoch with their own [`Pallet::heartbeat`]. Providers
 //!   collect with [`Pallet::claim_rewards`] after [`Config::RewardDelay`] epochs. No hook
 //!   iterates over providers or accounts, and a normal block writes one balance, the pot's:
 //!   the epoch's emission books are advanced lazily ([`economics::EmissionAccrual`]).
@@ -878,7 +878,8 @@ pub mod pallet {
 
         /// Proves the caller live in the open epoch: its availability points (verified
         /// capacity × reputation) join the epoch's availability pool, shared at the close pro
-        /// rata among the providers that proved liveness. Serving credits proves it too. Fails
+        /// rata among the providers that proved liveness. Only this call proves it: credits
+        /// paid to a provider do not (anyone could pay any provider one credit). Fails
         /// with [`Error::BondTooLow`] when the bond no longer covers the verified capacity (a
         /// requirement governance raised applies here to existing providers).
         #[pallet::call_index(15)]

@@ -97,9 +97,12 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
         attest(P1, 1);
         attest(P2, 3);
         next_epoch();
-        // Serving proves liveness too: no heartbeat needed.
+        // Serving is no proof of liveness: each proves it with its own heartbeat.
         assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
         assert_ok!(BurnMint::pay_for_compute(signed(BOB), P2, 3_000, 0));
+        assert_eq!(live_points(), 0);
+        heartbeat(P1);
+        heartbeat(P2);
         assert_eq!(live_points(), 4_000_000);
         next_epoch();
         let pool = RewardPools::<Test>::get(1).unwrap();

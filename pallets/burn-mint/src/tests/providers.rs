@@ -151,6 +151,25 @@ fn a_raised_bond_requirement_applies_to_existing_providers_at_their_next_heartbe
 }
 
 #[test]
+fn a_payment_by_anyone_is_not_a_proof_of_liveness() {
+    ExtBuilder::default().build_and_execute(|| {
+        // P1 is verified and eligible, but offline: it never sends a heartbeat. Before, Alice
+        // paying it one credit in any block proved it live for the whole epoch (issue 22).
+        register(P1, 10);
+        attest(P1, 10);
+        next_epoch();
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        assert_ok!(BurnMint::spend_credits(signed(ALICE), P1, 1));
+        let work = Providers::<Test>::get(P1).unwrap().work.unwrap();
+        assert_eq!((work.credits, work.live_points), (1, 0));
+        assert_eq!(live_points(), 0);
+        // Its own heartbeat does.
+        heartbeat(P1);
+        assert_eq!(live_points(), points_of(10));
+    });
+}
+
+#[test]
 fn leave_unbond_and_claim_after_leaving() {
     ExtBuilder::default().build_and_execute(|| {
         live_provider(P1, 1);
