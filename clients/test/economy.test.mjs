@@ -168,7 +168,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 5);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 6);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -185,8 +185,12 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     const provider = (await api.query.burnMint.providers(who.bob.address)).unwrap();
     assert.equal(provider.verifiedCapacity.toNumber(), 10);
     assert.equal(provider.bond.toBigInt(), bond);
-    // Verified this epoch: eligible to prove liveness from the next one.
-    assert.equal(provider.eligibleFrom.toNumber(), (await epochIndex()) + 1);
+    // Registered and verified this epoch (Alice is the quorum of one verifier): the capacity
+    // counts, and Bob may prove liveness, from the next epoch.
+    const epoch = await epochIndex();
+    assert.equal(provider.eligibleFrom.toNumber(), epoch + 1);
+    assert.equal(provider.verifiedFrom.toNumber(), epoch + 1);
+    assert.equal(provider.previousCapacity.toNumber(), 0);
     await price();
     assert.equal((await api.call.burnMintApi.quoteCredits(10n * CAPA)).unwrap().toBigInt(), 5_000n);
   });

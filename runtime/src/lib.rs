@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 106,
+    spec_version: 107,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -189,16 +189,12 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade: first the guard that refuses a chain
-/// older than the oldest migration here (pallet-burn-mint's storage v3), then pallet-burn-mint's
-/// storage v3 -> v4 (price movement bounds; spec 103) and v4 -> v5 (a controller without a ramp
-/// of its own, inflation per year, self-dealing within `MaxSelfDealingReturn`; spec 105).
+/// older than the oldest migration here (pallet-burn-mint's storage v5), then pallet-burn-mint's
+/// storage v5 -> v6 (capacity verified by a quorum of verifiers, changes from the next epoch;
+/// spec 107).
 pub type Migrations = (
-    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 3>,
-    pallet_burn_mint::migrations::v4::MigrateV3ToV4<
-        Runtime,
-        configs::burn_mint::NewParameterFields,
-    >,
-    pallet_burn_mint::migrations::v5::MigrateV4ToV5<Runtime>,
+    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 5>,
+    pallet_burn_mint::migrations::v6::MigrateV5ToV6<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

@@ -413,22 +413,49 @@ fn treasurer_referendum_spends_from_the_ecosystem_fund() {
 }
 
 /// A provider that sees a slash coming cannot leave and withdraw before it is enacted: the
-/// unbonding period is at least the `provider_admin` track's longest path (prepare + decision
-/// + confirm + enactment) plus a margin, and the presets' period is within the minimum.
+/// unbonding period is at least the longest path (prepare + decision + confirm + enactment) of
+/// every track whose origin `ReputationOrigin` accepts (Root and `provider_admin`) plus a
+/// margin, and the presets' period is within the minimum.
 #[test]
-fn unbonding_outlasts_the_slowest_provider_admin_referendum() {
+fn unbonding_outlasts_the_slowest_referendum_that_may_slash() {
+    use capacloud_runtime::configs::governance::tracks::TracksInfo;
     use capacloud_runtime::configs::{burn_mint, governance::tracks::longest_path};
-    let info = TRACKS
+    use frame_support::traits::EnsureOrigin;
+    use pallet_referenda::TracksInfo as _;
+    // The tracks that may slash: those whose origin the pallet's `ReputationOrigin` accepts.
+    let origins = [
+        OriginCaller::system(frame_system::RawOrigin::Root),
+        OriginCaller::Origins(Origin::EmissionAdmin),
+        OriginCaller::Origins(Origin::Treasurer),
+        OriginCaller::Origins(Origin::ProviderAdmin),
+        OriginCaller::Origins(Origin::ReferendumCanceller),
+        OriginCaller::Origins(Origin::ReferendumKiller),
+    ];
+    let mut slashing: Vec<_> = origins
+        .into_iter()
+        .filter(|caller| {
+            let origin: RuntimeOrigin = caller.clone().into();
+            <Runtime as pallet_burn_mint::Config>::ReputationOrigin::try_origin(origin).is_ok()
+        })
+        .map(|caller| TracksInfo::track_for(&caller).expect("every origin has a track"))
+        .collect();
+    slashing.sort();
+    assert_eq!(slashing, vec![ids::ROOT, ids::PROVIDER_ADMIN]);
+    let path = slashing
         .iter()
-        .find(|t| t.id == ids::PROVIDER_ADMIN)
-        .expect("the track exists")
-        .info
-        .clone();
-    let path = info.prepare_period
-        + info.decision_period
-        + info.confirm_period
-        + info.min_enactment_period;
-    assert_eq!(longest_path(ids::PROVIDER_ADMIN), path);
+        .map(|id| {
+            let info = &TRACKS.iter().find(|t| t.id == *id).unwrap().info;
+            info.prepare_period
+                + info.decision_period
+                + info.confirm_period
+                + info.min_enactment_period
+        })
+        .max()
+        .unwrap();
+    assert_eq!(
+        path,
+        longest_path(ids::ROOT).max(longest_path(ids::PROVIDER_ADMIN))
+    );
     let min = burn_mint::MinUnbondingPeriod::get();
     assert!(
         min > path,

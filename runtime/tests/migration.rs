@@ -1,28 +1,27 @@
-//! pallet-burn-mint's storage migrations v3 -> v4 and v4 -> v5, each from state written in the
-//! old layout, and the guard that refuses a chain older than the oldest migration.
+//! pallet-burn-mint's storage migration v5 -> v6 from state written in the old layout, and the
+//! guard that refuses a chain older than the oldest migration.
 
 mod common;
 
-use capacloud_runtime::{
-    configs::burn_mint::{default_parameters, NewParameterFields},
-    BurnMint, Runtime, System, UNITS,
+use capacloud_runtime::{BurnMint, Runtime, RuntimeOrigin, System, UNITS};
+use common::{finish_block, run_to_block, start_block, with_dev_chain};
+use frame_support::{
+    assert_ok,
+    traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
 };
-use common::{finish_block, start_block, with_dev_chain};
-use frame_support::traits::{Get, GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 use pallet_burn_mint::{
-    economics::{ControllerMode, ControllerState, Parameters},
+    economics::Parameters,
     migrations::{
-        v4::{v3, MigrateV3ToV4},
-        v5::{v4, MigrateV4ToV5},
+        v6::{v5, MigrateV5ToV6},
         RequireStorageVersion,
     },
-    Emission, LastPrice, PriceInForce,
+    Attestations, Provider, Providers,
 };
-use sp_runtime::{FixedU128, Perbill};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
-/// `params` in the v3 layout (without the price bounds).
-fn v3_params(params: &Parameters) -> v3::Parameters {
-    v3::Parameters {
+/// `params` in the v5 layout (without the verifier quorum).
+fn v5_params(params: &Parameters) -> v5::Parameters {
+    v5::Parameters {
         ecosystem_share: params.ecosystem_share,
         usage_share: params.usage_share,
         availability_share: params.availability_share,
@@ -35,6 +34,8 @@ fn v3_params(params: &Parameters) -> v3::Parameters {
         fee_burn_share: params.fee_burn_share,
         price_max_age: params.price_max_age,
         min_price_feeds: params.min_price_feeds,
+        max_price_deviation: params.max_price_deviation,
+        max_price_change_per_block: params.max_price_change_per_block,
         unbonding_period: params.unbonding_period,
         min_provider_bond: params.min_provider_bond,
         bond_per_capacity_unit: params.bond_per_capacity_unit,
@@ -44,91 +45,125 @@ fn v3_params(params: &Parameters) -> v3::Parameters {
     }
 }
 
+/// A provider record in the v5 layout (one verified capacity, counting at once).
+fn v5_provider(p: &Provider<u32>) -> v5::Provider<u32> {
+    v5::Provider {
+        status: p.status,
+        capacity: p.capacity,
+        verified_capacity: p.verified_capacity,
+        reputation: p.reputation,
+        bond: p.bond,
+        eligible_from: p.eligible_from,
+        work: p.work,
+        locked: p.locked,
+        unlock_epoch: p.unlock_epoch,
+        pending: p.pending,
+    }
+}
+
 #[test]
-fn v3_parameters_migrate_with_every_field_kept_and_the_price_bounded_from_then_on() {
+fn v5_state_migrates_with_every_field_kept_and_verified_capacity_counting_as_before() {
     with_dev_chain(|| {
-        for _ in 0..4 {
-            start_block();
-            finish_block();
+        start_block();
+        finish_block();
+        // Bob and Charlie register; Alice (the development chain's verifier) attests Bob.
+        let (alice, bob, charlie) = (
+            Alice.to_account_id(),
+            Bob.to_account_id(),
+            Charlie.to_account_id(),
+        );
+        for who in [&bob, &charlie] {
+            assert_ok!(BurnMint::register_provider(
+                RuntimeOrigin::signed(who.clone()),
+                10,
+                200 * UNITS
+            ));
         }
-        // A v3 chain after block 4: active parameters as the presets, pending ones with a
-        // longer epoch and a higher bond per unit, no last price. Alice's genesis price of
-        // 0.50 is fresh.
+        assert_ok!(BurnMint::attest_capacity(
+            RuntimeOrigin::signed(alice),
+            bob.clone(),
+            10
+        ));
+        // Into the next epoch, where Bob's capacity counts and he proves it live.
+        let epoch_length = pallet_burn_mint::ActiveParameters::<Runtime>::get()
+            .unwrap()
+            .epoch_length;
+        run_to_block(System::block_number() + epoch_length);
+        assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+
+        // The same state as v5 stored it: parameters without the quorum (a pending set with a
+        // higher bond per unit), providers without the new fields, no attestations.
         let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
+        // The pending set's unbonding period is below this runtime's minimum (as 14 days were
+        // below the minimum spec 107 raised to 17 days 2 hours in production).
+        let min = <Runtime as pallet_burn_mint::Config>::MinUnbondingPeriod::get();
         let pending = Parameters {
-            epoch_length: active.epoch_length * 2,
             bond_per_capacity_unit: 3 * UNITS,
+            unbonding_period: min - 1,
             ..active
         };
-        v3::ActiveParameters::<Runtime>::put(v3_params(&active));
-        v3::PendingParameters::<Runtime>::put(v3_params(&pending));
-        LastPrice::<Runtime>::kill();
-        StorageVersion::new(3).put::<BurnMint>();
-        // The old layout does not decode as the new one.
-        assert!(pallet_burn_mint::ActiveParameters::<Runtime>::try_get().is_err());
+        v5::ActiveParameters::<Runtime>::put(v5_params(&active));
+        v5::PendingParameters::<Runtime>::put(v5_params(&pending));
+        let before: Vec<_> = Providers::<Runtime>::iter().collect();
+        assert_eq!(before.len(), 2);
+        for (who, record) in &before {
+            v5::Providers::<Runtime>::insert(who, v5_provider(record));
+        }
+        let _ = Attestations::<Runtime>::clear(u32::MAX, None);
+        StorageVersion::new(5).put::<BurnMint>();
 
         #[cfg(feature = "try-runtime")]
-        MigrateV3ToV4::<Runtime, NewParameterFields>::try_on_runtime_upgrade(true)
+        capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
             .expect("pre- and post-upgrade checks pass");
         #[cfg(not(feature = "try-runtime"))]
-        MigrateV3ToV4::<Runtime, NewParameterFields>::on_runtime_upgrade();
+        capacloud_runtime::Migrations::on_runtime_upgrade();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 4);
-        let defaults = default_parameters();
-        let bounds = |p: Parameters| Parameters {
-            max_price_deviation: defaults.max_price_deviation,
-            max_price_change_per_block: defaults.max_price_change_per_block,
-            ..p
-        };
+        assert_eq!(BurnMint::on_chain_storage_version(), 6);
+        // One verifier: the quorum is 1 (a majority of one).
+        assert_eq!(active.min_capacity_attestations, 1);
         assert_eq!(
             pallet_burn_mint::ActiveParameters::<Runtime>::get(),
-            Some(bounds(active))
+            Some(Parameters {
+                min_capacity_attestations: 1,
+                ..active
+            })
         );
         assert_eq!(
             pallet_burn_mint::PendingParameters::<Runtime>::get(),
-            Some(bounds(pending))
+            Some(Parameters {
+                min_capacity_attestations: 1,
+                unbonding_period: min,
+                ..pending
+            })
         );
-        assert_eq!(defaults.max_price_deviation, Perbill::from_percent(10));
-        // The price in force is recorded at the migration's block.
-        let half = FixedU128::from_rational(1, 2);
+        // Every old field kept; the verified capacity counts since epoch 0.
+        for (who, record) in &before {
+            let after = Providers::<Runtime>::get(who).unwrap();
+            assert_eq!(
+                after,
+                Provider {
+                    previous_capacity: record.verified_capacity,
+                    verified_from: 0,
+                    ..record.clone()
+                }
+            );
+        }
+        let bob_after = Providers::<Runtime>::get(&bob).unwrap();
         assert_eq!(
-            LastPrice::<Runtime>::get(),
-            Some(PriceInForce::new(half, System::block_number()))
+            (bob_after.verified_capacity, bob_after.capacity_in(0)),
+            (10, 10)
         );
-        // Running it again does nothing: the version says it ran.
-        pallet_burn_mint::PendingParameters::<Runtime>::kill();
-        MigrateV3ToV4::<Runtime, NewParameterFields>::on_runtime_upgrade();
-        assert_eq!(pallet_burn_mint::PendingParameters::<Runtime>::get(), None);
-        // The v4 -> v5 migration follows (the emission state is rewritten in the v5 layout).
-        write_v4_emission();
-        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
-        assert_eq!(BurnMint::on_chain_storage_version(), 5);
-
-        // The chain goes on, and the bounds hold from the next block: Alice (the dev chain's
-        // only feeder) reports 5.0, rejected (further than 10% from 0.50); then 0.55, accepted,
-        // and the price in force moves 1% towards it, to 0.5 / 0.99.
-        start_block();
-        let alice = || {
-            frame_system::RawOrigin::Signed(sp_keyring::Sr25519Keyring::Alice.to_account_id())
-                .into()
-        };
-        assert!(
-            pallet_burn_mint::Pallet::<Runtime>::submit_price(alice(), FixedU128::from(5)).is_ok()
-        );
-        let latest = || {
-            pallet_burn_mint::PriceFeeders::<Runtime>::get()[0]
-                .latest
-                .map(|(p, _)| p)
-        };
-        assert_eq!(latest(), Some(half));
-        let price = FixedU128::from_rational(55, 100);
-        assert!(pallet_burn_mint::Pallet::<Runtime>::submit_price(alice(), price).is_ok());
-        assert_eq!(latest(), Some(price));
-        assert_eq!(
-            BurnMint::current_price(),
-            Some(FixedU128::from_inner(505_050_505_050_505_050))
-        );
-        finish_block();
+        // A chain at v6 runs the migration no more.
+        MigrateV5ToV6::<Runtime>::on_runtime_upgrade();
+        assert_eq!(Providers::<Runtime>::get(&bob), Some(bob_after.clone()));
+        // Bob has no attestations under v6: he keeps his verified capacity at his next
+        // heartbeat, in the next epoch too.
+        run_to_block(System::block_number() + epoch_length);
+        assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get().index;
+        let record = Providers::<Runtime>::get(&bob).unwrap();
+        assert_eq!(record.capacity_in(epoch + 1), 10);
+        assert!(record.live_points_in(epoch) > 0);
         for _ in 0..3 {
             start_block();
             finish_block();
@@ -141,13 +176,13 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
     with_dev_chain(|| {
         start_block();
         finish_block();
-        // A chain still at storage version 2: the v2 -> v3 migration was removed in spec 103,
-        // so nothing in the runtime's list would run and v2 values would be read as v4.
-        StorageVersion::new(2).put::<BurnMint>();
+        // A chain still at storage version 4: the v4 -> v5 migration was removed in spec 107,
+        // so nothing in the runtime's list would run and v4 values would be read as v6.
+        StorageVersion::new(4).put::<BurnMint>();
         let message = "pallet-burn-mint: the on-chain storage version is older than the oldest \
                        one this runtime's migrations handle; upgrade through a runtime that \
                        still has the missing migration first";
-        assert_eq!(RequireStorageVersion::<Runtime, 3>::check(), Err(message));
+        assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Err(message));
         // What `try-runtime on-runtime-upgrade` runs before an upgrade is voted: refused.
         #[cfg(feature = "try-runtime")]
         {
@@ -164,125 +199,16 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         }
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
-        assert_eq!(BurnMint::on_chain_storage_version(), 2);
-        // Versions 3, 4 and 5 pass the guard.
-        for version in [3, 4, 5] {
+        assert_eq!(BurnMint::on_chain_storage_version(), 4);
+        // Every older version is refused; versions 5 and 6 pass the guard.
+        for version in [0, 2, 3] {
             StorageVersion::new(version).put::<BurnMint>();
-            assert_eq!(RequireStorageVersion::<Runtime, 3>::check(), Ok(()));
+            assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Err(message));
         }
-    });
-}
-
-/// The emission state as v4 stored it, from the v5 state in storage: the choice as the ramp.
-fn write_v4_emission() {
-    let now = Emission::<Runtime>::get();
-    v4::Emission::<Runtime>::put(v4::EmissionState {
-        controller: v4::ControllerState {
-            emission_per_block: now.controller.emission_per_block,
-            ramp: now.controller.choice,
-            scheduled_target: now.controller.scheduled_target,
-            smoothed_burn_per_block: now.controller.smoothed_burn_per_block,
-        },
-        accrual: now.accrual,
-        owed: now.owed,
-    });
-}
-
-#[test]
-fn v4_state_migrates_to_v5_without_a_jump_and_under_the_new_rules() {
-    with_dev_chain(|| {
-        for _ in 0..25 {
-            start_block();
-            finish_block();
+        for version in [5, 6] {
+            StorageVersion::new(version).put::<BurnMint>();
+            assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Ok(()));
         }
-        // A v4 chain: 80% usage cap with 30% availability (v5 refuses more than 90% for the
-        // two), an inflation target of 5 parts per billion per epoch (v5: the same per year,
-        // times the epochs in `BlocksPerYear`), a pending change with twice the epoch length
-        // (half the epochs a year); the controller's ramp 0.02 CAPA above its emission in
-        // force (as a supply cap holding it down would leave it).
-        let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
-        let v4_params = |epoch_length: u32| Parameters {
-            usage_reward_cap: Perbill::from_percent(80),
-            mode: ControllerMode::BurnIndexed {
-                smoothing: Perbill::from_percent(20),
-                target_inflation_per_year: Perbill::from_parts(5),
-            },
-            epoch_length,
-            ..active
-        };
-        pallet_burn_mint::ActiveParameters::<Runtime>::put(v4_params(active.epoch_length));
-        pallet_burn_mint::PendingParameters::<Runtime>::put(v4_params(active.epoch_length * 2));
-        let before = Emission::<Runtime>::get();
-        let in_force = before.controller.emission_per_block;
-        let ramp = in_force + UNITS / 50;
-        v4::Emission::<Runtime>::put(v4::EmissionState {
-            controller: v4::ControllerState {
-                emission_per_block: in_force,
-                ramp,
-                scheduled_target: 7,
-                smoothed_burn_per_block: 3,
-            },
-            accrual: before.accrual,
-            owed: before.owed,
-        });
-        StorageVersion::new(4).put::<BurnMint>();
-
-        #[cfg(feature = "try-runtime")]
-        MigrateV4ToV5::<Runtime>::try_on_runtime_upgrade(true)
-            .expect("pre- and post-upgrade checks pass");
-        #[cfg(not(feature = "try-runtime"))]
-        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
-
-        assert_eq!(BurnMint::on_chain_storage_version(), 5);
-        let year: u32 = <Runtime as pallet_burn_mint::Config>::BlocksPerYear::get();
-        let per_year = |epoch_length: u32| 5 * (year / epoch_length).min(200_000_000);
-        let v5_params = |epoch_length: u32| Parameters {
-            usage_reward_cap: Perbill::from_percent(60),
-            mode: ControllerMode::BurnIndexed {
-                smoothing: Perbill::from_percent(20),
-                target_inflation_per_year: Perbill::from_parts(per_year(epoch_length)),
-            },
-            epoch_length,
-            ..active
-        };
-        assert_eq!(
-            pallet_burn_mint::ActiveParameters::<Runtime>::get(),
-            Some(v5_params(active.epoch_length))
-        );
-        assert_eq!(
-            pallet_burn_mint::PendingParameters::<Runtime>::get(),
-            Some(v5_params(active.epoch_length * 2))
-        );
-        // The emission in force, the accrual and the pot's debt are kept; the choice is the
-        // ramp, the band in force contains it, and the target is the ramp: no jump at the next
-        // boundary.
-        let after = Emission::<Runtime>::get();
-        assert_eq!((after.accrual, after.owed), (before.accrual, before.owed));
-        let params = v5_params(active.epoch_length);
-        let limits = BurnMint::hard_limits();
-        let issuance = pallet_balances::Pallet::<Runtime>::total_issuance();
-        let inflation =
-            pallet_burn_mint::economics::inflation_per_block(&params, issuance, &limits);
-        assert_eq!(
-            after.controller,
-            ControllerState {
-                emission_per_block: in_force,
-                choice: ramp,
-                floor: params.min_emission_per_block,
-                ceiling: params.max_emission_per_block,
-                scheduled_target: 7,
-                smoothed_burn_per_block: ramp - inflation,
-                smoothing: Perbill::from_percent(20),
-            }
-        );
-        assert_eq!(after.controller.choose(&params, issuance, &limits), ramp);
-        // A chain at v5 runs the migration no more.
-        MigrateV4ToV5::<Runtime>::on_runtime_upgrade();
-        assert_eq!(Emission::<Runtime>::get(), after);
-        // The chain goes on.
-        for _ in 0..15 {
-            start_block();
-            finish_block();
-        }
+        StorageVersion::new(6).put::<BurnMint>();
     });
 }

@@ -161,9 +161,10 @@ fn a_run_starts_from_a_live_chains_snapshot() {
         "mode": { "burnIndexed": { "smoothing": 200000000, "targetInflationPerYear": 20000000 } },
         "epochLength": 14400, "usageRewardCap": 600000000, "feeBurnShare": 800000000,
         "priceMaxAge": 600, "minPriceFeeds": 1, "maxPriceDeviation": 100000000,
-        "maxPriceChangePerBlock": 10000000, "unbondingPeriod": 201600,
+        "maxPriceChangePerBlock": 10000000, "unbondingPeriod": 302400,
         "minProviderBond": "100000000000000", "bondPerCapacityUnit": 1000000000000,
-        "initialReputation": 500000, "minReputation": 200000, "attestationReputationGain": 50000
+        "initialReputation": 500000, "minReputation": 200000, "attestationReputationGain": 50000,
+        "minCapacityAttestations": 1
       },
       "emission": { "controller": { "emissionPerBlock": 120000000000, "choice": 120000000000,
                                      "floor": 10000000000, "ceiling": 10000000000000,

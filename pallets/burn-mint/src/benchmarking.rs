@@ -49,6 +49,8 @@ fn bench_params<T: Config>() -> Parameters {
         initial_reputation: Permill::one(),
         min_reputation: Permill::from_percent(10),
         attestation_reputation_gain: Permill::from_percent(1),
+        // A majority of the full verifier set `setup` appoints: the most votes to count.
+        min_capacity_attestations: T::MaxCapacityVerifiers::get() / 2 + 1,
     }
 }
 
@@ -123,8 +125,25 @@ fn verifier<T: Config>() -> T::AccountId {
     verifier
 }
 
+/// Every verifier but the last attests `capacity` units of `who` (stored directly: what a
+/// full list of earlier attestations leaves).
+fn votes_of_all_but_the_last<T: Config>(who: &T::AccountId, capacity: u32) {
+    let verifiers = CapacityVerifiers::<T>::get();
+    let votes: Vec<_> = verifiers[..verifiers.len() - 1]
+        .iter()
+        .map(|v| (v.clone(), capacity))
+        .collect();
+    Attestations::<T>::insert(
+        who,
+        CapacityAttestations::<T> {
+            votes: BoundedVec::try_from(votes).expect("fewer than MaxCapacityVerifiers"),
+            rewarded_in: None,
+        },
+    );
+}
+
 /// A registered provider with 8 verified capacity units (half its declared 16), bonded for
-/// all 16, eligible to prove liveness in the open epoch.
+/// all 16, attested by a quorum of verifiers, eligible to prove liveness in the open epoch.
 fn provider<T: Config>(index: u32) -> T::AccountId {
     let who = funded::<T>("provider", index);
     let params = bench_params::<T>();
@@ -134,12 +153,20 @@ fn provider<T: Config>(index: u32) -> T::AccountId {
         params.required_bond(16),
     )
     .expect("registers");
-    Pallet::<T>::attest_capacity(RawOrigin::Signed(verifier::<T>()).into(), who.clone(), 8)
-        .expect("attests");
+    let verifiers = CapacityVerifiers::<T>::get();
+    for v in verifiers
+        .iter()
+        .take(params.min_capacity_attestations as usize)
+    {
+        Pallet::<T>::attest_capacity(RawOrigin::Signed(v.clone()).into(), who.clone(), 8)
+            .expect("attests");
+    }
     // Registered and attested in an earlier epoch.
     Providers::<T>::mutate(&who, |p| {
         if let Some(p) = p {
-            p.eligible_from = CurrentEpoch::<T>::get().index;
+            let current = CurrentEpoch::<T>::get().index;
+            p.eligible_from = current;
+            p.verified_from = current;
         }
     });
     who
@@ -395,29 +422,47 @@ mod benchmarks {
 
     /// Proving liveness after serving in a closed epoch: settles that epoch's pools first.
     #[benchmark]
+    /// A heartbeat after closed work (settled on the way) that agrees the capacity again over
+    /// a full list of attestations and reschedules it.
+    #[benchmark]
     fn heartbeat() {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
+        votes_of_all_but_the_last::<T>(&who, 4);
         whitelist_account!(who);
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()));
         let epoch = CurrentEpoch::<T>::get().index;
-        assert!(Providers::<T>::get(&who).unwrap().live_points_in(epoch) > 0);
+        let record = Providers::<T>::get(&who).unwrap();
+        assert!(record.live_points_in(epoch) > 0);
+        assert_eq!(
+            (record.verified_capacity, record.verified_from),
+            (4, epoch + 1)
+        );
     }
 
-    /// An attestation that raises verified capacity, by the last verifier of a full list,
-    /// after closed work (settled on the way).
+    /// An attestation by the last verifier of a full list, every other verifier having
+    /// attested: it changes the agreed capacity and raises the reputation, with closed work
+    /// unsettled (settling reads and writes that epoch's reward pool).
     #[benchmark]
     fn attest_capacity() {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
-        Pallet::<T>::heartbeat(RawOrigin::Signed(who.clone()).into()).unwrap();
+        votes_of_all_but_the_last::<T>(&who, 16);
+        Providers::<T>::mutate(&who, |p| {
+            if let Some(p) = p {
+                p.reputation = Permill::from_percent(50);
+            }
+        });
         let verifier = verifier::<T>();
         #[extrinsic_call]
         _(RawOrigin::Signed(verifier), who.clone(), 16);
-        assert_eq!(Providers::<T>::get(&who).unwrap().verified_capacity, 16);
+        let record = Providers::<T>::get(&who).unwrap();
+        assert_eq!(record.verified_capacity, 16);
+        assert_eq!(record.work, None, "the closed work was settled by the call");
+        assert!(record.reputation > Permill::from_percent(50));
     }
 
     #[benchmark]
@@ -425,6 +470,12 @@ mod benchmarks {
         v: Linear<1, { T::MaxCapacityVerifiers::get() }>,
     ) -> Result<(), BenchmarkError> {
         setup::<T>();
+        // A quorum the new set can reach (checked against the parameters in force).
+        ActiveParameters::<T>::mutate(|p| {
+            if let Some(p) = p {
+                p.min_capacity_attestations = v / 2 + 1;
+            }
+        });
         let new: Vec<T::AccountId> = (0..v).map(|i| account("new-verifier", i, SEED)).collect();
         let new = BoundedVec::try_from(new).map_err(|_| BenchmarkError::Weightless)?;
         let origin = T::VerifierAdminOrigin::try_successful_origin()
@@ -449,14 +500,16 @@ mod benchmarks {
         );
     }
 
-    /// Removal with everything to forfeit: locked and claimable rewards, closed work to settle,
-    /// live points in the open epoch, a bond to slash and release.
+    /// Removal with everything to forfeit: closed work not yet settled (its share read from
+    /// and written to that epoch's pool), a bond to slash and release, a full list of
+    /// attestations to remove.
     #[benchmark]
     fn remove_provider() -> Result<(), BenchmarkError> {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
-        Pallet::<T>::heartbeat(RawOrigin::Signed(who.clone()).into()).unwrap();
+        votes_of_all_but_the_last::<T>(&who, 16);
+        assert!(Providers::<T>::get(&who).unwrap().work.is_some());
         let origin =
             T::ReputationOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]

@@ -5,8 +5,8 @@ use crate::{
     economics::{self, Amount, Credits, EpochBooks, EpochWork, HardLimits, Parameters},
     queries,
     types::Provider,
-    ActiveParameters, Config, CurrentEpoch, Emission, Error, Event, History, HoldReason, Pallet,
-    ProviderCount, Providers, RewardPools,
+    ActiveParameters, Attestations, Config, CurrentEpoch, Emission, Error, Event, History,
+    HoldReason, Pallet, ProviderCount, Providers, RewardPools,
 };
 use frame_support::{
     ensure,
@@ -25,7 +25,7 @@ use sp_runtime::{
 };
 
 /// A provider's stored record.
-type ProviderOf<T> = Provider<BlockNumberFor<T>>;
+pub(crate) type ProviderOf<T> = Provider<BlockNumberFor<T>>;
 
 impl<T: Config> Pallet<T> {
     /// The reward pot: holds minted-but-unclaimed provider rewards and, until the epoch closes,
@@ -162,7 +162,7 @@ impl<T: Config> Pallet<T> {
     /// settling older work). Returns the points counted.
     pub(crate) fn check_in(record: &mut ProviderOf<T>, current: u32, params: &Parameters) -> u128 {
         Self::settle(record, current);
-        let points = record.points(params.min_reputation);
+        let points = record.points(params.min_reputation, current);
         let work = record.work.get_or_insert(EpochWork {
             epoch: current,
             ..Default::default()
@@ -178,7 +178,7 @@ impl<T: Config> Pallet<T> {
     /// After a change of state: the provider's live points in the open epoch are at most what
     /// its state now gives (lowered at once; raised only by proving liveness again).
     fn recheck_live(record: &mut ProviderOf<T>, current: u32, params: &Parameters) {
-        let points = record.points(params.min_reputation);
+        let points = record.points(params.min_reputation, current);
         if let Some(work) = record.work.as_mut().filter(|w| w.epoch == current) {
             if work.live_points > points {
                 let drop = work.live_points - points;
@@ -216,6 +216,7 @@ impl<T: Config> Pallet<T> {
             h.get_or_insert_with(Default::default).reputation = record.reputation
         });
         Providers::<T>::remove(who);
+        Attestations::<T>::remove(who);
         ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
     }
 

@@ -3,7 +3,8 @@
 //! Each migration is a [`VersionedMigration`]: it runs only when the on-chain storage version
 //! is the one it starts from, and bumps it. A migration stays here while some live chain may
 //! still be below its target version; the v2 -> v3 migration (spec 102) was removed with spec
-//! 103 (it is in the repository's history). Because a removed migration leaves a chain at an
+//! 103, and v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, when no chain was left
+//! below v5 (all three are in the repository's history). Because a removed migration leaves a chain at an
 //! older version with nothing to run (its values would then be decoded in the new layout),
 //! the runtime puts [`RequireStorageVersion`] first in its migrations: it refuses such an
 //! upgrade in `try-runtime` checks and logs an error if one is enacted anyway.
@@ -59,43 +60,56 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
-/// Storage version 3 -> 4: bounds on how fast the price may move.
+/// Storage version 5 -> 6: capacity verified by a quorum of verifiers, changes from the next
+/// epoch (spec 107).
 ///
-/// Version 4 adds two governance parameters, [`Parameters::max_price_deviation`] and
-/// [`Parameters::max_price_change_per_block`], and the [`LastPrice`] the second one is measured
-/// from. The migration:
+/// Version 6 adds a governance parameter, [`Parameters::min_capacity_attestations`], two fields
+/// to each [`Provider`] (`previous_capacity`, `verified_from`: a change of verified capacity
+/// counts from the epoch after it was agreed) and the [`Attestations`] map (new, empty). The
+/// migration:
 ///
-/// 1. rewrites the active and the pending parameters in the new layout, every old field kept
-///    and the two new ones taken from `Defaults`;
-/// 2. starts [`LastPrice`] at the price in force now (the median of the fresh feeds, if enough
-///    are fresh), so that the bound holds from the upgrade block on.
+/// 1. rewrites the active and the pending parameters with every old field kept but two: the
+///    quorum is set to a majority of the verifier set in storage (`n / 2 + 1`; 1 for an empty
+///    set), which `set_capacity_verifiers` and `set_parameters` require from then on, and an
+///    unbonding period below the runtime's `MinUnbondingPeriod` is raised to it (spec 107
+///    raised the minimum to outlast Root's track as well as `provider_admin`'s; providers
+///    already leaving keep the unlock block they were given);
+/// 2. rewrites every provider record with its verified capacity counting since epoch 0
+///    (`previous_capacity` = `verified_capacity`, `verified_from` = 0): nothing a provider
+///    earns changes at the upgrade. No attestation is invented (see
+///    [`UncheckedMigrateV5ToV6`]): a provider without attestations keeps its verified
+///    capacity until the verifiers first attest it under v6.
 ///
-/// [`Parameters::max_price_deviation`]: crate::economics::Parameters::max_price_deviation
-/// [`Parameters::max_price_change_per_block`]: crate::economics::Parameters::max_price_change_per_block
-/// [`LastPrice`]: crate::LastPrice
-pub mod v4 {
+/// [`Parameters::min_capacity_attestations`]: crate::economics::Parameters::min_capacity_attestations
+/// [`Provider`]: crate::Provider
+/// [`Attestations`]: crate::Attestations
+pub mod v6 {
     use crate::{
-        economics::Parameters, queries, types::PriceInForce, ActiveParameters, Config, LastPrice,
-        Pallet, PendingParameters, PriceFeeders,
+        economics::Parameters, types::Provider, ActiveParameters, CapacityVerifiers, Config,
+        Pallet, PendingParameters, Providers,
     };
     use frame_support::{
         migrations::VersionedMigration,
         traits::{Get, UncheckedOnRuntimeUpgrade},
         weights::Weight,
     };
+    use frame_system::pallet_prelude::BlockNumberFor;
+    use sp_arithmetic::traits::Saturating;
 
-    /// The storage layout of version 3, as it was.
-    pub mod v3 {
+    /// The storage layout of version 5, as it was.
+    pub mod v5 {
         use crate::{
-            economics::{Amount, ControllerMode},
+            economics::{Amount, ControllerMode, EpochWork},
+            types::ProviderStatus,
             Config, Pallet,
         };
         use codec::{Decode, Encode, MaxEncodedLen};
-        use frame_support::storage_alias;
+        use frame_support::{storage_alias, Blake2_128Concat};
+        use frame_system::pallet_prelude::BlockNumberFor;
         use scale_info::TypeInfo;
         use sp_arithmetic::{Perbill, Permill};
 
-        /// The parameters (v3): no price movement bounds.
+        /// The parameters (v5): no verifier quorum.
         #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
         pub struct Parameters {
             /// Ecosystem share.
@@ -122,6 +136,10 @@ pub mod v4 {
             pub price_max_age: u32,
             /// Price quorum.
             pub min_price_feeds: u32,
+            /// Largest deviation of a submission.
+            pub max_price_deviation: Perbill,
+            /// Largest move of the price per block.
+            pub max_price_change_per_block: Perbill,
             /// Unbonding period.
             pub unbonding_period: u32,
             /// Minimum bond.
@@ -136,28 +154,72 @@ pub mod v4 {
             pub attestation_reputation_gain: Permill,
         }
 
-        /// Active parameters (v3).
+        /// A provider (v5): one verified capacity, counting at once.
+        #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+        pub struct Provider<BlockNumber> {
+            /// Availability state.
+            pub status: ProviderStatus<BlockNumber>,
+            /// Declared capacity.
+            pub capacity: u32,
+            /// Verified capacity.
+            pub verified_capacity: u32,
+            /// Reputation.
+            pub reputation: Permill,
+            /// Bond.
+            pub bond: Amount,
+            /// First epoch of liveness.
+            pub eligible_from: u32,
+            /// Unsettled work.
+            pub work: Option<EpochWork>,
+            /// Locked rewards.
+            pub locked: Amount,
+            /// Epoch the locked rewards unlock in.
+            pub unlock_epoch: u32,
+            /// Claimable rewards.
+            pub pending: Amount,
+        }
+
+        /// Active parameters (v5).
         #[storage_alias]
         pub type ActiveParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Pending parameters (v3).
+        /// Pending parameters (v5).
         #[storage_alias]
         pub type PendingParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
+        /// Providers (v5).
+        #[storage_alias]
+        pub type Providers<T: Config> = StorageMap<
+            Pallet<T>,
+            Blake2_128Concat,
+            <T as frame_system::Config>::AccountId,
+            Provider<BlockNumberFor<T>>,
+        >;
     }
 
-    /// Version 3 -> 4, run only when the on-chain storage version is 3.
-    pub type MigrateV3ToV4<T, Defaults> = VersionedMigration<
-        3,
-        4,
-        UncheckedMigrateV3ToV4<T, Defaults>,
+    /// Version 5 -> 6, run only when the on-chain storage version is 5.
+    pub type MigrateV5ToV6<T> = VersionedMigration<
+        5,
+        6,
+        UncheckedMigrateV5ToV6<T>,
         Pallet<T>,
         <T as frame_system::Config>::DbWeight,
     >;
 
-    /// The migration itself; use [`MigrateV3ToV4`], which checks the storage version.
-    pub struct UncheckedMigrateV3ToV4<T, Defaults>(core::marker::PhantomData<(T, Defaults)>);
+    /// The migration itself; use [`MigrateV5ToV6`], which checks the storage version.
+    ///
+    /// No attestation is invented for the existing verified capacities: v5 kept no record of
+    /// which verifier attested what, and invented votes would outlive the verifiers that never
+    /// cast them. A provider with no [`crate::Attestations`] entry keeps its verified capacity
+    /// (a heartbeat agrees capacity again only from attestations that exist); its first
+    /// attestation under v6 starts its votes, and from then on the quorum decides.
+    pub struct UncheckedMigrateV5ToV6<T>(core::marker::PhantomData<T>);
 
-    /// A v3 parameter set with the new fields from `defaults`.
-    pub fn upgrade_params(old: v3::Parameters, defaults: &Parameters) -> Parameters {
+    /// A v5 parameter set with the verifier quorum a majority of `verifiers` and the unbonding
+    /// period at least `min_unbonding_period`.
+    pub fn upgrade_params(
+        old: v5::Parameters,
+        verifiers: usize,
+        min_unbonding_period: u32,
+    ) -> Parameters {
         Parameters {
             ecosystem_share: old.ecosystem_share,
             usage_share: old.usage_share,
@@ -171,282 +233,65 @@ pub mod v4 {
             fee_burn_share: old.fee_burn_share,
             price_max_age: old.price_max_age,
             min_price_feeds: old.min_price_feeds,
-            max_price_deviation: defaults.max_price_deviation,
-            max_price_change_per_block: defaults.max_price_change_per_block,
-            unbonding_period: old.unbonding_period,
+            max_price_deviation: old.max_price_deviation,
+            max_price_change_per_block: old.max_price_change_per_block,
+            unbonding_period: old.unbonding_period.max(min_unbonding_period),
             min_provider_bond: old.min_provider_bond,
             bond_per_capacity_unit: old.bond_per_capacity_unit,
             initial_reputation: old.initial_reputation,
             min_reputation: old.min_reputation,
             attestation_reputation_gain: old.attestation_reputation_gain,
+            min_capacity_attestations: (verifiers / 2 + 1) as u32,
         }
     }
 
-    impl<T: Config, Defaults: Get<Parameters>> UncheckedOnRuntimeUpgrade
-        for UncheckedMigrateV3ToV4<T, Defaults>
-    {
+    /// A v5 provider record whose verified capacity counts since epoch 0.
+    pub fn upgrade_provider<B>(old: v5::Provider<B>) -> Provider<B> {
+        Provider {
+            status: old.status,
+            capacity: old.capacity,
+            verified_capacity: old.verified_capacity,
+            previous_capacity: old.verified_capacity,
+            verified_from: 0,
+            reputation: old.reputation,
+            bond: old.bond,
+            eligible_from: old.eligible_from,
+            work: old.work,
+            locked: old.locked,
+            unlock_epoch: old.unlock_epoch,
+            pending: old.pending,
+        }
+    }
+
+    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV5ToV6<T> {
         fn on_runtime_upgrade() -> Weight {
-            let defaults = Defaults::get();
-            let active = v3::ActiveParameters::<T>::get().map(|old| upgrade_params(old, &defaults));
-            if let Some(params) = active {
-                ActiveParameters::<T>::put(params);
+            let verifiers = CapacityVerifiers::<T>::get().len();
+            let min = T::MinUnbondingPeriod::get();
+            if let Some(old) = v5::ActiveParameters::<T>::get() {
+                ActiveParameters::<T>::put(upgrade_params(old, verifiers, min));
             }
-            if let Some(old) = v3::PendingParameters::<T>::get() {
-                PendingParameters::<T>::put(upgrade_params(old, &defaults));
+            if let Some(old) = v5::PendingParameters::<T>::get() {
+                PendingParameters::<T>::put(upgrade_params(old, verifiers, min));
             }
-            // No last price yet: the price in force is the fresh feeds' median itself.
-            let feeds = PriceFeeders::<T>::get();
-            let now = frame_system::Pallet::<T>::block_number();
-            if let Some((_, price)) =
-                active.and_then(|p| queries::price_and_median::<T>(&p, &feeds, None, now))
-            {
-                LastPrice::<T>::put(PriceInForce::new(price, now));
-            }
-            // Reads: both parameter sets, the feeders, the last price. Writes: the same three.
-            T::DbWeight::get().reads_writes(4, 3)
-        }
-
-        #[cfg(feature = "try-runtime")]
-        fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
-            use codec::Encode;
-            Ok((
-                v3::ActiveParameters::<T>::get(),
-                v3::PendingParameters::<T>::get(),
-            )
-                .encode())
-        }
-
-        #[cfg(feature = "try-runtime")]
-        fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-            use codec::Decode;
-            use frame_support::ensure;
-            let (active, pending): (Option<v3::Parameters>, Option<v3::Parameters>) =
-                Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
-            let defaults = Defaults::get();
-            ensure!(
-                ActiveParameters::<T>::get() == active.map(|p| upgrade_params(p, &defaults)),
-                "the active parameters changed beyond the new fields"
-            );
-            ensure!(
-                PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, &defaults)),
-                "the pending parameters changed beyond the new fields"
-            );
-            // Validity under the current rules is checked after the v4 -> v5 migration, which
-            // brings v4 values under them.
-            ensure!(
-                LastPrice::<T>::get().map(|last| last.price) == queries::current_price::<T>().ok(),
-                "the last price is not the price in force"
-            );
-            // The pallet's invariants hold in the current layout only: checked after the last
-            // migration (v4 -> v5).
-            Ok(())
-        }
-    }
-}
-
-/// Storage version 4 -> 5: a controller without a ramp of its own, an inflation target per
-/// year, and self-dealing bounded by `MaxSelfDealingReturn` (spec 105).
-///
-/// Version 5 changes the controller's state ([`ControllerState`]: the ramp is replaced by the
-/// choice and the band in force) and the meaning of one parameter (`target_inflation_per_epoch`
-/// becomes `target_inflation_per_year`, same encoding), and adds a rule to
-/// [`Parameters::validate`] (`usage_reward_cap + availability_share <= MaxSelfDealingReturn`).
-/// The migration:
-///
-/// 1. rewrites the active and the pending parameters: the inflation target per epoch becomes
-///    the same inflation per year (`× BlocksPerYear / epoch_length`, at most 100%), and a usage
-///    reward cap that the new rule refuses is lowered to `MaxSelfDealingReturn -
-///    availability_share`;
-/// 2. rewrites the controller's state so that the emission does not jump at the next boundary:
-///    the choice is the old ramp, the band in force the parameters' band widened to contain it,
-///    and the target is reseeded at the ramp (burn-indexed: the average is set to the ramp less
-///    the new inflation term, decaying at the parameters' smoothing; fixed decay: the schedule
-///    restarts from the ramp and the average, which v5 adds to it, is emptied), as a mode
-///    switch does. The emission in force and the accrual are kept.
-///
-/// [`ControllerState`]: crate::economics::ControllerState
-/// [`Parameters::validate`]: crate::economics::Parameters::validate
-pub mod v5 {
-    use crate::{
-        economics::{self, Amount, ControllerMode, ControllerState, HardLimits, Parameters},
-        types::EmissionState,
-        ActiveParameters, Config, Emission, Pallet, PendingParameters,
-    };
-    use frame_support::{
-        migrations::VersionedMigration,
-        traits::{fungible::Inspect, Get, UncheckedOnRuntimeUpgrade},
-        weights::Weight,
-    };
-    use frame_system::pallet_prelude::BlockNumberFor;
-    use sp_arithmetic::{traits::Saturating, Perbill};
-
-    /// The storage layout of version 4, as it was.
-    pub mod v4 {
-        use crate::{
-            economics::{Amount, EmissionAccrual},
-            Config, Pallet,
-        };
-        use codec::{Decode, Encode, MaxEncodedLen};
-        use frame_support::storage_alias;
-        use frame_system::pallet_prelude::BlockNumberFor;
-        use scale_info::TypeInfo;
-
-        /// The controller's state (v4): a ramp moving a step of itself an epoch.
-        #[derive(
-            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
-        )]
-        pub struct ControllerState {
-            /// Emission per block in force.
-            pub emission_per_block: Amount,
-            /// The ramp, before the hard limits.
-            pub ramp: Amount,
-            /// The schedule's target (fixed decay).
-            pub scheduled_target: Amount,
-            /// The burn average per block.
-            pub smoothed_burn_per_block: Amount,
-        }
-
-        /// Everything about emission (v4).
-        #[derive(
-            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
-        )]
-        pub struct EmissionState<BlockNumber> {
-            /// The controller's state.
-            pub controller: ControllerState,
-            /// The open epoch's accrual.
-            pub accrual: EmissionAccrual<BlockNumber>,
-            /// What the pot owes.
-            pub owed: Amount,
-        }
-
-        /// The emission state (v4).
-        #[storage_alias]
-        pub type Emission<T: Config> = StorageValue<
-            Pallet<T>,
-            EmissionState<BlockNumberFor<T>>,
-            frame_support::pallet_prelude::ValueQuery,
-        >;
-    }
-
-    /// Version 4 -> 5, run only when the on-chain storage version is 4.
-    pub type MigrateV4ToV5<T> = VersionedMigration<
-        4,
-        5,
-        UncheckedMigrateV4ToV5<T>,
-        Pallet<T>,
-        <T as frame_system::Config>::DbWeight,
-    >;
-
-    /// The migration itself; use [`MigrateV4ToV5`], which checks the storage version.
-    pub struct UncheckedMigrateV4ToV5<T>(core::marker::PhantomData<T>);
-
-    /// A v4 parameter set under the v5 rules: the inflation target per epoch as the same
-    /// inflation per year, the usage reward cap within `max_self_dealing_return`.
-    pub fn upgrade_params(old: Parameters, limits: &HardLimits) -> Parameters {
-        let mut params = old;
-        if let ControllerMode::BurnIndexed {
-            smoothing,
-            target_inflation_per_year: per_epoch,
-        } = old.mode
-        {
-            let epochs_per_year =
-                (limits.blocks_per_year as u64) / (old.epoch_length.max(1) as u64);
-            let parts = (per_epoch.deconstruct() as u64)
-                .saturating_mul(epochs_per_year.max(1))
-                .min(Perbill::one().deconstruct() as u64);
-            params.mode = ControllerMode::BurnIndexed {
-                smoothing,
-                target_inflation_per_year: Perbill::from_parts(parts as u32),
-            };
-        }
-        let room = limits
-            .max_self_dealing_return
-            .saturating_sub(old.availability_share);
-        params.usage_reward_cap = old.usage_reward_cap.min(room);
-        params
-    }
-
-    /// The v4 controller under the migrated parameters: the emission does not jump at the next
-    /// boundary (see the module docs).
-    pub fn upgrade_controller(
-        old: v4::ControllerState,
-        params: &Parameters,
-        total_issuance: Amount,
-        limits: &HardLimits,
-    ) -> ControllerState {
-        let ramp = old.ramp;
-        let mut state = ControllerState {
-            emission_per_block: old.emission_per_block,
-            choice: ramp,
-            floor: params.min_emission_per_block.min(ramp),
-            ceiling: params.max_emission_per_block.max(ramp),
-            scheduled_target: old.scheduled_target,
-            smoothed_burn_per_block: old.smoothed_burn_per_block,
-            smoothing: Perbill::zero(),
-        };
-        match params.mode {
-            ControllerMode::BurnIndexed { smoothing, .. } => {
-                state.smoothed_burn_per_block = ramp.saturating_sub(
-                    economics::inflation_per_block(params, total_issuance, limits),
-                );
-                state.smoothing = smoothing;
-            }
-            // v4 did not follow the average in fixed decay (it was stale): v5 adds it to the
-            // schedule, so it starts empty.
-            ControllerMode::FixedDecay { .. } => {
-                state.scheduled_target = ramp;
-                state.smoothed_burn_per_block = 0;
-            }
-        }
-        state
-    }
-
-    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV4ToV5<T> {
-        fn on_runtime_upgrade() -> Weight {
-            let limits = Pallet::<T>::hard_limits();
-            let active = ActiveParameters::<T>::get().map(|p| upgrade_params(p, &limits));
-            if let Some(params) = active {
-                ActiveParameters::<T>::put(params);
-            }
-            if let Some(pending) = PendingParameters::<T>::get() {
-                PendingParameters::<T>::put(upgrade_params(pending, &limits));
-            }
-            let old = v4::Emission::<T>::get();
-            // Without parameters (an inert pallet) the controller restarts when governance
-            // configures it: only the layout changes.
-            let controller = match active {
-                Some(params) => upgrade_controller(
-                    old.controller,
-                    &params,
-                    T::Currency::total_issuance(),
-                    &limits,
-                ),
-                None => ControllerState {
-                    emission_per_block: old.controller.emission_per_block,
-                    choice: old.controller.ramp,
-                    scheduled_target: old.controller.scheduled_target,
-                    smoothed_burn_per_block: old.controller.smoothed_burn_per_block,
-                    ..Default::default()
-                },
-            };
-            Emission::<T>::put(EmissionState::<BlockNumberFor<T>> {
-                controller,
-                accrual: old.accrual,
-                owed: old.owed,
+            let mut providers: u64 = 0;
+            Providers::<T>::translate::<v5::Provider<BlockNumberFor<T>>, _>(|_, old| {
+                providers.saturating_inc();
+                Some(upgrade_provider(old))
             });
-            // Reads: both parameter sets, the emission state, the total issuance. Writes: the
-            // parameter sets and the emission state.
-            T::DbWeight::get().reads_writes(4, 3)
+            // Reads: the verifiers, both parameter sets, each provider. Writes: the parameter
+            // sets and each provider.
+            T::DbWeight::get()
+                .reads_writes(providers.saturating_add(3), providers.saturating_add(2))
         }
 
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
             use codec::Encode;
+            let providers: alloc::vec::Vec<_> = v5::Providers::<T>::iter().collect();
             Ok((
-                ActiveParameters::<T>::get(),
-                PendingParameters::<T>::get(),
-                v4::Emission::<T>::get(),
-                T::Currency::total_issuance(),
+                v5::ActiveParameters::<T>::get(),
+                v5::PendingParameters::<T>::get(),
+                providers,
             )
                 .encode())
         }
@@ -455,46 +300,34 @@ pub mod v5 {
         fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
             use codec::Decode;
             use frame_support::ensure;
-            type Before<B> = (
-                Option<Parameters>,
-                Option<Parameters>,
-                v4::EmissionState<B>,
-                Amount,
+            type Before<T> = (
+                Option<v5::Parameters>,
+                Option<v5::Parameters>,
+                alloc::vec::Vec<(
+                    <T as frame_system::Config>::AccountId,
+                    v5::Provider<BlockNumberFor<T>>,
+                )>,
             );
-            let (active, pending, old, issuance): Before<BlockNumberFor<T>> =
+            let (active, pending, providers): Before<T> =
                 Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
-            let limits = Pallet::<T>::hard_limits();
-            let active = active.map(|p| upgrade_params(p, &limits));
+            let verifiers = CapacityVerifiers::<T>::get().len();
+            let min = T::MinUnbondingPeriod::get();
             ensure!(
-                ActiveParameters::<T>::get() == active,
-                "the active parameters are not the v4 ones under the v5 rules"
+                ActiveParameters::<T>::get() == active.map(|p| upgrade_params(p, verifiers, min)),
+                "the active parameters changed beyond the new field and the unbonding minimum"
             );
             ensure!(
-                PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, &limits)),
-                "the pending parameters are not the v4 ones under the v5 rules"
+                PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, verifiers, min)),
+                "the pending parameters changed beyond the new field and the unbonding minimum"
             );
-            for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
-                .into_iter()
-                .flatten()
-            {
+            ensure!(
+                Providers::<T>::iter().count() == providers.len(),
+                "the number of providers changed"
+            );
+            for (who, old) in providers {
                 ensure!(
-                    params.validate(&limits).is_ok(),
-                    "migrated parameters do not validate"
-                );
-            }
-            let now = Emission::<T>::get();
-            ensure!(
-                (now.accrual, now.owed) == (old.accrual, old.owed),
-                "the accrual or what the pot owes changed"
-            );
-            ensure!(
-                now.controller.emission_per_block == old.controller.emission_per_block,
-                "the emission in force changed"
-            );
-            if let Some(params) = active {
-                ensure!(
-                    now.controller.choose(&params, issuance, &limits) == old.controller.ramp,
-                    "the controller's target is not where the ramp was"
+                    Providers::<T>::get(&who) == Some(upgrade_provider(old)),
+                    "a provider changed beyond its new fields"
                 );
             }
             Pallet::<T>::do_try_state()

@@ -148,6 +148,7 @@ pub fn test_params() -> Parameters {
         initial_reputation: Permill::one(),
         min_reputation: Permill::from_percent(10),
         attestation_reputation_gain: Permill::zero(),
+        min_capacity_attestations: 1,
     }
 }
 
@@ -164,6 +165,7 @@ pub struct ExtBuilder {
     initial_price: Option<FixedU128>,
     initial_emission: u128,
     feeders: Vec<AccountId>,
+    verifiers: Vec<AccountId>,
 }
 
 impl Default for ExtBuilder {
@@ -173,6 +175,7 @@ impl Default for ExtBuilder {
             initial_price: Some(FixedU128::from(2)),
             initial_emission: INITIAL_EMISSION,
             feeders: FEEDERS.to_vec(),
+            verifiers: vec![VERIFIER],
         }
     }
 }
@@ -199,6 +202,12 @@ impl ExtBuilder {
     /// Other price feeders at genesis (each seeded with the initial price).
     pub fn feeders(mut self, feeders: Vec<AccountId>) -> Self {
         self.feeders = feeders;
+        self
+    }
+
+    /// Other capacity verifiers at genesis.
+    pub fn verifiers(mut self, verifiers: Vec<AccountId>) -> Self {
+        self.verifiers = verifiers;
         self
     }
 
@@ -229,7 +238,7 @@ impl ExtBuilder {
             initial_emission_per_block: self.initial_emission,
             price_feeders: self.feeders,
             initial_price: self.initial_price,
-            capacity_verifiers: vec![VERIFIER],
+            capacity_verifiers: self.verifiers,
         }
         .assimilate_storage(&mut storage)
         .unwrap();

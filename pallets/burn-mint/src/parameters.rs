@@ -5,8 +5,8 @@
 
 use crate::{
     economics::{self, Amount, ControllerState, ParameterError, Parameters},
-    ActiveParameters, Config, CurrentEpoch, Emission, EpochInfo, Error, Event, Pallet,
-    PendingParameters, PriceFeeders,
+    ActiveParameters, CapacityVerifiers, Config, CurrentEpoch, Emission, EpochInfo, Error, Event,
+    Pallet, PendingParameters, PriceFeeders,
 };
 use frame_support::pallet_prelude::DispatchResult;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -18,6 +18,10 @@ impl<T: Config> Pallet<T> {
             .validate(&Self::hard_limits())
             .map_err(Error::<T>::from)?;
         Self::ensure_quorum(parameters.min_price_feeds, PriceFeeders::<T>::get().len())?;
+        Self::ensure_verifier_quorum(
+            parameters.min_capacity_attestations,
+            CapacityVerifiers::<T>::get().len(),
+        )?;
         if ActiveParameters::<T>::get().is_none() {
             // First configuration: blocks from the next one on emit under these parameters,
             // never above their ceiling (itself within the hard cap), whatever genesis chose.
@@ -85,6 +89,7 @@ impl<T> From<ParameterError> for Error<T> {
             ParameterError::BadSmoothing => Error::BadSmoothing,
             ParameterError::UnbondingTooShort => Error::UnbondingTooShort,
             ParameterError::SelfDealingPays => Error::SelfDealingPays,
+            ParameterError::BadVerifierQuorum => Error::BadVerifierQuorum,
         }
     }
 }

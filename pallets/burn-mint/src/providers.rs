@@ -2,9 +2,11 @@
 //! reputation, slashing and removal, and the capacity verifiers' set. The calls in `lib.rs`
 //! check the origin and call these; each validates everything before it changes anything.
 
+use crate::impls::ProviderOf;
 use crate::{
-    economics::Amount, CapacityVerifiers, Config, Error, Event, History, HoldReason, Pallet,
-    ProviderStatus, Providers,
+    economics::{self, Amount},
+    ActiveParameters, Attestations, CapacityAttestations, CapacityVerifiers, Config, Error, Event,
+    History, HoldReason, Pallet, PendingParameters, ProviderStatus, Providers,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -13,7 +15,7 @@ use frame_support::{
     traits::{fungible::MutateHold, tokens::Precision, Get},
     BoundedVec,
 };
-use sp_arithmetic::{Perbill, Permill};
+use sp_arithmetic::{PerThing, Perbill, Permill};
 use sp_runtime::{traits::Zero, Saturating};
 
 impl<T: Config> Pallet<T> {
@@ -50,7 +52,9 @@ impl<T: Config> Pallet<T> {
         Self::mutate_provider(&who, |provider, _| {
             ensure!(!provider.is_leaving(), Error::<T>::AlreadyLeaving);
             provider.capacity = capacity;
+            // The provider's own decrease counts at once, in the open epoch too.
             provider.verified_capacity = provider.verified_capacity.min(capacity);
+            provider.previous_capacity = provider.previous_capacity.min(capacity);
             Ok(())
         })?;
         Self::deposit_event(Event::CapacityUpdated {
@@ -80,7 +84,7 @@ impl<T: Config> Pallet<T> {
                 Error::<T>::ProviderNotPaused
             );
             ensure!(
-                provider.bond >= params.required_bond(provider.verified_capacity),
+                provider.bond >= params.required_bond(provider.bonded_capacity(next)),
                 Error::<T>::BondTooLow
             );
             provider.status = ProviderStatus::Active;
@@ -151,13 +155,23 @@ impl<T: Config> Pallet<T> {
     pub(crate) fn do_slash_provider(provider: T::AccountId, share: Perbill) -> DispatchResult {
         let params = Self::params()?;
         let record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        let current = Self::current_epoch();
         let amount = share.mul_floor(record.bond);
         ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
         let burned = Self::slash_bond(&provider, amount);
         let mut paused = false;
         Self::mutate_provider(&provider, |record, _| {
             record.bond = record.bond.saturating_sub(burned);
-            if record.is_active() && record.bond < params.required_bond(record.verified_capacity) {
+            // A slash of a share of the bond takes the same share of the reputation (rounded
+            // down: against the slashed provider), so that history punishes as well as the
+            // bond; its points in the open epoch fall with it.
+            let kept = share
+                .left_from_one()
+                .mul_floor(record.reputation.deconstruct());
+            Self::set_reputation_of(&provider, record, Permill::from_parts(kept));
+            if record.is_active()
+                && record.bond < params.required_bond(record.bonded_capacity(current))
+            {
                 record.status = ProviderStatus::Paused;
                 paused = true;
             }
@@ -182,17 +196,41 @@ impl<T: Config> Pallet<T> {
             record.is_reputable(params.min_reputation),
             Error::<T>::ReputationTooLow
         );
-        ensure!(record.verified_capacity > 0, Error::<T>::NoVerifiedCapacity);
+        let current = Self::current_epoch();
+        // Attestations of verifiers removed since the last agreement stop counting: the
+        // capacity is agreed again under the current set, and a change counts from the next
+        // epoch, like any other. (A provider with no attestations at all was verified before
+        // storage v6 and keeps that capacity until its first attestation.)
+        let rescheduled = match Attestations::<T>::get(&who) {
+            Some(attestations) => {
+                let verifiers = CapacityVerifiers::<T>::get();
+                let agreed = Self::agreed_capacity_of(&record, &attestations, &verifiers, &params);
+                record.schedule_capacity(agreed, current)
+            }
+            None => false,
+        };
+        let agreed = record.verified_capacity;
+        ensure!(
+            record.capacity_in(current) > 0,
+            Error::<T>::NoVerifiedCapacity
+        );
         // A bond requirement raised by governance applies to existing providers here: no
         // availability for capacity the bond no longer covers ([`Pallet::bond_extra`] first).
         ensure!(
-            record.bond >= params.required_bond(record.verified_capacity),
+            record.bond >= params.required_bond(record.bonded_capacity(current)),
             Error::<T>::BondTooLow
         );
-        let current = Self::current_epoch();
         ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
         let points = Self::check_in(&mut record, current, &params);
+        let from = record.verified_from;
         Providers::<T>::insert(&who, record);
+        if rescheduled {
+            Self::deposit_event(Event::CapacityVerified {
+                provider: who.clone(),
+                capacity: agreed,
+                from,
+            });
+        }
         Self::deposit_event(Event::ProviderLive {
             provider: who,
             epoch: current,
@@ -207,15 +245,26 @@ impl<T: Config> Pallet<T> {
         provider: T::AccountId,
         capacity: u32,
     ) -> DispatchResult {
+        let verifiers = CapacityVerifiers::<T>::get();
         ensure!(
-            CapacityVerifiers::<T>::get()
-                .binary_search(&verifier)
-                .is_ok(),
+            verifiers.binary_search(&verifier).is_ok(),
             Error::<T>::NotVerifier
         );
         // A verifier that is also a provider would raise its own reputation and capacity.
         ensure!(verifier != provider, Error::<T>::SelfAttestation);
-        let next = Self::current_epoch().saturating_add(1);
+        let current = Self::current_epoch();
+        let mut attestations = Attestations::<T>::get(&provider).unwrap_or_default();
+        // The verifier's earlier vote is replaced; votes of removed verifiers are dropped (so
+        // at most one vote per verifier of the current set is kept: within the bound).
+        attestations
+            .votes
+            .retain(|(v, _)| v != &verifier && verifiers.binary_search(v).is_ok());
+        attestations
+            .votes
+            .try_push((verifier.clone(), capacity))
+            .map_err(|_| Error::<T>::TooManyVerifiers)?;
+        let mut verified = None;
+        let mut rewarded = false;
         Self::mutate_provider(&provider, |record, params| {
             ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
             ensure!(
@@ -226,32 +275,87 @@ impl<T: Config> Pallet<T> {
                 record.bond >= params.required_bond(capacity),
                 Error::<T>::BondTooLow
             );
-            if capacity > record.verified_capacity {
-                record.eligible_from = record.eligible_from.max(next);
+            let agreed = Self::agreed_capacity_of(record, &attestations, &verifiers, params);
+            if record.schedule_capacity(agreed, current) {
+                verified = Some((agreed, record.verified_from));
             }
-            record.verified_capacity = capacity;
-            let reputation = record
-                .reputation
-                .saturating_add(params.attestation_reputation_gain);
-            Self::set_reputation_of(&provider, record, reputation);
+            // Reputation for service verified: an attestation that agrees with the verified
+            // capacity, once an epoch (re-attesting the same capacity gains nothing more).
+            if capacity == agreed && agreed > 0 && attestations.rewarded_in != Some(current) {
+                let reputation = record
+                    .reputation
+                    .saturating_add(params.attestation_reputation_gain);
+                Self::set_reputation_of(&provider, record, reputation);
+                rewarded = true;
+            }
             Ok(())
         })?;
+        if rewarded {
+            attestations.rewarded_in = Some(current);
+        }
+        Attestations::<T>::insert(&provider, attestations);
         Self::deposit_event(Event::CapacityAttested {
-            provider,
+            provider: provider.clone(),
             verifier,
             capacity,
         });
+        if let Some((capacity, from)) = verified {
+            Self::deposit_event(Event::CapacityVerified {
+                provider,
+                capacity,
+                from,
+            });
+        }
         Ok(())
+    }
+
+    /// The capacity the current `verifiers` agree on for `record` under `params`: the
+    /// `min_capacity_attestations`-th largest attestation of a verifier in the set, at most
+    /// the declared capacity ([`economics::agreed_capacity`]).
+    pub(crate) fn agreed_capacity_of(
+        record: &ProviderOf<T>,
+        attestations: &CapacityAttestations<T>,
+        verifiers: &[T::AccountId],
+        params: &economics::Parameters,
+    ) -> u32 {
+        let votes = attestations
+            .votes
+            .iter()
+            .filter(|(v, _)| verifiers.binary_search(v).is_ok())
+            .map(|(_, c)| *c);
+        economics::agreed_capacity(votes, params.min_capacity_attestations).min(record.capacity)
     }
 
     /// [`Pallet::set_capacity_verifiers`], the origin checked.
     pub(crate) fn do_set_capacity_verifiers(mut verifiers: Vec<T::AccountId>) -> DispatchResult {
         verifiers.sort();
         verifiers.dedup();
+        for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
+            .into_iter()
+            .flatten()
+        {
+            Self::ensure_verifier_quorum(params.min_capacity_attestations, verifiers.len())?;
+        }
         let bounded =
             BoundedVec::try_from(verifiers.clone()).map_err(|_| Error::<T>::TooManyVerifiers)?;
         CapacityVerifiers::<T>::put(bounded);
         Self::deposit_event(Event::CapacityVerifiersSet { verifiers });
+        Ok(())
+    }
+
+    /// Verified capacity needs a majority of the `verifiers` capacity verifiers that they can
+    /// reach: `verifiers / 2 < min_capacity_attestations <= verifiers`, so that no minority
+    /// verifies capacity alone ([`economics::verification`]) and capacity can still be
+    /// verified. Checked whenever the parameters or the verifier set change.
+    pub(crate) fn ensure_verifier_quorum(quorum: u32, verifiers: usize) -> DispatchResult {
+        ensure!(
+            (quorum as usize).saturating_mul(2) > verifiers,
+            Error::<T>::VerifierQuorumTooSmall
+        );
+        ensure!(
+            quorum as usize <= verifiers,
+            Error::<T>::VerifierQuorumUnreachable
+        );
         Ok(())
     }
 

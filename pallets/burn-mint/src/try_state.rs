@@ -2,9 +2,9 @@
 
 use crate::{
     economics::{self, Amount, Credits, Totals},
-    ActiveParameters, CapacityVerifiers, Config, CreditBalances, CurrentEpoch, Emission,
-    HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders, ProviderCount,
-    Providers, RewardPools,
+    ActiveParameters, Attestations, CapacityVerifiers, Config, CreditBalances, CurrentEpoch,
+    Emission, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders,
+    ProviderCount, Providers, RewardPools,
 };
 use frame_support::{
     ensure,
@@ -67,9 +67,11 @@ impl<T: Config> Pallet<T> {
     ///   closed-epoch totals are the ledger's sum;
     /// - total issuance never exceeds the maximum supply;
     /// - the credits held by all accounts are the credits sold and not yet served;
-    /// - price feeders and capacity verifiers are sorted and unique, and a price needs a
-    ///   majority of the feeders; the last price in force is positive and not from a future
-    ///   block.
+    /// - price feeders and capacity verifiers are sorted and unique, a price needs a
+    ///   majority of the feeders and verified capacity a reachable majority of the verifiers;
+    ///   the last price in force is positive and not from a future block;
+    /// - attestations belong to providers, one per verifier, rewarded in no future epoch;
+    ///   a verified capacity counts from the next epoch at the latest.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
         ensure!(
             Self::on_chain_storage_version() == Self::in_code_storage_version(),
@@ -90,12 +92,17 @@ impl<T: Config> Pallet<T> {
             live.saturating_accrue(record.live_points_in(epoch.index));
             count += 1;
             ensure!(
-                record.live_points_in(epoch.index) <= record.points(min_reputation),
+                record.live_points_in(epoch.index) <= record.points(min_reputation, epoch.index),
                 "a provider's live points exceed what its state gives"
             );
             ensure!(
-                record.verified_capacity <= record.capacity,
+                record.verified_capacity <= record.capacity
+                    && record.previous_capacity <= record.capacity,
                 "verified capacity above declared capacity"
+            );
+            ensure!(
+                record.verified_from <= epoch.index.saturating_add(1),
+                "a verified capacity that counts only from a later epoch than the next"
             );
             if let Some(work) = record.work {
                 ensure!(work.epoch <= epoch.index, "work of a future epoch");
@@ -231,6 +238,33 @@ impl<T: Config> Pallet<T> {
             verifiers.windows(2).all(|w| w[0] < w[1]),
             "capacity verifiers are not sorted and unique"
         );
+        for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
+            .into_iter()
+            .flatten()
+        {
+            ensure!(
+                economics::is_reachable_majority(params.min_capacity_attestations, verifiers.len()),
+                "the verifier quorum is not a reachable majority of the capacity verifiers"
+            );
+        }
+        for (who, attestations) in Attestations::<T>::iter() {
+            ensure!(
+                Providers::<T>::contains_key(&who),
+                "attestations of an account that is not a provider"
+            );
+            ensure!(
+                attestations
+                    .votes
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (v, _))| attestations.votes[..i].iter().all(|(w, _)| w != v)),
+                "a verifier with two attestations of one provider"
+            );
+            ensure!(
+                attestations.rewarded_in.map_or(true, |e| e <= epoch.index),
+                "reputation raised in a future epoch"
+            );
+        }
         Ok(())
     }
 }

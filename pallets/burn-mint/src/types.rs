@@ -7,6 +7,9 @@ use crate::economics::{
     Parameters, Totals,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+    BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_arithmetic::{traits::Zero, FixedU128, Permill};
 
@@ -38,7 +41,8 @@ pub enum ProviderStatus<BlockNumber> {
 /// A registered GPU provider.
 ///
 /// Its availability points are its *verified* capacity × reputation, counted only while it is
-/// active with a reputation at or above the parameters' minimum ([`Provider::points`]). Its
+/// active with a reputation at or above the parameters' minimum ([`Provider::points`]); a
+/// change of the verified capacity counts from the epoch after the verifiers agreed on it. Its
 /// rewards move through three stages: `work` (this or a closed epoch's usage and live points,
 /// not yet settled), `locked` (settled, claimable from epoch `unlock_epoch` on) and `pending`
 /// (claimable now).
@@ -49,9 +53,15 @@ pub struct Provider<BlockNumber> {
     /// Declared GPU capacity in capacity units (e.g. GPU count × class weight): the most a
     /// verifier may attest.
     pub capacity: u32,
-    /// Capacity attested by a capacity verifier (at most `capacity`): what availability
-    /// rewards and the bond requirement count.
+    /// The capacity the verifiers agree on (the `k`-th largest attestation, at most
+    /// `capacity`; [`economics::agreed_capacity`]): what availability rewards count from epoch
+    /// `verified_from` on, and what the bond must cover.
     pub verified_capacity: u32,
+    /// The verified capacity before the latest change: what availability rewards count in
+    /// the epochs before `verified_from` (a change agreed in an epoch applies from the next).
+    pub previous_capacity: u32,
+    /// First epoch in which `verified_capacity` counts.
+    pub verified_from: u32,
     /// Reputation: weights availability points; below the minimum, the provider earns nothing.
     pub reputation: Permill,
     /// Tokens held as bond (under [`crate::HoldReason::ProviderBond`]).
@@ -77,6 +87,8 @@ impl<BlockNumber> Provider<BlockNumber> {
             status: ProviderStatus::Active,
             capacity,
             verified_capacity: 0,
+            previous_capacity: 0,
+            verified_from: 0,
             reputation,
             bond,
             eligible_from,
@@ -102,11 +114,39 @@ impl<BlockNumber> Provider<BlockNumber> {
         self.reputation >= min_reputation
     }
 
-    /// The availability points its state gives: verified capacity × reputation while active
-    /// and reputable, else zero.
-    pub fn points(&self, min_reputation: Permill) -> u128 {
+    /// The verified capacity that counts in epoch `epoch`: the latest agreed one from
+    /// `verified_from` on, the one before it earlier.
+    pub fn capacity_in(&self, epoch: u32) -> u32 {
+        if epoch >= self.verified_from {
+            self.verified_capacity
+        } else {
+            self.previous_capacity
+        }
+    }
+
+    /// The capacity its bond must cover in epoch `epoch`: the larger of the one that counts
+    /// and the latest agreed one.
+    pub fn bonded_capacity(&self, epoch: u32) -> u32 {
+        self.capacity_in(epoch).max(self.verified_capacity)
+    }
+
+    /// Makes `agreed` its verified capacity from epoch `current + 1` on (the capacity that
+    /// counts in `current` stays). Returns whether anything changed.
+    pub fn schedule_capacity(&mut self, agreed: u32, current: u32) -> bool {
+        if agreed == self.verified_capacity {
+            return false;
+        }
+        self.previous_capacity = self.capacity_in(current);
+        self.verified_capacity = agreed;
+        self.verified_from = current.saturating_add(1);
+        true
+    }
+
+    /// The availability points its state gives in epoch `epoch`: the capacity that counts
+    /// then × reputation while active and reputable, else zero.
+    pub fn points(&self, min_reputation: Permill, epoch: u32) -> u128 {
         if self.is_active() && self.is_reputable(min_reputation) {
-            economics::availability_points(self.verified_capacity, self.reputation)
+            economics::availability_points(self.capacity_in(epoch), self.reputation)
         } else {
             0
         }
@@ -364,4 +404,29 @@ pub enum PreviewError {
     Invalid(ParameterError),
     /// The chain has no parameters yet and none were proposed.
     NotConfigured,
+}
+
+/// The capacity verifiers' attestations of one provider ([`crate::Attestations`]): each
+/// verifier's latest attested capacity, and the epoch in which an attestation last raised the
+/// provider's reputation.
+#[derive(
+    CloneNoBound,
+    PartialEqNoBound,
+    EqNoBound,
+    DebugNoBound,
+    DefaultNoBound,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+pub struct CapacityAttestations<T: crate::Config> {
+    /// `(verifier, capacity)` for each verifier of the current set that attested, latest
+    /// first-come order; votes of removed verifiers are dropped at the next attestation and
+    /// never counted.
+    pub votes: BoundedVec<(T::AccountId, u32), T::MaxCapacityVerifiers>,
+    /// The epoch in which an attestation last raised the provider's reputation: at most once
+    /// an epoch.
+    pub rewarded_in: Option<u32>,
 }

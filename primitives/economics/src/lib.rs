@@ -13,6 +13,7 @@
 //! | [`pricing`] | credits for tokens at a price, the median of the feeds, how far a submission and the price may move, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
 //! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
+//! | [`verification`] | the capacity `k` of the verifiers agree on, and which quorums are allowed |
 //! | [`books`] | an epoch's [`EpochBooks`] and the [`Totals`] since genesis |
 //! | [`epoch`] | the epoch boundary as one plan: [`plan_epoch_close`] |
 //! | [`preview`] | the emission path under a parameter set, for voters |
@@ -115,6 +116,7 @@ pub mod presets;
 pub mod preview;
 pub mod pricing;
 pub mod usage;
+pub mod verification;
 
 pub use books::{EpochBooks, Totals};
 pub use controller::{
@@ -130,6 +132,7 @@ pub use pricing::{
     agreed_median, basis_of, bounded_price, credits_for_tokens, median_price, within_band,
 };
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
+pub use verification::{agreed_capacity, is_reachable_majority};
 
 /// Token amounts as the economics sees them (the runtime's balance type is `u128`).
 pub type Amount = u128;
@@ -167,6 +170,7 @@ pub(crate) mod test_values {
             initial_reputation: Permill::from_percent(50),
             min_reputation: Permill::from_percent(20),
             attestation_reputation_gain: Permill::from_percent(10),
+            min_capacity_attestations: 1,
         }
     }
 

@@ -108,8 +108,13 @@ pub struct Parameters {
     /// Below this reputation a provider can neither be paid for compute nor earn
     /// availability rewards.
     pub min_reputation: Permill,
-    /// Reputation a provider gains with each capacity attestation (up to 100%).
+    /// Reputation a provider gains from a capacity attestation that agrees with its verified
+    /// capacity, at most once per epoch (up to 100%).
     pub attestation_reputation_gain: Permill,
+    /// How many capacity verifiers must attest a capacity (or more) for it to count: the
+    /// verified capacity is the `k`-th largest attestation ([`crate::verification`]). The
+    /// pallet keeps it a majority of the verifier set, at most its size.
+    pub min_capacity_attestations: u32,
 }
 
 impl Parameters {
@@ -181,6 +186,8 @@ pub enum ParameterError {
     /// `max_self_dealing_return`: a group serving its own purchases could get back more of its
     /// burn than the runtime allows (the sum itself is accepted).
     SelfDealingPays,
+    /// `min_capacity_attestations` is zero (any provider would be verified for nothing).
+    BadVerifierQuorum,
 }
 
 impl Parameters {
@@ -225,6 +232,9 @@ impl Parameters {
             || self.max_price_change_per_block.is_one()
         {
             return Err(ParameterError::BadPriceSettings);
+        }
+        if self.min_capacity_attestations == 0 {
+            return Err(ParameterError::BadVerifierQuorum);
         }
         if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
             if smoothing.is_zero() {
@@ -360,6 +370,10 @@ mod tests {
         assert_eq!(
             bad(|p| p.min_price_feeds = 0),
             Err(ParameterError::BadPriceSettings)
+        );
+        assert_eq!(
+            bad(|p| p.min_capacity_attestations = 0),
+            Err(ParameterError::BadVerifierQuorum)
         );
         assert_eq!(
             bad(|p| p.max_price_deviation = Perbill::zero()),

@@ -39,7 +39,7 @@ pub struct Timing {
     pub epoch_length: u32,
     /// A price submission is stale after this many blocks (an hour in production).
     pub price_max_age: u32,
-    /// Blocks between a provider's leave and the release of its bond (14 days in production).
+    /// Blocks between a provider's leave and the release of its bond (21 days in production).
     pub unbonding_period: u32,
     /// Shortest epoch a referendum may choose (an hour in production).
     pub min_epoch_length: u32,
@@ -48,9 +48,9 @@ pub struct Timing {
 }
 
 impl Timing {
-    /// Production timing at 6-second blocks: daily epochs, prices stale after an hour, 14 days
-    /// of unbonding, epochs of at least an hour, unbonding of at least 8 days 4 hours 10 minutes
-    /// (the `provider_admin` track's longest path plus a day).
+    /// Production timing at 6-second blocks: daily epochs, prices stale after an hour, 21 days
+    /// of unbonding, epochs of at least an hour, unbonding of at least 17 days 2 hours (the
+    /// longest path of a referendum that may slash, on the `root` track, plus a day).
     pub const fn production() -> Self {
         let minute = 10;
         let hour = 60 * minute;
@@ -59,9 +59,9 @@ impl Timing {
             day,
             epoch_length: day,
             price_max_age: hour,
-            unbonding_period: 14 * day,
+            unbonding_period: 21 * day,
             min_epoch_length: hour,
-            min_unbonding_period: 8 * day + 4 * hour + 10 * minute,
+            min_unbonding_period: 17 * day + 2 * hour,
         }
     }
 
@@ -94,7 +94,7 @@ impl Timing {
 /// - **price**: one feeder is enough on a development chain (a real network's spec sets a
 ///   majority of its feeders); prices go stale after an hour; a submission within 10% of the
 ///   price in force, and the price moves at most 1% a block (a halving takes 69 blocks);
-/// - **unbonding 14 days**: above the runtime's minimum;
+/// - **unbonding 21 days**: above the runtime's minimum (17 days 2 hours);
 /// - **bond 100 CAPA plus 1 CAPA per verified capacity unit**: a provider claiming 100,000
 ///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
 /// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
@@ -124,6 +124,7 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
         initial_reputation: Permill::from_percent(50),
         min_reputation: Permill::from_percent(20),
         attestation_reputation_gain: Permill::from_percent(5),
+        min_capacity_attestations: 1,
     }
 }
 

@@ -316,4 +316,32 @@ proptest! {
             prop_assert_eq!(point.total_issuance, issuance);
         }
     }
+
+    /// A random set of verifiers with a random colluding minority (fewer than the quorum, the
+    /// quorum a majority): whatever the colluders attest, the agreed capacity is at most the
+    /// largest honest attestation, and at least the true capacity whenever `k` honest
+    /// verifiers attested it.
+    #[test]
+    fn colluding_minority_of_verifiers_is_bounded_by_the_honest_votes(
+        n in 1usize..=16,
+        quorum_pick in any::<u32>(),
+        colluder_pick in any::<u32>(),
+        truth in 0..=1_000_000u32,
+        colluder_votes in proptest::collection::vec(any::<u32>(), 16),
+        honest_attests in proptest::collection::vec(any::<bool>(), 16),
+    ) {
+        // A reachable majority k, and m < k colluders.
+        let k = (n as u32 / 2 + 1) + quorum_pick % (n as u32 - n as u32 / 2);
+        prop_assert!(is_reachable_majority(k, n));
+        let m = (colluder_pick % k) as usize;
+        let honest: Vec<u32> = (m..n)
+            .map(|i| if honest_attests[i] { truth } else { 0 })
+            .collect();
+        let votes = colluder_votes[..m].iter().copied().chain(honest.iter().copied());
+        let agreed = agreed_capacity(votes, k);
+        prop_assert!(agreed <= honest.iter().copied().max().unwrap_or(0));
+        if honest.iter().filter(|&&v| v == truth).count() >= k as usize {
+            prop_assert_eq!(agreed, truth);
+        }
+    }
 }

@@ -263,6 +263,7 @@ fn lone_self_dealer_in_burn_indexed_mode_loses() {
         initial_reputation: Permill::from_percent(50),
         min_reputation: Permill::from_percent(10),
         attestation_reputation_gain: Permill::from_percent(10),
+        min_capacity_attestations: 1,
     };
     let world = World {
         params,
@@ -323,6 +324,7 @@ fn a_burn_before_a_floor_raise_returns_less_than_it_burned() {
         initial_reputation: Permill::from_percent(50),
         min_reputation: Permill::from_percent(20),
         attestation_reputation_gain: Permill::from_percent(5),
+        min_capacity_attestations: 1,
     };
     let world = |floor, referendum| World {
         params: params(floor),

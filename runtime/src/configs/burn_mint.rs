@@ -16,7 +16,10 @@ use sp_runtime::{FixedU128, Perbill};
 
 use super::governance::{
     origins::{EmissionAdmin, ProviderAdmin},
-    tracks::{ids::PROVIDER_ADMIN, longest_path},
+    tracks::{
+        ids::{PROVIDER_ADMIN, ROOT},
+        longest_path,
+    },
     TreasuryAccount,
 };
 use crate::{
@@ -44,18 +47,31 @@ parameter_types! {
     /// over three hours and lift it from the 0.01 CAPA of the presets to the 100 CAPA hard cap
     /// in no less than about 41 hours (the presets step 5% a day).
     pub const MaxStepPerEpoch: Perbill = presets::MAX_STEP_PER_EPOCH;
-    /// No provider can leave and withdraw its bond before a slash decided on the
-    /// `provider_admin` track is enacted: the unbonding period is at least that track's
-    /// longest path (prepare + decision + confirm + enactment: 7 days 4 hours 10 minutes) plus
-    /// a day to notice the misbehaviour and submit the referendum (with `fast-runtime`: 106
-    /// blocks plus 10 minutes).
+    /// No provider can leave and withdraw its bond before a slash decided by a referendum
+    /// that `ReputationOrigin` accepts is enacted: the unbonding period is at least the
+    /// longest path of every such track (`root`: prepare + decision + confirm + enactment,
+    /// 16 days 2 hours; `provider_admin`: 7 days 4 hours 10 minutes) plus a day to notice the
+    /// misbehaviour, submit the referendum and wait for a deciding slot (with `fast-runtime`:
+    /// 106 blocks plus 10 minutes).
     pub const MinUnbondingPeriod: u32 =
-        longest_path(PROVIDER_ADMIN) + prod_or_fast!(DAYS, 10 * MINUTES);
+        max(longest_path(ROOT), longest_path(PROVIDER_ADMIN)) + prod_or_fast!(DAYS, 10 * MINUTES);
+}
+
+/// The larger of two block counts, in a constant.
+const fn max(a: u32, b: u32) -> u32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
 }
 
 // Checked when the runtime compiles: no provider can withdraw its bond before a slash decided on
-// the `provider_admin` track is enacted.
-const _: () = assert!(MinUnbondingPeriod::get() > longest_path(PROVIDER_ADMIN));
+// any track whose origin `ReputationOrigin` accepts (Root and `provider_admin`) is enacted.
+const _: () = assert!(
+    MinUnbondingPeriod::get() > longest_path(ROOT)
+        && MinUnbondingPeriod::get() > longest_path(PROVIDER_ADMIN)
+);
 
 impl pallet_burn_mint::Config for Runtime {
     type Currency = Balances;
@@ -108,7 +124,7 @@ pub const TIMING: presets::Timing = presets::Timing {
     day: DAYS,
     epoch_length: EPOCH_LENGTH,
     price_max_age: prod_or_fast!(HOURS, 6 * MINUTES),
-    unbonding_period: prod_or_fast!(14 * DAYS, 30 * MINUTES),
+    unbonding_period: prod_or_fast!(21 * DAYS, 30 * MINUTES),
     min_epoch_length: MinEpochLength::get(),
     min_unbonding_period: MinUnbondingPeriod::get(),
 };
@@ -135,16 +151,6 @@ const _: () = assert!(UNITS == presets::CAPA && MILLI_UNITS == presets::MILLI_CA
 /// stale after six minutes, 30 minutes of unbonding.
 pub fn default_parameters() -> Parameters {
     presets::default_parameters(&TIMING)
-}
-
-/// The parameters the storage v4 migration takes the new fields from (the price movement
-/// bounds), for a chain whose parameters predate them: the defaults above.
-pub struct NewParameterFields;
-
-impl frame_support::traits::Get<Parameters> for NewParameterFields {
-    fn get() -> Parameters {
-        default_parameters()
-    }
 }
 
 /// Initial CAPA price fed by Alice at genesis: 0.50 stable units (think USD) per CAPA, so one

@@ -10,6 +10,7 @@ mod providers;
 mod self_dealing;
 mod simulator;
 mod soundness;
+mod verifiers;
 
 pub use crate::{
     economics::{ControllerMode, Parameters},

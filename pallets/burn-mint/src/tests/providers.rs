@@ -13,7 +13,7 @@ fn register_provider_holds_bond_and_counts_nothing_until_verified() {
         let p = Providers::<Test>::get(P1).unwrap();
         assert_eq!(p.status, ProviderStatus::Active);
         assert_eq!((p.capacity, p.verified_capacity), (4, 0));
-        assert_eq!(p.points(Permill::zero()), 0);
+        assert_eq!(p.points(Permill::zero(), 1), 0);
         assert_eq!(p.eligible_from, 1);
         assert_eq!(
             last_event(),
@@ -260,6 +260,17 @@ fn reputation_and_slashing_need_the_reputation_origin() {
         assert_eq!(issuance(), before - 100);
         assert_eq!(Providers::<Test>::get(P1).unwrap().bond, 900);
         assert_eq!(books().burned_slashes, 100);
+        // The slash takes the same share of the reputation (50% -> 45%), and of the points
+        // proven live in the open epoch.
+        assert_eq!(
+            Providers::<Test>::get(P1).unwrap().reputation,
+            Permill::from_percent(45)
+        );
+        assert_eq!(
+            History::<Test>::get(P1).unwrap().reputation,
+            Permill::from_percent(45)
+        );
+        assert_eq!(live_points(), 900_000);
     });
 }
 

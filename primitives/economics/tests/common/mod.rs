@@ -52,6 +52,7 @@ pub fn valid_params(
                 initial_reputation: Permill::from_percent(50),
                 min_reputation: Permill::from_percent(10),
                 attestation_reputation_gain: Permill::from_percent(10),
+                min_capacity_attestations: 1,
             }
         })
         .prop_filter("validates", move |p| p.validate(&limits).is_ok())
