@@ -201,6 +201,10 @@ async function provider(api, address) {
     status: p.status.type,
     capacity: p.capacity.toNumber(),
     verifiedCapacity: p.verifiedCapacity.toNumber(),
+    // The verified capacity that counts in the open epoch: a change the verifiers agreed on
+    // counts from the epoch after (`verifiedFrom`).
+    capacityThisEpoch: (epoch >= p.verifiedFrom.toNumber() ? p.verifiedCapacity : p.previousCapacity).toNumber(),
+    verifiedFrom: p.verifiedFrom.toNumber(),
     reputation: `${(p.reputation.toNumber() / 10_000).toFixed(2)}%`,
     bond: formatCapa(big(p.bond)),
     eligibleFrom: p.eligibleFrom.toNumber(),

@@ -326,6 +326,18 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     const meta = api.registry.findMetaError(result.asErr.asModule);
     assert.equal(`${meta.section}.${meta.name}`, 'burnMint.QuorumUnreachable');
     assert.equal((await api.query.burnMint.priceFeeders()).length, 1);
+    // Nor let one verifier of two decide alone: with a quorum of one, a second verifier is
+    // refused by name until governance raises the quorum.
+    const verifiers = await send(
+      api,
+      api.tx.sudo.sudo(api.tx.burnMint.setCapacityVerifiers([who.alice.address, who.eve.address])),
+      who.alice,
+    );
+    const refused = verifiers.events.find(({ event }) => api.events.sudo.Sudid.is(event)).event.data.sudoResult;
+    assert.ok(refused.isErr);
+    const why = api.registry.findMetaError(refused.asErr.asModule);
+    assert.equal(`${why.section}.${why.name}`, 'burnMint.VerifierQuorumTooSmall');
+    assert.equal((await api.query.burnMint.capacityVerifiers()).length, 1);
   });
 
   step('a block mints exactly the treasury share of the emission, net of the fees burned', async () => {
@@ -400,6 +412,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.match(supply.netInflationAnnualized, /^-?\d+\.\d{4}%$/);
     const bob = await capa('provider', who.bob.address);
     assert.equal(bob.verifiedCapacity, 10);
+    assert.equal(bob.capacityThisEpoch, 10, 'verified in an earlier epoch: it counts now');
     assert.equal(bob.bond, '120.000000000000');
     assert.equal(bob.reputation, '55.00%', '50% initial + one 5% attestation');
     const path = await capa('preview', '--epochs', '3');

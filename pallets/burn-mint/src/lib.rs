@@ -127,7 +127,7 @@ pub use weights::WeightInfo;
 pub mod pallet {
     use super::*;
     use alloc::vec::Vec;
-    use economics::{Amount, ControllerState, Credits, Parameters, PathPoint, RewardPool};
+    use economics::{Amount, Credits, Parameters, PathPoint, RewardPool};
     use frame_support::{
         pallet_prelude::*,
         traits::fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
@@ -135,7 +135,7 @@ pub mod pallet {
     };
     use frame_system::pallet_prelude::*;
     use sp_arithmetic::{FixedU128, Perbill, Permill};
-    use sp_runtime::{traits::Zero, Saturating};
+    use sp_runtime::Saturating;
 
     /// The in-code storage version.
     const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
@@ -363,59 +363,7 @@ pub mod pallet {
     #[pallet::genesis_build]
     impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
         fn build(&self) {
-            if let Some(params) = self.parameters {
-                params
-                    .validate(&Pallet::<T>::hard_limits())
-                    .expect("genesis parameters are valid");
-                assert!(
-                    self.initial_emission_per_block <= params.max_emission_per_block,
-                    "initial emission above the parameters' maximum"
-                );
-                Pallet::<T>::start_first_epoch(
-                    Zero::zero(),
-                    params,
-                    self.initial_emission_per_block,
-                );
-            } else {
-                // Inert: no split until governance configures the pallet (which starts the
-                // controller again under its parameters, `start_first_epoch`).
-                let emission = self.initial_emission_per_block;
-                Emission::<T>::mutate(|e| {
-                    e.controller = ControllerState {
-                        emission_per_block: emission,
-                        choice: emission,
-                        scheduled_target: emission,
-                        ..Default::default()
-                    }
-                });
-            }
-            let mut verifiers = self.capacity_verifiers.clone();
-            verifiers.sort();
-            verifiers.dedup();
-            CapacityVerifiers::<T>::put(
-                BoundedVec::try_from(verifiers).expect("too many genesis capacity verifiers"),
-            );
-            let mut feeders = self.price_feeders.clone();
-            feeders.sort();
-            feeders.dedup();
-            let latest = self.initial_price.map(|price| (price, Zero::zero()));
-            let feeds: Vec<_> = feeders
-                .into_iter()
-                .map(|feeder| PriceFeed { feeder, latest })
-                .collect();
-            PriceFeeders::<T>::put(
-                BoundedVec::try_from(feeds).expect("too many genesis price feeders"),
-            );
-            if let Some(price) = self.initial_price {
-                LastPrice::<T>::put(PriceInForce::new(price, BlockNumberFor::<T>::zero()));
-            }
-            // The pot and the treasury must exist so that minting small amounts never fails.
-            let ed = T::Currency::minimum_balance();
-            for account in [Pallet::<T>::pot(), T::TreasuryAccount::get()] {
-                if T::Currency::balance(&account) < ed {
-                    T::Currency::mint_into(&account, ed).expect("minting the ED at genesis works");
-                }
-            }
+            Pallet::<T>::build_genesis(self);
         }
     }
 

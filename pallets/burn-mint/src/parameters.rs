@@ -1,15 +1,25 @@
 //! Parameters: governance's parameter set, validated whole and scheduled for the next epoch
-//! boundary, and the first configuration, which starts the first epoch (at genesis or when
-//! governance configures an inert pallet). The call in `lib.rs` checks the origin and calls
+//! boundary, the genesis build, and the first configuration, which starts the first epoch (at
+//! genesis or when governance configures an inert pallet). The call in `lib.rs` checks the origin and calls
 //! [`Pallet::do_set_parameters`].
 
 use crate::{
     economics::{self, Amount, ControllerState, ParameterError, Parameters},
+    types::{PriceFeed, PriceInForce},
     ActiveParameters, CapacityVerifiers, Config, CurrentEpoch, Emission, EpochInfo, Error, Event,
-    Pallet, PendingParameters, PriceFeeders,
+    GenesisConfig, LastPrice, Pallet, PendingParameters, PriceFeeders,
 };
-use frame_support::pallet_prelude::DispatchResult;
+use alloc::vec::Vec;
+use frame_support::{
+    pallet_prelude::DispatchResult,
+    traits::{
+        fungible::{Inspect, Mutate},
+        Get,
+    },
+    BoundedVec,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Zero;
 
 impl<T: Config> Pallet<T> {
     /// [`Pallet::set_parameters`], the origin checked.
@@ -44,6 +54,61 @@ impl<T: Config> Pallet<T> {
             });
         }
         Ok(())
+    }
+
+    /// What genesis builds from `config`: the parameters and the first epoch (or an inert
+    /// pallet with the initial emission), the verifier and feeder sets (sorted, deduplicated),
+    /// the initial price, and the pot's and the treasury's existential deposits.
+    pub(crate) fn build_genesis(config: &GenesisConfig<T>) {
+        if let Some(params) = config.parameters {
+            params
+                .validate(&Pallet::<T>::hard_limits())
+                .expect("genesis parameters are valid");
+            assert!(
+                config.initial_emission_per_block <= params.max_emission_per_block,
+                "initial emission above the parameters' maximum"
+            );
+            Pallet::<T>::start_first_epoch(Zero::zero(), params, config.initial_emission_per_block);
+        } else {
+            // Inert: no split until governance configures the pallet (which starts the
+            // controller again under its parameters, `start_first_epoch`).
+            let emission = config.initial_emission_per_block;
+            Emission::<T>::mutate(|e| {
+                e.controller = ControllerState {
+                    emission_per_block: emission,
+                    choice: emission,
+                    scheduled_target: emission,
+                    ..Default::default()
+                }
+            });
+        }
+        let mut verifiers = config.capacity_verifiers.clone();
+        verifiers.sort();
+        verifiers.dedup();
+        CapacityVerifiers::<T>::put(
+            BoundedVec::try_from(verifiers).expect("too many genesis capacity verifiers"),
+        );
+        let mut feeders = config.price_feeders.clone();
+        feeders.sort();
+        feeders.dedup();
+        let latest = config.initial_price.map(|price| (price, Zero::zero()));
+        let feeds: Vec<_> = feeders
+            .into_iter()
+            .map(|feeder| PriceFeed { feeder, latest })
+            .collect();
+        PriceFeeders::<T>::put(
+            BoundedVec::try_from(feeds).expect("too many genesis price feeders"),
+        );
+        if let Some(price) = config.initial_price {
+            LastPrice::<T>::put(PriceInForce::new(price, BlockNumberFor::<T>::zero()));
+        }
+        // The pot and the treasury must exist so that minting small amounts never fails.
+        let ed = T::Currency::minimum_balance();
+        for account in [Pallet::<T>::pot(), T::TreasuryAccount::get()] {
+            if T::Currency::balance(&account) < ed {
+                T::Currency::mint_into(&account, ed).expect("minting the ED at genesis works");
+            }
+        }
     }
 
     /// Puts `parameters` in force and starts the first epoch at `now`, with the controller at

@@ -74,9 +74,9 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:0)
@@ -86,125 +86,127 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `648`,
-		// estimated `3639`.
-		// Fastest run: 63_194_000 picoseconds.
-		Weight::from_parts(98_166_000, 3639)
+		// Proof size (bytes): measured `652`,
+		// estimated `3647`.
+		// Fastest run: 51_677_000 picoseconds.
+		Weight::from_parts(77_876_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `847`,
-		// estimated `3639`.
-		// Fastest run: 18_057_000 picoseconds.
-		Weight::from_parts(31_948_000, 3639)
+		// Proof size (bytes): measured `892`,
+		// estimated `3647`.
+		// Fastest run: 14_001_000 picoseconds.
+		Weight::from_parts(24_237_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `847`,
-		// estimated `3639`.
-		// Fastest run: 18_217_000 picoseconds.
-		Weight::from_parts(32_658_000, 3639)
+		// Proof size (bytes): measured `892`,
+		// estimated `3647`.
+		// Fastest run: 14_021_000 picoseconds.
+		Weight::from_parts(22_253_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `847`,
-		// estimated `3639`.
-		// Fastest run: 18_377_000 picoseconds.
-		Weight::from_parts(33_029_000, 3639)
+		// Proof size (bytes): measured `892`,
+		// estimated `3647`.
+		// Fastest run: 14_111_000 picoseconds.
+		Weight::from_parts(23_054_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `847`,
-		// estimated `3639`.
-		// Fastest run: 18_448_000 picoseconds.
-		Weight::from_parts(31_737_000, 3639)
+		// Proof size (bytes): measured `892`,
+		// estimated `3647`.
+		// Fastest run: 15_133_000 picoseconds.
+		Weight::from_parts(26_149_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Attestations` (r:0 w:1)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		// Proof size (bytes): measured `510`,
-		// estimated `3639`.
-		// Fastest run: 56_074_000 picoseconds.
-		Weight::from_parts(78_467_000, 3639)
+		// Proof size (bytes): measured `551`,
+		// estimated `3647`.
+		// Fastest run: 51_087_000 picoseconds.
+		Weight::from_parts(78_557_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `912`,
-		// estimated `3639`.
-		// Fastest run: 22_974_000 picoseconds.
-		Weight::from_parts(33_901_000, 3639)
+		// Proof size (bytes): measured `957`,
+		// estimated `3647`.
+		// Fastest run: 18_287_000 picoseconds.
+		Weight::from_parts(29_014_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1141`,
-		// estimated `3639`.
-		// Fastest run: 57_235_000 picoseconds.
-		Weight::from_parts(78_386_000, 3639)
+		// Proof size (bytes): measured `1186`,
+		// estimated `3647`.
+		// Fastest run: 51_076_000 picoseconds.
+		Weight::from_parts(74_772_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
@@ -213,19 +215,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn buy_credits(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `668 + f * (53 ±0)`,
+		// Proof size (bytes): measured `672 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 42_874_000 picoseconds.
-		Weight::from_parts(57_009_947, 3545)
-			// Standard error: 27_553
-			.saturating_add(Weight::from_parts(407_387, 0).saturating_mul(f.into()))
+		// Fastest run: 34_471_000 picoseconds.
+		Weight::from_parts(43_505_496, 3545)
+			// Standard error: 11_493
+			.saturating_add(Weight::from_parts(9_728, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
@@ -233,17 +235,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1136`,
-		// estimated `3639`.
-		// Fastest run: 34_031_000 picoseconds.
-		Weight::from_parts(52_748_000, 3639)
+		// Proof size (bytes): measured `1181`,
+		// estimated `3647`.
+		// Fastest run: 24_236_000 picoseconds.
+		Weight::from_parts(27_932_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
@@ -254,17 +256,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1054 + f * (53 ±0)`,
-		// estimated `3639`.
-		// Fastest run: 61_081_000 picoseconds.
-		Weight::from_parts(82_853_675, 3639)
-			// Standard error: 49_314
-			.saturating_add(Weight::from_parts(238_370, 0).saturating_mul(f.into()))
+		// Proof size (bytes): measured `1099 + f * (53 ±0)`,
+		// estimated `3647`.
+		// Fastest run: 46_819_000 picoseconds.
+		Weight::from_parts(51_820_340, 3647)
+			// Standard error: 18_353
+			.saturating_add(Weight::from_parts(462_446, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
@@ -277,74 +279,89 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Attestations` (r:0 w:1)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `1465`,
+		// Proof size (bytes): measured `1506`,
 		// estimated `6196`.
-		// Fastest run: 79_048_000 picoseconds.
-		Weight::from_parts(119_949_000, 6196)
+		// Fastest run: 64_546_000 picoseconds.
+		Weight::from_parts(90_425_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Attestations` (r:1 w:0)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
+	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `1034`,
-		// estimated `3639`.
-		// Fastest run: 27_491_000 picoseconds.
-		Weight::from_parts(48_232_000, 3639)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size (bytes): measured `2221`,
+		// estimated `4095`.
+		// Fastest run: 30_286_000 picoseconds.
+		Weight::from_parts(36_184_000, 4095)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Attestations` (r:1 w:1)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
+	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `1557`,
-		// estimated `3639`.
-		// Fastest run: 28_983_000 picoseconds.
-		Weight::from_parts(40_881_000, 3639)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size (bytes): measured `2286`,
+		// estimated `4095`.
+		// Fastest run: 35_423_000 picoseconds.
+		Weight::from_parts(56_675_000, 4095)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:0 w:1)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 16]`.
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		// Proof size (bytes): measured `0`,
-		// estimated `0`.
-		// Fastest run: 6_400_000 picoseconds.
-		Weight::from_parts(11_071_367, 0)
-			// Standard error: 3_636
-			.saturating_add(Weight::from_parts(13_722, 0).saturating_mul(v.into()))
+		// Proof size (bytes): measured `314`,
+		// estimated `1622`.
+		// Fastest run: 8_713_000 picoseconds.
+		Weight::from_parts(14_747_126, 1622)
+			// Standard error: 3_187
+			.saturating_add(Weight::from_parts(130_140, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size (bytes): measured `441`,
-		// estimated `3639`.
-		// Fastest run: 59_088_000 picoseconds.
-		Weight::from_parts(85_196_000, 3639)
+		// Proof size (bytes): measured `482`,
+		// estimated `3647`.
+		// Fastest run: 51_266_000 picoseconds.
+		Weight::from_parts(76_274_000, 3647)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(174), added: 2649, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -353,65 +370,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
+	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
 	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(232), added: 727, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Attestations` (r:0 w:1)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `1465`,
+		// Proof size (bytes): measured `1608`,
 		// estimated `6196`.
-		// Fastest run: 122_151_000 picoseconds.
-		Weight::from_parts(184_825_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Fastest run: 112_968_000 picoseconds.
+		Weight::from_parts(159_658_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:1)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn submit_price() -> Weight {
-		// Proof size (bytes): measured `1178`,
+		// Proof size (bytes): measured `1182`,
 		// estimated `2334`.
-		// Fastest run: 20_070_000 picoseconds.
-		Weight::from_parts(30_175_000, 2334)
+		// Fastest run: 14_802_000 picoseconds.
+		Weight::from_parts(25_729_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn set_price_feeders(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1201`,
+		// Proof size (bytes): measured `1205`,
 		// estimated `2334`.
-		// Fastest run: 14_652_000 picoseconds.
-		Weight::from_parts(23_969_317, 2334)
-			// Standard error: 6_821
-			.saturating_add(Weight::from_parts(117_792, 0).saturating_mul(f.into()))
+		// Fastest run: 11_698_000 picoseconds.
+		Weight::from_parts(18_816_547, 2334)
+			// Standard error: 3_669
+			.saturating_add(Weight::from_parts(45_115, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
+	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
-		// Proof size (bytes): measured `1149`,
+		// Proof size (bytes): measured `1680`,
 		// estimated `2334`.
-		// Fastest run: 14_070_000 picoseconds.
-		Weight::from_parts(20_551_000, 2334)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 13_951_000 picoseconds.
+		Weight::from_parts(22_704_000, 2334)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:0)
@@ -422,17 +445,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1066`,
+		// Proof size (bytes): measured `1070`,
 		// estimated `3593`.
-		// Fastest run: 75_862_000 picoseconds.
-		Weight::from_parts(86_930_639, 3593)
-			// Standard error: 170
-			.saturating_add(Weight::from_parts(1_108, 0).saturating_mul(p.into()))
+		// Fastest run: 80_480_000 picoseconds.
+		Weight::from_parts(112_288_447, 3593)
+			// Standard error: 230
+			.saturating_add(Weight::from_parts(613, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
@@ -442,19 +465,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(133), added: 628, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Ledger` (r:0 w:2)
 	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1463`,
+		// Proof size (bytes): measured `1471`,
 		// estimated `6196`.
-		// Fastest run: 218_805_000 picoseconds.
-		Weight::from_parts(287_212_792, 6196)
-			// Standard error: 574
-			.saturating_add(Weight::from_parts(675, 0).saturating_mul(p.into()))
+		// Fastest run: 208_791_000 picoseconds.
+		Weight::from_parts(242_427_020, 6196)
+			// Standard error: 457
+			.saturating_add(Weight::from_parts(2_498, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -463,117 +486,118 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(98_166_000, 3639)
+		Weight::from_parts(77_876_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(31_948_000, 3639)
+		Weight::from_parts(24_237_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(32_658_000, 3639)
+		Weight::from_parts(22_253_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(33_029_000, 3639)
+		Weight::from_parts(23_054_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(31_737_000, 3639)
+		Weight::from_parts(26_149_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(78_467_000, 3639)
+		Weight::from_parts(78_557_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(33_901_000, 3639)
+		Weight::from_parts(29_014_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(78_386_000, 3639)
+		Weight::from_parts(74_772_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn buy_credits(f: u32, ) -> Weight {
-		Weight::from_parts(57_009_947, 3545)
-			.saturating_add(Weight::from_parts(407_387, 0).saturating_mul(f.into()))
+		Weight::from_parts(43_505_496, 3545)
+			.saturating_add(Weight::from_parts(9_728, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(52_748_000, 3639)
+		Weight::from_parts(27_932_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(82_853_675, 3639)
-			.saturating_add(Weight::from_parts(238_370, 0).saturating_mul(f.into()))
+		Weight::from_parts(51_820_340, 3647)
+			.saturating_add(Weight::from_parts(462_446, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(119_949_000, 6196)
+		Weight::from_parts(90_425_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(48_232_000, 3639)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(36_184_000, 4095)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(40_881_000, 3639)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(56_675_000, 4095)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(11_071_367, 0)
-			.saturating_add(Weight::from_parts(13_722, 0).saturating_mul(v.into()))
+		Weight::from_parts(14_747_126, 1622)
+			.saturating_add(Weight::from_parts(130_140, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(85_196_000, 3639)
+		Weight::from_parts(76_274_000, 3647)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(184_825_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(159_658_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(30_175_000, 2334)
+		Weight::from_parts(25_729_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(23_969_317, 2334)
-			.saturating_add(Weight::from_parts(117_792, 0).saturating_mul(f.into()))
+		Weight::from_parts(18_816_547, 2334)
+			.saturating_add(Weight::from_parts(45_115, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(20_551_000, 2334)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(22_704_000, 2334)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(86_930_639, 3593)
-			.saturating_add(Weight::from_parts(1_108, 0).saturating_mul(p.into()))
+		Weight::from_parts(112_288_447, 3593)
+			.saturating_add(Weight::from_parts(613, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(287_212_792, 6196)
-			.saturating_add(Weight::from_parts(675, 0).saturating_mul(p.into()))
+		Weight::from_parts(242_427_020, 6196)
+			.saturating_add(Weight::from_parts(2_498, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}

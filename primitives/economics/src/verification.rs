@@ -27,9 +27,9 @@
 //! can lower one only by withholding where fewer than `k` honest verifiers attested. One
 //! verifier alone (`k ≥ 2`) changes nothing. The pallet applies every agreed change from the
 //! next epoch on, so even an agreed cut never removes points a provider has proven in the
-//! open epoch. (`tests::a_minority_never_verifies_above_the_largest_honest_vote`,
+//! open epoch. (`verification::tests::a_minority_never_verifies_above_the_largest_honest_vote`,
 //! `tests/properties.rs::colluding_minority_of_verifiers_is_bounded_by_the_honest_votes`, and
-//! the pallet's `tests/verifiers.rs`.)
+//! the pallet's `pallets/burn-mint/src/tests/verifiers.rs`.)
 
 /// The `k`-th largest of `votes` (a missing vote counts as zero): the capacity at least `k`
 /// voters attested, at most. Zero when fewer than `k` votes are positive or `k` is zero.

@@ -181,6 +181,48 @@ fn reputation_rises_at_most_once_an_epoch() {
 }
 
 #[test]
+fn a_removed_account_regains_the_minimum_reputation_no_faster_than_once_an_epoch() {
+    // Issue 22, attack 5: a verifier restored a removed account (reputation 0) to the 20%
+    // minimum with four attestations in a row. Now each epoch adds at most the 5% gain.
+    let params = Parameters {
+        initial_reputation: Permill::from_percent(50),
+        min_reputation: Permill::from_percent(20),
+        attestation_reputation_gain: Permill::from_percent(5),
+        ..test_params()
+    };
+    ExtBuilder::default()
+        .parameters(params)
+        .build_and_execute(|| {
+            live_provider(P1, 100);
+            assert_ok!(BurnMint::remove_provider(
+                RuntimeOrigin::root(),
+                P1,
+                Perbill::zero()
+            ));
+            register(P1, 100);
+            let reputation = || Providers::<Test>::get(P1).unwrap().reputation;
+            assert_eq!(reputation(), Permill::zero());
+            for _ in 0..4 {
+                attest(P1, 100);
+            }
+            assert_eq!(reputation(), Permill::from_percent(5));
+            // Three more epochs of attestations reach the minimum, no sooner.
+            for epochs in 1..=3u32 {
+                next_epoch();
+                assert_noop!(
+                    BurnMint::heartbeat(signed(P1)),
+                    Error::<Test>::ReputationTooLow
+                );
+                attest(P1, 100);
+                attest(P1, 100);
+                assert_eq!(reputation(), Permill::from_percent(5 + 5 * epochs));
+            }
+            heartbeat(P1);
+            assert_eq!(live_points(), points_of(100) / 5);
+        });
+}
+
+#[test]
 fn removing_a_verifier_stops_what_it_attested_from_the_next_epoch() {
     // Quorum 1 of 1: the verifier alone verified P1; governance replaces it.
     ExtBuilder::default().build_and_execute(|| {
