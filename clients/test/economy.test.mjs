@@ -140,16 +140,26 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const call = fn(...args);
       assert.equal(api.createType('Call', call.method.toHex()).method, name);
     }
-    for (const name of ['CreditsBought', 'ProviderLive', 'CapacityAttested', 'RewardsExpired', 'EpochClosed']) {
+    for (const name of ['CreditsBought', 'ProviderLive', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
       assert.ok(api.events.burnMint[name]?.meta, `event burnMint.${name}`);
     }
-    for (const name of ['NotVerifier', 'QuorumTooSmall', 'QuorumUnreachable', 'SelfAttestation', 'RewardsLocked', 'UnbondingTooShort']) {
+    for (const name of [
+      'NotVerifier',
+      'QuorumTooSmall',
+      'QuorumUnreachable',
+      'SelfAttestation',
+      'VerifierQuorumTooSmall',
+      'VerifierQuorumUnreachable',
+      'RewardsLocked',
+      'UnbondingTooShort',
+    ]) {
       assert.ok(api.errors.burnMint[name]?.meta, `error burnMint.${name}`);
     }
     // Exactly the pallet's storage items (and the storage version polkadot.js adds), each of
     // which reads and decodes; the storage version is the pallet's.
     assert.deepEqual(Object.keys(api.query.burnMint).sort(), [
       'activeParameters',
+      'attestations',
       'capacityVerifiers',
       'creditBalances',
       'currentEpoch',
