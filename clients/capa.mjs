@@ -209,9 +209,19 @@ async function provider(api, address) {
     bond: formatCapa(big(p.bond)),
     eligibleFrom: p.eligibleFrom.toNumber(),
     livePointsThisEpoch: work && work.epoch.toNumber() === epoch ? work.livePoints.toString() : '0',
+    // The liveness windows of the open epoch proven so far, of the parameters' `livenessWindows`:
+    // availability counts in their share.
+    windowsProvenThisEpoch: work && work.epoch.toNumber() === epoch ? popcount(work.liveWindows.toNumber()) : 0,
     claimable: formatCapa(big(await api.call.burnMintApi.pendingRewards(address))),
     locked: formatCapa(big(p.locked)),
   };
+}
+
+/// The number of bits set in a 32-bit mask.
+function popcount(mask) {
+  let count = 0;
+  for (let m = mask >>> 0; m; m >>>= 1) count += m & 1;
+  return count;
 }
 
 /// "12000000.020000000000" -> "12,000,000.020000000000" (text output only).

@@ -126,6 +126,8 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'setCapacityVerifiers',
       'bondExtra',
       'removeProvider',
+      'freezeProvider',
+      'unfreezeProvider',
       'buyCredits',
       'payForCompute',
       'claimRewards',
@@ -140,7 +142,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const call = fn(...args);
       assert.equal(api.createType('Call', call.method.toHex()).method, name);
     }
-    for (const name of ['CreditsBought', 'ProviderLive', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
+    for (const name of ['CreditsBought', 'ProviderLive', 'ProviderFrozen', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
       assert.ok(api.events.burnMint[name]?.meta, `event burnMint.${name}`);
     }
     for (const name of [
@@ -150,6 +152,8 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'SelfAttestation',
       'VerifierQuorumTooSmall',
       'VerifierQuorumUnreachable',
+      'BadLivenessWindows',
+      'ProviderFrozen',
       'RewardsLocked',
       'UnbondingTooShort',
     ]) {
@@ -178,7 +182,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 6);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 7);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -238,24 +242,32 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(await freeOf(charlie, blockHash), (await freeOf(charlie, await parentOf(blockHash))) - 10n * CAPA - fee);
   });
 
-  step('in epoch 1 Bob proves liveness and serves Charlie, who also pays for compute', async () => {
-    // All in one epoch: if too little of this one is left, the next.
+  step('in epoch 1 Bob proves liveness in both windows and serves Charlie, who also pays for compute', async () => {
+    // All in one epoch, from its first liveness window (blocks 0-4 of 10; the second is 5-9):
+    // if that is over, the next epoch.
     let next = await epochIndex();
-    if ((await head()) % EPOCH > 5) {
+    if ((await head()) % EPOCH > 2) {
       next += 1;
       await waitForEpoch(next);
     }
-    const { events } = await send(api, api.tx.burnMint.heartbeat(), who.bob);
-    const live = events.find(({ event }) => api.events.burnMint.ProviderLive.is(event)).event.data;
-    // 10 units at 55% reputation (the initial 50% and one attestation's 5%).
-    assert.equal(live.points.toBigInt(), 10n * 550_000n);
+    const liveIn = (events) => events.find(({ event }) => api.events.burnMint.ProviderLive.is(event)).event.data;
+    const first = liveIn((await send(api, api.tx.burnMint.heartbeat(), who.bob)).events);
+    // 10 units at 55% reputation (the initial 50% and one attestation's 5%), one window of two.
+    assert.equal(first.window.toNumber(), 0);
+    assert.equal(first.points.toBigInt(), (10n * 550_000n) / 2n);
     await send(api, api.tx.burnMint.spendCredits(who.bob.address, 2_000), who.charlie);
     assert.equal(await creditsOf(who.charlie.address), 3_000n);
     await price();
     const paid = await send(api, api.tx.burnMint.payForCompute(who.bob.address, 5n * CAPA, 2_500), who.charlie);
     await checkBooks(paid.blockHash);
+    // The second window: now Bob's whole points count.
+    await waitForBlock(next * EPOCH + EPOCH / 2 - 1);
+    const second = liveIn((await send(api, api.tx.burnMint.heartbeat(), who.bob)).events);
+    assert.equal(second.window.toNumber(), 1);
+    assert.equal(second.points.toBigInt(), 10n * 550_000n);
     const work = (await api.query.burnMint.providers(who.bob.address)).unwrap().work.unwrap();
     assert.equal(work.epoch.toNumber(), next);
+    assert.equal(work.liveWindows.toNumber(), 0b11);
     assert.equal(work.credits.toBigInt(), 2_000n + 2_500n);
     // Basis: 4 CAPA of Charlie's 10 for 2_000 of his 5_000 credits, plus 5 CAPA paid directly.
     assert.equal(work.basis.toBigInt(), 4n * CAPA + 5n * CAPA);
@@ -274,6 +286,25 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     );
     assert.match(early.message, /burnMint\.RewardsLocked/);
   }, 150_000);
+
+  step('a frozen provider\'s rewards cannot be claimed by anyone until the freeze is lifted', async () => {
+    const sudid = (events) => events.find(({ event }) => api.events.sudo.Sudid.is(event)).event.data.sudoResult;
+    const frozen = await send(api, api.tx.sudo.sudo(api.tx.burnMint.freezeProvider(who.bob.address)), who.alice);
+    assert.ok(sudid(frozen.events).isOk);
+    const event = frozen.events.find(({ event }) => api.events.burnMint.ProviderFrozen.is(event)).event.data;
+    assert.equal(event.provider.toString(), who.bob.address);
+    const record = (await api.query.burnMint.providers(who.bob.address)).unwrap();
+    assert.equal(record.frozenUntil.unwrap().toNumber(), event.until.toNumber());
+    const refused = await send(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave).then(
+      () => assert.fail('claimed a frozen provider\'s rewards'),
+      (e) => e,
+    );
+    assert.match(refused.message, /burnMint\.ProviderFrozen/);
+    const lifted = await send(api, api.tx.sudo.sudo(api.tx.burnMint.unfreezeProvider(who.bob.address)), who.alice);
+    assert.ok(sudid(lifted.events).isOk);
+    assert.ok(lifted.events.some(({ event }) => api.events.burnMint.ProviderUnfrozen.is(event)));
+    assert.ok((await api.query.burnMint.providers(who.bob.address)).unwrap().frozenUntil.isNone);
+  }, 60_000);
 
   step('bad input fails by name and changes nothing but the fee', async () => {
     const eve = who.eve.address;

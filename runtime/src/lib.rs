@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 107,
+    spec_version: 108,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -189,12 +189,11 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade: first the guard that refuses a chain
-/// older than the oldest migration here (pallet-burn-mint's storage v5), then pallet-burn-mint's
-/// storage v5 -> v6 (capacity verified by a quorum of verifiers, changes from the next epoch;
-/// spec 107).
+/// older than the oldest migration here (pallet-burn-mint's storage v6), then pallet-burn-mint's
+/// storage v6 -> v7 (availability pro rata to the liveness windows proven; spec 108).
 pub type Migrations = (
-    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 5>,
-    pallet_burn_mint::migrations::v6::MigrateV5ToV6<Runtime>,
+    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 6>,
+    pallet_burn_mint::migrations::v7::MigrateV6ToV7<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

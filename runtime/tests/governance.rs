@@ -430,6 +430,7 @@ fn unbonding_outlasts_the_slowest_referendum_that_may_slash() {
         OriginCaller::Origins(Origin::ProviderAdmin),
         OriginCaller::Origins(Origin::ReferendumCanceller),
         OriginCaller::Origins(Origin::ReferendumKiller),
+        OriginCaller::Origins(Origin::ProviderFreezer),
     ];
     let mut slashing: Vec<_> = origins
         .into_iter()
@@ -472,6 +473,56 @@ fn unbonding_outlasts_the_slowest_referendum_that_may_slash() {
         assert_noop!(
             BurnMint::set_parameters(RuntimeOrigin::root(), bad),
             pallet_burn_mint::Error::<Runtime>::UnbondingTooShort
+        );
+    });
+}
+
+/// A provider that sees its removal coming cannot claim the rewards of the epoch it misbehaved
+/// in: a freeze on the `provider_freezer` track (whose origin `FreezeOrigin` accepts, and
+/// `ReputationOrigin` does not: a freeze removes and slashes nothing) is enacted within the
+/// track's longest path, which with the margin to notice fits in `RewardDelay` epochs of the
+/// shortest length a referendum may choose; a frozen provider's claims are refused by name.
+#[test]
+fn a_freeze_referendum_lands_before_the_rewards_of_the_epoch_it_answers_unlock() {
+    use capacloud_runtime::configs::{burn_mint, governance::tracks::longest_path};
+    use frame_support::traits::EnsureOrigin;
+    type Freeze = <Runtime as pallet_burn_mint::Config>::FreezeOrigin;
+    let path = longest_path(ids::PROVIDER_FREEZER);
+    let delay = <<Runtime as pallet_burn_mint::Config>::RewardDelay as Get<u32>>::get();
+    let shortest = <<Runtime as pallet_burn_mint::Config>::MinEpochLength as Get<u32>>::get();
+    assert_eq!(delay, burn_mint::REWARD_DELAY);
+    assert!(delay * shortest >= path + burn_mint::FREEZE_MARGIN);
+    assert!(path < longest_path(ids::PROVIDER_ADMIN));
+    with_dev_chain(|| {
+        run_to_block(1);
+        let freezer: RuntimeOrigin = OriginCaller::Origins(Origin::ProviderFreezer).into();
+        assert!(Freeze::try_origin(freezer.clone()).is_ok());
+        assert!(
+            <Runtime as pallet_burn_mint::Config>::ReputationOrigin::try_origin(freezer).is_err()
+        );
+        let bob: AccountId = Bob.to_account_id();
+        assert_ok!(BurnMint::register_provider(signed(Bob), 10, 200 * UNITS));
+        let submitted = System::block_number();
+        let index = propose(
+            Charlie,
+            Origin::ProviderFreezer,
+            RuntimeCall::BurnMint(pallet_burn_mint::Call::freeze_provider {
+                provider: bob.clone(),
+            }),
+        );
+        majority_votes_aye(index);
+        let (enacted, events) = run_until_enacted();
+        assert_eq!(dispatch_result(&events), Some(Ok(())));
+        assert!(
+            enacted <= submitted + path,
+            "enacted at {enacted}, submitted at {submitted}, path {path}"
+        );
+        let now = System::block_number();
+        let record = pallet_burn_mint::Providers::<Runtime>::get(&bob).unwrap();
+        assert!(record.is_frozen(&now));
+        assert_noop!(
+            BurnMint::claim_rewards(signed(Bob), bob),
+            pallet_burn_mint::Error::<Runtime>::ProviderFrozen
         );
     });
 }

@@ -1,4 +1,4 @@
-//! pallet-burn-mint's storage migration v5 -> v6 from state written in the old layout, and the
+//! pallet-burn-mint's storage migration v6 -> v7 from state written in the old layout, and the
 //! guard that refuses a chain older than the oldest migration.
 
 mod common;
@@ -10,18 +10,18 @@ use frame_support::{
     traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
 };
 use pallet_burn_mint::{
-    economics::Parameters,
+    economics::{EpochWork, Parameters},
     migrations::{
-        v6::{v5, MigrateV5ToV6},
+        v7::{v6, windows_for, MigrateV6ToV7},
         RequireStorageVersion,
     },
-    Attestations, Provider, Providers,
+    Provider, Providers,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
-/// `params` in the v5 layout (without the verifier quorum).
-fn v5_params(params: &Parameters) -> v5::Parameters {
-    v5::Parameters {
+/// `params` in the v6 layout (without liveness windows).
+fn v6_params(params: &Parameters) -> v6::Parameters {
+    v6::Parameters {
         ecosystem_share: params.ecosystem_share,
         usage_share: params.usage_share,
         availability_share: params.availability_share,
@@ -42,19 +42,27 @@ fn v5_params(params: &Parameters) -> v5::Parameters {
         initial_reputation: params.initial_reputation,
         min_reputation: params.min_reputation,
         attestation_reputation_gain: params.attestation_reputation_gain,
+        min_capacity_attestations: params.min_capacity_attestations,
     }
 }
 
-/// A provider record in the v5 layout (one verified capacity, counting at once).
-fn v5_provider(p: &Provider<u32>) -> v5::Provider<u32> {
-    v5::Provider {
+/// A provider record in the v6 layout (its work without windows).
+fn v6_provider(p: &Provider<u32>) -> v6::Provider<u32> {
+    v6::Provider {
         status: p.status,
         capacity: p.capacity,
         verified_capacity: p.verified_capacity,
+        previous_capacity: p.previous_capacity,
+        verified_from: p.verified_from,
         reputation: p.reputation,
         bond: p.bond,
         eligible_from: p.eligible_from,
-        work: p.work,
+        work: p.work.map(|w| v6::EpochWork {
+            epoch: w.epoch,
+            credits: w.credits,
+            basis: w.basis,
+            live_points: w.live_points,
+        }),
         locked: p.locked,
         unlock_epoch: p.unlock_epoch,
         pending: p.pending,
@@ -62,7 +70,7 @@ fn v5_provider(p: &Provider<u32>) -> v5::Provider<u32> {
 }
 
 #[test]
-fn v5_state_migrates_with_every_field_kept_and_verified_capacity_counting_as_before() {
+fn v6_state_migrates_with_every_field_kept_and_live_points_proven_for_the_whole_epoch() {
     with_dev_chain(|| {
         start_block();
         finish_block();
@@ -90,27 +98,28 @@ fn v5_state_migrates_with_every_field_kept_and_verified_capacity_counting_as_bef
             .epoch_length;
         run_to_block(System::block_number() + epoch_length);
         assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+        let live = Providers::<Runtime>::get(&bob)
+            .unwrap()
+            .work
+            .unwrap()
+            .live_points;
+        assert!(live > 0);
 
-        // The same state as v5 stored it: parameters without the quorum (a pending set with a
-        // higher bond per unit), providers without the new fields, no attestations.
+        // The same state as v6 stored it: parameters without windows (a pending set with a
+        // longer epoch), work without windows.
         let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
-        // The pending set's unbonding period is below this runtime's minimum (as 14 days were
-        // below the minimum spec 107 raised to 17 days 2 hours in production).
-        let min = <Runtime as pallet_burn_mint::Config>::MinUnbondingPeriod::get();
         let pending = Parameters {
-            bond_per_capacity_unit: 3 * UNITS,
-            unbonding_period: min - 1,
+            epoch_length: 100 * epoch_length,
             ..active
         };
-        v5::ActiveParameters::<Runtime>::put(v5_params(&active));
-        v5::PendingParameters::<Runtime>::put(v5_params(&pending));
+        v6::ActiveParameters::<Runtime>::put(v6_params(&active));
+        v6::PendingParameters::<Runtime>::put(v6_params(&pending));
         let before: Vec<_> = Providers::<Runtime>::iter().collect();
         assert_eq!(before.len(), 2);
         for (who, record) in &before {
-            v5::Providers::<Runtime>::insert(who, v5_provider(record));
+            v6::Providers::<Runtime>::insert(who, v6_provider(record));
         }
-        let _ = Attestations::<Runtime>::clear(u32::MAX, None);
-        StorageVersion::new(5).put::<BurnMint>();
+        StorageVersion::new(6).put::<BurnMint>();
 
         #[cfg(feature = "try-runtime")]
         capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
@@ -118,52 +127,67 @@ fn v5_state_migrates_with_every_field_kept_and_verified_capacity_counting_as_bef
         #[cfg(not(feature = "try-runtime"))]
         capacloud_runtime::Migrations::on_runtime_upgrade();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 6);
-        // One verifier: the quorum is 1 (a majority of one).
-        assert_eq!(active.min_capacity_attestations, 1);
+        assert_eq!(BurnMint::on_chain_storage_version(), 7);
+        // Windows: 24 (the production preset), at most the epoch's length.
+        let windows = windows_for(epoch_length);
+        assert_eq!(windows, 24.min(epoch_length));
+        assert_eq!(windows_for(100 * epoch_length), 24);
+        assert_eq!(windows_for(0), 1);
         assert_eq!(
             pallet_burn_mint::ActiveParameters::<Runtime>::get(),
             Some(Parameters {
-                min_capacity_attestations: 1,
+                liveness_windows: windows,
                 ..active
             })
         );
         assert_eq!(
             pallet_burn_mint::PendingParameters::<Runtime>::get(),
             Some(Parameters {
-                min_capacity_attestations: 1,
-                unbonding_period: min,
+                liveness_windows: 24,
                 ..pending
             })
         );
-        // Every old field kept; the verified capacity counts since epoch 0.
-        for (who, record) in &before {
-            let after = Providers::<Runtime>::get(who).unwrap();
+        // Every old field kept; Bob proved liveness under v6, which counted the whole epoch:
+        // every window, and the live points he had. Charlie has no work.
+        for (who, _) in &before {
             assert_eq!(
-                after,
-                Provider {
-                    previous_capacity: record.verified_capacity,
-                    verified_from: 0,
-                    ..record.clone()
-                }
+                Providers::<Runtime>::get(who).unwrap().work.is_none(),
+                who == &charlie
             );
         }
         let bob_after = Providers::<Runtime>::get(&bob).unwrap();
+        let work = before
+            .iter()
+            .find(|(who, _)| who == &bob)
+            .unwrap()
+            .1
+            .work
+            .unwrap();
         assert_eq!(
-            (bob_after.verified_capacity, bob_after.capacity_in(0)),
-            (10, 10)
+            bob_after.work,
+            Some(EpochWork {
+                live_windows: (1u32 << windows) - 1,
+                ..work
+            })
         );
-        // A chain at v6 runs the migration no more.
-        MigrateV5ToV6::<Runtime>::on_runtime_upgrade();
+        assert_eq!(bob_after.work.unwrap().live_points, live);
+        let charlie_before = before.iter().find(|(who, _)| who == &charlie).unwrap();
+        assert_eq!(
+            Providers::<Runtime>::get(&charlie),
+            Some(charlie_before.1.clone())
+        );
+        // A chain at v7 runs the migration no more.
+        MigrateV6ToV7::<Runtime>::on_runtime_upgrade();
         assert_eq!(Providers::<Runtime>::get(&bob), Some(bob_after.clone()));
-        // Bob has no attestations under v6: he keeps his verified capacity at his next
-        // heartbeat, in the next epoch too.
+        // In the next epoch (the pending set's: 24 windows) Bob proves one window: that share
+        // of his points.
         run_to_block(System::block_number() + epoch_length);
+        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get();
         assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
-        let epoch = pallet_burn_mint::CurrentEpoch::<Runtime>::get().index;
         let record = Providers::<Runtime>::get(&bob).unwrap();
-        assert_eq!(record.capacity_in(epoch + 1), 10);
-        assert!(record.live_points_in(epoch) > 0);
+        let points = record.points(active.min_reputation, epoch.index);
+        assert_eq!(epoch.length, 100 * epoch_length);
+        assert_eq!(record.live_points_in(epoch.index), points / 24);
         for _ in 0..3 {
             start_block();
             finish_block();
@@ -176,13 +200,13 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
     with_dev_chain(|| {
         start_block();
         finish_block();
-        // A chain still at storage version 4: the v4 -> v5 migration was removed in spec 107,
-        // so nothing in the runtime's list would run and v4 values would be read as v6.
-        StorageVersion::new(4).put::<BurnMint>();
+        // A chain still at storage version 5: the v5 -> v6 migration was removed in spec 108,
+        // so nothing in the runtime's list would run and v5 values would be read as v7.
+        StorageVersion::new(5).put::<BurnMint>();
         let message = "pallet-burn-mint: the on-chain storage version is older than the oldest \
                        one this runtime's migrations handle; upgrade through a runtime that \
                        still has the missing migration first";
-        assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Err(message));
+        assert_eq!(RequireStorageVersion::<Runtime, 6>::check(), Err(message));
         // What `try-runtime on-runtime-upgrade` runs before an upgrade is voted: refused.
         #[cfg(feature = "try-runtime")]
         {
@@ -199,16 +223,16 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         }
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
-        assert_eq!(BurnMint::on_chain_storage_version(), 4);
-        // Every older version is refused; versions 5 and 6 pass the guard.
-        for version in [0, 2, 3] {
+        assert_eq!(BurnMint::on_chain_storage_version(), 5);
+        // Every older version is refused; versions 6 and 7 pass the guard.
+        for version in [0, 2, 3, 4] {
             StorageVersion::new(version).put::<BurnMint>();
-            assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Err(message));
+            assert_eq!(RequireStorageVersion::<Runtime, 6>::check(), Err(message));
         }
-        for version in [5, 6] {
+        for version in [6, 7] {
             StorageVersion::new(version).put::<BurnMint>();
-            assert_eq!(RequireStorageVersion::<Runtime, 5>::check(), Ok(()));
+            assert_eq!(RequireStorageVersion::<Runtime, 6>::check(), Ok(()));
         }
-        StorageVersion::new(6).put::<BurnMint>();
+        StorageVersion::new(7).put::<BurnMint>();
     });
 }

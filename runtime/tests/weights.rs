@@ -195,6 +195,8 @@ fn report() {
         ),
         ("bond_extra", BurnMintWeights::bond_extra()),
         ("remove_provider", BurnMintWeights::remove_provider()),
+        ("freeze_provider", BurnMintWeights::freeze_provider()),
+        ("unfreeze_provider", BurnMintWeights::unfreeze_provider()),
     ];
     for (name, w) in calls {
         rows.push((

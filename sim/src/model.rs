@@ -114,6 +114,9 @@ impl Closed {
             credits,
             basis,
             live_points,
+            // Settlement reads the live points only; the windows they were proven in are
+            // already in them.
+            live_windows: 0,
         })
     }
 }

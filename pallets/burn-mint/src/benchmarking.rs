@@ -51,6 +51,8 @@ fn bench_params<T: Config>() -> Parameters {
         attestation_reputation_gain: Permill::from_percent(1),
         // A majority of the full verifier set `setup` appoints: the most votes to count.
         min_capacity_attestations: T::MaxCapacityVerifiers::get() / 2 + 1,
+        // As many windows as the epoch has blocks: a heartbeat proves one of ten.
+        liveness_windows: 10u32.min(T::MaxEpochLength::get()),
     }
 }
 
@@ -519,6 +521,34 @@ mod benchmarks {
             Perbill::from_percent(50),
         );
         assert!(Providers::<T>::get(&who).is_none());
+        Ok(())
+    }
+
+    /// A freeze: one record read and written, whatever it holds.
+    #[benchmark]
+    fn freeze_provider() -> Result<(), BenchmarkError> {
+        setup::<T>();
+        let who = provider::<T>(0);
+        let origin =
+            T::FreezeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, who.clone());
+        let now = frame_system::Pallet::<T>::block_number();
+        assert!(Providers::<T>::get(&who).unwrap().is_frozen(&now));
+        Ok(())
+    }
+
+    /// Lifting a freeze.
+    #[benchmark]
+    fn unfreeze_provider() -> Result<(), BenchmarkError> {
+        setup::<T>();
+        let who = provider::<T>(0);
+        Pallet::<T>::do_freeze_provider(who.clone())?;
+        let origin =
+            T::ReputationOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, who.clone());
+        assert_eq!(Providers::<T>::get(&who).unwrap().frozen_until, None);
         Ok(())
     }
 

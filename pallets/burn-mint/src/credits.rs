@@ -72,6 +72,10 @@ impl<T: Config> Pallet<T> {
     /// [`Pallet::claim_rewards`] for `provider` (anyone may trigger it).
     pub(crate) fn do_claim_rewards(provider: T::AccountId) -> DispatchResult {
         let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        ensure!(
+            !record.is_frozen(&frame_system::Pallet::<T>::block_number()),
+            Error::<T>::ProviderFrozen
+        );
         Self::settle(&mut record, Self::current_epoch());
         let amount = record.pending;
         if amount.is_zero() {

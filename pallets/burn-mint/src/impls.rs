@@ -4,7 +4,7 @@
 use crate::{
     economics::{self, Amount, Credits, EpochBooks, EpochWork, HardLimits, Parameters},
     queries,
-    types::Provider,
+    types::{EpochInfo, Provider},
     ActiveParameters, Attestations, Config, CurrentEpoch, Emission, Error, Event, History,
     HoldReason, Pallet, ProviderCount, Providers, RewardPools,
 };
@@ -20,7 +20,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::Permill;
 use sp_runtime::{
-    traits::{AccountIdConversion, Zero},
+    traits::{AccountIdConversion, UniqueSaturatedInto, Zero},
     DispatchError, DispatchResult, Saturating,
 };
 
@@ -158,28 +158,43 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// Proves the provider live in the open epoch with all the points its state gives (after
-    /// settling older work). Returns the points counted.
-    pub(crate) fn check_in(record: &mut ProviderOf<T>, current: u32, params: &Parameters) -> u128 {
+    /// Proves the provider live in the open epoch `epoch`, in the liveness window the current
+    /// block lies in (after settling older work): its live points become its state's points ×
+    /// the share of the epoch's windows it has proved ([`economics::live_points`]). Returns
+    /// the window and the live points counted.
+    pub(crate) fn check_in(
+        record: &mut ProviderOf<T>,
+        epoch: &EpochInfo<BlockNumberFor<T>>,
+        params: &Parameters,
+    ) -> (u32, u128) {
+        let current = epoch.index;
         Self::settle(record, current);
+        let now = frame_system::Pallet::<T>::block_number();
+        // A block of the open epoch is at most its length after its start: the offset fits.
+        let offset: u32 = now.saturating_sub(epoch.start).unique_saturated_into();
+        let window = economics::window_of(offset, epoch.length, params.liveness_windows);
         let points = record.points(params.min_reputation, current);
         let work = record.work.get_or_insert(EpochWork {
             epoch: current,
             ..Default::default()
         });
+        work.live_windows = economics::prove_window(work.live_windows, window);
+        let live = economics::live_points(points, work.live_windows, params.liveness_windows);
         let old = work.live_points;
-        work.live_points = points;
+        work.live_points = live;
         Self::note_in_books(|b| {
-            b.live_points = b.live_points.saturating_sub(old).saturating_add(points)
+            b.live_points = b.live_points.saturating_sub(old).saturating_add(live)
         });
-        points
+        (window, live)
     }
 
     /// After a change of state: the provider's live points in the open epoch are at most what
-    /// its state now gives (lowered at once; raised only by proving liveness again).
+    /// its state now gives for the windows it proved (lowered at once; raised only by proving
+    /// liveness again).
     fn recheck_live(record: &mut ProviderOf<T>, current: u32, params: &Parameters) {
         let points = record.points(params.min_reputation, current);
         if let Some(work) = record.work.as_mut().filter(|w| w.epoch == current) {
+            let points = economics::live_points(points, work.live_windows, params.liveness_windows);
             if work.live_points > points {
                 let drop = work.live_points - points;
                 work.live_points = points;

@@ -3,8 +3,8 @@
 //! Each migration is a [`VersionedMigration`]: it runs only when the on-chain storage version
 //! is the one it starts from, and bumps it. A migration stays here while some live chain may
 //! still be below its target version; the v2 -> v3 migration (spec 102) was removed with spec
-//! 103, and v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, when no chain was left
-//! below v5 (all three are in the repository's history). Because a removed migration leaves a chain at an
+//! 103, v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, and v5 -> v6 (spec 107)
+//! with spec 108, when no chain was left below v6 (all four are in the repository's history). Because a removed migration leaves a chain at an
 //! older version with nothing to run (its values would then be decoded in the new layout),
 //! the runtime puts [`RequireStorageVersion`] first in its migrations: it refuses such an
 //! upgrade in `try-runtime` checks and logs an error if one is enacted anyway.
@@ -60,33 +60,30 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
-/// Storage version 5 -> 6: capacity verified by a quorum of verifiers, changes from the next
-/// epoch (spec 107).
+/// Storage version 6 -> 7: availability pro rata to the liveness windows proven, and freezes
+/// (spec 108).
 ///
-/// Version 6 adds a governance parameter, [`Parameters::min_capacity_attestations`], two fields
-/// to each [`Provider`] (`previous_capacity`, `verified_from`: a change of verified capacity
-/// counts from the epoch after it was agreed) and the [`Attestations`] map (new, empty). The
-/// migration:
+/// Version 7 adds a governance parameter, [`Parameters::liveness_windows`], a field to each
+/// provider's unsettled work, [`EpochWork::live_windows`] (the windows of its epoch it proved
+/// live in), and one to each provider, `frozen_until` (no provider is frozen at the upgrade).
+/// The migration:
 ///
-/// 1. rewrites the active and the pending parameters with every old field kept but two: the
-///    quorum is set to a majority of the verifier set in storage (`n / 2 + 1`; 1 for an empty
-///    set), which `set_capacity_verifiers` and `set_parameters` require from then on, and an
-///    unbonding period below the runtime's `MinUnbondingPeriod` is raised to it (spec 107
-///    raised the minimum to outlast Root's track as well as `provider_admin`'s; providers
-///    already leaving keep the unlock block they were given);
-/// 2. rewrites every provider record with its verified capacity counting since epoch 0
-///    (`previous_capacity` = `verified_capacity`, `verified_from` = 0): nothing a provider
-///    earns changes at the upgrade. No attestation is invented (see
-///    [`UncheckedMigrateV5ToV6`]): a provider without attestations keeps its verified
-///    capacity until the verifiers first attest it under v6.
+/// 1. rewrites the active and the pending parameters with every old field kept and
+///    `liveness_windows` set to [`windows_for`] their epoch length (24, the production
+///    preset, at most the epoch's length);
+/// 2. rewrites every provider record with its work's `live_windows` set to every window of the
+///    active parameters when it has live points, none otherwise: a provider that proved
+///    liveness under v6 proved it for the whole epoch, and keeps exactly the live points it
+///    has (nothing a provider earns changes at the upgrade; from the next epoch on, its
+///    points count in the share of the windows it proves).
 ///
-/// [`Parameters::min_capacity_attestations`]: crate::economics::Parameters::min_capacity_attestations
-/// [`Provider`]: crate::Provider
-/// [`Attestations`]: crate::Attestations
-pub mod v6 {
+/// [`Parameters::liveness_windows`]: crate::economics::Parameters::liveness_windows
+/// [`EpochWork::live_windows`]: crate::economics::EpochWork::live_windows
+pub mod v7 {
     use crate::{
-        economics::Parameters, types::Provider, ActiveParameters, CapacityVerifiers, Config,
-        Pallet, PendingParameters, Providers,
+        economics::{self, EpochWork, Parameters},
+        types::Provider,
+        ActiveParameters, Config, Pallet, PendingParameters, Providers,
     };
     use frame_support::{
         migrations::VersionedMigration,
@@ -96,10 +93,10 @@ pub mod v6 {
     use frame_system::pallet_prelude::BlockNumberFor;
     use sp_arithmetic::traits::Saturating;
 
-    /// The storage layout of version 5, as it was.
-    pub mod v5 {
+    /// The storage layout of version 6, as it was.
+    pub mod v6 {
         use crate::{
-            economics::{Amount, ControllerMode, EpochWork},
+            economics::{Amount, ControllerMode, Credits},
             types::ProviderStatus,
             Config, Pallet,
         };
@@ -109,7 +106,7 @@ pub mod v6 {
         use scale_info::TypeInfo;
         use sp_arithmetic::{Perbill, Permill};
 
-        /// The parameters (v5): no verifier quorum.
+        /// The parameters (v6): no liveness windows.
         #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
         pub struct Parameters {
             /// Ecosystem share.
@@ -152,9 +149,26 @@ pub mod v6 {
             pub min_reputation: Permill,
             /// Reputation gained per attestation.
             pub attestation_reputation_gain: Permill,
+            /// Verifier quorum.
+            pub min_capacity_attestations: u32,
         }
 
-        /// A provider (v5): one verified capacity, counting at once.
+        /// A provider's work in an epoch (v6): no windows.
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct EpochWork {
+            /// The epoch.
+            pub epoch: u32,
+            /// Credits served.
+            pub credits: Credits,
+            /// Basis of those credits.
+            pub basis: Amount,
+            /// Live points.
+            pub live_points: u128,
+        }
+
+        /// A provider (v6).
         #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
         pub struct Provider<BlockNumber> {
             /// Availability state.
@@ -163,6 +177,10 @@ pub mod v6 {
             pub capacity: u32,
             /// Verified capacity.
             pub verified_capacity: u32,
+            /// Verified capacity before the latest change.
+            pub previous_capacity: u32,
+            /// First epoch of the verified capacity.
+            pub verified_from: u32,
             /// Reputation.
             pub reputation: Permill,
             /// Bond.
@@ -179,13 +197,13 @@ pub mod v6 {
             pub pending: Amount,
         }
 
-        /// Active parameters (v5).
+        /// Active parameters (v6).
         #[storage_alias]
         pub type ActiveParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Pending parameters (v5).
+        /// Pending parameters (v6).
         #[storage_alias]
         pub type PendingParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Providers (v5).
+        /// Providers (v6).
         #[storage_alias]
         pub type Providers<T: Config> = StorageMap<
             Pallet<T>,
@@ -195,31 +213,29 @@ pub mod v6 {
         >;
     }
 
-    /// Version 5 -> 6, run only when the on-chain storage version is 5.
-    pub type MigrateV5ToV6<T> = VersionedMigration<
-        5,
+    /// Version 6 -> 7, run only when the on-chain storage version is 6.
+    pub type MigrateV6ToV7<T> = VersionedMigration<
         6,
-        UncheckedMigrateV5ToV6<T>,
+        7,
+        UncheckedMigrateV6ToV7<T>,
         Pallet<T>,
         <T as frame_system::Config>::DbWeight,
     >;
 
-    /// The migration itself; use [`MigrateV5ToV6`], which checks the storage version.
-    ///
-    /// No attestation is invented for the existing verified capacities: v5 kept no record of
-    /// which verifier attested what, and invented votes would outlive the verifiers that never
-    /// cast them. A provider with no [`crate::Attestations`] entry keeps its verified capacity
-    /// (a heartbeat agrees capacity again only from attestations that exist); its first
-    /// attestation under v6 starts its votes, and from then on the quorum decides.
-    pub struct UncheckedMigrateV5ToV6<T>(core::marker::PhantomData<T>);
+    /// The migration itself; use [`MigrateV6ToV7`], which checks the storage version.
+    pub struct UncheckedMigrateV6ToV7<T>(core::marker::PhantomData<T>);
 
-    /// A v5 parameter set with the verifier quorum a majority of `verifiers` and the unbonding
-    /// period at least `min_unbonding_period`.
-    pub fn upgrade_params(
-        old: v5::Parameters,
-        verifiers: usize,
-        min_unbonding_period: u32,
-    ) -> Parameters {
+    /// The liveness windows a migrated parameter set gets for epochs of `epoch_length` blocks:
+    /// the production preset's 24, at most the epoch's length (and at least 1).
+    pub fn windows_for(epoch_length: u32) -> u32 {
+        economics::presets::Timing::production()
+            .liveness_windows
+            .min(epoch_length)
+            .max(1)
+    }
+
+    /// A v6 parameter set with liveness windows for its epoch length.
+    pub fn upgrade_params(old: v6::Parameters) -> Parameters {
         Parameters {
             ecosystem_share: old.ecosystem_share,
             usage_share: old.usage_share,
@@ -235,51 +251,65 @@ pub mod v6 {
             min_price_feeds: old.min_price_feeds,
             max_price_deviation: old.max_price_deviation,
             max_price_change_per_block: old.max_price_change_per_block,
-            unbonding_period: old.unbonding_period.max(min_unbonding_period),
+            unbonding_period: old.unbonding_period,
             min_provider_bond: old.min_provider_bond,
             bond_per_capacity_unit: old.bond_per_capacity_unit,
             initial_reputation: old.initial_reputation,
             min_reputation: old.min_reputation,
             attestation_reputation_gain: old.attestation_reputation_gain,
-            min_capacity_attestations: (verifiers / 2 + 1) as u32,
+            min_capacity_attestations: old.min_capacity_attestations,
+            liveness_windows: windows_for(old.epoch_length),
         }
     }
 
-    /// A v5 provider record whose verified capacity counts since epoch 0.
-    pub fn upgrade_provider<B>(old: v5::Provider<B>) -> Provider<B> {
+    /// A v6 provider record whose work, if it proved liveness, proved every one of `windows`;
+    /// not frozen.
+    pub fn upgrade_provider<B>(old: v6::Provider<B>, windows: u32) -> Provider<B> {
+        let every = economics::live_windows_all(windows);
         Provider {
             status: old.status,
             capacity: old.capacity,
             verified_capacity: old.verified_capacity,
-            previous_capacity: old.verified_capacity,
-            verified_from: 0,
+            previous_capacity: old.previous_capacity,
+            verified_from: old.verified_from,
             reputation: old.reputation,
             bond: old.bond,
             eligible_from: old.eligible_from,
-            work: old.work,
+            work: old.work.map(|w| EpochWork {
+                epoch: w.epoch,
+                credits: w.credits,
+                basis: w.basis,
+                live_points: w.live_points,
+                live_windows: if w.live_points > 0 { every } else { 0 },
+            }),
             locked: old.locked,
             unlock_epoch: old.unlock_epoch,
             pending: old.pending,
+            frozen_until: None,
         }
     }
 
-    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV5ToV6<T> {
+    /// The windows of the active parameters after the upgrade (1 on a chain not configured).
+    fn active_windows<T: Config>() -> u32 {
+        ActiveParameters::<T>::get().map_or(1, |p| p.liveness_windows)
+    }
+
+    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV6ToV7<T> {
         fn on_runtime_upgrade() -> Weight {
-            let verifiers = CapacityVerifiers::<T>::get().len();
-            let min = T::MinUnbondingPeriod::get();
-            if let Some(old) = v5::ActiveParameters::<T>::get() {
-                ActiveParameters::<T>::put(upgrade_params(old, verifiers, min));
+            if let Some(old) = v6::ActiveParameters::<T>::get() {
+                ActiveParameters::<T>::put(upgrade_params(old));
             }
-            if let Some(old) = v5::PendingParameters::<T>::get() {
-                PendingParameters::<T>::put(upgrade_params(old, verifiers, min));
+            if let Some(old) = v6::PendingParameters::<T>::get() {
+                PendingParameters::<T>::put(upgrade_params(old));
             }
+            let windows = active_windows::<T>();
             let mut providers: u64 = 0;
-            Providers::<T>::translate::<v5::Provider<BlockNumberFor<T>>, _>(|_, old| {
+            Providers::<T>::translate::<v6::Provider<BlockNumberFor<T>>, _>(|_, old| {
                 providers.saturating_inc();
-                Some(upgrade_provider(old))
+                Some(upgrade_provider(old, windows))
             });
-            // Reads: the verifiers, both parameter sets, each provider. Writes: the parameter
-            // sets and each provider.
+            // Reads: both parameter sets (the active one twice), each provider. Writes: the
+            // parameter sets and each provider.
             T::DbWeight::get()
                 .reads_writes(providers.saturating_add(3), providers.saturating_add(2))
         }
@@ -287,10 +317,10 @@ pub mod v6 {
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
             use codec::Encode;
-            let providers: alloc::vec::Vec<_> = v5::Providers::<T>::iter().collect();
+            let providers: alloc::vec::Vec<_> = v6::Providers::<T>::iter().collect();
             Ok((
-                v5::ActiveParameters::<T>::get(),
-                v5::PendingParameters::<T>::get(),
+                v6::ActiveParameters::<T>::get(),
+                v6::PendingParameters::<T>::get(),
                 providers,
             )
                 .encode())
@@ -301,33 +331,32 @@ pub mod v6 {
             use codec::Decode;
             use frame_support::ensure;
             type Before<T> = (
-                Option<v5::Parameters>,
-                Option<v5::Parameters>,
+                Option<v6::Parameters>,
+                Option<v6::Parameters>,
                 alloc::vec::Vec<(
                     <T as frame_system::Config>::AccountId,
-                    v5::Provider<BlockNumberFor<T>>,
+                    v6::Provider<BlockNumberFor<T>>,
                 )>,
             );
             let (active, pending, providers): Before<T> =
                 Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
-            let verifiers = CapacityVerifiers::<T>::get().len();
-            let min = T::MinUnbondingPeriod::get();
             ensure!(
-                ActiveParameters::<T>::get() == active.map(|p| upgrade_params(p, verifiers, min)),
-                "the active parameters changed beyond the new field and the unbonding minimum"
+                ActiveParameters::<T>::get() == active.map(upgrade_params),
+                "the active parameters changed beyond the new field"
             );
             ensure!(
-                PendingParameters::<T>::get() == pending.map(|p| upgrade_params(p, verifiers, min)),
-                "the pending parameters changed beyond the new field and the unbonding minimum"
+                PendingParameters::<T>::get() == pending.map(upgrade_params),
+                "the pending parameters changed beyond the new field"
             );
             ensure!(
                 Providers::<T>::iter().count() == providers.len(),
                 "the number of providers changed"
             );
+            let windows = active_windows::<T>();
             for (who, old) in providers {
                 ensure!(
-                    Providers::<T>::get(&who) == Some(upgrade_provider(old)),
-                    "a provider changed beyond its new fields"
+                    Providers::<T>::get(&who) == Some(upgrade_provider(old, windows)),
+                    "a provider changed beyond its work's windows"
                 );
             }
             Pallet::<T>::do_try_state()

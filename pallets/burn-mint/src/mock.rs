@@ -44,6 +44,8 @@ pub const UNIT: u128 = 1_000;
 /// The reputation origin accepts Root or this account (the feeder and admin origins accept
 /// Root only).
 pub const REPUTATION_ORACLE: AccountId = 99;
+/// The freeze origin accepts Root or this account.
+pub const FREEZER: AccountId = 98;
 /// The treasury account.
 pub const TREASURY: AccountId = 1_000;
 /// Price feeders at genesis.
@@ -73,6 +75,19 @@ pub type EnsureReputation = frame_support::traits::EitherOfDiverse<
 
 parameter_types! {
     pub const Oracle: AccountId = REPUTATION_ORACLE;
+    pub const Freezer: AccountId = FREEZER;
+}
+
+/// `FreezeOrigin`: Root or the freezer account (which may not lift a freeze).
+pub type EnsureFreeze = frame_support::traits::EitherOfDiverse<
+    EnsureRoot<AccountId>,
+    frame_system::EnsureSignedBy<Freezer, AccountId>,
+>;
+
+impl frame_support::traits::SortedMembers<AccountId> for Freezer {
+    fn sorted_members() -> Vec<AccountId> {
+        vec![FREEZER]
+    }
 }
 
 impl frame_support::traits::SortedMembers<AccountId> for Oracle {
@@ -86,6 +101,7 @@ impl pallet_burn_mint::Config for Test {
     type RuntimeHoldReason = RuntimeHoldReason;
     type AdminOrigin = EnsureRoot<AccountId>;
     type ReputationOrigin = EnsureReputation;
+    type FreezeOrigin = EnsureFreeze;
     type FeederAdminOrigin = EnsureRoot<AccountId>;
     type VerifierAdminOrigin = EnsureRoot<AccountId>;
     type PalletId = BurnMintPalletId;
@@ -149,6 +165,8 @@ pub fn test_params() -> Parameters {
         min_reputation: Permill::from_percent(10),
         attestation_reputation_gain: Permill::zero(),
         min_capacity_attestations: 1,
+        // One window: a heartbeat proves the whole epoch (the liveness tests cut it).
+        liveness_windows: 1,
     }
 }
 

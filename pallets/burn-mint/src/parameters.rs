@@ -155,6 +155,7 @@ impl<T> From<ParameterError> for Error<T> {
             ParameterError::UnbondingTooShort => Error::UnbondingTooShort,
             ParameterError::SelfDealingPays => Error::SelfDealingPays,
             ParameterError::BadVerifierQuorum => Error::BadVerifierQuorum,
+            ParameterError::BadLivenessWindows => Error::BadLivenessWindows,
         }
     }
 }

@@ -5,8 +5,8 @@
 use crate::impls::ProviderOf;
 use crate::{
     economics::{self, Amount},
-    ActiveParameters, Attestations, CapacityAttestations, CapacityVerifiers, Config, Error, Event,
-    History, HoldReason, Pallet, PendingParameters, ProviderStatus, Providers,
+    ActiveParameters, Attestations, CapacityAttestations, CapacityVerifiers, Config, CurrentEpoch,
+    Error, Event, History, HoldReason, Pallet, PendingParameters, ProviderStatus, Providers,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -118,10 +118,9 @@ impl<T: Config> Pallet<T> {
         let ProviderStatus::Leaving { unlock_at } = provider.status else {
             return Err(Error::<T>::NotLeaving.into());
         };
-        ensure!(
-            frame_system::Pallet::<T>::block_number() >= unlock_at,
-            Error::<T>::StillUnbonding
-        );
+        let now = frame_system::Pallet::<T>::block_number();
+        ensure!(now >= unlock_at, Error::<T>::StillUnbonding);
+        ensure!(!provider.is_frozen(&now), Error::<T>::ProviderFrozen);
         let amount = provider.bond;
         T::Currency::release(
             &HoldReason::ProviderBond.into(),
@@ -135,6 +134,28 @@ impl<T: Config> Pallet<T> {
             provider: who,
             amount,
         });
+        Ok(())
+    }
+
+    /// [`Pallet::freeze_provider`], the origin checked.
+    pub(crate) fn do_freeze_provider(provider: T::AccountId) -> DispatchResult {
+        let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        let until = frame_system::Pallet::<T>::block_number()
+            .saturating_add(T::MinUnbondingPeriod::get().into());
+        record.frozen_until = Some(until);
+        Providers::<T>::insert(&provider, record);
+        Self::deposit_event(Event::ProviderFrozen { provider, until });
+        Ok(())
+    }
+
+    /// [`Pallet::unfreeze_provider`], the origin checked.
+    pub(crate) fn do_unfreeze_provider(provider: T::AccountId) -> DispatchResult {
+        let mut record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
+        let now = frame_system::Pallet::<T>::block_number();
+        ensure!(record.is_frozen(&now), Error::<T>::NotFrozen);
+        record.frozen_until = None;
+        Providers::<T>::insert(&provider, record);
+        Self::deposit_event(Event::ProviderUnfrozen { provider });
         Ok(())
     }
 
@@ -196,7 +217,8 @@ impl<T: Config> Pallet<T> {
             record.is_reputable(params.min_reputation),
             Error::<T>::ReputationTooLow
         );
-        let current = Self::current_epoch();
+        let epoch = CurrentEpoch::<T>::get();
+        let current = epoch.index;
         // Attestations of verifiers removed since the last agreement stop counting: the
         // capacity is agreed again under the current set, and a change counts from the next
         // epoch, like any other. (A provider with no attestations at all was verified before
@@ -221,7 +243,7 @@ impl<T: Config> Pallet<T> {
             Error::<T>::BondTooLow
         );
         ensure!(current >= record.eligible_from, Error::<T>::NotEligibleYet);
-        let points = Self::check_in(&mut record, current, &params);
+        let (window, points) = Self::check_in(&mut record, &epoch, &params);
         let from = record.verified_from;
         Providers::<T>::insert(&who, record);
         if rescheduled {
@@ -234,6 +256,7 @@ impl<T: Config> Pallet<T> {
         Self::deposit_event(Event::ProviderLive {
             provider: who,
             epoch: current,
+            window,
             points,
         });
         Ok(())

@@ -55,8 +55,10 @@ impl<T: Config> Pallet<T> {
     ///   what it owes ([`Self::check_pot`]); anything more was sent from outside and is a
     ///   surplus ([`Self::pot_surplus`]), burned at the next boundary, not a broken state;
     /// - held bonds match the providers' bonds; verified capacity is at most declared;
-    /// - each provider's live points in the open epoch are at most what its state gives, and
-    ///   they add up to the open books' live points;
+    /// - each provider's live points in the open epoch are at most what its state gives for
+    ///   the liveness windows it proved (only windows the epoch has), and they add up to the
+    ///   open books' live points;
+    /// - no freeze lasts longer than `MinUnbondingPeriod` from now;
     /// - every provider's work belongs to the open epoch or to a closed one; reward pools are
     ///   kept only for closed epochs within the claim window and never pay out more than they
     ///   minted;
@@ -83,6 +85,7 @@ impl<T: Config> Pallet<T> {
         let epoch = CurrentEpoch::<T>::get();
         let params = ActiveParameters::<T>::get();
         let min_reputation = params.map(|p| p.min_reputation).unwrap_or_default();
+        let windows = params.map_or(1, |p| p.liveness_windows);
         ensure!(accrual.updated_at <= now, "accrual is ahead of the chain");
         let mut owed: Amount = 0;
         let mut live: u128 = 0;
@@ -91,9 +94,24 @@ impl<T: Config> Pallet<T> {
             owed.saturating_accrue(record.owed());
             live.saturating_accrue(record.live_points_in(epoch.index));
             count += 1;
+            let proven = record
+                .work
+                .filter(|w| w.epoch == epoch.index)
+                .map_or(0, |w| w.live_windows);
             ensure!(
-                record.live_points_in(epoch.index) <= record.points(min_reputation, epoch.index),
-                "a provider's live points exceed what its state gives"
+                record.live_points_in(epoch.index)
+                    <= economics::live_points(
+                        record.points(min_reputation, epoch.index),
+                        proven,
+                        windows
+                    ),
+                "a provider's live points exceed what its state gives for the windows it proved"
+            );
+            // The open epoch's windows are those of the parameters in force (they change only
+            // at a boundary); a provider proves only windows that exist.
+            ensure!(
+                economics::windows_proven(proven, windows) == proven.count_ones(),
+                "a provider proved a liveness window the open epoch does not have"
             );
             ensure!(
                 record.verified_capacity <= record.capacity
@@ -106,6 +124,12 @@ impl<T: Config> Pallet<T> {
             );
             if let Some(work) = record.work {
                 ensure!(work.epoch <= epoch.index, "work of a future epoch");
+            }
+            if let Some(until) = record.frozen_until {
+                ensure!(
+                    until <= now.saturating_add(T::MinUnbondingPeriod::get().into()),
+                    "a freeze longer than the unbonding minimum"
+                );
             }
             let held = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
             ensure!(

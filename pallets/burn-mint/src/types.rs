@@ -78,6 +78,16 @@ pub struct Provider<BlockNumber> {
     pub unlock_epoch: u32,
     /// Rewards claimable now.
     pub pending: Amount,
+    /// Frozen by governance until this block (excluded): pending a removal referendum, its
+    /// rewards cannot be claimed nor its bond withdrawn ([`crate::Pallet::freeze_provider`]).
+    pub frozen_until: Option<BlockNumber>,
+}
+
+impl<BlockNumber: PartialOrd> Provider<BlockNumber> {
+    /// Whether a freeze holds its rewards and bond at block `now`.
+    pub fn is_frozen(&self, now: &BlockNumber) -> bool {
+        self.frozen_until.as_ref().is_some_and(|until| now < until)
+    }
 }
 
 impl<BlockNumber> Provider<BlockNumber> {
@@ -96,6 +106,7 @@ impl<BlockNumber> Provider<BlockNumber> {
             locked: 0,
             unlock_epoch: 0,
             pending: 0,
+            frozen_until: None,
         }
     }
 

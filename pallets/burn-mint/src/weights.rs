@@ -63,6 +63,8 @@ pub trait WeightInfo {
 	fn set_capacity_verifiers(v: u32, ) -> Weight;
 	fn bond_extra() -> Weight;
 	fn remove_provider() -> Weight;
+	fn freeze_provider() -> Weight;
+	fn unfreeze_provider() -> Weight;
 	fn submit_price() -> Weight;
 	fn set_price_feeders(f: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
@@ -74,9 +76,9 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:0)
@@ -86,71 +88,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `652`,
-		// estimated `3647`.
-		// Fastest run: 51_677_000 picoseconds.
-		Weight::from_parts(77_876_000, 3647)
+		// Proof size (bytes): measured `656`,
+		// estimated `3656`.
+		// Fastest run: 52_699_000 picoseconds.
+		Weight::from_parts(78_757_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `892`,
-		// estimated `3647`.
-		// Fastest run: 14_001_000 picoseconds.
-		Weight::from_parts(24_237_000, 3647)
+		// Proof size (bytes): measured `897`,
+		// estimated `3656`.
+		// Fastest run: 13_830_000 picoseconds.
+		Weight::from_parts(25_328_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `892`,
-		// estimated `3647`.
-		// Fastest run: 14_021_000 picoseconds.
-		Weight::from_parts(22_253_000, 3647)
+		// Proof size (bytes): measured `897`,
+		// estimated `3656`.
+		// Fastest run: 14_532_000 picoseconds.
+		Weight::from_parts(26_069_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `892`,
-		// estimated `3647`.
-		// Fastest run: 14_111_000 picoseconds.
-		Weight::from_parts(23_054_000, 3647)
+		// Proof size (bytes): measured `897`,
+		// estimated `3656`.
+		// Fastest run: 14_762_000 picoseconds.
+		Weight::from_parts(25_277_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `892`,
-		// estimated `3647`.
-		// Fastest run: 15_133_000 picoseconds.
-		Weight::from_parts(26_149_000, 3647)
+		// Proof size (bytes): measured `897`,
+		// estimated `3656`.
+		// Fastest run: 14_392_000 picoseconds.
+		Weight::from_parts(23_185_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
@@ -160,33 +162,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		// Proof size (bytes): measured `551`,
-		// estimated `3647`.
-		// Fastest run: 51_087_000 picoseconds.
-		Weight::from_parts(78_557_000, 3647)
+		// Proof size (bytes): measured `552`,
+		// estimated `3656`.
+		// Fastest run: 47_651_000 picoseconds.
+		Weight::from_parts(67_431_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `957`,
-		// estimated `3647`.
-		// Fastest run: 18_287_000 picoseconds.
-		Weight::from_parts(29_014_000, 3647)
+		// Proof size (bytes): measured `962`,
+		// estimated `3656`.
+		// Fastest run: 18_367_000 picoseconds.
+		Weight::from_parts(29_635_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -196,17 +198,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1186`,
-		// estimated `3647`.
-		// Fastest run: 51_076_000 picoseconds.
-		Weight::from_parts(74_772_000, 3647)
+		// Proof size (bytes): measured `1191`,
+		// estimated `3656`.
+		// Fastest run: 51_107_000 picoseconds.
+		Weight::from_parts(79_438_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
@@ -215,19 +217,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn buy_credits(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `672 + f * (53 ±0)`,
+		// Proof size (bytes): measured `676 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 34_471_000 picoseconds.
-		Weight::from_parts(43_505_496, 3545)
-			// Standard error: 11_493
-			.saturating_add(Weight::from_parts(9_728, 0).saturating_mul(f.into()))
+		// Fastest run: 35_443_000 picoseconds.
+		Weight::from_parts(57_549_021, 3545)
+			// Standard error: 6_806
+			.saturating_add(Weight::from_parts(225_835, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
@@ -235,17 +237,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1181`,
-		// estimated `3647`.
-		// Fastest run: 24_236_000 picoseconds.
-		Weight::from_parts(27_932_000, 3647)
+		// Proof size (bytes): measured `1190`,
+		// estimated `3656`.
+		// Fastest run: 26_019_000 picoseconds.
+		Weight::from_parts(44_777_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
@@ -256,17 +258,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1099 + f * (53 ±0)`,
-		// estimated `3647`.
-		// Fastest run: 46_819_000 picoseconds.
-		Weight::from_parts(51_820_340, 3647)
-			// Standard error: 18_353
-			.saturating_add(Weight::from_parts(462_446, 0).saturating_mul(f.into()))
+		// Proof size (bytes): measured `1108 + f * (53 ±0)`,
+		// estimated `3656`.
+		// Fastest run: 49_984_000 picoseconds.
+		Weight::from_parts(90_697_029, 3656)
+			// Standard error: 31_317
+			.saturating_add(Weight::from_parts(145_377, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
@@ -282,17 +284,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `1506`,
+		// Proof size (bytes): measured `1511`,
 		// estimated `6196`.
-		// Fastest run: 64_546_000 picoseconds.
-		Weight::from_parts(90_425_000, 6196)
+		// Fastest run: 70_856_000 picoseconds.
+		Weight::from_parts(116_925_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:0)
@@ -302,10 +304,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `2221`,
+		// Proof size (bytes): measured `2230`,
 		// estimated `4095`.
-		// Fastest run: 30_286_000 picoseconds.
-		Weight::from_parts(36_184_000, 4095)
+		// Fastest run: 34_751_000 picoseconds.
+		Weight::from_parts(64_766_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -316,52 +318,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:1 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `2286`,
+		// Proof size (bytes): measured `2295`,
 		// estimated `4095`.
-		// Fastest run: 35_423_000 picoseconds.
-		Weight::from_parts(56_675_000, 4095)
+		// Fastest run: 35_743_000 picoseconds.
+		Weight::from_parts(54_812_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:0 w:1)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 16]`.
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		// Proof size (bytes): measured `314`,
-		// estimated `1622`.
-		// Fastest run: 8_713_000 picoseconds.
-		Weight::from_parts(14_747_126, 1622)
-			// Standard error: 3_187
-			.saturating_add(Weight::from_parts(130_140, 0).saturating_mul(v.into()))
+		// Proof size (bytes): measured `318`,
+		// estimated `1626`.
+		// Fastest run: 7_862_000 picoseconds.
+		Weight::from_parts(10_802_125, 1626)
+			// Standard error: 3_883
+			.saturating_add(Weight::from_parts(55_854, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size (bytes): measured `482`,
-		// estimated `3647`.
-		// Fastest run: 51_266_000 picoseconds.
-		Weight::from_parts(76_274_000, 3647)
+		// Proof size (bytes): measured `483`,
+		// estimated `3656`.
+		// Fastest run: 46_950_000 picoseconds.
+		Weight::from_parts(62_223_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
-	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(182), added: 2657, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -379,41 +381,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `1608`,
+		// Proof size (bytes): measured `1613`,
 		// estimated `6196`.
-		// Fastest run: 112_968_000 picoseconds.
-		Weight::from_parts(159_658_000, 6196)
+		// Fastest run: 103_885_000 picoseconds.
+		Weight::from_parts(155_973_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Storage: `BurnMint::Providers` (r:1 w:1)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	fn freeze_provider() -> Weight {
+		// Proof size (bytes): measured `428`,
+		// estimated `3656`.
+		// Fastest run: 11_758_000 picoseconds.
+		Weight::from_parts(20_921_000, 3656)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `BurnMint::Providers` (r:1 w:1)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	fn unfreeze_provider() -> Weight {
+		// Proof size (bytes): measured `432`,
+		// estimated `3656`.
+		// Fastest run: 11_528_000 picoseconds.
+		Weight::from_parts(19_980_000, 3656)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:1)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn submit_price() -> Weight {
-		// Proof size (bytes): measured `1182`,
+		// Proof size (bytes): measured `1186`,
 		// estimated `2334`.
-		// Fastest run: 14_802_000 picoseconds.
-		Weight::from_parts(25_729_000, 2334)
+		// Fastest run: 15_644_000 picoseconds.
+		Weight::from_parts(26_410_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn set_price_feeders(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1205`,
+		// Proof size (bytes): measured `1209`,
 		// estimated `2334`.
-		// Fastest run: 11_698_000 picoseconds.
-		Weight::from_parts(18_816_547, 2334)
-			// Standard error: 3_669
-			.saturating_add(Weight::from_parts(45_115, 0).saturating_mul(f.into()))
+		// Fastest run: 11_537_000 picoseconds.
+		Weight::from_parts(18_108_683, 2334)
+			// Standard error: 3_719
+			.saturating_add(Weight::from_parts(124_156, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -422,19 +444,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
-		// Proof size (bytes): measured `1680`,
+		// Proof size (bytes): measured `1684`,
 		// estimated `2334`.
-		// Fastest run: 13_951_000 picoseconds.
-		Weight::from_parts(22_704_000, 2334)
+		// Fastest run: 13_110_000 picoseconds.
+		Weight::from_parts(22_734_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:0)
@@ -445,17 +467,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1070`,
+		// Proof size (bytes): measured `1074`,
 		// estimated `3593`.
-		// Fastest run: 80_480_000 picoseconds.
-		Weight::from_parts(112_288_447, 3593)
-			// Standard error: 230
-			.saturating_add(Weight::from_parts(613, 0).saturating_mul(p.into()))
+		// Fastest run: 82_142_000 picoseconds.
+		Weight::from_parts(109_935_657, 3593)
+			// Standard error: 109
+			.saturating_add(Weight::from_parts(273, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
@@ -465,19 +487,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
-	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(137), added: 632, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(141), added: 636, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Ledger` (r:0 w:2)
 	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1471`,
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
+		// Proof size (bytes): measured `1479`,
 		// estimated `6196`.
-		// Fastest run: 208_791_000 picoseconds.
-		Weight::from_parts(242_427_020, 6196)
-			// Standard error: 457
-			.saturating_add(Weight::from_parts(2_498, 0).saturating_mul(p.into()))
+		// Fastest run: 194_230_000 picoseconds.
+		Weight::from_parts(275_240_730, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -486,118 +506,127 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(77_876_000, 3647)
+		Weight::from_parts(78_757_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(24_237_000, 3647)
+		Weight::from_parts(25_328_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(22_253_000, 3647)
+		Weight::from_parts(26_069_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(23_054_000, 3647)
+		Weight::from_parts(25_277_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(26_149_000, 3647)
+		Weight::from_parts(23_185_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(78_557_000, 3647)
+		Weight::from_parts(67_431_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(29_014_000, 3647)
+		Weight::from_parts(29_635_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(74_772_000, 3647)
+		Weight::from_parts(79_438_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn buy_credits(f: u32, ) -> Weight {
-		Weight::from_parts(43_505_496, 3545)
-			.saturating_add(Weight::from_parts(9_728, 0).saturating_mul(f.into()))
+		Weight::from_parts(57_549_021, 3545)
+			.saturating_add(Weight::from_parts(225_835, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(27_932_000, 3647)
+		Weight::from_parts(44_777_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(51_820_340, 3647)
-			.saturating_add(Weight::from_parts(462_446, 0).saturating_mul(f.into()))
+		Weight::from_parts(90_697_029, 3656)
+			.saturating_add(Weight::from_parts(145_377, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(90_425_000, 6196)
+		Weight::from_parts(116_925_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(36_184_000, 4095)
+		Weight::from_parts(64_766_000, 4095)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(56_675_000, 4095)
+		Weight::from_parts(54_812_000, 4095)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(14_747_126, 1622)
-			.saturating_add(Weight::from_parts(130_140, 0).saturating_mul(v.into()))
+		Weight::from_parts(10_802_125, 1626)
+			.saturating_add(Weight::from_parts(55_854, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(76_274_000, 3647)
+		Weight::from_parts(62_223_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(159_658_000, 6196)
+		Weight::from_parts(155_973_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
+	fn freeze_provider() -> Weight {
+		Weight::from_parts(20_921_000, 3656)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn unfreeze_provider() -> Weight {
+		Weight::from_parts(19_980_000, 3656)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(25_729_000, 2334)
+		Weight::from_parts(26_410_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(18_816_547, 2334)
-			.saturating_add(Weight::from_parts(45_115, 0).saturating_mul(f.into()))
+		Weight::from_parts(18_108_683, 2334)
+			.saturating_add(Weight::from_parts(124_156, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(22_704_000, 2334)
+		Weight::from_parts(22_734_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(112_288_447, 3593)
-			.saturating_add(Weight::from_parts(613, 0).saturating_mul(p.into()))
+		Weight::from_parts(109_935_657, 3593)
+			.saturating_add(Weight::from_parts(273, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(242_427_020, 6196)
-			.saturating_add(Weight::from_parts(2_498, 0).saturating_mul(p.into()))
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
+		Weight::from_parts(275_240_730, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}

@@ -13,6 +13,7 @@
 //! | [`pricing`] | credits for tokens at a price, the median of the feeds, how far a submission and the price may move, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
 //! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
+//! | [`liveness`] | the liveness window of a block, and the share of its points a provider proves live in an epoch |
 //! | [`verification`] | the capacity `k` of the verifiers agree on, and which quorums are allowed |
 //! | [`books`] | an epoch's [`EpochBooks`] and the [`Totals`] since genesis |
 //! | [`epoch`] | the epoch boundary as one plan: [`plan_epoch_close`] |
@@ -101,6 +102,10 @@
 //!   minted to the treasury, minted to providers, or never minted (`unminted`); the
 //!   availability pool is minted only when some provider proved liveness in the epoch.
 //!   (`tests/properties.rs::plan_accounts_for_every_planck`.)
+//! - **Availability is paid for the time a provider was there.** A provider proving `j` of an
+//!   epoch's `W` liveness windows (one a block at most) counts `⌊p·j/W⌋` of its points `p`, so
+//!   it takes at most `j/W` of what it would take proving all of them ([`liveness`];
+//!   `tests/properties.rs::live_points_never_exceed_the_windows_proven`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -110,6 +115,7 @@ pub mod books;
 pub mod controller;
 pub mod emission;
 pub mod epoch;
+pub mod liveness;
 pub mod parameters;
 pub mod pools;
 pub mod presets;
@@ -125,6 +131,9 @@ pub use controller::{
 };
 pub use emission::{availability_points, split_emission, EmissionAccrual, EmissionSplit};
 pub use epoch::{plan_epoch_close, EpochClose, EpochClosePlan};
+pub use liveness::{
+    live_points, live_windows_all, prove_window, window_of, windows_proven, MAX_LIVENESS_WINDOWS,
+};
 pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
 pub use pools::{availability_share, close_availability_pool, EpochWork, RewardPool};
 pub use preview::{preview_path, PathPoint};
@@ -171,6 +180,7 @@ pub(crate) mod test_values {
             min_reputation: Permill::from_percent(20),
             attestation_reputation_gain: Permill::from_percent(10),
             min_capacity_attestations: 1,
+            liveness_windows: 1,
         }
     }
 

@@ -115,6 +115,11 @@ pub struct Parameters {
     /// verified capacity is the `k`-th largest attestation ([`crate::verification`]). The
     /// pallet keeps it a majority of the verifier set, at most its size.
     pub min_capacity_attestations: u32,
+    /// How many liveness windows an epoch is cut into: a provider's availability points count
+    /// in the share of the windows it proved live in ([`crate::liveness`]), so that one
+    /// heartbeat an epoch earns `1/W` of a provider that was there all along. At least 1, at
+    /// most the epoch's length and [`crate::MAX_LIVENESS_WINDOWS`].
+    pub liveness_windows: u32,
 }
 
 impl Parameters {
@@ -188,6 +193,9 @@ pub enum ParameterError {
     SelfDealingPays,
     /// `min_capacity_attestations` is zero (any provider would be verified for nothing).
     BadVerifierQuorum,
+    /// `liveness_windows` is zero, above [`crate::MAX_LIVENESS_WINDOWS`] or above
+    /// `epoch_length` (a window without a block could never be proven).
+    BadLivenessWindows,
 }
 
 impl Parameters {
@@ -235,6 +243,12 @@ impl Parameters {
         }
         if self.min_capacity_attestations == 0 {
             return Err(ParameterError::BadVerifierQuorum);
+        }
+        if self.liveness_windows == 0
+            || self.liveness_windows > crate::MAX_LIVENESS_WINDOWS
+            || self.liveness_windows > self.epoch_length
+        {
+            return Err(ParameterError::BadLivenessWindows);
         }
         if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
             if smoothing.is_zero() {
@@ -374,6 +388,30 @@ mod tests {
         assert_eq!(
             bad(|p| p.min_capacity_attestations = 0),
             Err(ParameterError::BadVerifierQuorum)
+        );
+        // Windows: at least one, none without a block, at most 32 (a bit each).
+        assert_eq!(
+            bad(|p| p.liveness_windows = 0),
+            Err(ParameterError::BadLivenessWindows)
+        );
+        assert_eq!(
+            bad(|p| p.liveness_windows = 11),
+            Err(ParameterError::BadLivenessWindows)
+        );
+        assert_eq!(bad(|p| p.liveness_windows = 10), Ok(()));
+        assert_eq!(
+            bad(|p| {
+                p.epoch_length = 100;
+                p.liveness_windows = 33
+            }),
+            Err(ParameterError::BadLivenessWindows)
+        );
+        assert_eq!(
+            bad(|p| {
+                p.epoch_length = 100;
+                p.liveness_windows = 32
+            }),
+            Ok(())
         );
         assert_eq!(
             bad(|p| p.max_price_deviation = Perbill::zero()),

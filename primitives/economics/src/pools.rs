@@ -69,9 +69,13 @@ pub struct EpochWork {
     pub credits: Credits,
     /// Tokens burned to buy those credits.
     pub basis: Amount,
-    /// Availability points counted in the epoch's live total (zero if it never proved
-    /// liveness, or lost eligibility after doing so).
+    /// Availability points counted in the epoch's live total: its points × the share of the
+    /// epoch's liveness windows it proved ([`crate::liveness::live_points`]); zero if it
+    /// never proved liveness, or lost eligibility after doing so.
     pub live_points: u128,
+    /// The liveness windows of the epoch it proved, one bit a window
+    /// ([`crate::liveness::prove_window`]).
+    pub live_windows: u32,
 }
 
 impl RewardPool {
@@ -145,6 +149,7 @@ mod tests {
             credits: 50,
             basis: 250,
             live_points: 1,
+            live_windows: 1,
         };
         let b = EpochWork {
             live_points: 2,

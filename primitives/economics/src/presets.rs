@@ -45,6 +45,9 @@ pub struct Timing {
     pub min_epoch_length: u32,
     /// The runtime's minimum unbonding period (longer than the slowest slashing referendum).
     pub min_unbonding_period: u32,
+    /// Liveness windows an epoch is cut into (24 in production: a provider proves liveness
+    /// once an hour).
+    pub liveness_windows: u32,
 }
 
 impl Timing {
@@ -62,6 +65,7 @@ impl Timing {
             unbonding_period: 21 * day,
             min_epoch_length: hour,
             min_unbonding_period: 17 * day + 2 * hour,
+            liveness_windows: 24,
         }
     }
 
@@ -98,7 +102,9 @@ impl Timing {
 /// - **bond 100 CAPA plus 1 CAPA per verified capacity unit**: a provider claiming 100,000
 ///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
 /// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
-///   20% a provider is neither paid for compute nor earns availability.
+///   20% a provider is neither paid for compute nor earns availability;
+/// - **liveness in 24 windows an epoch** ([`Timing::liveness_windows`]): with daily epochs, a
+///   provider's availability counts in the share of the hours it sent a heartbeat in.
 pub fn default_parameters(timing: &Timing) -> Parameters {
     Parameters {
         ecosystem_share: Perbill::from_percent(20),
@@ -125,6 +131,7 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
         min_reputation: Permill::from_percent(20),
         attestation_reputation_gain: Permill::from_percent(5),
         min_capacity_attestations: 1,
+        liveness_windows: timing.liveness_windows,
     }
 }
 

@@ -344,4 +344,30 @@ proptest! {
             prop_assert_eq!(agreed, truth);
         }
     }
+
+    /// Whatever blocks of an epoch a provider sends heartbeats in, it proves at most one
+    /// window a block and only windows the epoch has; its live points are its points × the
+    /// windows proven / `W`, rounded down; the blocks of the whole epoch prove every window,
+    /// which counts all its points.
+    #[test]
+    fn live_points_never_exceed_the_windows_proven(
+        length in 1u32..=20_000,
+        w_pick in any::<u32>(),
+        points in 0u128..=(u32::MAX as u128) * 1_000_000,
+        offsets in proptest::collection::vec(any::<u32>(), 0..40),
+    ) {
+        let w = 1 + w_pick % length.min(MAX_LIVENESS_WINDOWS);
+        let proven = offsets
+            .iter()
+            .fold(0, |proven, o| prove_window(proven, window_of(o % length, length, w)));
+        let j = windows_proven(proven, w);
+        prop_assert!(j as usize <= offsets.len() && j <= w);
+        prop_assert_eq!(j, proven.count_ones());
+        let live = live_points(points, proven, w);
+        prop_assert!(live * w as u128 <= points * j as u128);
+        prop_assert!(points * (j as u128) < (live + 1) * w as u128);
+        let every = (0..length).fold(0, |proven, o| prove_window(proven, window_of(o, length, w)));
+        prop_assert_eq!(every, live_windows_all(w));
+        prop_assert_eq!(live_points(points, every, w), points);
+    }
 }

@@ -142,6 +142,8 @@ fn run(world: &World, attack: bool) -> (Amount, Amount) {
                 credits: if serving { member_burn } else { 0 },
                 basis: if serving { member_burn } else { 0 },
                 live_points: points,
+                // One window, proven.
+                live_windows: 1,
             };
             received += plan.pool.reward_of(&work);
         }
@@ -264,6 +266,7 @@ fn lone_self_dealer_in_burn_indexed_mode_loses() {
         min_reputation: Permill::from_percent(10),
         attestation_reputation_gain: Permill::from_percent(10),
         min_capacity_attestations: 1,
+        liveness_windows: 1,
     };
     let world = World {
         params,
@@ -325,6 +328,7 @@ fn a_burn_before_a_floor_raise_returns_less_than_it_burned() {
         min_reputation: Permill::from_percent(20),
         attestation_reputation_gain: Permill::from_percent(5),
         min_capacity_attestations: 1,
+        liveness_windows: 1,
     };
     let world = |floor, referendum| World {
         params: params(floor),

@@ -15,9 +15,9 @@ use pallet_burn_mint::economics::{presets, Parameters};
 use sp_runtime::{FixedU128, Perbill};
 
 use super::governance::{
-    origins::{EmissionAdmin, ProviderAdmin},
+    origins::{EmissionAdmin, ProviderAdmin, ProviderFreezer},
     tracks::{
-        ids::{PROVIDER_ADMIN, ROOT},
+        ids::{PROVIDER_ADMIN, PROVIDER_FREEZER, ROOT},
         longest_path,
     },
     TreasuryAccount,
@@ -57,6 +57,25 @@ parameter_types! {
         max(longest_path(ROOT), longest_path(PROVIDER_ADMIN)) + prod_or_fast!(DAYS, 10 * MINUTES);
 }
 
+/// Blocks to notice a misbehaviour and submit a freeze (an hour in production; none with
+/// `fast-runtime`, whose tracks pass in blocks).
+pub const FREEZE_MARGIN: u32 = prod_or_fast!(HOURS, 0);
+
+/// Epochs a provider's rewards stay locked after their epoch closes: enough epochs of the
+/// shortest length a referendum may choose to cover the `provider_freezer` track's longest
+/// path plus [`FREEZE_MARGIN`] (production: 2 h 21 min + 1 h over 1-hour epochs, 4 epochs;
+/// `fast-runtime`: 5 blocks over 5-block epochs, 1 epoch).
+pub const REWARD_DELAY: u32 =
+    (longest_path(PROVIDER_FREEZER) + FREEZE_MARGIN).div_ceil(MinEpochLength::get());
+
+// Checked when the runtime compiles: a freeze submitted within the margin after an epoch
+// closes is enacted before that epoch's rewards unlock, however short a referendum makes the
+// epochs; and it lands well before a bond could be withdrawn.
+const _: () = assert!(
+    REWARD_DELAY * MinEpochLength::get() >= longest_path(PROVIDER_FREEZER) + FREEZE_MARGIN
+        && longest_path(PROVIDER_FREEZER) < MinUnbondingPeriod::get()
+);
+
 /// The larger of two block counts, in a constant.
 const fn max(a: u32, b: u32) -> u32 {
     if a > b {
@@ -80,6 +99,8 @@ impl pallet_burn_mint::Config for Runtime {
     type AdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
     /// Root or a `provider_admin` referendum.
     type ReputationOrigin = EitherOf<EnsureRoot<AccountId>, ProviderAdmin>;
+    /// Root, or a `provider_admin` or (fast) `provider_freezer` referendum.
+    type FreezeOrigin = EitherOf<EnsureRoot<AccountId>, EitherOf<ProviderAdmin, ProviderFreezer>>;
     /// Root or an `emission_admin` referendum: the feeder set decides the credit price.
     type FeederAdminOrigin = EitherOf<EnsureRoot<AccountId>, EmissionAdmin>;
     /// Root or a `provider_admin` referendum: the verifiers decide whose capacity counts.
@@ -102,9 +123,10 @@ impl pallet_burn_mint::Config for Runtime {
     type MaxPriceFeeders = ConstU32<16>;
     type MaxCapacityVerifiers = ConstU32<16>;
     type MinUnbondingPeriod = MinUnbondingPeriod;
-    /// Rewards of an epoch stay locked for one more epoch after it closes (a day), during which
-    /// a removal forfeits them.
-    type RewardDelay = ConstU32<1>;
+    /// Rewards of an epoch stay locked for [`REWARD_DELAY`] more epochs after it closes (4 in
+    /// production: four days of daily epochs, at least four hours if a referendum shortens
+    /// them), during which a freeze holds them and a removal forfeits them.
+    type RewardDelay = ConstU32<REWARD_DELAY>;
     /// Reward pools are kept for 30 epochs (a month of daily epochs); unclaimed rewards are
     /// burned after that.
     type RewardClaimWindow = ConstU32<30>;
@@ -127,6 +149,7 @@ pub const TIMING: presets::Timing = presets::Timing {
     unbonding_period: prod_or_fast!(21 * DAYS, 30 * MINUTES),
     min_epoch_length: MinEpochLength::get(),
     min_unbonding_period: MinUnbondingPeriod::get(),
+    liveness_windows: prod_or_fast!(24, 2),
 };
 
 // A production build's timing is the one the simulator's baseline and the economics crate's
@@ -141,6 +164,7 @@ const _: () = {
             && TIMING.unbonding_period == production.unbonding_period
             && TIMING.min_epoch_length == production.min_epoch_length
             && TIMING.min_unbonding_period == production.min_unbonding_period
+            && TIMING.liveness_windows == production.liveness_windows
     );
 };
 const _: () = assert!(UNITS == presets::CAPA && MILLI_UNITS == presets::MILLI_CAPA);

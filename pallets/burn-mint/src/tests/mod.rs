@@ -3,6 +3,8 @@
 
 mod credits;
 mod emission;
+mod freeze;
+mod liveness;
 mod parameters;
 mod prices;
 mod properties;

@@ -53,6 +53,7 @@ pub fn valid_params(
                 min_reputation: Permill::from_percent(10),
                 attestation_reputation_gain: Permill::from_percent(10),
                 min_capacity_attestations: 1,
+                liveness_windows: 1,
             }
         })
         .prop_filter("validates", move |p| p.validate(&limits).is_ok())

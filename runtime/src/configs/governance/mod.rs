@@ -17,9 +17,13 @@
 //! - `FeederAdminOrigin` (`set_price_feeders`): Root or `EmissionAdmin`. The feeder set decides
 //!   the token price at which credits are sold, so it is an economic parameter and changes on
 //!   the same track as the other parameters.
-//! - `ReputationOrigin` (`set_reputation`, `slash_provider`): Root or `ProviderAdmin`. Judging a
-//!   single provider is operational, not economic: it has its own track with a shorter
-//!   confirmation and enactment, so that misbehaviour is dealt with in hours, not days.
+//! - `ReputationOrigin` (`set_reputation`, `slash_provider`, `remove_provider`,
+//!   `unfreeze_provider`): Root or `ProviderAdmin`. Judging a single provider is operational,
+//!   not economic: it has its own track with a shorter confirmation and enactment, so that
+//!   misbehaviour is dealt with in hours, not days.
+//! - `FreezeOrigin` (`freeze_provider`): Root, `ProviderAdmin` or `ProviderFreezer`, whose
+//!   track decides in two hours: a provider is frozen before the rewards of the epoch it
+//!   misbehaved in unlock, and stays frozen while the removal referendum runs.
 //!
 //! Sudo: the runtime keeps pallet-sudo so that development and local chains (whose presets set
 //! Alice as the key) can be driven by hand. A production chain spec sets no sudo key (`"sudo":

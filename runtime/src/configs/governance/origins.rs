@@ -37,6 +37,8 @@ pub mod pallet_custom_origins {
         ReferendumCanceller,
         /// Kills an ongoing referendum (deposits are slashed).
         ReferendumKiller,
+        /// Freezes a provider's rewards and bond pending a removal referendum (fast track).
+        ProviderFreezer,
     }
 
     /// Declares, for each listed variant, a type that implements `EnsureOrigin` by accepting
@@ -80,5 +82,7 @@ pub mod pallet_custom_origins {
         ReferendumCanceller,
         /// Accepts only [`Origin::ReferendumKiller`].
         ReferendumKiller,
+        /// Accepts only [`Origin::ProviderFreezer`].
+        ProviderFreezer,
     );
 }

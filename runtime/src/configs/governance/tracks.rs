@@ -6,6 +6,7 @@
 //! | 10 | `emission_admin`       | `EmissionAdmin`       | 3            | 2,000 CAPA       |
 //! | 11 | `treasurer`            | `Treasurer`           | 5            | 1,000 CAPA       |
 //! | 12 | `provider_admin`       | `ProviderAdmin`       | 10           | 500 CAPA         |
+//! | 13 | `provider_freezer`     | `ProviderFreezer`     | 10           | 500 CAPA         |
 //! | 20 | `referendum_canceller` | `ReferendumCanceller` | 10           | 2,000 CAPA       |
 //! | 21 | `referendum_killer`    | `ReferendumKiller`    | 10           | 5,000 CAPA       |
 //!
@@ -17,6 +18,7 @@
 //! | `emission_admin`       | 2 h / 2 blocks | 7 d / 10 min  | 1 d / 3 blocks | 1 d / 1 block  |
 //! | `treasurer`            | 2 h / 2 blocks | 7 d / 10 min  | 3 h / 3 blocks | 1 d / 1 block  |
 //! | `provider_admin`       | 1 h / 2 blocks | 7 d / 10 min  | 3 h / 3 blocks | 10 min / 1 block |
+//! | `provider_freezer`     | 10 min / 1 block | 2 h / 2 blocks | 10 min / 1 block | 1 min / 1 block |
 //! | `referendum_canceller` | 1 h / 2 blocks | 7 d / 10 min  | 3 h / 3 blocks | 10 min / 1 block |
 //! | `referendum_killer`    | 1 h / 2 blocks | 7 d / 10 min  | 3 h / 3 blocks | 10 min / 1 block |
 //!
@@ -33,6 +35,11 @@
 //! - **Operations move faster.** Reputation and slashing (`provider_admin`) and cancelling a
 //!   bad referendum need short confirmation periods; the killer's large deposit makes frivolous
 //!   kills expensive (a killed referendum's deposits are slashed).
+//! - **A freeze outruns the rewards.** `provider_freezer` freezes a provider's unclaimed
+//!   rewards and bond pending a removal; its whole path (2 h 21 min) plus the time to notice and
+//!   submit is what pallet-burn-mint's `RewardDelay` covers (derived from it, checked when the
+//!   runtime compiles), so a provider that sees its removal coming cannot claim the rewards of
+//!   the epochs it misbehaved in. Two-thirds approval: a freeze is not a cheap griefing tool.
 //! - **Root** can do anything (runtime upgrades included), so it decides one referendum at a
 //!   time, has the largest deposit and the longest decision period.
 
@@ -56,6 +63,8 @@ pub mod ids {
     pub const TREASURER: TrackId = 11;
     /// `provider_admin`: provider reputation and slashing.
     pub const PROVIDER_ADMIN: TrackId = 12;
+    /// `provider_freezer`: freezes a provider's rewards and bond pending its removal.
+    pub const PROVIDER_FREEZER: TrackId = 13;
     /// `referendum_canceller`: cancels a referendum.
     pub const REFERENDUM_CANCELLER: TrackId = 20;
     /// `referendum_killer`: kills a referendum.
@@ -71,29 +80,37 @@ struct Periods {
     enactment: BlockNumber,
 }
 
+/// The periods of every track but `provider_freezer` with `fast-runtime`: 2 blocks of
+/// preparation, a 10-minute (100-block) decision period, 3 blocks of confirmation and enactment
+/// one block after approval, so that a whole referendum passes in a few minutes on a dev chain.
+const FAST: Periods = Periods {
+    prepare: 2,
+    decision: 100,
+    confirm: 3,
+    enactment: 1,
+};
+
+/// `production` in a production build, `fast` with `fast-runtime`.
+const fn periods_or(production: Periods, fast: Periods) -> Periods {
+    prod_or_fast!(production, fast)
+}
+
 /// A track's periods in blocks, given as their production values: prepare, decision, confirm,
-/// minimum enactment. With `fast-runtime` every track uses the same short periods instead: 2
-/// blocks of preparation, a 10-minute (100-block) decision period, 3 blocks of confirmation and
-/// enactment one block after approval.
+/// minimum enactment ([`FAST`] with `fast-runtime`).
 const fn periods(
     prepare: BlockNumber,
     decision: BlockNumber,
     confirm: BlockNumber,
     enactment: BlockNumber,
 ) -> Periods {
-    prod_or_fast!(
+    periods_or(
         Periods {
             prepare,
             decision,
             confirm,
             enactment,
         },
-        Periods {
-            prepare: 2,
-            decision: 100,
-            confirm: 3,
-            enactment: 1,
-        }
+        FAST,
     )
 }
 
@@ -165,7 +182,7 @@ pub const fn longest_path(id: TrackId) -> BlockNumber {
 }
 
 /// Every track, sorted by id.
-pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 6] = [
+pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
     track(
         ids::ROOT,
         "root",
@@ -201,6 +218,35 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 6] = [
         periods(HOURS, 7 * DAYS, 3 * HOURS, 10 * MINUTES),
         linear(100, 50),
         linear(10, 1),
+    ),
+    // Freezing a provider decides nothing final (a `provider_admin` or `root` referendum
+    // removes, slashes or lifts the freeze): it must land within hours, before the rewards of
+    // the epoch a misbehaviour was seen in unlock. A two-thirds approval and a support floor
+    // above `provider_admin`'s keep it from being a cheap griefing tool; the worst a wrong
+    // freeze does is delay a provider's claims and bond until lifted.
+    track(
+        ids::PROVIDER_FREEZER,
+        "provider_freezer",
+        10,
+        500 * UNITS,
+        // Short with `fast-runtime` too (5 blocks in all): its path bounds `RewardDelay`,
+        // and a development chain keeps its one-epoch delay.
+        periods_or(
+            Periods {
+                prepare: 10 * MINUTES,
+                decision: 2 * HOURS,
+                confirm: 10 * MINUTES,
+                enactment: MINUTES,
+            },
+            Periods {
+                prepare: 1,
+                decision: 2,
+                confirm: 1,
+                enactment: 1,
+            },
+        ),
+        linear(100, 66),
+        linear(20, 5),
     ),
     track(
         ids::REFERENDUM_CANCELLER,
@@ -242,6 +288,7 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
                 Origin::ProviderAdmin => ids::PROVIDER_ADMIN,
                 Origin::ReferendumCanceller => ids::REFERENDUM_CANCELLER,
                 Origin::ReferendumKiller => ids::REFERENDUM_KILLER,
+                Origin::ProviderFreezer => ids::PROVIDER_FREEZER,
             }),
             _ => Err(()),
         }
