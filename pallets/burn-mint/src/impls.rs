@@ -18,7 +18,7 @@ use frame_support::{
     PalletId,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_arithmetic::Permill;
+use sp_arithmetic::{Perbill, Permill};
 use sp_runtime::{
     traits::{AccountIdConversion, UniqueSaturatedInto, Zero},
     DispatchError, DispatchResult, Saturating,
@@ -28,6 +28,34 @@ use sp_runtime::{
 pub(crate) type ProviderOf<T> = Provider<BlockNumberFor<T>>;
 
 impl<T: Config> Pallet<T> {
+    /// The configuration's own consistency, checked by
+    /// [`frame_support::traits::Hooks::integrity_test`]: panics naming what is wrong.
+    pub(crate) fn check_config() {
+        assert!(
+            T::MaxUsageRewardCap::get() < Perbill::one(),
+            "MaxUsageRewardCap must be below 100% so that self-dealing never pays"
+        );
+        assert!(
+            T::MaxSelfDealingReturn::get() < Perbill::one(),
+            "MaxSelfDealingReturn must be below 100% so that self-dealing never pays"
+        );
+        assert!(T::BlocksPerYear::get() > 0, "a year has blocks");
+        assert!(
+            T::MinEpochLength::get() > 0 && T::MinEpochLength::get() <= T::MaxEpochLength::get(),
+            "epoch length limits must admit at least one length"
+        );
+        assert!(
+            T::MinUnbondingPeriod::get() > 0,
+            "an unbonding period of zero lets a provider escape any slash"
+        );
+        assert!(
+            T::RewardClaimWindow::get() > T::RewardDelay::get(),
+            "reward pools must outlive the reward delay"
+        );
+        assert!(T::TokenUnit::get() > 0);
+        assert!(T::CreditsPerStableUnit::get() > 0);
+    }
+
     /// The reward pot: holds minted-but-unclaimed provider rewards and, until the epoch closes,
     /// the treasury's share of it.
     pub fn pot() -> T::AccountId {

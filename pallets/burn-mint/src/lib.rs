@@ -135,7 +135,6 @@ pub mod pallet {
     };
     use frame_system::pallet_prelude::*;
     use sp_arithmetic::{FixedU128, Perbill, Permill};
-    use sp_runtime::Saturating;
 
     /// The in-code storage version.
     const STORAGE_VERSION: StorageVersion = StorageVersion::new(7);
@@ -629,59 +628,11 @@ pub mod pallet {
         /// normal block, one write: the reward pot's balance, which receives the block's
         /// treasury and availability shares. The rest of the accounting is lazy ([`Emission`]).
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            let Some(params) = ActiveParameters::<T>::get() else {
-                return T::DbWeight::get().reads(1);
-            };
-            let epoch = CurrentEpoch::<T>::get();
-            let mut emission = Emission::<T>::get();
-            let boundary = now >= epoch.start.saturating_add(epoch.length.into());
-            if boundary {
-                Self::close_epoch(now, epoch, params, &mut emission);
-            }
-            let withheld = Self::mint_block_emission(now, &mut emission);
-            if boundary || withheld {
-                Emission::<T>::put(emission);
-            }
-            // The benchmarks show no dependence on the provider count; passing it keeps the
-            // weight honest should that ever change.
-            let providers = ProviderCount::<T>::get();
-            if boundary {
-                T::WeightInfo::on_initialize_epoch_boundary(providers)
-            } else if withheld {
-                // The rare block the supply cap, the hard cap or a failed mint withheld: one
-                // more write.
-                T::WeightInfo::on_initialize_block(providers)
-                    .saturating_add(T::DbWeight::get().writes(1))
-            } else {
-                T::WeightInfo::on_initialize_block(providers)
-            }
+            Self::on_block(now)
         }
 
         fn integrity_test() {
-            assert!(
-                T::MaxUsageRewardCap::get() < Perbill::one(),
-                "MaxUsageRewardCap must be below 100% so that self-dealing never pays"
-            );
-            assert!(
-                T::MaxSelfDealingReturn::get() < Perbill::one(),
-                "MaxSelfDealingReturn must be below 100% so that self-dealing never pays"
-            );
-            assert!(T::BlocksPerYear::get() > 0, "a year has blocks");
-            assert!(
-                T::MinEpochLength::get() > 0
-                    && T::MinEpochLength::get() <= T::MaxEpochLength::get(),
-                "epoch length limits must admit at least one length"
-            );
-            assert!(
-                T::MinUnbondingPeriod::get() > 0,
-                "an unbonding period of zero lets a provider escape any slash"
-            );
-            assert!(
-                T::RewardClaimWindow::get() > T::RewardDelay::get(),
-                "reward pools must outlive the reward delay"
-            );
-            assert!(T::TokenUnit::get() > 0);
-            assert!(T::CreditsPerStableUnit::get() > 0);
+            Self::check_config();
         }
 
         #[cfg(feature = "try-runtime")]

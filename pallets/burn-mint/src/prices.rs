@@ -93,14 +93,12 @@ impl<T: Config> Pallet<T> {
     /// price alone and the quorum can be met (an empty set, or a quorum above the set's size,
     /// would stop sales for good). Checked whenever the parameters or the feeder set change.
     pub(crate) fn ensure_quorum(min_price_feeds: u32, feeders: usize) -> DispatchResult {
-        ensure!(
-            (min_price_feeds as usize).saturating_mul(2) > feeders,
-            Error::<T>::QuorumTooSmall
-        );
-        ensure!(
-            min_price_feeds as usize <= feeders,
-            Error::<T>::QuorumUnreachable
-        );
-        Ok(())
+        economics::check_majority(min_price_feeds, feeders).map_err(|e| {
+            match e {
+                economics::QuorumError::TooSmall => Error::<T>::QuorumTooSmall,
+                economics::QuorumError::Unreachable => Error::<T>::QuorumUnreachable,
+            }
+            .into()
+        })
     }
 }

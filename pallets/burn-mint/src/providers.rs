@@ -371,15 +371,13 @@ impl<T: Config> Pallet<T> {
     /// verifies capacity alone ([`economics::verification`]) and capacity can still be
     /// verified. Checked whenever the parameters or the verifier set change.
     pub(crate) fn ensure_verifier_quorum(quorum: u32, verifiers: usize) -> DispatchResult {
-        ensure!(
-            (quorum as usize).saturating_mul(2) > verifiers,
-            Error::<T>::VerifierQuorumTooSmall
-        );
-        ensure!(
-            quorum as usize <= verifiers,
-            Error::<T>::VerifierQuorumUnreachable
-        );
-        Ok(())
+        economics::check_majority(quorum, verifiers).map_err(|e| {
+            match e {
+                economics::QuorumError::TooSmall => Error::<T>::VerifierQuorumTooSmall,
+                economics::QuorumError::Unreachable => Error::<T>::VerifierQuorumUnreachable,
+            }
+            .into()
+        })
     }
 
     /// [`Pallet::bond_extra`] for `who`.

@@ -239,11 +239,12 @@ impl<T: Config> Pallet<T> {
             .flatten()
         {
             ensure!(
-                (params.min_price_feeds as usize).saturating_mul(2) > feeds.len(),
+                economics::check_majority(params.min_price_feeds, feeds.len())
+                    != Err(economics::QuorumError::TooSmall),
                 "fewer than a majority of the price feeders can set the price"
             );
             ensure!(
-                params.min_price_feeds as usize <= feeds.len(),
+                economics::is_reachable_majority(params.min_price_feeds, feeds.len()),
                 "the price quorum is above the number of price feeders"
             );
         }

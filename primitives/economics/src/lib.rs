@@ -141,7 +141,7 @@ pub use pricing::{
     agreed_median, basis_of, bounded_price, credits_for_tokens, median_price, within_band,
 };
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
-pub use verification::{agreed_capacity, is_reachable_majority};
+pub use verification::{agreed_capacity, check_majority, is_reachable_majority, QuorumError};
 
 /// Token amounts as the economics sees them (the runtime's balance type is `u128`).
 pub type Amount = u128;

@@ -43,12 +43,33 @@ pub fn agreed_capacity(votes: impl IntoIterator<Item = u32>, quorum: u32) -> u32
     sorted.get(quorum as usize - 1).copied().unwrap_or(0)
 }
 
-/// Whether `quorum` is a majority of `verifiers` that they can reach: `verifiers / 2 < quorum
-/// ≤ verifiers`. Below a majority, a minority could verify capacity alone; above the set's
-/// size (an empty set included) nothing could ever be verified again.
-pub fn is_reachable_majority(quorum: u32, verifiers: usize) -> bool {
+/// Why a quorum is not a reachable majority of its set ([`check_majority`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum QuorumError {
+    /// Not more than half of the set: a minority could decide alone.
+    TooSmall,
+    /// Above the set's size (an empty set included): nothing could ever be decided again.
+    Unreachable,
+}
+
+/// Whether `quorum` is a majority of a set of `members` that they can reach: `members / 2 <
+/// quorum ≤ members`. The rule of both the capacity verifiers' quorum
+/// (`min_capacity_attestations`) and the price feeders' (`min_price_feeds`); a quorum that is
+/// too small is reported first.
+pub fn check_majority(quorum: u32, members: usize) -> Result<(), QuorumError> {
     let quorum = quorum as usize;
-    quorum.saturating_mul(2) > verifiers && quorum <= verifiers
+    if quorum.saturating_mul(2) <= members {
+        return Err(QuorumError::TooSmall);
+    }
+    if quorum > members {
+        return Err(QuorumError::Unreachable);
+    }
+    Ok(())
+}
+
+/// Whether `quorum` is a majority of `members` that they can reach ([`check_majority`]).
+pub fn is_reachable_majority(quorum: u32, members: usize) -> bool {
+    check_majority(quorum, members).is_ok()
 }
 
 #[cfg(test)]
@@ -77,6 +98,11 @@ mod tests {
         assert!(!is_reachable_majority(4, 3));
         assert!(!is_reachable_majority(1, 0));
         assert!(!is_reachable_majority(0, 0));
+        assert_eq!(check_majority(1, 2), Err(QuorumError::TooSmall));
+        assert_eq!(check_majority(0, 0), Err(QuorumError::TooSmall));
+        assert_eq!(check_majority(1, 0), Err(QuorumError::Unreachable));
+        assert_eq!(check_majority(4, 3), Err(QuorumError::Unreachable));
+        assert_eq!(check_majority(3, 5), Ok(()));
     }
 
     #[test]
