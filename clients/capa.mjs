@@ -36,6 +36,10 @@ write (signed; the key never goes on the command line):
   buy AMOUNT [--min-credits N]          burn AMOUNT CAPA for compute credits
   pay PROVIDER AMOUNT [--min-credits N] burn AMOUNT CAPA for credits spent with PROVIDER
   claim [PROVIDER]                      pay PROVIDER (default: the signer) its claimable rewards
+  heartbeat                             prove the signer (a provider) live in this liveness window
+  keepalive [--blocks N]                a provider's agent: one heartbeat in every liveness window
+                                        the signer has not proven yet, asked of the chain at each
+                                        new block; runs until stopped (or for N blocks)
 
 options:
   --url URL              node WebSocket RPC (default ws://127.0.0.1:9944)
@@ -94,6 +98,56 @@ async function submitWithSpinner(api, tx, pair, options) {
     spinner?.error(`${tx.method.section}.${tx.method.method}: failed`);
     throw e;
   }
+}
+
+/// Sends a heartbeat for `pair` and returns what the chain counted (the `ProviderLive` event).
+async function heartbeat(api, pair, options) {
+  const { events, blockHash } = await submitWithSpinner(api, api.tx.burnMint.heartbeat(), pair, options);
+  const live = events.find(({ event }) => api.events.burnMint.ProviderLive.is(event)).event.data;
+  const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+  return { provider: pair.address, block, epoch: live.epoch.toNumber(), window: live.window.toNumber(), points: live.points.toString() };
+}
+
+/// A provider's agent: at each new block, asks the chain (`burnMintApi.livenessWindow`) which
+/// liveness window the next block lies in and whether the provider proved it; if not, sends one
+/// heartbeat (one at a time) and prints what the chain counted. A failed heartbeat is printed
+/// and tried again in the next block. Stops after `blocks` new blocks (or never).
+async function keepAlive(api, pair, options, blocks) {
+  let seen = 0;
+  let sending = false;
+  await new Promise((resolve, reject) => {
+    let unsubscribe = null;
+    const stop = () => {
+      unsubscribe?.();
+      resolve();
+    };
+    api.rpc.chain
+      .subscribeNewHeads(async () => {
+        seen += 1;
+        if (seen > blocks) return stop();
+        if (sending) return;
+        sending = true;
+        try {
+          const answer = await api.call.burnMintApi.livenessWindow(pair.address);
+          if (answer.isSome && answer.unwrap().proven.isFalse) {
+            const sent = await heartbeat(api, pair, { ...options, json: true });
+            // One line a heartbeat: JSON lines with --json.
+            console.log(
+              options.json
+                ? JSON.stringify(sent)
+                : `heartbeat in block ${sent.block}: epoch ${sent.epoch}, window ${sent.window}, ${sent.points} live points`,
+            );
+          }
+        } catch (e) {
+          console.error(`capa: heartbeat failed: ${e.message}`);
+        } finally {
+          sending = false;
+        }
+      })
+      .then((u) => {
+        unsubscribe = u;
+      }, reject);
+  });
 }
 
 /// The chain's economic state in one JSON-ready object: what the simulator needs to continue
@@ -257,6 +311,7 @@ async function main(argv) {
       params: { type: 'string' },
       out: { type: 'string' },
       epochs: { type: 'string', default: '12' },
+      blocks: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -266,7 +321,7 @@ async function main(argv) {
     console.log(USAGE);
     return;
   }
-  const known = ['supply', 'preview', 'params', 'provider', 'snapshot', 'buy', 'pay', 'claim'];
+  const known = ['supply', 'preview', 'params', 'provider', 'snapshot', 'buy', 'pay', 'claim', 'heartbeat', 'keepalive'];
   if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
   const minCredits = /^\d+$/.test(options['min-credits'])
     ? BigInt(options['min-credits'])
@@ -331,6 +386,17 @@ async function main(argv) {
         const { events } = await submitWithSpinner(api, tx, pair, options);
         const spent = events.find(({ event }) => api.events.burnMint.CreditsSpent.is(event)).event.data;
         print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
+        break;
+      }
+      case 'heartbeat':
+        print(await heartbeat(api, signer(options, api), options), options.json);
+        break;
+      case 'keepalive': {
+        const blocks = options.blocks === undefined ? Infinity : Number(options.blocks);
+        if (!(blocks === Infinity || (Number.isInteger(blocks) && blocks > 0))) {
+          throw new UsageError('--blocks must be a whole number of blocks above 0');
+        }
+        await keepAlive(api, signer(options, api), options, blocks);
         break;
       }
       case 'claim': {

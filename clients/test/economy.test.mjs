@@ -183,7 +183,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       assert.notEqual(value, undefined);
     }
     assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 7);
-    for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission']) {
+    for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
   });
@@ -495,6 +495,27 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       (e) => e,
     );
     assert.match(keyless.stderr, /set CAPA_SEED/);
+  }, 150_000);
+
+  step('capa keepalive: a provider\'s agent proves each liveness window once, as the chain counts it', async () => {
+    // Six blocks span at least two windows of five blocks.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CAPA_CLI, 'keepalive', '--dev-account', 'bob', '--blocks', '6', '--url', url, '--json'],
+      { timeout: 120_000 },
+    );
+    const sent = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    assert.ok(sent.length >= 1, 'at least one heartbeat');
+    const windows = sent.map((s) => `${s.epoch}/${s.window}`);
+    assert.equal(new Set(windows).size, windows.length, 'one heartbeat a window');
+    for (const s of sent) {
+      // The chain counted the window the agent reported, in the block it reported.
+      const at = await api.at(await api.rpc.chain.getBlockHash(s.block));
+      const work = (await at.query.burnMint.providers(who.bob.address)).unwrap().work.unwrap();
+      assert.equal(work.epoch.toNumber(), s.epoch);
+      assert.equal((work.liveWindows.toNumber() >> s.window) & 1, 1, `window ${s.window} proven`);
+      assert.equal(BigInt(s.points), work.livePoints.toBigInt());
+    }
   }, 150_000);
 
   step('a gift to the reward pot is a surplus, not a broken invariant; the next boundary burns it', async () => {

@@ -204,7 +204,7 @@ impl_runtime_apis! {
         }
     }
 
-    #[api_version(2)]
+    #[api_version(3)]
     impl pallet_burn_mint::runtime_api::BurnMintApi<Block, AccountId> for Runtime {
         fn supply_stats() -> pallet_burn_mint::runtime_api::SupplyStats {
             BurnMint::supply_stats()
@@ -212,6 +212,12 @@ impl_runtime_apis! {
 
         fn pending_rewards(provider: AccountId) -> Balance {
             BurnMint::pending_rewards(provider)
+        }
+
+        fn liveness_window(
+            provider: AccountId,
+        ) -> Option<pallet_burn_mint::runtime_api::LivenessWindow> {
+            BurnMint::liveness_window(provider)
         }
 
         fn credits_of(who: AccountId) -> u128 {

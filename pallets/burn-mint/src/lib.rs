@@ -936,6 +936,11 @@ pub mod pallet {
             queries::pending_rewards::<T>(&provider)
         }
 
+        /// The liveness window of the next block and whether `provider` proved it.
+        pub fn liveness_window(provider: T::AccountId) -> Option<types::LivenessWindow> {
+            queries::liveness_window::<T>(&provider)
+        }
+
         /// Credits that burning `amount` tokens would buy now, if a price is in force.
         pub fn quote_credits(amount: Amount) -> Option<Credits> {
             queries::quote_credits::<T>(amount).ok()

@@ -4,7 +4,7 @@
 
 use crate::{
     economics::{self, Amount, Credits, EpochBooks, Parameters, PathPoint, Totals},
-    types::{PreviewError, PriceFeed, PriceInForce, SupplyStats},
+    types::{LivenessWindow, PreviewError, PriceFeed, PriceInForce, SupplyStats},
     ActiveParameters, Config, CreditBalances, CurrentEpoch, Emission, Error, LastPrice, Ledger,
     Pallet, PendingParameters, PriceFeeders, ProviderCount, Providers,
 };
@@ -12,7 +12,10 @@ use alloc::vec::Vec;
 use frame_support::traits::{fungible::Inspect, Get};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_arithmetic::FixedU128;
-use sp_runtime::{traits::SaturatedConversion, DispatchError, Saturating};
+use sp_runtime::{
+    traits::{One, SaturatedConversion},
+    DispatchError, Saturating,
+};
 
 /// The block being built or queried.
 fn now<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
@@ -182,4 +185,38 @@ pub fn preview_emission<T: Config>(
         &limits,
         epochs.min(T::MaxPreviewEpochs::get()),
     ))
+}
+
+/// The liveness window the next block lies in (where a heartbeat sent now lands at the
+/// earliest) and whether `provider` has proven it: the next block's epoch and window as the
+/// pallet will compute them ([`economics::window_of`]). A next block that opens a new epoch
+/// lies in that epoch's window 0, not proven yet, with the windows of the parameters it
+/// applies. `None` before the pallet is configured.
+pub fn liveness_window<T: Config>(provider: &T::AccountId) -> Option<LivenessWindow> {
+    let params = ActiveParameters::<T>::get()?;
+    let epoch = CurrentEpoch::<T>::get();
+    let next = now::<T>().saturating_add(One::one());
+    let offset: u32 = next.saturating_sub(epoch.start).saturated_into();
+    if offset >= epoch.length {
+        let windows = PendingParameters::<T>::get()
+            .unwrap_or(params)
+            .liveness_windows;
+        return Some(LivenessWindow {
+            epoch: epoch.index.saturating_add(1),
+            window: 0,
+            windows,
+            proven: false,
+        });
+    }
+    let window = economics::window_of(offset, epoch.length, params.liveness_windows);
+    let proven = Providers::<T>::get(provider)
+        .and_then(|record| record.work)
+        .filter(|work| work.epoch == epoch.index)
+        .is_some_and(|work| economics::prove_window(0, window) & work.live_windows != 0);
+    Some(LivenessWindow {
+        epoch: epoch.index,
+        window,
+        windows: params.liveness_windows,
+        proven,
+    })
 }

@@ -4,13 +4,14 @@
 //! [`crate::Pallet`]'s view functions), which the runtime's implementation calls.
 
 use crate::economics::{Amount, Credits, Parameters, PathPoint};
-pub use crate::types::{PreviewError, SupplyStats};
+pub use crate::types::{LivenessWindow, PreviewError, SupplyStats};
 use alloc::{string::String, vec::Vec};
 use codec::Codec;
 
 sp_api::decl_runtime_apis! {
-    /// Queries of pallet-burn-mint. Version 2 adds [`BurnMintApi::check_invariants`].
-    #[api_version(2)]
+    /// Queries of pallet-burn-mint. Version 2 adds [`BurnMintApi::check_invariants`], version
+    /// 3 [`BurnMintApi::liveness_window`].
+    #[api_version(3)]
     pub trait BurnMintApi<AccountId: Codec> {
         /// Supply statistics: issuance, emission, epoch books, totals.
         fn supply_stats() -> SupplyStats;
@@ -26,7 +27,12 @@ sp_api::decl_runtime_apis! {
         /// The pallet's invariants (its `try_state` checks) on the state at the queried block:
         /// `None` from a runtime built without the `try-runtime` feature, else `Ok` or the first
         /// invariant that fails. For operators' consistency checks (after a crash, an import).
-        #[api_version(2)]
+        /// (Since version 2.)
         fn check_invariants() -> Option<Result<(), String>>;
+        /// The liveness window the next block lies in and whether `provider` proved it
+        /// (`None` before the pallet is configured): what a provider's agent polls to send one
+        /// heartbeat a window.
+        #[api_version(3)]
+        fn liveness_window(provider: AccountId) -> Option<LivenessWindow>;
     }
 }

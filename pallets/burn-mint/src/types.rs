@@ -371,6 +371,20 @@ impl<BlockNumber> EpochInfo<BlockNumber> {
     }
 }
 
+/// The liveness window the next block lies in, for a provider's agent: send a heartbeat when
+/// `proven` is false ([`crate::Pallet::liveness_window`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct LivenessWindow {
+    /// The epoch of the next block.
+    pub epoch: u32,
+    /// Its liveness window in that epoch.
+    pub window: u32,
+    /// The epoch's number of windows.
+    pub windows: u32,
+    /// Whether the provider has proven that window already.
+    pub proven: bool,
+}
+
 /// Everything a supply dashboard shows, in one call.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct SupplyStats {

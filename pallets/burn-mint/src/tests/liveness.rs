@@ -172,6 +172,45 @@ fn the_windows_are_a_governance_parameter_that_takes_effect_at_the_next_epoch() 
     });
 }
 
+#[test]
+fn an_agent_learns_from_the_chain_when_to_send_the_next_heartbeat() {
+    use crate::types::LivenessWindow;
+    ExtBuilder::default()
+        .unconfigured()
+        .build_and_execute(|| assert_eq!(BurnMint::liveness_window(P1), None));
+    windows(5).build_and_execute(|| {
+        verified(P1, 100);
+        next_epoch();
+        let epoch = CurrentEpoch::<Test>::get().index;
+        // The next block (offset 1) lies in window 0; a heartbeat now proves it.
+        let at = |window, proven| {
+            Some(LivenessWindow {
+                epoch,
+                window,
+                windows: 5,
+                proven,
+            })
+        };
+        assert_eq!(BurnMint::liveness_window(P1), at(0, false));
+        heartbeat(P1);
+        assert_eq!(BurnMint::liveness_window(P1), at(0, true));
+        // At offset 1 the next block is window 1's first.
+        to_offset(1);
+        assert_eq!(BurnMint::liveness_window(P1), at(1, false));
+        // In the epoch's last block, the next block opens the next epoch: its window 0.
+        to_offset(9);
+        assert_eq!(
+            BurnMint::liveness_window(P1),
+            Some(LivenessWindow {
+                epoch: epoch + 1,
+                window: 0,
+                windows: 5,
+                proven: false,
+            })
+        );
+    });
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
