@@ -28,6 +28,9 @@ read (no key needed):
   params                      the parameters in force (JSON, the input format of --params)
   provider ADDRESS            a provider: status, declared and verified capacity, reputation,
                               bond, live points this epoch, claimable and locked rewards
+  verifier ADDRESS            a capacity verifier (or candidate): in the set or not, its bond, the
+                              bond the parameters require, the block of its latest attestation
+                              and the first block its bond may be withdrawn at
   snapshot [--out FILE]       the chain's economic state as JSON (parameters, controller, open
                               epoch, totals, issuance, providers, reward pools, price feeds), for
                               the simulator to start from; to FILE or standard output
@@ -37,6 +40,11 @@ write (signed; the key never goes on the command line):
   pay PROVIDER AMOUNT [--min-credits N] burn AMOUNT CAPA for credits spent with PROVIDER
   claim [PROVIDER]                      pay PROVIDER (default: the signer) its claimable rewards
   heartbeat                             prove the signer (a provider) live in this liveness window
+  attest PROVIDER UNITS                 as a capacity verifier: attest UNITS of PROVIDER's capacity
+  verifier-bond AMOUNT                  hold AMOUNT CAPA more as the signer's verifier bond (a
+                                        verifier attests only with the parameters' bond held)
+  verifier-withdraw                     release the signer's verifier bond (out of the set, and
+                                        the unbonding minimum after its latest attestation)
   keepalive [--blocks N]                a provider's agent: one heartbeat in every liveness window
                                         the signer has not proven yet, asked of the chain at each
                                         new block; runs until stopped (or for N blocks)
@@ -244,6 +252,34 @@ async function supply(api) {
   };
 }
 
+/// A capacity verifier's bond and standing, as the chain has them.
+async function verifier(api, address) {
+  const [bond, verifiers, params] = await Promise.all([
+    api.query.burnMint.verifierBonds(address),
+    api.query.burnMint.capacityVerifiers(),
+    api.query.burnMint.activeParameters(),
+  ]);
+  const held = bond.isSome ? bond.unwrap() : null;
+  const lastAttested = held && held.lastAttested.isSome ? held.lastAttested.unwrap().toNumber() : null;
+  const unbonding = api.consts.burnMint.minUnbondingPeriod.toNumber();
+  return {
+    address,
+    inSet: verifiers.some((v) => v.eq(address)),
+    bond: formatCapa(held ? big(held.amount) : 0n),
+    required: params.isSome ? formatCapa(big(params.unwrap().verifierBond)) : null,
+    lastAttested,
+    // Out of the set, the bond may be withdrawn from this block on.
+    withdrawableFrom: held ? (lastAttested === null ? 0 : lastAttested + unbonding) : null,
+  };
+}
+
+/// The event `name` of pallet burnMint among `events`, or an error naming what is missing.
+function eventOf(api, events, name) {
+  const found = events.find(({ event }) => api.events.burnMint[name].is(event));
+  if (!found) throw new Error(`no burnMint.${name} event`);
+  return found.event.data;
+}
+
 async function provider(api, address) {
   const record = await api.query.burnMint.providers(address);
   if (record.isNone) throw new UsageError(`${address} is not a provider`);
@@ -321,7 +357,10 @@ async function main(argv) {
     console.log(USAGE);
     return;
   }
-  const known = ['supply', 'preview', 'params', 'provider', 'snapshot', 'buy', 'pay', 'claim', 'heartbeat', 'keepalive'];
+  const known = [
+    'supply', 'preview', 'params', 'provider', 'verifier', 'snapshot',
+    'buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
+  ];
   if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
   const minCredits = /^\d+$/.test(options['min-credits'])
     ? BigInt(options['min-credits'])
@@ -371,6 +410,36 @@ async function main(argv) {
         if (args.length !== 1) throw new UsageError('provider needs an ADDRESS');
         print(await provider(api, args[0]), options.json);
         break;
+      case 'verifier':
+        if (args.length !== 1) throw new UsageError('verifier needs an ADDRESS');
+        print(await verifier(api, args[0]), options.json);
+        break;
+      case 'attest': {
+        if (args.length !== 2 || !/^\d+$/.test(args[1])) {
+          throw new UsageError('attest needs a PROVIDER and a whole number of UNITS');
+        }
+        const pair = signer(options, api);
+        const tx = api.tx.burnMint.attestCapacity(args[0], Number(args[1]));
+        const { events } = await submitWithSpinner(api, tx, pair, options);
+        const attested = eventOf(api, events, 'CapacityAttested');
+        print({ provider: attested.provider.toString(), verifier: pair.address, capacity: attested.capacity.toNumber() }, options.json);
+        break;
+      }
+      case 'verifier-bond': {
+        if (args.length !== 1) throw new UsageError('verifier-bond needs an AMOUNT');
+        const pair = signer(options, api);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.bondVerifier(parseCapa(args[0])), pair, options);
+        const bonded = eventOf(api, events, 'VerifierBonded');
+        print({ verifier: pair.address, added: formatCapa(big(bonded.amount)), total: formatCapa(big(bonded.total)) }, options.json);
+        break;
+      }
+      case 'verifier-withdraw': {
+        const pair = signer(options, api);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.withdrawVerifierBond(), pair, options);
+        const released = eventOf(api, events, 'VerifierBondWithdrawn');
+        print({ verifier: pair.address, released: formatCapa(big(released.amount)) }, options.json);
+        break;
+      }
       case 'buy': {
         if (args.length !== 1) throw new UsageError('buy needs an AMOUNT');
         const pair = signer(options, api);

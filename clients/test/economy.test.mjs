@@ -28,6 +28,7 @@ import {
   startDevNode,
   waitFor,
 } from './harness.mjs';
+import { formatCapa } from '../capa.mjs';
 
 const EPOCH = 10;
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
@@ -128,6 +129,9 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'removeProvider',
       'freezeProvider',
       'unfreezeProvider',
+      'bondVerifier',
+      'withdrawVerifierBond',
+      'slashVerifier',
       'buyCredits',
       'payForCompute',
       'claimRewards',
@@ -142,7 +146,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const call = fn(...args);
       assert.equal(api.createType('Call', call.method.toHex()).method, name);
     }
-    for (const name of ['CreditsBought', 'ProviderLive', 'ProviderFrozen', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
+    for (const name of ['CreditsBought', 'ProviderLive', 'ProviderFrozen', 'VerifierBonded', 'VerifierSlashed', 'VerifierBondWithdrawn', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
       assert.ok(api.events.burnMint[name]?.meta, `event burnMint.${name}`);
     }
     for (const name of [
@@ -154,6 +158,10 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'VerifierQuorumUnreachable',
       'BadLivenessWindows',
       'ProviderFrozen',
+      'BadVerifierBond',
+      'VerifierBondTooLow',
+      'NotBondedVerifier',
+      'StillVerifier',
       'RewardsLocked',
       'UnbondingTooShort',
     ]) {
@@ -177,12 +185,13 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'providerCount',
       'providers',
       'rewardPools',
+      'verifierBonds',
     ]);
     for (const query of Object.values(api.query.burnMint)) {
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 7);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 8);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -519,6 +528,42 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       assert.equal((work.liveWindows.toNumber() >> s.window) & 1, 1, `window ${s.window} proven`);
       assert.equal(BigInt(s.points), work.livePoints.toBigInt());
     }
+  }, 150_000);
+
+  step('capa: a verifier\'s bond answers for its attestations; slashed, it attests again only after bonding', async () => {
+    // Alice, the development chain's verifier, holds the parameters' bond from genesis.
+    const required = (await api.query.burnMint.activeParameters()).unwrap().verifierBond.toBigInt();
+    const alice = await capa('verifier', who.alice.address);
+    assert.equal(alice.inSet, true);
+    assert.equal(alice.bond, formatCapa(required));
+    assert.equal(alice.required, formatCapa(required));
+    assert.ok(alice.lastAttested > 0, 'she attested Bob');
+    assert.equal(alice.withdrawableFrom, alice.lastAttested + api.consts.burnMint.minUnbondingPeriod.toNumber());
+    // Governance slashes half of it: burned, and booked as a slash.
+    const slashed = await send(
+      api,
+      api.tx.sudo.sudo(api.tx.burnMint.slashVerifier(who.alice.address, 500_000_000)),
+      who.alice,
+    );
+    const burned = slashed.events.find(({ event }) => api.events.burnMint.VerifierSlashed.is(event)).event.data;
+    assert.equal(burned.amount.toBigInt(), required / 2n);
+    assert.equal((await capa('verifier', who.alice.address)).bond, formatCapa(required / 2n));
+    // Below the bond, her attestation is refused by name; topped up, it counts again.
+    const refused = await capa('attest', who.bob.address, '10', '--dev-account', 'alice').then(
+      () => assert.fail('attested below the bond'),
+      (e) => e,
+    );
+    assert.match(refused.stderr, /burnMint\.VerifierBondTooLow/);
+    const topped = await capa('verifier-bond', formatCapa(required / 2n), '--dev-account', 'alice');
+    assert.deepEqual(topped, { verifier: who.alice.address, added: formatCapa(required / 2n), total: formatCapa(required) });
+    const attested = await capa('attest', who.bob.address, '10', '--dev-account', 'alice');
+    assert.deepEqual(attested, { provider: who.bob.address, verifier: who.alice.address, capacity: 10 });
+    // In the set, her bond stays held.
+    const kept = await capa('verifier-withdraw', '--dev-account', 'alice').then(
+      () => assert.fail('a verifier in the set withdrew its bond'),
+      (e) => e,
+    );
+    assert.match(kept.stderr, /burnMint\.StillVerifier/);
   }, 150_000);
 
   step('a gift to the reward pot is a surplus, not a broken invariant; the next boundary burns it', async () => {

@@ -15,9 +15,15 @@ fn genesis_builds_from_development_preset() {
     with_dev_chain(|| {
         // Every well-known development account is funded; Alice is the sudo key.
         let alice = Alice.to_account_id();
+        // Alice, the development chain's capacity verifier, holds the verifier bond of it.
+        let bond = pallet_burn_mint::economics::presets::VERIFIER_BOND;
         assert_eq!(
             Balances::balance(&alice),
-            capacloud_runtime::genesis_config_presets::DEV_ACCOUNT_BALANCE
+            capacloud_runtime::genesis_config_presets::DEV_ACCOUNT_BALANCE - bond
+        );
+        assert_eq!(
+            pallet_burn_mint::VerifierBonds::<Runtime>::get(&alice).map(|b| b.amount),
+            Some(bond)
         );
         assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
         assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);

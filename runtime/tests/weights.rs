@@ -197,6 +197,12 @@ fn report() {
         ("remove_provider", BurnMintWeights::remove_provider()),
         ("freeze_provider", BurnMintWeights::freeze_provider()),
         ("unfreeze_provider", BurnMintWeights::unfreeze_provider()),
+        ("bond_verifier", BurnMintWeights::bond_verifier()),
+        (
+            "withdraw_verifier_bond",
+            BurnMintWeights::withdraw_verifier_bond(),
+        ),
+        ("slash_verifier", BurnMintWeights::slash_verifier()),
     ];
     for (name, w) in calls {
         rows.push((

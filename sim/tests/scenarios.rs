@@ -164,7 +164,8 @@ fn a_run_starts_from_a_live_chains_snapshot() {
         "maxPriceChangePerBlock": 10000000, "unbondingPeriod": 302400,
         "minProviderBond": "100000000000000", "bondPerCapacityUnit": 1000000000000,
         "initialReputation": 500000, "minReputation": 200000, "attestationReputationGain": 50000,
-        "minCapacityAttestations": 1, "livenessWindows": 24
+        "minCapacityAttestations": 1, "livenessWindows": 24,
+        "verifierBond": "10000000000000000"
       },
       "emission": { "controller": { "emissionPerBlock": 120000000000, "choice": 120000000000,
                                      "floor": 10000000000, "ceiling": 10000000000000,

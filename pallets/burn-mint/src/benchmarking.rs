@@ -53,6 +53,7 @@ fn bench_params<T: Config>() -> Parameters {
         min_capacity_attestations: T::MaxCapacityVerifiers::get() / 2 + 1,
         // As many windows as the epoch has blocks: a heartbeat proves one of ten.
         liveness_windows: 10u32.min(T::MaxEpochLength::get()),
+        verifier_bond: 10 * unit,
     }
 }
 
@@ -79,6 +80,11 @@ fn setup<T: Config>() {
         .collect();
     let mut sorted = verifiers;
     sorted.sort();
+    // Each verifier holds the bond it needs to attest.
+    for v in &sorted {
+        T::Currency::set_balance(v, 1_000_000 * T::TokenUnit::get());
+        Pallet::<T>::do_bond_verifier(v.clone(), params.verifier_bond).expect("bonds");
+    }
     CapacityVerifiers::<T>::put(BoundedVec::try_from(sorted).expect("n <= MaxCapacityVerifiers"));
     // Pot and treasury exist.
     let ed = T::Currency::minimum_balance();
@@ -465,6 +471,58 @@ mod benchmarks {
         assert_eq!(record.verified_capacity, 16);
         assert_eq!(record.work, None, "the closed work was settled by the call");
         assert!(record.reputation > Permill::from_percent(50));
+    }
+
+    #[benchmark]
+    fn bond_verifier() {
+        setup::<T>();
+        let who = caller::<T>("candidate", 0);
+        let amount = bench_params::<T>().verifier_bond;
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), amount);
+        assert_eq!(
+            VerifierBonds::<T>::get(&who).map(|b| b.amount),
+            Some(amount)
+        );
+    }
+
+    #[benchmark]
+    fn withdraw_verifier_bond() {
+        setup::<T>();
+        // A former verifier (not in the full set, which is searched) that attested: the
+        // unbonding minimum since its attestation is checked, then its bond released.
+        let who = caller::<T>("former", 0);
+        Pallet::<T>::do_bond_verifier(who.clone(), bench_params::<T>().verifier_bond)
+            .expect("bonds");
+        let now = frame_system::Pallet::<T>::block_number();
+        VerifierBonds::<T>::mutate(&who, |b| {
+            if let Some(b) = b {
+                b.last_attested = Some(now);
+            }
+        });
+        frame_system::Pallet::<T>::set_block_number(now + T::MinUnbondingPeriod::get().into());
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
+        assert!(VerifierBonds::<T>::get(&who).is_none());
+    }
+
+    #[benchmark]
+    fn slash_verifier() -> Result<(), BenchmarkError> {
+        setup::<T>();
+        let v = verifier::<T>();
+        let origin =
+            T::ReputationOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(
+            origin as T::RuntimeOrigin,
+            v.clone(),
+            Perbill::from_percent(50),
+        );
+        assert_eq!(
+            VerifierBonds::<T>::get(&v).map(|b| b.amount),
+            Some(bench_params::<T>().verifier_bond / 2)
+        );
+        Ok(())
     }
 
     #[benchmark]

@@ -263,28 +263,37 @@ impl<T: Config> Pallet<T> {
         ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
     }
 
-    /// Burns up to `amount` of `who`'s held bond and books what total issuance lost (the
-    /// slashed bond, and any dust pallet-balances removes with it) in the open epoch and in
-    /// the account's history. Returns what was burned.
+    /// Burns up to `amount` of `who`'s held provider bond and books what total issuance lost
+    /// (the slashed bond, and any dust pallet-balances removes with it) in the open epoch
+    /// ([`Pallet::burn_held`]) and in the account's history. Returns what was burned.
     pub(crate) fn slash_bond(who: &T::AccountId, amount: Amount) -> Amount {
         if amount.is_zero() {
             return 0;
         }
-        let issuance = T::Currency::total_issuance();
-        let _ = T::Currency::burn_held(
-            &HoldReason::ProviderBond.into(),
-            who,
-            amount,
-            Precision::BestEffort,
-            Fortitude::Force,
-        );
-        let burned = issuance.saturating_sub(T::Currency::total_issuance());
-        Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
+        let burned = Self::burn_held(&HoldReason::ProviderBond.into(), who, amount);
         History::<T>::mutate(who, |h| {
             let h = h.get_or_insert_with(Default::default);
             h.slashes.saturating_inc();
             h.slashed.saturating_accrue(burned);
         });
+        burned
+    }
+
+    /// Burns up to `amount` of what `who` holds for `reason` and books what total issuance
+    /// lost (with any dust pallet-balances removes) as a slash in the open epoch. Returns it.
+    pub(crate) fn burn_held(
+        reason: &T::RuntimeHoldReason,
+        who: &T::AccountId,
+        amount: Amount,
+    ) -> Amount {
+        if amount.is_zero() {
+            return 0;
+        }
+        let issuance = T::Currency::total_issuance();
+        let _ =
+            T::Currency::burn_held(reason, who, amount, Precision::BestEffort, Fortitude::Force);
+        let burned = issuance.saturating_sub(T::Currency::total_issuance());
+        Self::note_in_books(|b| b.burned_slashes.saturating_accrue(burned));
         burned
     }
 

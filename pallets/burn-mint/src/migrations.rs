@@ -3,8 +3,9 @@
 //! Each migration is a [`VersionedMigration`]: it runs only when the on-chain storage version
 //! is the one it starts from, and bumps it. A migration stays here while some live chain may
 //! still be below its target version; the v2 -> v3 migration (spec 102) was removed with spec
-//! 103, v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, and v5 -> v6 (spec 107)
-//! with spec 108, when no chain was left below v6 (all four are in the repository's history). Because a removed migration leaves a chain at an
+//! 103, v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, v5 -> v6 (spec 107)
+//! with spec 108, and v6 -> v7 (spec 108) with spec 109, when no chain was left below
+//! the next version (all five are in the repository's history). Because a removed migration leaves a chain at an
 //! older version with nothing to run (its values would then be decoded in the new layout),
 //! the runtime puts [`RequireStorageVersion`] first in its migrations: it refuses such an
 //! upgrade in `try-runtime` checks and logs an error if one is enacted anyway.
@@ -60,53 +61,40 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
-/// Storage version 6 -> 7: availability pro rata to the liveness windows proven, and freezes
-/// (spec 108).
+/// Storage version 7 -> 8: bonded capacity verifiers (spec 109).
 ///
-/// Version 7 adds a governance parameter, [`Parameters::liveness_windows`], a field to each
-/// provider's unsettled work, [`EpochWork::live_windows`] (the windows of its epoch it proved
-/// live in), and one to each provider, `frozen_until` (no provider is frozen at the upgrade).
-/// The migration:
+/// Version 8 adds a governance parameter, [`Parameters::verifier_bond`], and a map,
+/// [`crate::VerifierBonds`] (new, so empty at the upgrade). The migration rewrites the active
+/// and the pending parameters with every old field kept and `verifier_bond` set to
+/// [`VERIFIER_BOND`] (the production preset). The verifiers in office hold no bond yet: each
+/// calls `bond_verifier` before its next attestation (until then its attestations are refused
+/// with `VerifierBondTooLow`; the votes it already cast keep counting).
 ///
-/// 1. rewrites the active and the pending parameters with every old field kept and
-///    `liveness_windows` set to [`windows_for`] their epoch length (24, the production
-///    preset, at most the epoch's length);
-/// 2. rewrites every provider record with its work's `live_windows` set to every window of the
-///    active parameters when it has live points, none otherwise: a provider that proved
-///    liveness under v6 proved it for the whole epoch, and keeps exactly the live points it
-///    has (nothing a provider earns changes at the upgrade; from the next epoch on, its
-///    points count in the share of the windows it proves).
-///
-/// [`Parameters::liveness_windows`]: crate::economics::Parameters::liveness_windows
-/// [`EpochWork::live_windows`]: crate::economics::EpochWork::live_windows
-pub mod v7 {
+/// [`Parameters::verifier_bond`]: crate::economics::Parameters::verifier_bond
+/// [`VERIFIER_BOND`]: crate::economics::presets::VERIFIER_BOND
+pub mod v8 {
     use crate::{
-        economics::{self, EpochWork, Parameters},
-        types::Provider,
-        ActiveParameters, Config, Pallet, PendingParameters, Providers,
+        economics::{presets::VERIFIER_BOND, Parameters},
+        ActiveParameters, Config, Pallet, PendingParameters,
     };
     use frame_support::{
         migrations::VersionedMigration,
         traits::{Get, UncheckedOnRuntimeUpgrade},
         weights::Weight,
     };
-    use frame_system::pallet_prelude::BlockNumberFor;
-    use sp_arithmetic::traits::Saturating;
 
-    /// The storage layout of version 6, as it was.
-    pub mod v6 {
+    /// The storage layout of version 7, as it was.
+    pub mod v7 {
         use crate::{
-            economics::{Amount, ControllerMode, Credits},
-            types::ProviderStatus,
+            economics::{Amount, ControllerMode},
             Config, Pallet,
         };
         use codec::{Decode, Encode, MaxEncodedLen};
-        use frame_support::{storage_alias, Blake2_128Concat};
-        use frame_system::pallet_prelude::BlockNumberFor;
+        use frame_support::storage_alias;
         use scale_info::TypeInfo;
         use sp_arithmetic::{Perbill, Permill};
 
-        /// The parameters (v6): no liveness windows.
+        /// The parameters (v7): no verifier bond.
         #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
         pub struct Parameters {
             /// Ecosystem share.
@@ -151,91 +139,32 @@ pub mod v7 {
             pub attestation_reputation_gain: Permill,
             /// Verifier quorum.
             pub min_capacity_attestations: u32,
+            /// Liveness windows an epoch.
+            pub liveness_windows: u32,
         }
 
-        /// A provider's work in an epoch (v6): no windows.
-        #[derive(
-            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
-        )]
-        pub struct EpochWork {
-            /// The epoch.
-            pub epoch: u32,
-            /// Credits served.
-            pub credits: Credits,
-            /// Basis of those credits.
-            pub basis: Amount,
-            /// Live points.
-            pub live_points: u128,
-        }
-
-        /// A provider (v6).
-        #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-        pub struct Provider<BlockNumber> {
-            /// Availability state.
-            pub status: ProviderStatus<BlockNumber>,
-            /// Declared capacity.
-            pub capacity: u32,
-            /// Verified capacity.
-            pub verified_capacity: u32,
-            /// Verified capacity before the latest change.
-            pub previous_capacity: u32,
-            /// First epoch of the verified capacity.
-            pub verified_from: u32,
-            /// Reputation.
-            pub reputation: Permill,
-            /// Bond.
-            pub bond: Amount,
-            /// First epoch of liveness.
-            pub eligible_from: u32,
-            /// Unsettled work.
-            pub work: Option<EpochWork>,
-            /// Locked rewards.
-            pub locked: Amount,
-            /// Epoch the locked rewards unlock in.
-            pub unlock_epoch: u32,
-            /// Claimable rewards.
-            pub pending: Amount,
-        }
-
-        /// Active parameters (v6).
+        /// Active parameters (v7).
         #[storage_alias]
         pub type ActiveParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Pending parameters (v6).
+        /// Pending parameters (v7).
         #[storage_alias]
         pub type PendingParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Providers (v6).
-        #[storage_alias]
-        pub type Providers<T: Config> = StorageMap<
-            Pallet<T>,
-            Blake2_128Concat,
-            <T as frame_system::Config>::AccountId,
-            Provider<BlockNumberFor<T>>,
-        >;
     }
 
-    /// Version 6 -> 7, run only when the on-chain storage version is 6.
-    pub type MigrateV6ToV7<T> = VersionedMigration<
-        6,
+    /// Version 7 -> 8, run only when the on-chain storage version is 7.
+    pub type MigrateV7ToV8<T> = VersionedMigration<
         7,
-        UncheckedMigrateV6ToV7<T>,
+        8,
+        UncheckedMigrateV7ToV8<T>,
         Pallet<T>,
         <T as frame_system::Config>::DbWeight,
     >;
 
-    /// The migration itself; use [`MigrateV6ToV7`], which checks the storage version.
-    pub struct UncheckedMigrateV6ToV7<T>(core::marker::PhantomData<T>);
+    /// The migration itself; use [`MigrateV7ToV8`], which checks the storage version.
+    pub struct UncheckedMigrateV7ToV8<T>(core::marker::PhantomData<T>);
 
-    /// The liveness windows a migrated parameter set gets for epochs of `epoch_length` blocks:
-    /// the production preset's 24, at most the epoch's length (and at least 1).
-    pub fn windows_for(epoch_length: u32) -> u32 {
-        economics::presets::Timing::production()
-            .liveness_windows
-            .min(epoch_length)
-            .max(1)
-    }
-
-    /// A v6 parameter set with liveness windows for its epoch length.
-    pub fn upgrade_params(old: v6::Parameters) -> Parameters {
+    /// A v7 parameter set with the production preset's verifier bond.
+    pub fn upgrade_params(old: v7::Parameters) -> Parameters {
         Parameters {
             ecosystem_share: old.ecosystem_share,
             usage_share: old.usage_share,
@@ -258,70 +187,29 @@ pub mod v7 {
             min_reputation: old.min_reputation,
             attestation_reputation_gain: old.attestation_reputation_gain,
             min_capacity_attestations: old.min_capacity_attestations,
-            liveness_windows: windows_for(old.epoch_length),
+            liveness_windows: old.liveness_windows,
+            verifier_bond: VERIFIER_BOND,
         }
     }
 
-    /// A v6 provider record whose work, if it proved liveness, proved every one of `windows`;
-    /// not frozen.
-    pub fn upgrade_provider<B>(old: v6::Provider<B>, windows: u32) -> Provider<B> {
-        let every = economics::live_windows_all(windows);
-        Provider {
-            status: old.status,
-            capacity: old.capacity,
-            verified_capacity: old.verified_capacity,
-            previous_capacity: old.previous_capacity,
-            verified_from: old.verified_from,
-            reputation: old.reputation,
-            bond: old.bond,
-            eligible_from: old.eligible_from,
-            work: old.work.map(|w| EpochWork {
-                epoch: w.epoch,
-                credits: w.credits,
-                basis: w.basis,
-                live_points: w.live_points,
-                live_windows: if w.live_points > 0 { every } else { 0 },
-            }),
-            locked: old.locked,
-            unlock_epoch: old.unlock_epoch,
-            pending: old.pending,
-            frozen_until: None,
-        }
-    }
-
-    /// The windows of the active parameters after the upgrade (1 on a chain not configured).
-    fn active_windows<T: Config>() -> u32 {
-        ActiveParameters::<T>::get().map_or(1, |p| p.liveness_windows)
-    }
-
-    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV6ToV7<T> {
+    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV7ToV8<T> {
         fn on_runtime_upgrade() -> Weight {
-            if let Some(old) = v6::ActiveParameters::<T>::get() {
+            if let Some(old) = v7::ActiveParameters::<T>::get() {
                 ActiveParameters::<T>::put(upgrade_params(old));
             }
-            if let Some(old) = v6::PendingParameters::<T>::get() {
+            if let Some(old) = v7::PendingParameters::<T>::get() {
                 PendingParameters::<T>::put(upgrade_params(old));
             }
-            let windows = active_windows::<T>();
-            let mut providers: u64 = 0;
-            Providers::<T>::translate::<v6::Provider<BlockNumberFor<T>>, _>(|_, old| {
-                providers.saturating_inc();
-                Some(upgrade_provider(old, windows))
-            });
-            // Reads: both parameter sets (the active one twice), each provider. Writes: the
-            // parameter sets and each provider.
-            T::DbWeight::get()
-                .reads_writes(providers.saturating_add(3), providers.saturating_add(2))
+            // Reads and writes: both parameter sets.
+            T::DbWeight::get().reads_writes(2, 2)
         }
 
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
             use codec::Encode;
-            let providers: alloc::vec::Vec<_> = v6::Providers::<T>::iter().collect();
             Ok((
-                v6::ActiveParameters::<T>::get(),
-                v6::PendingParameters::<T>::get(),
-                providers,
+                v7::ActiveParameters::<T>::get(),
+                v7::PendingParameters::<T>::get(),
             )
                 .encode())
         }
@@ -330,15 +218,7 @@ pub mod v7 {
         fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
             use codec::Decode;
             use frame_support::ensure;
-            type Before<T> = (
-                Option<v6::Parameters>,
-                Option<v6::Parameters>,
-                alloc::vec::Vec<(
-                    <T as frame_system::Config>::AccountId,
-                    v6::Provider<BlockNumberFor<T>>,
-                )>,
-            );
-            let (active, pending, providers): Before<T> =
+            let (active, pending): (Option<v7::Parameters>, Option<v7::Parameters>) =
                 Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
             ensure!(
                 ActiveParameters::<T>::get() == active.map(upgrade_params),
@@ -349,16 +229,9 @@ pub mod v7 {
                 "the pending parameters changed beyond the new field"
             );
             ensure!(
-                Providers::<T>::iter().count() == providers.len(),
-                "the number of providers changed"
+                crate::VerifierBonds::<T>::iter().next().is_none(),
+                "verifier bonds before any was posted"
             );
-            let windows = active_windows::<T>();
-            for (who, old) in providers {
-                ensure!(
-                    Providers::<T>::get(&who) == Some(upgrade_provider(old, windows)),
-                    "a provider changed beyond its work's windows"
-                );
-            }
             Pallet::<T>::do_try_state()
         }
     }

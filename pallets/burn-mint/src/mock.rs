@@ -52,6 +52,9 @@ pub const TREASURY: AccountId = 1_000;
 pub const FEEDERS: [AccountId; 3] = [901, 902, 903];
 /// The capacity verifier at genesis.
 pub const VERIFIER: AccountId = 950;
+/// The bond a capacity verifier holds to attest (the parameters' `verifier_bond`); genesis
+/// verifiers hold it from genesis.
+pub const VERIFIER_BOND: u128 = 500;
 /// Users with funds.
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
@@ -167,6 +170,7 @@ pub fn test_params() -> Parameters {
         min_capacity_attestations: 1,
         // One window: a heartbeat proves the whole epoch (the liveness tests cut it).
         liveness_windows: 1,
+        verifier_bond: VERIFIER_BOND,
     }
 }
 
@@ -245,6 +249,12 @@ impl ExtBuilder {
             .collect();
         balances.extend(FEEDERS.iter().map(|f| (*f, 1_000)));
         balances.push((REPUTATION_ORACLE, 1_000));
+        // Genesis verifiers can hold their bond (and pay for what a test has them do).
+        for v in &self.verifiers {
+            if !balances.iter().any(|(a, _)| a == v) {
+                balances.push((*v, 1_000_000));
+            }
+        }
         pallet_balances::GenesisConfig::<Test> {
             balances,
             ..Default::default()

@@ -85,6 +85,13 @@ impl<T: Config> Pallet<T> {
         let mut verifiers = config.capacity_verifiers.clone();
         verifiers.sort();
         verifiers.dedup();
+        if let Some(params) = config.parameters {
+            // Each genesis verifier holds its bond, as `bond_verifier` would.
+            for verifier in &verifiers {
+                Pallet::<T>::do_bond_verifier(verifier.clone(), params.verifier_bond)
+                    .expect("each genesis capacity verifier can hold the verifier bond");
+            }
+        }
         CapacityVerifiers::<T>::put(
             BoundedVec::try_from(verifiers).expect("too many genesis capacity verifiers"),
         );
@@ -156,6 +163,7 @@ impl<T> From<ParameterError> for Error<T> {
             ParameterError::SelfDealingPays => Error::SelfDealingPays,
             ParameterError::BadVerifierQuorum => Error::BadVerifierQuorum,
             ParameterError::BadLivenessWindows => Error::BadLivenessWindows,
+            ParameterError::BadVerifierBond => Error::BadVerifierBond,
         }
     }
 }

@@ -2,18 +2,14 @@
 //! reputation, slashing and removal, and the capacity verifiers' set. The calls in `lib.rs`
 //! check the origin and call these; each validates everything before it changes anything.
 
-use crate::impls::ProviderOf;
 use crate::{
-    economics::{self, Amount},
-    ActiveParameters, Attestations, CapacityAttestations, CapacityVerifiers, Config, CurrentEpoch,
-    Error, Event, History, HoldReason, Pallet, PendingParameters, ProviderStatus, Providers,
+    economics::Amount, Attestations, CapacityVerifiers, Config, CurrentEpoch, Error, Event,
+    History, HoldReason, Pallet, ProviderStatus, Providers,
 };
-use alloc::vec::Vec;
 use frame_support::{
     ensure,
     pallet_prelude::DispatchResult,
     traits::{fungible::MutateHold, tokens::Precision, Get},
-    BoundedVec,
 };
 use sp_arithmetic::{PerThing, Perbill, Permill};
 use sp_runtime::{traits::Zero, Saturating};
@@ -260,124 +256,6 @@ impl<T: Config> Pallet<T> {
             points,
         });
         Ok(())
-    }
-
-    /// [`Pallet::attest_capacity`] by `verifier`.
-    pub(crate) fn do_attest_capacity(
-        verifier: T::AccountId,
-        provider: T::AccountId,
-        capacity: u32,
-    ) -> DispatchResult {
-        let verifiers = CapacityVerifiers::<T>::get();
-        ensure!(
-            verifiers.binary_search(&verifier).is_ok(),
-            Error::<T>::NotVerifier
-        );
-        // A verifier that is also a provider would raise its own reputation and capacity.
-        ensure!(verifier != provider, Error::<T>::SelfAttestation);
-        let current = Self::current_epoch();
-        let mut attestations = Attestations::<T>::get(&provider).unwrap_or_default();
-        // The verifier's earlier vote is replaced; votes of removed verifiers are dropped (so
-        // at most one vote per verifier of the current set is kept: within the bound).
-        attestations
-            .votes
-            .retain(|(v, _)| v != &verifier && verifiers.binary_search(v).is_ok());
-        attestations
-            .votes
-            .try_push((verifier.clone(), capacity))
-            .map_err(|_| Error::<T>::TooManyVerifiers)?;
-        let mut verified = None;
-        let mut rewarded = false;
-        Self::mutate_provider(&provider, |record, params| {
-            ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
-            ensure!(
-                capacity <= record.capacity,
-                Error::<T>::AboveDeclaredCapacity
-            );
-            ensure!(
-                record.bond >= params.required_bond(capacity),
-                Error::<T>::BondTooLow
-            );
-            let agreed = Self::agreed_capacity_of(record, &attestations, &verifiers, params);
-            if record.schedule_capacity(agreed, current) {
-                verified = Some((agreed, record.verified_from));
-            }
-            // Reputation for service verified: an attestation that agrees with the verified
-            // capacity, once an epoch (re-attesting the same capacity gains nothing more).
-            if capacity == agreed && agreed > 0 && attestations.rewarded_in != Some(current) {
-                let reputation = record
-                    .reputation
-                    .saturating_add(params.attestation_reputation_gain);
-                Self::set_reputation_of(&provider, record, reputation);
-                rewarded = true;
-            }
-            Ok(())
-        })?;
-        if rewarded {
-            attestations.rewarded_in = Some(current);
-        }
-        Attestations::<T>::insert(&provider, attestations);
-        Self::deposit_event(Event::CapacityAttested {
-            provider: provider.clone(),
-            verifier,
-            capacity,
-        });
-        if let Some((capacity, from)) = verified {
-            Self::deposit_event(Event::CapacityVerified {
-                provider,
-                capacity,
-                from,
-            });
-        }
-        Ok(())
-    }
-
-    /// The capacity the current `verifiers` agree on for `record` under `params`: the
-    /// `min_capacity_attestations`-th largest attestation of a verifier in the set, at most
-    /// the declared capacity ([`economics::agreed_capacity`]).
-    pub(crate) fn agreed_capacity_of(
-        record: &ProviderOf<T>,
-        attestations: &CapacityAttestations<T>,
-        verifiers: &[T::AccountId],
-        params: &economics::Parameters,
-    ) -> u32 {
-        let votes = attestations
-            .votes
-            .iter()
-            .filter(|(v, _)| verifiers.binary_search(v).is_ok())
-            .map(|(_, c)| *c);
-        economics::agreed_capacity(votes, params.min_capacity_attestations).min(record.capacity)
-    }
-
-    /// [`Pallet::set_capacity_verifiers`], the origin checked.
-    pub(crate) fn do_set_capacity_verifiers(mut verifiers: Vec<T::AccountId>) -> DispatchResult {
-        verifiers.sort();
-        verifiers.dedup();
-        for params in [ActiveParameters::<T>::get(), PendingParameters::<T>::get()]
-            .into_iter()
-            .flatten()
-        {
-            Self::ensure_verifier_quorum(params.min_capacity_attestations, verifiers.len())?;
-        }
-        let bounded =
-            BoundedVec::try_from(verifiers.clone()).map_err(|_| Error::<T>::TooManyVerifiers)?;
-        CapacityVerifiers::<T>::put(bounded);
-        Self::deposit_event(Event::CapacityVerifiersSet { verifiers });
-        Ok(())
-    }
-
-    /// Verified capacity needs a majority of the `verifiers` capacity verifiers that they can
-    /// reach: `verifiers / 2 < min_capacity_attestations <= verifiers`, so that no minority
-    /// verifies capacity alone ([`economics::verification`]) and capacity can still be
-    /// verified. Checked whenever the parameters or the verifier set change.
-    pub(crate) fn ensure_verifier_quorum(quorum: u32, verifiers: usize) -> DispatchResult {
-        economics::check_majority(quorum, verifiers).map_err(|e| {
-            match e {
-                economics::QuorumError::TooSmall => Error::<T>::VerifierQuorumTooSmall,
-                economics::QuorumError::Unreachable => Error::<T>::VerifierQuorumUnreachable,
-            }
-            .into()
-        })
     }
 
     /// [`Pallet::bond_extra`] for `who`.

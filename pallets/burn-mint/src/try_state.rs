@@ -4,7 +4,7 @@ use crate::{
     economics::{self, Amount, Credits, Totals},
     ActiveParameters, Attestations, CapacityVerifiers, Config, CreditBalances, CurrentEpoch,
     Emission, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders,
-    ProviderCount, Providers, RewardPools,
+    ProviderCount, Providers, RewardPools, VerifierBonds,
 };
 use frame_support::{
     ensure,
@@ -73,7 +73,8 @@ impl<T: Config> Pallet<T> {
     ///   majority of the feeders and verified capacity a reachable majority of the verifiers;
     ///   the last price in force is positive and not from a future block;
     /// - attestations belong to providers, one per verifier, rewarded in no future epoch;
-    ///   a verified capacity counts from the next epoch at the latest.
+    ///   a verified capacity counts from the next epoch at the latest;
+    /// - each verifier bond is what its account holds for it.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
         ensure!(
             Self::on_chain_storage_version() == Self::in_code_storage_version(),
@@ -288,6 +289,25 @@ impl<T: Config> Pallet<T> {
             ensure!(
                 attestations.rewarded_in.map_or(true, |e| e <= epoch.index),
                 "reputation raised in a future epoch"
+            );
+        }
+        Self::check_verifier_bonds(now)
+    }
+
+    /// Each verifier bond is exactly what its account holds for it; no attestation in a future
+    /// block.
+    fn check_verifier_bonds(
+        now: frame_system::pallet_prelude::BlockNumberFor<T>,
+    ) -> Result<(), TryRuntimeError> {
+        let reason = HoldReason::VerifierBond.into();
+        for (who, bond) in VerifierBonds::<T>::iter() {
+            ensure!(
+                T::Currency::balance_on_hold(&reason, &who) == bond.amount,
+                "a verifier bond differs from what its account holds"
+            );
+            ensure!(
+                bond.last_attested.map_or(true, |at| at <= now),
+                "a verifier attested in a future block"
             );
         }
         Ok(())

@@ -209,6 +209,36 @@ pub struct ProviderHistory {
     pub removals: u32,
 }
 
+/// A capacity verifier's bond (or a candidate's, bonded before the referendum that appoints
+/// it), held under [`crate::HoldReason::VerifierBond`].
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Default,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct VerifierBond<BlockNumber> {
+    /// Tokens held, to the planck what the account holds for this reason.
+    pub amount: Amount,
+    /// Block of its latest attestation: the bond answers for it until
+    /// [`crate::Config::MinUnbondingPeriod`] blocks later.
+    pub last_attested: Option<BlockNumber>,
+}
+
+impl<BlockNumber> VerifierBond<BlockNumber> {
+    /// Whether the bond lets its holder attest under `params` (at least their `verifier_bond`).
+    pub fn covers(&self, params: &Parameters) -> bool {
+        self.amount >= params.verifier_bond
+    }
+}
+
 /// An account's compute credits and the tokens burned to buy them.
 #[derive(
     Clone,

@@ -181,6 +181,7 @@ pub(crate) mod test_values {
             attestation_reputation_gain: Permill::from_percent(10),
             min_capacity_attestations: 1,
             liveness_windows: 1,
+            verifier_bond: 500,
         }
     }
 

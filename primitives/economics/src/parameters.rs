@@ -120,6 +120,10 @@ pub struct Parameters {
     /// heartbeat an epoch earns `1/W` of a provider that was there all along. At least 1, at
     /// most the epoch's length and [`crate::MAX_LIVENESS_WINDOWS`].
     pub liveness_windows: u32,
+    /// Bond a capacity verifier must hold to attest (see the pallet's `bond_verifier`): what a
+    /// verifier risks for each attestation it makes, slashable by governance. Raising it
+    /// applies to every verifier at its next attestation. Non-zero.
+    pub verifier_bond: Amount,
 }
 
 impl Parameters {
@@ -196,6 +200,8 @@ pub enum ParameterError {
     /// `liveness_windows` is zero, above [`crate::MAX_LIVENESS_WINDOWS`] or above
     /// `epoch_length` (a window without a block could never be proven).
     BadLivenessWindows,
+    /// `verifier_bond` is zero (a verifier would risk nothing for its attestations).
+    BadVerifierBond,
 }
 
 impl Parameters {
@@ -249,6 +255,9 @@ impl Parameters {
             || self.liveness_windows > self.epoch_length
         {
             return Err(ParameterError::BadLivenessWindows);
+        }
+        if self.verifier_bond == 0 {
+            return Err(ParameterError::BadVerifierBond);
         }
         if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
             if smoothing.is_zero() {
@@ -399,6 +408,11 @@ mod tests {
             Err(ParameterError::BadLivenessWindows)
         );
         assert_eq!(bad(|p| p.liveness_windows = 10), Ok(()));
+        assert_eq!(
+            bad(|p| p.verifier_bond = 0),
+            Err(ParameterError::BadVerifierBond)
+        );
+        assert_eq!(bad(|p| p.verifier_bond = 1), Ok(()));
         assert_eq!(
             bad(|p| {
                 p.epoch_length = 100;

@@ -30,6 +30,10 @@ pub const INITIAL_EMISSION_PER_BLOCK: Amount = 100 * MILLI_CAPA;
 /// The price fed at genesis: 0.50 stable units per CAPA (one CAPA buys 500 credits).
 pub const INITIAL_PRICE: FixedU128 = FixedU128::from_inner(500_000_000_000_000_000);
 
+/// Bond a capacity verifier holds to attest: 10,000 CAPA, a hundred minimal provider bonds
+/// (see [`default_parameters`]).
+pub const VERIFIER_BOND: Amount = 10_000 * CAPA;
+
 /// Lengths in blocks that depend on the block time and the build.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Timing {
@@ -103,6 +107,9 @@ impl Timing {
 ///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
 /// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
 ///   20% a provider is neither paid for compute nor earns availability;
+/// - **verifier bond 10,000 CAPA** ([`VERIFIER_BOND`]): each capacity verifier risks a
+///   hundred minimal provider bonds, slashable by referendum for a false attestation; a
+///   quorum that lies together risks that many times its size;
 /// - **liveness in 24 windows an epoch** ([`Timing::liveness_windows`]): with daily epochs, a
 ///   provider's availability counts in the share of the hours it sent a heartbeat in.
 pub fn default_parameters(timing: &Timing) -> Parameters {
@@ -132,6 +139,7 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
         attestation_reputation_gain: Permill::from_percent(5),
         min_capacity_attestations: 1,
         liveness_windows: timing.liveness_windows,
+        verifier_bond: VERIFIER_BOND,
     }
 }
 

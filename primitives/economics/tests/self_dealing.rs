@@ -267,6 +267,7 @@ fn lone_self_dealer_in_burn_indexed_mode_loses() {
         attestation_reputation_gain: Permill::from_percent(10),
         min_capacity_attestations: 1,
         liveness_windows: 1,
+        verifier_bond: 500,
     };
     let world = World {
         params,
@@ -329,6 +330,7 @@ fn a_burn_before_a_floor_raise_returns_less_than_it_burned() {
         attestation_reputation_gain: Permill::from_percent(5),
         min_capacity_attestations: 1,
         liveness_windows: 1,
+        verifier_bond: 500,
     };
     let world = |floor, referendum| World {
         params: params(floor),

@@ -6,9 +6,6 @@
 
 use super::*;
 
-/// A whole epoch's availability pool under the test parameters: 1_000 × 10 blocks × 30%.
-const POOL: u128 = 3_000;
-
 /// Blocks a freeze lasts: the mock's `MinUnbondingPeriod`.
 const FREEZE: u64 = 15;
 

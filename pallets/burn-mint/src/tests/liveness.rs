@@ -6,9 +6,6 @@
 use super::*;
 use proptest::prelude::*;
 
-/// A whole epoch's availability pool under the test parameters: 1_000 × 10 blocks × 30%.
-const POOL: u128 = 3_000;
-
 /// The test parameters with `windows` liveness windows an epoch (of 10 blocks).
 fn windows(windows: u32) -> ExtBuilder {
     ExtBuilder::default().parameters(Parameters {

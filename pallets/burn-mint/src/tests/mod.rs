@@ -18,7 +18,7 @@ pub use crate::{
     economics::{ControllerMode, Parameters},
     mock::*,
     CapacityVerifiers, CreditBalances, CurrentEpoch, Emission, Error, Event, FeeHandler, History,
-    HoldReason, Ledger, PriceFeeders, ProviderStatus, Providers, RewardPools,
+    HoldReason, Ledger, PriceFeeders, ProviderStatus, Providers, RewardPools, VerifierBonds,
 };
 pub use frame_support::{
     assert_noop, assert_ok,
@@ -56,6 +56,16 @@ pub fn register(who: AccountId, capacity: u32) {
 pub fn attest(who: AccountId, capacity: u32) {
     assert_ok!(BurnMint::attest_capacity(signed(VERIFIER), who, capacity));
 }
+
+/// Funds `who` with 1_000_000 and has it hold the verifier bond, as a candidate does before
+/// the referendum that appoints it.
+pub fn bond_as_verifier(who: AccountId) {
+    assert_ok!(Balances::mint_into(&who, 1_000_000));
+    assert_ok!(BurnMint::bond_verifier(signed(who), VERIFIER_BOND));
+}
+
+/// A whole epoch's availability pool under the test parameters: 1_000 × 10 blocks × 30%.
+pub const POOL: u128 = 3_000;
 
 /// Runs to the first block of the next epoch (whose hook closes the open one).
 pub fn next_epoch() {

@@ -16,9 +16,6 @@ fn honest_providers(n: u64, capacity: u32) -> Vec<AccountId> {
     honest
 }
 
-/// Availability of a full epoch: 10 blocks × 30% of 1_000.
-const POOL: u128 = 3_000;
-
 #[test]
 fn a_capacity_inflater_earns_nothing_until_verified_then_in_proportion_to_its_bond() {
     ExtBuilder::default().build_and_execute(|| {
@@ -461,6 +458,43 @@ fn new_calls_reject_bad_input_and_change_nothing() {
             list(vec![BOB, BOB])
         ));
         assert_eq!(CapacityVerifiers::<Test>::get().into_inner(), vec![BOB]);
+        // A verifier attests only with its bond held.
+        assert_noop!(
+            BurnMint::attest_capacity(signed(BOB), P1, 10),
+            Error::<Test>::VerifierBondTooLow
+        );
+        // bond_verifier
+        assert_noop!(
+            BurnMint::bond_verifier(signed(BOB), 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            BurnMint::bond_verifier(signed(BOB), VERIFIER_BOND - 1),
+            Error::<Test>::VerifierBondTooLow
+        );
+        assert_noop!(
+            BurnMint::bond_verifier(signed(BOB), 10_000_000),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_ok!(BurnMint::bond_verifier(signed(BOB), VERIFIER_BOND));
+        // withdraw_verifier_bond
+        assert_noop!(
+            BurnMint::withdraw_verifier_bond(signed(ALICE)),
+            Error::<Test>::NotBondedVerifier
+        );
+        assert_noop!(
+            BurnMint::withdraw_verifier_bond(signed(BOB)),
+            Error::<Test>::StillVerifier
+        );
+        // slash_verifier
+        assert_noop!(
+            BurnMint::slash_verifier(signed(ALICE), BOB, Perbill::one()),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            BurnMint::slash_verifier(RuntimeOrigin::root(), ALICE, Perbill::one()),
+            Error::<Test>::NotBondedVerifier
+        );
         assert_noop!(
             BurnMint::attest_capacity(signed(VERIFIER), P1, 10),
             Error::<Test>::NotVerifier

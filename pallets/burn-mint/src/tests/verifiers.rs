@@ -1,6 +1,7 @@
 //! Capacity verifiers: a quorum decides, changes count from the next epoch, reputation rises
-//! at most once an epoch, removed verifiers stop counting, and the quorum stays a reachable
-//! majority. Each test is one of the attacks of a verifier (or a minority of them) on the
+//! at most once an epoch, removed verifiers stop counting, the quorum stays a reachable
+//! majority, and every verifier attests with a bond that governance can slash and that stays
+//! held while its attestations can still be answered for. Each test is one of the attacks of a verifier (or a minority of them) on the
 //! availability pool, with the exact amounts the pool pays.
 
 use super::*;
@@ -9,9 +10,6 @@ use proptest::prelude::*;
 
 /// Three verifiers; with [`quorum`] 2, no one of them decides alone.
 const V: [AccountId; 3] = [951, 952, 953];
-
-/// A whole epoch's availability pool under the test parameters: 1_000 × 10 blocks × 30%.
-const POOL: u128 = 3_000;
 
 /// The test parameters with `k` attestations required.
 fn quorum(k: u32) -> Parameters {
@@ -227,6 +225,7 @@ fn removing_a_verifier_stops_what_it_attested_from_the_next_epoch() {
     // Quorum 1 of 1: the verifier alone verified P1; governance replaces it.
     ExtBuilder::default().build_and_execute(|| {
         live_provider(P1, 100);
+        bond_as_verifier(V[0]);
         assert_ok!(BurnMint::set_capacity_verifiers(
             RuntimeOrigin::root(),
             vec![V[0]].try_into().unwrap()
@@ -383,4 +382,167 @@ proptest! {
                 assert_eq!(BurnMint::pending_rewards(P1), expected);
             });
     }
+}
+
+#[test]
+fn a_verifier_attests_only_while_it_holds_the_bond_the_parameters_require() {
+    ExtBuilder::default().build_and_execute(|| {
+        // The genesis verifier holds its bond from genesis.
+        let reason = HoldReason::VerifierBond.into();
+        assert_eq!(Balances::balance_on_hold(&reason, &VERIFIER), VERIFIER_BOND);
+        assert_eq!(Balances::balance(&VERIFIER), 1_000_000 - VERIFIER_BOND);
+        register(P1, 100);
+        attest(P1, 100);
+        assert_eq!(
+            VerifierBonds::<Test>::get(VERIFIER),
+            Some(crate::VerifierBond {
+                amount: VERIFIER_BOND,
+                last_attested: Some(1)
+            })
+        );
+        // Governance raises the bond: from the next epoch the verifier attests only after
+        // topping up, by any amount that reaches it.
+        assert_ok!(BurnMint::set_parameters(
+            RuntimeOrigin::root(),
+            Parameters {
+                verifier_bond: VERIFIER_BOND + 100,
+                ..test_params()
+            }
+        ));
+        attest(P1, 100);
+        next_epoch();
+        assert_noop!(
+            BurnMint::attest_capacity(signed(VERIFIER), P1, 100),
+            Error::<Test>::VerifierBondTooLow
+        );
+        assert_ok!(BurnMint::bond_verifier(signed(VERIFIER), 100));
+        assert_eq!(
+            last_event(),
+            Event::VerifierBonded {
+                verifier: VERIFIER,
+                amount: 100,
+                total: VERIFIER_BOND + 100
+            }
+        );
+        attest(P1, 100);
+        assert_eq!(
+            Balances::balance_on_hold(&reason, &VERIFIER),
+            VERIFIER_BOND + 100
+        );
+        // A verifier appointed without a bond attests nothing until it bonds.
+        assert_ok!(Balances::mint_into(&V[0], 1_000_000));
+        assert_ok!(BurnMint::set_capacity_verifiers(
+            RuntimeOrigin::root(),
+            vec![V[0]].try_into().unwrap()
+        ));
+        assert_noop!(
+            BurnMint::attest_capacity(signed(V[0]), P1, 100),
+            Error::<Test>::VerifierBondTooLow
+        );
+        assert_noop!(
+            BurnMint::bond_verifier(signed(V[0]), VERIFIER_BOND),
+            Error::<Test>::VerifierBondTooLow
+        );
+        assert_ok!(BurnMint::bond_verifier(signed(V[0]), VERIFIER_BOND + 100));
+        attest_by(V[0], P1, 100);
+    });
+}
+
+#[test]
+fn a_slash_burns_the_verifier_bond_books_it_and_stops_its_attestations_until_it_bonds_again() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 100);
+        let (before, booked) = (issuance(), books().burned_slashes);
+        assert_ok!(BurnMint::slash_verifier(
+            RuntimeOrigin::root(),
+            VERIFIER,
+            Perbill::from_percent(50)
+        ));
+        // Half of 500 burned, booked as a slash; the rest still held.
+        assert_eq!(
+            last_event(),
+            Event::VerifierSlashed {
+                verifier: VERIFIER,
+                amount: 250
+            }
+        );
+        assert_eq!(issuance(), before - 250);
+        assert_eq!(books().burned_slashes, booked + 250);
+        assert_eq!(
+            VerifierBonds::<Test>::get(VERIFIER).map(|b| b.amount),
+            Some(250)
+        );
+        assert_eq!(
+            Balances::balance_on_hold(&HoldReason::VerifierBond.into(), &VERIFIER),
+            250
+        );
+        // Still in the set, but below the bond: no attestation until it bonds again.
+        assert_noop!(
+            BurnMint::attest_capacity(signed(VERIFIER), P1, 100),
+            Error::<Test>::VerifierBondTooLow
+        );
+        assert_ok!(BurnMint::bond_verifier(signed(VERIFIER), 250));
+        attest(P1, 100);
+        // The reputation oracle may slash (ReputationOrigin); a provider's history is untouched.
+        assert_ok!(BurnMint::slash_verifier(
+            signed(REPUTATION_ORACLE),
+            VERIFIER,
+            Perbill::one()
+        ));
+        assert_eq!(
+            VerifierBonds::<Test>::get(VERIFIER).map(|b| b.amount),
+            Some(0)
+        );
+        assert_eq!(History::<Test>::get(VERIFIER), None);
+        assert_eq!(issuance(), before - 250 - 500);
+    });
+}
+
+#[test]
+fn a_verifier_bond_is_released_only_out_of_the_set_and_after_the_unbonding_minimum() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 100);
+        run_to_block(4);
+        attest(P1, 100);
+        bond_as_verifier(V[0]);
+        assert_noop!(
+            BurnMint::withdraw_verifier_bond(signed(VERIFIER)),
+            Error::<Test>::StillVerifier
+        );
+        assert_ok!(BurnMint::set_capacity_verifiers(
+            RuntimeOrigin::root(),
+            vec![V[0]].try_into().unwrap()
+        ));
+        // Out of the set, but its attestation at block 4 is answerable until block 4 + 15.
+        run_to_block(18);
+        assert_noop!(
+            BurnMint::withdraw_verifier_bond(signed(VERIFIER)),
+            Error::<Test>::StillUnbonding
+        );
+        // Meanwhile it can still be slashed.
+        assert_ok!(BurnMint::slash_verifier(
+            RuntimeOrigin::root(),
+            VERIFIER,
+            Perbill::from_percent(10)
+        ));
+        run_to_block(19);
+        assert_ok!(BurnMint::withdraw_verifier_bond(signed(VERIFIER)));
+        assert_eq!(
+            last_event(),
+            Event::VerifierBondWithdrawn {
+                verifier: VERIFIER,
+                amount: 450
+            }
+        );
+        assert_eq!(VerifierBonds::<Test>::get(VERIFIER), None);
+        assert_eq!(Balances::balance(&VERIFIER), 1_000_000 - 50);
+        // A candidate that never attested and was not appointed withdraws at once.
+        bond_as_verifier(V[1]);
+        assert_ok!(BurnMint::withdraw_verifier_bond(signed(V[1])));
+        assert_eq!(Balances::balance(&V[1]), 1_000_000);
+        assert_noop!(
+            BurnMint::withdraw_verifier_bond(signed(V[1])),
+            Error::<Test>::NotBondedVerifier
+        );
+    });
 }

@@ -54,6 +54,7 @@ pub fn valid_params(
                 attestation_reputation_gain: Permill::from_percent(10),
                 min_capacity_attestations: 1,
                 liveness_windows: 1,
+                verifier_bond: 500,
             }
         })
         .prop_filter("validates", move |p| p.validate(&limits).is_ok())
