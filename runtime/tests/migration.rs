@@ -22,6 +22,7 @@ use pallet_burn_mint::{
     Error, HoldReason, Providers, VerifierBonds,
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_runtime::Permill;
 
 /// `params` in the v7 layout (without a verifier bond).
 fn v7_params(params: &Parameters) -> v7::Parameters {
@@ -45,7 +46,7 @@ fn v7_params(params: &Parameters) -> v7::Parameters {
         bond_per_capacity_unit: params.bond_per_capacity_unit,
         initial_reputation: params.initial_reputation,
         min_reputation: params.min_reputation,
-        attestation_reputation_gain: params.attestation_reputation_gain,
+        attestation_reputation_gain: params.service_reputation_gain,
         min_capacity_attestations: params.min_capacity_attestations,
         liveness_windows: params.liveness_windows,
     }
@@ -73,13 +74,27 @@ fn v7_state_migrates_with_every_field_kept_and_the_verifiers_bond_before_they_at
             .epoch_length;
         run_to_block(System::block_number() + epoch_length);
 
-        // The same state as v7 stored it: parameters without a verifier bond (and a pending
-        // set with a longer epoch), no verifier bonds (Alice's genesis bond did not exist).
+        // The same state as v7 stored it: parameters without a verifier bond (a pending set
+        // with a longer epoch and fresh accounts at 50%, above the 20% minimum, as v7 allowed),
+        // no verifier bonds (Alice's genesis bond did not exist), attestations with the epoch
+        // they last raised a reputation in.
         let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
         let pending = Parameters {
             epoch_length: 100 * epoch_length,
+            initial_reputation: Permill::from_percent(50),
             ..active
         };
+        assert_eq!(active.min_reputation, Permill::from_percent(20));
+        let votes = pallet_burn_mint::Attestations::<Runtime>::get(&bob)
+            .unwrap()
+            .votes;
+        v7::Attestations::<Runtime>::insert(
+            &bob,
+            v7::CapacityAttestations::<Runtime> {
+                votes: votes.clone(),
+                rewarded_in: Some(0),
+            },
+        );
         v7::ActiveParameters::<Runtime>::put(v7_params(&active));
         v7::PendingParameters::<Runtime>::put(v7_params(&pending));
         let reason = HoldReason::VerifierBond.into();
@@ -116,8 +131,14 @@ fn v7_state_migrates_with_every_field_kept_and_the_verifiers_bond_before_they_at
             pallet_burn_mint::PendingParameters::<Runtime>::get(),
             Some(Parameters {
                 verifier_bond: VERIFIER_BOND,
+                initial_reputation: Permill::from_percent(20),
                 ..pending
             })
+        );
+        // Bob's attestations keep their votes.
+        assert_eq!(
+            pallet_burn_mint::Attestations::<Runtime>::get(&bob).map(|a| a.votes),
+            Some(votes)
         );
         // Providers untouched; Alice's vote still counts for Bob's capacity.
         assert_eq!(Providers::<Runtime>::iter().collect::<Vec<_>>(), providers);

@@ -163,7 +163,7 @@ fn a_run_starts_from_a_live_chains_snapshot() {
         "priceMaxAge": 600, "minPriceFeeds": 1, "maxPriceDeviation": 100000000,
         "maxPriceChangePerBlock": 10000000, "unbondingPeriod": 302400,
         "minProviderBond": "100000000000000", "bondPerCapacityUnit": 1000000000000,
-        "initialReputation": 500000, "minReputation": 200000, "attestationReputationGain": 50000,
+        "initialReputation": 200000, "minReputation": 200000, "serviceReputationGain": 50000,
         "minCapacityAttestations": 1, "livenessWindows": 24,
         "verifierBond": "10000000000000000"
       },

@@ -46,9 +46,9 @@ fn bench_params<T: Config>() -> Parameters {
         unbonding_period: T::MinUnbondingPeriod::get(),
         min_provider_bond: unit,
         bond_per_capacity_unit: unit / 100,
-        initial_reputation: Permill::one(),
+        initial_reputation: Permill::from_percent(10),
         min_reputation: Permill::from_percent(10),
-        attestation_reputation_gain: Permill::from_percent(1),
+        service_reputation_gain: Permill::from_percent(1),
         // A majority of the full verifier set `setup` appoints: the most votes to count.
         min_capacity_attestations: T::MaxCapacityVerifiers::get() / 2 + 1,
         // As many windows as the epoch has blocks: a heartbeat proves one of ten.
@@ -145,7 +145,6 @@ fn votes_of_all_but_the_last<T: Config>(who: &T::AccountId, capacity: u32) {
         who,
         CapacityAttestations::<T> {
             votes: BoundedVec::try_from(votes).expect("fewer than MaxCapacityVerifiers"),
-            rewarded_in: None,
         },
     );
 }
@@ -451,26 +450,20 @@ mod benchmarks {
     }
 
     /// An attestation by the last verifier of a full list, every other verifier having
-    /// attested: it changes the agreed capacity and raises the reputation, with closed work
-    /// unsettled (settling reads and writes that epoch's reward pool).
+    /// attested: it changes the agreed capacity, with closed work unsettled (settling reads and
+    /// writes that epoch's reward pool).
     #[benchmark]
     fn attest_capacity() {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
         votes_of_all_but_the_last::<T>(&who, 16);
-        Providers::<T>::mutate(&who, |p| {
-            if let Some(p) = p {
-                p.reputation = Permill::from_percent(50);
-            }
-        });
         let verifier = verifier::<T>();
         #[extrinsic_call]
         _(RawOrigin::Signed(verifier), who.clone(), 16);
         let record = Providers::<T>::get(&who).unwrap();
         assert_eq!(record.verified_capacity, 16);
         assert_eq!(record.work, None, "the closed work was settled by the call");
-        assert!(record.reputation > Permill::from_percent(50));
     }
 
     #[benchmark]

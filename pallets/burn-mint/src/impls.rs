@@ -189,7 +189,9 @@ impl<T: Config> Pallet<T> {
     /// Proves the provider live in the open epoch `epoch`, in the liveness window the current
     /// block lies in (after settling older work): its live points become its state's points ×
     /// the share of the epoch's windows it has proved ([`economics::live_points`]). Returns
-    /// the window and the live points counted.
+    /// the window and the live points counted. The heartbeat that proves the last of the
+    /// epoch's windows raises the provider's reputation by the parameters'
+    /// `service_reputation_gain` (an epoch of proven service).
     pub(crate) fn check_in(
         record: &mut ProviderOf<T>,
         epoch: &EpochInfo<BlockNumberFor<T>>,
@@ -206,13 +208,25 @@ impl<T: Config> Pallet<T> {
             epoch: current,
             ..Default::default()
         });
-        work.live_windows = economics::prove_window(work.live_windows, window);
+        let before = work.live_windows;
+        work.live_windows = economics::prove_window(before, window);
         let live = economics::live_points(points, work.live_windows, params.liveness_windows);
+        // An epoch of proven service: this heartbeat proved the last window the provider had
+        // not (once an epoch, since a window is proved once). The gain counts from its next
+        // heartbeat on (the points just proved are those of its reputation before).
+        let every = economics::live_windows_all(params.liveness_windows);
+        let served = work.live_windows == every && before != every;
         let old = work.live_points;
         work.live_points = live;
         Self::note_in_books(|b| {
             b.live_points = b.live_points.saturating_sub(old).saturating_add(live)
         });
+        if served {
+            // Kept in the record; the account's history takes it when the record goes.
+            record.reputation = record
+                .reputation
+                .saturating_add(params.service_reputation_gain);
+        }
         (window, live)
     }
 

@@ -659,6 +659,9 @@ pub mod pallet {
         VerifierBondTooLow,
         /// The account holds no verifier bond.
         NotBondedVerifier,
+        /// `initial_reputation` is above `min_reputation`: a fresh account would be worth more
+        /// than one whose history brought it to the minimum.
+        InitialReputationAboveMinimum,
         /// A capacity verifier's bond stays while it is in the set.
         StillVerifier,
     }
@@ -687,7 +690,8 @@ pub mod pallet {
         /// Registers the caller as a GPU provider declaring `capacity` units, holding `bond`.
         /// Its capacity earns availability once a capacity verifier attests it
         /// ([`Pallet::attest_capacity`]); its reputation is what its account last had, or the
-        /// parameters' initial reputation.
+        /// parameters' initial reputation (at most their minimum: a fresh account earns more
+        /// only by epochs of proven service).
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::register_provider())]
         pub fn register_provider(
@@ -873,7 +877,10 @@ pub mod pallet {
         /// rata among the providers that proved liveness. A provider that is there all epoch
         /// sends one heartbeat a window; a second one in a window only refreshes the points
         /// (after a reputation change, say). Only this call proves liveness: credits
-        /// paid to a provider do not (anyone could pay any provider one credit). Fails
+        /// paid to a provider do not (anyone could pay any provider one credit). The heartbeat
+        /// that proves the last of the epoch's windows completes an epoch of proven service:
+        /// the provider's reputation rises by the parameters' `service_reputation_gain` (once
+        /// an epoch, up to 100%). Fails
         /// with [`Error::BondTooLow`] when the bond no longer covers the verified capacity (a
         /// requirement governance raised applies here to existing providers).
         #[pallet::call_index(15)]
@@ -888,9 +895,9 @@ pub mod pallet {
         /// attestation. The provider's bond must cover the attested capacity; a verifier may
         /// not attest itself. The verified capacity is what at least `min_capacity_attestations`
         /// verifiers attested ([`economics::agreed_capacity`]); a change, up or down, counts
-        /// toward availability from the next epoch on. An attestation that agrees with the
-        /// verified capacity raises the provider's reputation by the parameters' attestation
-        /// gain, at most once an epoch.
+        /// toward availability from the next epoch on. The verifier must hold the parameters'
+        /// `verifier_bond` ([`Pallet::bond_verifier`]). An attestation never changes the
+        /// provider's reputation (service does: [`Pallet::heartbeat`]).
         #[pallet::call_index(16)]
         #[pallet::weight(T::WeightInfo::attest_capacity())]
         pub fn attest_capacity(

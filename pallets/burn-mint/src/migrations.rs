@@ -61,27 +61,38 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
-/// Storage version 7 -> 8: bonded capacity verifiers (spec 109).
+/// Storage version 7 -> 8: bonded capacity verifiers, reputation earned by service (spec 109).
 ///
 /// Version 8 adds a governance parameter, [`Parameters::verifier_bond`], and a map,
-/// [`crate::VerifierBonds`] (new, so empty at the upgrade). The migration rewrites the active
-/// and the pending parameters with every old field kept and `verifier_bond` set to
-/// [`VERIFIER_BOND`] (the production preset). The verifiers in office hold no bond yet: each
-/// calls `bond_verifier` before its next attestation (until then its attestations are refused
-/// with `VerifierBondTooLow`; the votes it already cast keep counting).
+/// [`crate::VerifierBonds`] (new, so empty at the upgrade); reputation is no longer raised by
+/// attestations but by epochs of proven service (the gain parameter keeps its place and value
+/// under its new name, `service_reputation_gain`), so each provider's attestations lose the
+/// epoch they last raised its reputation in; and `initial_reputation` may not exceed
+/// `min_reputation`. The migration:
+///
+/// 1. rewrites the active and the pending parameters with every old field kept,
+///    `verifier_bond` set to [`VERIFIER_BOND`] (the production preset) and
+///    `initial_reputation` lowered to `min_reputation` where it was above (accounts with a
+///    history keep their reputation; only fresh accounts start lower);
+/// 2. rewrites every provider's attestations with their votes kept.
+///
+/// The verifiers in office hold no bond yet: each calls `bond_verifier` before its next
+/// attestation (until then its attestations are refused with `VerifierBondTooLow`; the votes
+/// it already cast keep counting).
 ///
 /// [`Parameters::verifier_bond`]: crate::economics::Parameters::verifier_bond
 /// [`VERIFIER_BOND`]: crate::economics::presets::VERIFIER_BOND
 pub mod v8 {
     use crate::{
         economics::{presets::VERIFIER_BOND, Parameters},
-        ActiveParameters, Config, Pallet, PendingParameters,
+        ActiveParameters, Attestations, CapacityAttestations, Config, Pallet, PendingParameters,
     };
     use frame_support::{
         migrations::VersionedMigration,
         traits::{Get, UncheckedOnRuntimeUpgrade},
         weights::Weight,
     };
+    use sp_arithmetic::traits::Saturating;
 
     /// The storage layout of version 7, as it was.
     pub mod v7 {
@@ -135,13 +146,41 @@ pub mod v8 {
             pub initial_reputation: Permill,
             /// Reputation below which a provider earns nothing.
             pub min_reputation: Permill,
-            /// Reputation gained per attestation.
+            /// Reputation gained per attestation (now per epoch of service).
             pub attestation_reputation_gain: Permill,
             /// Verifier quorum.
             pub min_capacity_attestations: u32,
             /// Liveness windows an epoch.
             pub liveness_windows: u32,
         }
+
+        /// A provider's attestations (v7): the epoch an attestation last raised its reputation.
+        #[derive(
+            Encode,
+            Decode,
+            MaxEncodedLen,
+            TypeInfo,
+            frame_support::CloneNoBound,
+            frame_support::PartialEqNoBound,
+            frame_support::EqNoBound,
+            frame_support::DebugNoBound,
+        )]
+        #[scale_info(skip_type_params(T))]
+        pub struct CapacityAttestations<T: Config> {
+            /// `(verifier, capacity)` votes.
+            pub votes: frame_support::BoundedVec<(T::AccountId, u32), T::MaxCapacityVerifiers>,
+            /// The epoch an attestation last raised the provider's reputation.
+            pub rewarded_in: Option<u32>,
+        }
+
+        /// Attestations (v7).
+        #[storage_alias]
+        pub type Attestations<T: Config> = StorageMap<
+            Pallet<T>,
+            frame_support::Blake2_128Concat,
+            <T as frame_system::Config>::AccountId,
+            CapacityAttestations<T>,
+        >;
 
         /// Active parameters (v7).
         #[storage_alias]
@@ -163,7 +202,8 @@ pub mod v8 {
     /// The migration itself; use [`MigrateV7ToV8`], which checks the storage version.
     pub struct UncheckedMigrateV7ToV8<T>(core::marker::PhantomData<T>);
 
-    /// A v7 parameter set with the production preset's verifier bond.
+    /// A v7 parameter set with the production preset's verifier bond, the gain under its new
+    /// name, and an initial reputation at most the minimum.
     pub fn upgrade_params(old: v7::Parameters) -> Parameters {
         Parameters {
             ecosystem_share: old.ecosystem_share,
@@ -183,9 +223,9 @@ pub mod v8 {
             unbonding_period: old.unbonding_period,
             min_provider_bond: old.min_provider_bond,
             bond_per_capacity_unit: old.bond_per_capacity_unit,
-            initial_reputation: old.initial_reputation,
+            initial_reputation: old.initial_reputation.min(old.min_reputation),
             min_reputation: old.min_reputation,
-            attestation_reputation_gain: old.attestation_reputation_gain,
+            service_reputation_gain: old.attestation_reputation_gain,
             min_capacity_attestations: old.min_capacity_attestations,
             liveness_windows: old.liveness_windows,
             verifier_bond: VERIFIER_BOND,
@@ -200,16 +240,25 @@ pub mod v8 {
             if let Some(old) = v7::PendingParameters::<T>::get() {
                 PendingParameters::<T>::put(upgrade_params(old));
             }
-            // Reads and writes: both parameter sets.
-            T::DbWeight::get().reads_writes(2, 2)
+            let mut attested: u64 = 0;
+            Attestations::<T>::translate::<v7::CapacityAttestations<T>, _>(|_, old| {
+                attested.saturating_inc();
+                Some(CapacityAttestations { votes: old.votes })
+            });
+            // Reads and writes: both parameter sets and each provider's attestations.
+            T::DbWeight::get().reads_writes(attested.saturating_add(2), attested.saturating_add(2))
         }
 
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
             use codec::Encode;
+            let attestations: alloc::vec::Vec<_> = v7::Attestations::<T>::iter()
+                .map(|(who, a)| (who, a.votes))
+                .collect();
             Ok((
                 v7::ActiveParameters::<T>::get(),
                 v7::PendingParameters::<T>::get(),
+                attestations,
             )
                 .encode())
         }
@@ -218,8 +267,27 @@ pub mod v8 {
         fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
             use codec::Decode;
             use frame_support::ensure;
-            let (active, pending): (Option<v7::Parameters>, Option<v7::Parameters>) =
+            type Votes<T> = frame_support::BoundedVec<
+                (<T as frame_system::Config>::AccountId, u32),
+                <T as Config>::MaxCapacityVerifiers,
+            >;
+            type Before<T> = (
+                Option<v7::Parameters>,
+                Option<v7::Parameters>,
+                alloc::vec::Vec<(<T as frame_system::Config>::AccountId, Votes<T>)>,
+            );
+            let (active, pending, attestations): Before<T> =
                 Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
+            ensure!(
+                Attestations::<T>::iter().count() == attestations.len(),
+                "the number of attested providers changed"
+            );
+            for (who, votes) in attestations {
+                ensure!(
+                    Attestations::<T>::get(&who).map(|a| a.votes) == Some(votes),
+                    "a provider's votes changed"
+                );
+            }
             ensure!(
                 ActiveParameters::<T>::get() == active.map(upgrade_params),
                 "the active parameters changed beyond the new field"

@@ -140,7 +140,8 @@ parameter_types! {
 }
 
 /// The test parameters: 10-block epochs, 20/50/30 split, cap 60%, fixed schedule; bond 100
-/// plus 1 per verified capacity unit; new providers at full reputation, paid from 10% up.
+/// plus 1 per verified capacity unit; fresh accounts at the minimum reputation, 10% (the test
+/// accounts of [`ExtBuilder`] have a history at full reputation); no reputation for service.
 pub fn test_params() -> Parameters {
     Parameters {
         ecosystem_share: Perbill::from_percent(20),
@@ -164,9 +165,9 @@ pub fn test_params() -> Parameters {
         unbonding_period: 15,
         min_provider_bond: 100,
         bond_per_capacity_unit: 1,
-        initial_reputation: Permill::one(),
+        initial_reputation: Permill::from_percent(10),
         min_reputation: Permill::from_percent(10),
-        attestation_reputation_gain: Permill::zero(),
+        service_reputation_gain: Permill::zero(),
         min_capacity_attestations: 1,
         // One window: a heartbeat proves the whole epoch (the liveness tests cut it).
         liveness_windows: 1,
@@ -272,6 +273,17 @@ impl ExtBuilder {
         .unwrap();
         let mut ext = sp_io::TestExternalities::new(storage);
         ext.execute_with(|| {
+            // The funded test accounts are established providers: a history at full
+            // reputation, which registering restores (a fresh account starts at the minimum).
+            for who in [ALICE, BOB, CHARLIE, P1, P2, P3] {
+                pallet_burn_mint::History::<Test>::insert(
+                    who,
+                    pallet_burn_mint::ProviderHistory {
+                        reputation: Permill::one(),
+                        ..Default::default()
+                    },
+                );
+            }
             // What a chain's genesis does after the pallets' genesis configs: every pallet's
             // storage version is its own.
             <AllPalletsWithSystem as frame_support::traits::OnGenesis>::on_genesis();

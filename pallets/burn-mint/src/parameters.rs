@@ -164,6 +164,7 @@ impl<T> From<ParameterError> for Error<T> {
             ParameterError::BadVerifierQuorum => Error::BadVerifierQuorum,
             ParameterError::BadLivenessWindows => Error::BadLivenessWindows,
             ParameterError::BadVerifierBond => Error::BadVerifierBond,
+            ParameterError::InitialReputationAboveMinimum => Error::InitialReputationAboveMinimum,
         }
     }
 }

@@ -72,7 +72,7 @@ impl<T: Config> Pallet<T> {
     /// - price feeders and capacity verifiers are sorted and unique, a price needs a
     ///   majority of the feeders and verified capacity a reachable majority of the verifiers;
     ///   the last price in force is positive and not from a future block;
-    /// - attestations belong to providers, one per verifier, rewarded in no future epoch;
+    /// - attestations belong to providers, one per verifier;
     ///   a verified capacity counts from the next epoch at the latest;
     /// - each verifier bond is what its account holds for it.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -285,10 +285,6 @@ impl<T: Config> Pallet<T> {
                     .enumerate()
                     .all(|(i, (v, _))| attestations.votes[..i].iter().all(|(w, _)| w != v)),
                 "a verifier with two attestations of one provider"
-            );
-            ensure!(
-                attestations.rewarded_in.map_or(true, |e| e <= epoch.index),
-                "reputation raised in a future epoch"
             );
         }
         Self::check_verifier_bonds(now)

@@ -199,7 +199,9 @@ impl<BlockNumber> Provider<BlockNumber> {
     TypeInfo,
 )]
 pub struct ProviderHistory {
-    /// Its latest reputation (zero after a removal).
+    /// Its reputation when governance last set it or its provider record last went (zero
+    /// after a removal): what registering again starts from. While the record exists, the
+    /// record's reputation is the current one.
     pub reputation: Permill,
     /// Number of slashes.
     pub slashes: u32,
@@ -462,8 +464,7 @@ pub enum PreviewError {
 }
 
 /// The capacity verifiers' attestations of one provider ([`crate::Attestations`]): each
-/// verifier's latest attested capacity, and the epoch in which an attestation last raised the
-/// provider's reputation.
+/// verifier's latest attested capacity.
 #[derive(
     CloneNoBound,
     PartialEqNoBound,
@@ -481,7 +482,4 @@ pub struct CapacityAttestations<T: crate::Config> {
     /// first-come order; votes of removed verifiers are dropped at the next attestation and
     /// never counted.
     pub votes: BoundedVec<(T::AccountId, u32), T::MaxCapacityVerifiers>,
-    /// The epoch in which an attestation last raised the provider's reputation: at most once
-    /// an epoch.
-    pub rewarded_in: Option<u32>,
 }

@@ -55,7 +55,6 @@ impl<T: Config> Pallet<T> {
             .try_push((verifier.clone(), capacity))
             .map_err(|_| Error::<T>::TooManyVerifiers)?;
         let mut verified = None;
-        let mut rewarded = false;
         Self::mutate_provider(&provider, |record, params| {
             ensure!(!record.is_leaving(), Error::<T>::AlreadyLeaving);
             ensure!(
@@ -70,20 +69,8 @@ impl<T: Config> Pallet<T> {
             if record.schedule_capacity(agreed, current) {
                 verified = Some((agreed, record.verified_from));
             }
-            // Reputation for service verified: an attestation that agrees with the verified
-            // capacity, once an epoch (re-attesting the same capacity gains nothing more).
-            if capacity == agreed && agreed > 0 && attestations.rewarded_in != Some(current) {
-                let reputation = record
-                    .reputation
-                    .saturating_add(params.attestation_reputation_gain);
-                Self::set_reputation_of(&provider, record, reputation);
-                rewarded = true;
-            }
             Ok(())
         })?;
-        if rewarded {
-            attestations.rewarded_in = Some(current);
-        }
         Attestations::<T>::insert(&provider, attestations);
         // The bond answers for this attestation for the unbonding minimum from now.
         bond.last_attested = Some(frame_system::Pallet::<T>::block_number());

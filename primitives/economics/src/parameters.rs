@@ -103,14 +103,16 @@ pub struct Parameters {
     /// provider risks grows with the availability share it can earn.
     pub bond_per_capacity_unit: Amount,
     /// Reputation of a provider whose account never had one (reputation survives leaving
-    /// and registering again).
+    /// and registering again). At most `min_reputation`: a fresh account is never worth more
+    /// than one with a history, and earns more only by epochs of proven service.
     pub initial_reputation: Permill,
     /// Below this reputation a provider can neither be paid for compute nor earn
     /// availability rewards.
     pub min_reputation: Permill,
-    /// Reputation a provider gains from a capacity attestation that agrees with its verified
-    /// capacity, at most once per epoch (up to 100%).
-    pub attestation_reputation_gain: Permill,
+    /// Reputation a provider gains for an epoch of proven service: when it proves the last
+    /// of the epoch's `liveness_windows` it had not proved (every window proved), up to 100%.
+    /// Once an epoch, whatever the attestations or the heartbeats.
+    pub service_reputation_gain: Permill,
     /// How many capacity verifiers must attest a capacity (or more) for it to count: the
     /// verified capacity is the `k`-th largest attestation ([`crate::verification`]). The
     /// pallet keeps it a majority of the verifier set, at most its size.
@@ -202,6 +204,9 @@ pub enum ParameterError {
     BadLivenessWindows,
     /// `verifier_bond` is zero (a verifier would risk nothing for its attestations).
     BadVerifierBond,
+    /// `initial_reputation` is above `min_reputation`: a fresh account would be worth more
+    /// than one whose history brought it down to the minimum.
+    InitialReputationAboveMinimum,
 }
 
 impl Parameters {
@@ -258,6 +263,9 @@ impl Parameters {
         }
         if self.verifier_bond == 0 {
             return Err(ParameterError::BadVerifierBond);
+        }
+        if self.initial_reputation > self.min_reputation {
+            return Err(ParameterError::InitialReputationAboveMinimum);
         }
         if let ControllerMode::BurnIndexed { smoothing, .. } = self.mode {
             if smoothing.is_zero() {
@@ -413,6 +421,11 @@ mod tests {
             Err(ParameterError::BadVerifierBond)
         );
         assert_eq!(bad(|p| p.verifier_bond = 1), Ok(()));
+        assert_eq!(
+            bad(|p| p.initial_reputation = p.min_reputation + Permill::from_parts(1)),
+            Err(ParameterError::InitialReputationAboveMinimum)
+        );
+        assert_eq!(bad(|p| p.initial_reputation = p.min_reputation), Ok(()));
         assert_eq!(
             bad(|p| {
                 p.epoch_length = 100;

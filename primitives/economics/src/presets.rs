@@ -105,7 +105,8 @@ impl Timing {
 /// - **unbonding 21 days**: above the runtime's minimum (17 days 2 hours);
 /// - **bond 100 CAPA plus 1 CAPA per verified capacity unit**: a provider claiming 100,000
 ///   units risks 100,100 CAPA, so the availability share it can take is backed by its bond;
-/// - **reputation**: new accounts start at 50% and gain 5% per capacity attestation; below
+/// - **reputation**: new accounts start at the minimum, 20%, and gain 5% for each epoch in
+///   which they prove every liveness window (16 epochs of service to 100%); below
 ///   20% a provider is neither paid for compute nor earns availability;
 /// - **verifier bond 10,000 CAPA** ([`VERIFIER_BOND`]): each capacity verifier risks a
 ///   hundred minimal provider bonds, slashable by referendum for a false attestation; a
@@ -134,9 +135,9 @@ pub fn default_parameters(timing: &Timing) -> Parameters {
         unbonding_period: timing.unbonding_period,
         min_provider_bond: 100 * CAPA,
         bond_per_capacity_unit: CAPA,
-        initial_reputation: Permill::from_percent(50),
+        initial_reputation: Permill::from_percent(20),
         min_reputation: Permill::from_percent(20),
-        attestation_reputation_gain: Permill::from_percent(5),
+        service_reputation_gain: Permill::from_percent(5),
         min_capacity_attestations: 1,
         liveness_windows: timing.liveness_windows,
         verifier_bond: VERIFIER_BOND,

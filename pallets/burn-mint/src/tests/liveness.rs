@@ -253,3 +253,48 @@ proptest! {
         });
     }
 }
+
+#[test]
+fn a_fresh_account_starts_at_the_minimum_and_earns_reputation_by_epochs_of_service() {
+    // Two windows an epoch; fresh accounts at the 20% minimum, 5% an epoch of service.
+    ExtBuilder::default()
+        .parameters(Parameters {
+            liveness_windows: 2,
+            initial_reputation: Permill::from_percent(20),
+            min_reputation: Permill::from_percent(20),
+            service_reputation_gain: Permill::from_percent(5),
+            ..test_params()
+        })
+        .build_and_execute(|| {
+            let fresh: AccountId = 77;
+            assert_ok!(Balances::mint_into(&fresh, 1_000_000));
+            verified(fresh, 100);
+            let reputation = || Providers::<Test>::get(fresh).unwrap().reputation;
+            assert_eq!(reputation(), Permill::from_percent(20));
+            next_epoch();
+            // One window of two: half its points at 20%, no gain.
+            heartbeat(fresh);
+            assert_eq!(live_points(), points_of(100) / 5 / 2);
+            assert_eq!(reputation(), Permill::from_percent(20));
+            // The second window completes the epoch: the points of both windows at the
+            // reputation they were proved with, then 5% more.
+            to_offset(5);
+            heartbeat(fresh);
+            assert_eq!(live_points(), points_of(100) / 5);
+            assert_eq!(reputation(), Permill::from_percent(25));
+            // Proving the window again refreshes the points with the new reputation; no
+            // second gain in the epoch.
+            heartbeat(fresh);
+            assert_eq!(live_points(), points_of(100) / 4);
+            assert_eq!(reputation(), Permill::from_percent(25));
+            // An epoch with one window proved is no epoch of service.
+            next_epoch();
+            heartbeat(fresh);
+            assert_eq!(reputation(), Permill::from_percent(25));
+            next_epoch();
+            heartbeat(fresh);
+            to_offset(5);
+            heartbeat(fresh);
+            assert_eq!(reputation(), Permill::from_percent(30));
+        });
+}

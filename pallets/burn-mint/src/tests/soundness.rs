@@ -10,6 +10,14 @@ fn honest_providers(n: u64, capacity: u32) -> Vec<AccountId> {
     let honest: Vec<AccountId> = (200..200 + n).collect();
     for who in &honest {
         Balances::set_balance(who, 10_000);
+        // Established providers: a history at full reputation, like the test accounts.
+        History::<Test>::insert(
+            who,
+            crate::ProviderHistory {
+                reputation: Permill::one(),
+                ..Default::default()
+            },
+        );
         register(*who, capacity);
         attest(*who, capacity);
     }
@@ -259,43 +267,68 @@ fn reputation_survives_leaving_and_registering_again() {
             Providers::<Test>::get(P1).unwrap().reputation,
             Permill::from_percent(30)
         );
-        // A fresh account starts at the initial reputation.
-        register(P2, 100);
+        // A fresh account starts at the initial reputation, the minimum.
+        assert_ok!(Balances::mint_into(&77, 1_000_000));
+        register(77, 100);
         assert_eq!(
-            Providers::<Test>::get(P2).unwrap().reputation,
+            Providers::<Test>::get(77).unwrap().reputation,
             test_params().initial_reputation
+        );
+        assert_eq!(
+            test_params().initial_reputation,
+            test_params().min_reputation
         );
     });
 }
 
 #[test]
-fn attestations_raise_reputation_up_to_full() {
+fn epochs_of_proven_service_raise_reputation_up_to_full() {
+    // Two windows an epoch; 30% for each epoch in which the provider proves both.
     let params = Parameters {
-        initial_reputation: Permill::from_percent(50),
-        attestation_reputation_gain: Permill::from_percent(30),
+        liveness_windows: 2,
+        service_reputation_gain: Permill::from_percent(30),
         ..test_params()
     };
     ExtBuilder::default()
         .parameters(params)
         .build_and_execute(|| {
+            let reputation = || Providers::<Test>::get(P1).unwrap().reputation;
             register(P1, 100);
-            attest(P1, 50);
-            assert_eq!(
-                Providers::<Test>::get(P1).unwrap().reputation,
-                Permill::from_percent(80)
-            );
-            // At most once an epoch: a second attestation in the same epoch gains nothing.
             attest(P1, 100);
-            assert_eq!(
-                Providers::<Test>::get(P1).unwrap().reputation,
-                Permill::from_percent(80)
-            );
+            assert_ok!(BurnMint::set_reputation(
+                RuntimeOrigin::root(),
+                P1,
+                Permill::from_percent(50)
+            ));
+            // Attestations raise nothing.
+            attest(P1, 100);
+            assert_eq!(reputation(), Permill::from_percent(50));
             next_epoch();
-            attest(P1, 100);
+            heartbeat(P1);
+            assert_eq!(reputation(), Permill::from_percent(50));
+            let start = CurrentEpoch::<Test>::get().start;
+            run_to_block(start + 5);
+            heartbeat(P1);
+            assert_eq!(reputation(), Permill::from_percent(80));
+            // Once an epoch: the window proved again gains nothing.
+            heartbeat(P1);
+            assert_eq!(reputation(), Permill::from_percent(80));
+            next_epoch();
+            heartbeat(P1);
+            run_to_block(CurrentEpoch::<Test>::get().start + 5);
+            heartbeat(P1);
+            assert_eq!(reputation(), Permill::one());
+            // The account's history takes the record's reputation when the record goes.
             assert_eq!(
-                Providers::<Test>::get(P1).unwrap().reputation,
-                Permill::one()
+                History::<Test>::get(P1).unwrap().reputation,
+                Permill::from_percent(50)
             );
+            assert_ok!(BurnMint::leave(signed(P1)));
+            next_epoch();
+            run_to_block(System::block_number() + 20);
+            assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
+            assert_ok!(BurnMint::withdraw_bond(signed(P1)));
+            assert!(Providers::<Test>::get(P1).is_none());
             assert_eq!(History::<Test>::get(P1).unwrap().reputation, Permill::one());
         });
 }

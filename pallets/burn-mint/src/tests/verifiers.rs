@@ -141,10 +141,11 @@ fn a_cut_of_an_honest_provider_needs_a_quorum_and_counts_from_the_next_epoch() {
 }
 
 #[test]
-fn reputation_rises_at_most_once_an_epoch() {
+fn attestations_never_raise_reputation() {
+    // Issue 22, attack 1: re-attesting the same capacity raised the provider's reputation 5% a
+    // time (50% -> 100% in ten attestations). Now only epochs of service raise it.
     let params = Parameters {
-        initial_reputation: Permill::from_percent(50),
-        attestation_reputation_gain: Permill::from_percent(5),
+        service_reputation_gain: Permill::from_percent(5),
         ..quorum(2)
     };
     ExtBuilder::default()
@@ -153,39 +154,35 @@ fn reputation_rises_at_most_once_an_epoch() {
         .build_and_execute(|| {
             let reputation = || Providers::<Test>::get(P1).unwrap().reputation;
             register(P1, 100);
-            // A vote that no quorum agrees with yet gains nothing.
-            attest_by(V[0], P1, 100);
-            assert_eq!(reputation(), Permill::from_percent(50));
-            // The agreeing vote gains once; re-attesting the same capacity ten times more in
-            // the epoch (the attack: 50% -> 100% in ten attestations) gains nothing more.
-            attest_by(V[1], P1, 100);
-            assert_eq!(reputation(), Permill::from_percent(55));
+            assert_ok!(BurnMint::set_reputation(
+                RuntimeOrigin::root(),
+                P1,
+                Permill::from_percent(50)
+            ));
             for _ in 0..5 {
                 attest_by(V[0], P1, 100);
                 attest_by(V[1], P1, 100);
             }
-            assert_eq!(reputation(), Permill::from_percent(55));
-            let epoch = CurrentEpoch::<Test>::get().index;
-            assert_eq!(
-                Attestations::<Test>::get(P1).unwrap().rewarded_in,
-                Some(epoch)
-            );
-            // The next epoch, once more.
+            assert_eq!(reputation(), Permill::from_percent(50));
             next_epoch();
             attest_by(V[2], P1, 100);
-            attest_by(V[2], P1, 100);
-            assert_eq!(reputation(), Permill::from_percent(60));
+            assert_eq!(reputation(), Permill::from_percent(50));
+            // One epoch of service (one window with the test parameters): 5%.
+            heartbeat(P1);
+            assert_eq!(reputation(), Permill::from_percent(55));
         });
 }
 
 #[test]
-fn a_removed_account_regains_the_minimum_reputation_no_faster_than_once_an_epoch() {
+fn a_removed_account_stays_without_reputation_until_governance_restores_it() {
     // Issue 22, attack 5: a verifier restored a removed account (reputation 0) to the 20%
-    // minimum with four attestations in a row. Now each epoch adds at most the 5% gain.
+    // minimum with four attestations in a row, and a fresh account started at 50%, above it.
+    // Now attestations restore nothing, a provider below the minimum cannot prove service,
+    // and a fresh account starts at the minimum.
     let params = Parameters {
-        initial_reputation: Permill::from_percent(50),
+        initial_reputation: Permill::from_percent(20),
         min_reputation: Permill::from_percent(20),
-        attestation_reputation_gain: Permill::from_percent(5),
+        service_reputation_gain: Permill::from_percent(5),
         ..test_params()
     };
     ExtBuilder::default()
@@ -198,25 +195,39 @@ fn a_removed_account_regains_the_minimum_reputation_no_faster_than_once_an_epoch
                 Perbill::zero()
             ));
             register(P1, 100);
-            let reputation = || Providers::<Test>::get(P1).unwrap().reputation;
-            assert_eq!(reputation(), Permill::zero());
+            let reputation = |who| Providers::<Test>::get(who).unwrap().reputation;
+            assert_eq!(reputation(P1), Permill::zero());
             for _ in 0..4 {
                 attest(P1, 100);
             }
-            assert_eq!(reputation(), Permill::from_percent(5));
-            // Three more epochs of attestations reach the minimum, no sooner.
-            for epochs in 1..=3u32 {
+            assert_eq!(reputation(P1), Permill::zero());
+            // A fresh account is no better than the minimum.
+            assert_ok!(Balances::mint_into(&77, 1_000_000));
+            register(77, 100);
+            attest(77, 100);
+            assert_eq!(reputation(77), Permill::from_percent(20));
+            for _ in 0..3 {
                 next_epoch();
                 assert_noop!(
                     BurnMint::heartbeat(signed(P1)),
                     Error::<Test>::ReputationTooLow
                 );
                 attest(P1, 100);
-                attest(P1, 100);
-                assert_eq!(reputation(), Permill::from_percent(5 + 5 * epochs));
+                assert_eq!(reputation(P1), Permill::zero());
             }
-            heartbeat(P1);
+            // The fresh account earns at the minimum, 20% of the points, and 5% more for its
+            // epoch of service (one window with the test parameters).
+            heartbeat(77);
             assert_eq!(live_points(), points_of(100) / 5);
+            assert_eq!(reputation(77), Permill::from_percent(25));
+            // Governance restores the removed account.
+            assert_ok!(BurnMint::set_reputation(
+                RuntimeOrigin::root(),
+                P1,
+                Permill::from_percent(20)
+            ));
+            heartbeat(P1);
+            assert_eq!(live_points(), 2 * points_of(100) / 5);
         });
 }
 
