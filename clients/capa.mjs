@@ -8,13 +8,17 @@ import { parseArgs } from 'node:util';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import yoctoSpinner from 'yocto-spinner';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress, mnemonicValidate } from '@polkadot/util-crypto';
 
 import { submit } from './chain.mjs';
 
 const DECIMALS = 12;
 const UNIT = 10n ** BigInt(DECIMALS);
 const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
+/// How long capa waits for a node to answer before it gives up.
+const CONNECT_SECONDS = 10;
+/// The commands that sign a transaction (they need a key, loaded before connecting).
+const WRITES = ['buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw'];
 
 const USAGE = `usage: capa COMMAND [options]
 
@@ -50,7 +54,8 @@ write (signed; the key never goes on the command line):
                                         new block; runs until stopped (or for N blocks)
 
 options:
-  --url URL              node WebSocket RPC (default ws://127.0.0.1:9944)
+  --url URL              node RPC (default ws://127.0.0.1:9944; http:// and https:// mean ws://
+                         and wss://); capa gives up after ${CONNECT_SECONDS} s without an answer
   --dev-account NAME     sign with a well-known development key (${DEV_ACCOUNTS.join(', ')})
   --key-env VAR          otherwise sign with the secret URI or mnemonic in environment variable
                          VAR (default CAPA_SEED)
@@ -59,9 +64,13 @@ options:
 
 class UsageError extends Error {}
 
-/// CAPA text ("12", "0.5") to plancks, exactly: more than 12 decimals is an error.
+/// CAPA text ("12", "0.5", "1,000.25" as capa prints it) to plancks, exactly: more than 12
+/// decimals is an error.
 export function parseCapa(text) {
-  const match = /^(\d+)(?:\.(\d{0,12}))?$/.exec(String(text).trim());
+  const trimmed = String(text).trim();
+  // Thousands separators only where capa would print them (groups of three).
+  const plain = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed) ? trimmed.replaceAll(',', '') : trimmed;
+  const match = /^(\d+)(?:\.(\d{0,12}))?$/.exec(plain);
   if (!match) throw new UsageError(`not an amount of CAPA (at most ${DECIMALS} decimals): ${text}`);
   const [, whole, fraction = ''] = match;
   return BigInt(whole) * UNIT + BigInt(fraction.padEnd(DECIMALS, '0'));
@@ -77,8 +86,59 @@ export function formatCapa(plancks) {
 
 const big = (codec) => BigInt(codec.toString());
 
-function signer(options, api) {
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
+/// A positive amount of CAPA (a zero purchase or bond would only pay a fee).
+function positiveCapa(text) {
+  const plancks = parseCapa(text);
+  if (plancks === 0n) throw new UsageError(`the amount must be above 0: ${text}`);
+  return plancks;
+}
+
+/// An SS58 address, checked (checksum included) before anything is sent.
+function address(text) {
+  try {
+    decodeAddress(text);
+    return text;
+  } catch {
+    throw new UsageError(`not an SS58 address: ${text}`);
+  }
+}
+
+/// The command's arguments, checked before connecting: a usage error never waits for a node.
+export function parseInputs(command, args) {
+  const count = (min, max, what) => {
+    if (args.length < min || args.length > max) throw new UsageError(`${command} needs ${what}`);
+  };
+  switch (command) {
+    case 'provider':
+    case 'verifier':
+      count(1, 1, 'an ADDRESS');
+      return { address: address(args[0]) };
+    case 'buy':
+    case 'verifier-bond':
+      count(1, 1, 'an AMOUNT');
+      return { amount: positiveCapa(args[0]) };
+    case 'pay':
+      count(2, 2, 'a PROVIDER and an AMOUNT');
+      return { address: address(args[0]), amount: positiveCapa(args[1]) };
+    case 'claim':
+      count(0, 1, 'at most a PROVIDER');
+      return { address: args[0] === undefined ? null : address(args[0]) };
+    case 'attest':
+      count(2, 2, 'a PROVIDER and a whole number of UNITS');
+      if (!/^\d+$/.test(args[1]) || Number(args[1]) > 0xffff_ffff) {
+        throw new UsageError(`not a whole number of units: ${args[1]}`);
+      }
+      return { address: address(args[0]), units: Number(args[1]) };
+    default:
+      count(0, 0, 'no arguments');
+      return {};
+  }
+}
+
+/// The signing key, loaded before connecting: a development key by name, or the secret URI or
+/// mnemonic in the environment. A phrase of words that is not a valid mnemonic is refused
+/// (polkadot.js would otherwise take it as a raw seed and sign as some other account).
+export function loadKey(options, keyring = new Keyring({ type: 'sr25519' })) {
   if (options['dev-account']) {
     const name = options['dev-account'].toLowerCase();
     if (!DEV_ACCOUNTS.includes(name)) throw new UsageError(`unknown dev account: ${name}`);
@@ -89,7 +149,39 @@ function signer(options, api) {
   if (!secret) {
     throw new UsageError(`no key: set ${variable} (a secret URI or mnemonic) or pass --dev-account`);
   }
-  return keyring.addFromUri(secret);
+  const phrase = secret.split('/')[0].trim();
+  if (/\s/.test(phrase) && !mnemonicValidate(phrase)) {
+    throw new UsageError(`the key in ${variable} is not a valid mnemonic (a word or its order is wrong)`);
+  }
+  try {
+    return keyring.addFromUri(secret);
+  } catch (e) {
+    throw new UsageError(`the key in ${variable} is not a secret URI or mnemonic: ${e.message}`);
+  }
+}
+
+/// Connects to `url`, or fails within CONNECT_SECONDS naming it. Only the agent (`keepalive`)
+/// reconnects after a lost connection; other commands fail at once.
+async function connect(url, reconnect) {
+  const endpoint = url.replace(/^http(s?):\/\//, 'ws$1://');
+  if (!/^wss?:\/\/./.test(endpoint)) throw new UsageError(`--url must be ws://, wss://, http:// or https://: ${url}`);
+  const provider = new WsProvider(endpoint, reconnect ? 2500 : false);
+  let timer;
+  const unreachable = new Promise((_, reject) => {
+    const fail = (why) => () => reject(new Error(`cannot reach a node at ${endpoint} (${why})`));
+    timer = setTimeout(fail(`no answer within ${CONNECT_SECONDS} s`), CONNECT_SECONDS * 1000);
+    if (!reconnect) provider.on('error', fail('the connection failed'));
+  });
+  if (!reconnect) provider.connect().catch(() => {});
+  try {
+    await Promise.race([provider.isReady, unreachable]);
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return ApiPromise.create({ provider, noInitWarn: true });
 }
 
 /// Submits with a spinner on an interactive terminal while waiting for inclusion.
@@ -367,9 +459,23 @@ async function main(argv) {
     : (() => {
         throw new UsageError('--min-credits must be a whole number of credits');
       })();
+  const input = parseInputs(command, args);
+  const epochs = Number(options.epochs);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError('--epochs must be >= 1');
+  const blocks = options.blocks === undefined ? Infinity : Number(options.blocks);
+  if (!(blocks === Infinity || (Number.isInteger(blocks) && blocks > 0))) {
+    throw new UsageError('--blocks must be a whole number of blocks above 0');
+  }
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(options.url), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519' });
+  const pair = WRITES.includes(command) ? loadKey(options, keyring) : null;
+  const api = await connect(options.url, command === 'keepalive');
   try {
+    if (pair) {
+      // The chain's own address format, and the signer said out loud.
+      keyring.setSS58Format(api.registry.chainSS58);
+      console.error(`signing as ${pair.address}`);
+    }
     switch (command) {
       case 'supply':
         print(await supply(api), options.json);
@@ -378,8 +484,6 @@ async function main(argv) {
         console.log(JSON.stringify((await api.query.burnMint.activeParameters()).toJSON(), null, 2));
         break;
       case 'preview': {
-        const epochs = Number(options.epochs);
-        if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError('--epochs must be >= 1');
         const proposed = options.params ? JSON.parse(await readFile(options.params, 'utf8')) : null;
         const result = await api.call.burnMintApi.previewEmission(proposed, epochs);
         if (result.isErr) throw new Error(`the chain rejected the parameters: ${result.asErr.toString()}`);
@@ -407,70 +511,52 @@ async function main(argv) {
         break;
       }
       case 'provider':
-        if (args.length !== 1) throw new UsageError('provider needs an ADDRESS');
-        print(await provider(api, args[0]), options.json);
+        print(await provider(api, input.address), options.json);
         break;
       case 'verifier':
-        if (args.length !== 1) throw new UsageError('verifier needs an ADDRESS');
-        print(await verifier(api, args[0]), options.json);
+        print(await verifier(api, input.address), options.json);
         break;
       case 'attest': {
-        if (args.length !== 2 || !/^\d+$/.test(args[1])) {
-          throw new UsageError('attest needs a PROVIDER and a whole number of UNITS');
-        }
-        const pair = signer(options, api);
-        const tx = api.tx.burnMint.attestCapacity(args[0], Number(args[1]));
+        const tx = api.tx.burnMint.attestCapacity(input.address, input.units);
         const { events } = await submitWithSpinner(api, tx, pair, options);
         const attested = eventOf(api, events, 'CapacityAttested');
         print({ provider: attested.provider.toString(), verifier: pair.address, capacity: attested.capacity.toNumber() }, options.json);
         break;
       }
       case 'verifier-bond': {
-        if (args.length !== 1) throw new UsageError('verifier-bond needs an AMOUNT');
-        const pair = signer(options, api);
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.bondVerifier(parseCapa(args[0])), pair, options);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.bondVerifier(input.amount), pair, options);
         const bonded = eventOf(api, events, 'VerifierBonded');
         print({ verifier: pair.address, added: formatCapa(big(bonded.amount)), total: formatCapa(big(bonded.total)) }, options.json);
         break;
       }
       case 'verifier-withdraw': {
-        const pair = signer(options, api);
         const { events } = await submitWithSpinner(api, api.tx.burnMint.withdrawVerifierBond(), pair, options);
         const released = eventOf(api, events, 'VerifierBondWithdrawn');
         print({ verifier: pair.address, released: formatCapa(big(released.amount)) }, options.json);
         break;
       }
       case 'buy': {
-        if (args.length !== 1) throw new UsageError('buy needs an AMOUNT');
-        const pair = signer(options, api);
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.buyCredits(parseCapa(args[0]), minCredits), pair, options);
+        const { events } = await submitWithSpinner(api, api.tx.burnMint.buyCredits(input.amount, minCredits), pair, options);
         const bought = events.find(({ event }) => api.events.burnMint.CreditsBought.is(event)).event.data;
         print({ burned: formatCapa(big(bought.burned)), credits: bought.credits.toString() }, options.json);
         break;
       }
       case 'pay': {
-        if (args.length !== 2) throw new UsageError('pay needs a PROVIDER and an AMOUNT');
-        const pair = signer(options, api);
-        const tx = api.tx.burnMint.payForCompute(args[0], parseCapa(args[1]), minCredits);
+        const tx = api.tx.burnMint.payForCompute(input.address, input.amount, minCredits);
         const { events } = await submitWithSpinner(api, tx, pair, options);
         const spent = events.find(({ event }) => api.events.burnMint.CreditsSpent.is(event)).event.data;
         print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
         break;
       }
       case 'heartbeat':
-        print(await heartbeat(api, signer(options, api), options), options.json);
+        print(await heartbeat(api, pair, options), options.json);
         break;
       case 'keepalive': {
-        const blocks = options.blocks === undefined ? Infinity : Number(options.blocks);
-        if (!(blocks === Infinity || (Number.isInteger(blocks) && blocks > 0))) {
-          throw new UsageError('--blocks must be a whole number of blocks above 0');
-        }
-        await keepAlive(api, signer(options, api), options, blocks);
+        await keepAlive(api, pair, options, blocks);
         break;
       }
       case 'claim': {
-        const pair = signer(options, api);
-        const target = args[0] ?? pair.address;
+        const target = input.address ?? pair.address;
         const { events } = await submitWithSpinner(api, api.tx.burnMint.claimRewards(target), pair, options);
         const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
         print({ provider: target, paid: claimed ? formatCapa(big(claimed.event.data.amount)) : '0' }, options.json);

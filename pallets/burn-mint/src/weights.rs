@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_provider() -> Weight {
 		// Proof size (bytes): measured `1210`,
 		// estimated `3656`.
-		// Fastest run: 52_949_000 picoseconds.
-		Weight::from_parts(92_768_000, 3656)
+		// Fastest run: 57_616_000 picoseconds.
+		Weight::from_parts(98_406_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_capacity() -> Weight {
 		// Proof size (bytes): measured `913`,
 		// estimated `3656`.
-		// Fastest run: 15_653_000 picoseconds.
-		Weight::from_parts(28_262_000, 3656)
+		// Fastest run: 15_614_000 picoseconds.
+		Weight::from_parts(35_663_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn pause() -> Weight {
 		// Proof size (bytes): measured `913`,
 		// estimated `3656`.
-		// Fastest run: 15_803_000 picoseconds.
-		Weight::from_parts(26_840_000, 3656)
+		// Fastest run: 17_916_000 picoseconds.
+		Weight::from_parts(40_921_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -135,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		// Proof size (bytes): measured `913`,
 		// estimated `3656`.
-		// Fastest run: 17_536_000 picoseconds.
-		Weight::from_parts(40_280_000, 3656)
+		// Fastest run: 15_564_000 picoseconds.
+		Weight::from_parts(29_204_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn leave() -> Weight {
 		// Proof size (bytes): measured `913`,
 		// estimated `3656`.
-		// Fastest run: 15_343_000 picoseconds.
-		Weight::from_parts(25_108_000, 3656)
+		// Fastest run: 16_064_000 picoseconds.
+		Weight::from_parts(32_218_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -163,12 +163,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
-	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		// Proof size (bytes): measured `930`,
+		// Proof size (bytes): measured `1081`,
 		// estimated `3656`.
-		// Fastest run: 53_510_000 picoseconds.
-		Weight::from_parts(60_691_000, 3656)
+		// Fastest run: 53_750_000 picoseconds.
+		Weight::from_parts(93_320_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -181,10 +181,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `1015`,
+		// Proof size (bytes): measured `1166`,
 		// estimated `3656`.
-		// Fastest run: 20_400_000 picoseconds.
-		Weight::from_parts(26_419_000, 3656)
+		// Fastest run: 19_429_000 picoseconds.
+		Weight::from_parts(38_467_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -201,10 +201,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1684`,
+		// Proof size (bytes): measured `1835`,
 		// estimated `3656`.
-		// Fastest run: 57_235_000 picoseconds.
-		Weight::from_parts(94_100_000, 3656)
+		// Fastest run: 54_010_000 picoseconds.
+		Weight::from_parts(96_013_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -222,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn buy_credits(_f: u32, ) -> Weight {
 		// Proof size (bytes): measured `725 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 36_024_000 picoseconds.
-		Weight::from_parts(56_238_138, 3545)
+		// Fastest run: 35_834_000 picoseconds.
+		Weight::from_parts(65_618_657, 3545)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -240,8 +240,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn spend_credits() -> Weight {
 		// Proof size (bytes): measured `1206`,
 		// estimated `3656`.
-		// Fastest run: 26_389_000 picoseconds.
-		Weight::from_parts(28_963_000, 3656)
+		// Fastest run: 26_349_000 picoseconds.
+		Weight::from_parts(34_762_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -258,11 +258,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn pay_for_compute(_f: u32, ) -> Weight {
+	fn pay_for_compute(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1124 + f * (53 ±0)`,
 		// estimated `3656`.
-		// Fastest run: 50_866_000 picoseconds.
-		Weight::from_parts(64_068_276, 3656)
+		// Fastest run: 48_082_000 picoseconds.
+		Weight::from_parts(83_630_201, 3656)
+			// Standard error: 67_912
+			.saturating_add(Weight::from_parts(683_249, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -281,12 +283,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
-	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `1714`,
+		// Proof size (bytes): measured `1865`,
 		// estimated `6196`.
-		// Fastest run: 67_420_000 picoseconds.
-		Weight::from_parts(77_496_000, 6196)
+		// Fastest run: 69_413_000 picoseconds.
+		Weight::from_parts(94_541_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -297,16 +299,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:0)
-	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `2246`,
-		// estimated `4095`.
-		// Fastest run: 33_069_000 picoseconds.
-		Weight::from_parts(36_375_000, 4095)
+		// Proof size (bytes): measured `2245`,
+		// estimated `4090`.
+		// Fastest run: 34_361_000 picoseconds.
+		Weight::from_parts(55_112_000, 4090)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -319,20 +321,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:1)
-	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::History` (r:1 w:1)
-	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `2742`,
-		// estimated `4095`.
-		// Fastest run: 46_499_000 picoseconds.
-		Weight::from_parts(50_124_000, 4095)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size (bytes): measured `2640`,
+		// estimated `4090`.
+		// Fastest run: 44_476_000 picoseconds.
+		Weight::from_parts(78_057_000, 4090)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
@@ -343,8 +343,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_verifier() -> Weight {
 		// Proof size (bytes): measured `872`,
 		// estimated `3568`.
-		// Fastest run: 49_464_000 picoseconds.
-		Weight::from_parts(55_312_000, 3568)
+		// Fastest run: 51_377_000 picoseconds.
+		Weight::from_parts(90_225_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -357,8 +357,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_verifier_bond() -> Weight {
 		// Proof size (bytes): measured `1400`,
 		// estimated `3568`.
-		// Fastest run: 44_957_000 picoseconds.
-		Weight::from_parts(50_665_000, 3568)
+		// Fastest run: 46_079_000 picoseconds.
+		Weight::from_parts(53_059_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -371,8 +371,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn slash_verifier() -> Weight {
 		// Proof size (bytes): measured `1349`,
 		// estimated `3568`.
-		// Fastest run: 38_157_000 picoseconds.
-		Weight::from_parts(43_224_000, 3568)
+		// Fastest run: 39_229_000 picoseconds.
+		Weight::from_parts(46_600_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -383,13 +383,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CapacityVerifiers` (r:0 w:1)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 16]`.
-	fn set_capacity_verifiers(v: u32, ) -> Weight {
+	fn set_capacity_verifiers(_v: u32, ) -> Weight {
 		// Proof size (bytes): measured `367`,
 		// estimated `1642`.
-		// Fastest run: 9_214_000 picoseconds.
-		Weight::from_parts(10_733_726, 1642)
-			// Standard error: 2_222
-			.saturating_add(Weight::from_parts(47_197, 0).saturating_mul(v.into()))
+		// Fastest run: 9_584_000 picoseconds.
+		Weight::from_parts(14_731_150, 1642)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -400,8 +398,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes): measured `824`,
 		// estimated `3656`.
-		// Fastest run: 50_766_000 picoseconds.
-		Weight::from_parts(58_658_000, 3656)
+		// Fastest run: 52_629_000 picoseconds.
+		Weight::from_parts(61_322_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -422,12 +420,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
-	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `2157`,
+		// Proof size (bytes): measured `2308`,
 		// estimated `6196`.
-		// Fastest run: 107_600_000 picoseconds.
-		Weight::from_parts(123_194_000, 6196)
+		// Fastest run: 109_513_000 picoseconds.
+		Weight::from_parts(124_916_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -436,8 +434,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn freeze_provider() -> Weight {
 		// Proof size (bytes): measured `428`,
 		// estimated `3656`.
-		// Fastest run: 12_389_000 picoseconds.
-		Weight::from_parts(14_502_000, 3656)
+		// Fastest run: 12_638_000 picoseconds.
+		Weight::from_parts(14_702_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -446,8 +444,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unfreeze_provider() -> Weight {
 		// Proof size (bytes): measured `432`,
 		// estimated `3656`.
-		// Fastest run: 12_108_000 picoseconds.
-		Weight::from_parts(14_993_000, 3656)
+		// Fastest run: 12_449_000 picoseconds.
+		Weight::from_parts(14_842_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -460,8 +458,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_price() -> Weight {
 		// Proof size (bytes): measured `1235`,
 		// estimated `2334`.
-		// Fastest run: 15_152_000 picoseconds.
-		Weight::from_parts(18_177_000, 2334)
+		// Fastest run: 16_434_000 picoseconds.
+		Weight::from_parts(22_874_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -475,10 +473,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price_feeders(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1258`,
 		// estimated `2334`.
-		// Fastest run: 12_369_000 picoseconds.
-		Weight::from_parts(14_602_922, 2334)
-			// Standard error: 4_532
-			.saturating_add(Weight::from_parts(59_601, 0).saturating_mul(f.into()))
+		// Fastest run: 12_348_000 picoseconds.
+		Weight::from_parts(16_905_480, 2334)
+			// Standard error: 13_198
+			.saturating_add(Weight::from_parts(27_270, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -493,8 +491,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		// Proof size (bytes): measured `1733`,
 		// estimated `2334`.
-		// Fastest run: 14_191_000 picoseconds.
-		Weight::from_parts(22_213_000, 2334)
+		// Fastest run: 14_321_000 picoseconds.
+		Weight::from_parts(18_087_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -509,11 +507,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_block(_p: u32, ) -> Weight {
+	fn on_initialize_block(p: u32, ) -> Weight {
 		// Proof size (bytes): measured `1190`,
 		// estimated `3593`.
-		// Fastest run: 74_901_000 picoseconds.
-		Weight::from_parts(102_229_577, 3593)
+		// Fastest run: 71_497_000 picoseconds.
+		Weight::from_parts(92_129_990, 3593)
+			// Standard error: 126
+			.saturating_add(Weight::from_parts(663, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -534,13 +534,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Ledger` (r:0 w:2)
 	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
 		// Proof size (bytes): measured `1611`,
 		// estimated `6196`.
-		// Fastest run: 208_622_000 picoseconds.
-		Weight::from_parts(258_714_826, 6196)
-			// Standard error: 490
-			.saturating_add(Weight::from_parts(3_328, 0).saturating_mul(p.into()))
+		// Fastest run: 207_550_000 picoseconds.
+		Weight::from_parts(275_972_940, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -549,140 +547,140 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(92_768_000, 3656)
+		Weight::from_parts(98_406_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(28_262_000, 3656)
+		Weight::from_parts(35_663_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(26_840_000, 3656)
+		Weight::from_parts(40_921_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(40_280_000, 3656)
+		Weight::from_parts(29_204_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(25_108_000, 3656)
+		Weight::from_parts(32_218_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(60_691_000, 3656)
+		Weight::from_parts(93_320_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(26_419_000, 3656)
+		Weight::from_parts(38_467_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(94_100_000, 3656)
+		Weight::from_parts(96_013_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn buy_credits(_f: u32, ) -> Weight {
-		Weight::from_parts(56_238_138, 3545)
+		Weight::from_parts(65_618_657, 3545)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(28_963_000, 3656)
+		Weight::from_parts(34_762_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn pay_for_compute(_f: u32, ) -> Weight {
-		Weight::from_parts(64_068_276, 3656)
+	fn pay_for_compute(f: u32, ) -> Weight {
+		Weight::from_parts(83_630_201, 3656)
+			.saturating_add(Weight::from_parts(683_249, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(77_496_000, 6196)
+		Weight::from_parts(94_541_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(36_375_000, 4095)
+		Weight::from_parts(55_112_000, 4090)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(50_124_000, 4095)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(78_057_000, 4090)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn bond_verifier() -> Weight {
-		Weight::from_parts(55_312_000, 3568)
+		Weight::from_parts(90_225_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_verifier_bond() -> Weight {
-		Weight::from_parts(50_665_000, 3568)
+		Weight::from_parts(53_059_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_verifier() -> Weight {
-		Weight::from_parts(43_224_000, 3568)
+		Weight::from_parts(46_600_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(10_733_726, 1642)
-			.saturating_add(Weight::from_parts(47_197, 0).saturating_mul(v.into()))
+	fn set_capacity_verifiers(_v: u32, ) -> Weight {
+		Weight::from_parts(14_731_150, 1642)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(58_658_000, 3656)
+		Weight::from_parts(61_322_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(123_194_000, 6196)
+		Weight::from_parts(124_916_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn freeze_provider() -> Weight {
-		Weight::from_parts(14_502_000, 3656)
+		Weight::from_parts(14_702_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn unfreeze_provider() -> Weight {
-		Weight::from_parts(14_993_000, 3656)
+		Weight::from_parts(14_842_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(18_177_000, 2334)
+		Weight::from_parts(22_874_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(14_602_922, 2334)
-			.saturating_add(Weight::from_parts(59_601, 0).saturating_mul(f.into()))
+		Weight::from_parts(16_905_480, 2334)
+			.saturating_add(Weight::from_parts(27_270, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(22_213_000, 2334)
+		Weight::from_parts(18_087_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_block(_p: u32, ) -> Weight {
-		Weight::from_parts(102_229_577, 3593)
+	fn on_initialize_block(p: u32, ) -> Weight {
+		Weight::from_parts(92_129_990, 3593)
+			.saturating_add(Weight::from_parts(663, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(258_714_826, 6196)
-			.saturating_add(Weight::from_parts(3_328, 0).saturating_mul(p.into()))
+	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
+		Weight::from_parts(275_972_940, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}

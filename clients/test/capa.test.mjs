@@ -1,0 +1,79 @@
+// capa without a node: every usage error and a bad key are reported before connecting (exit 2,
+// at once), an unreachable node within the connection limit (exit 1), and amounts are read as
+// capa prints them. The commands against a real node are in economy.test.mjs.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { formatCapa, parseCapa, parseInputs } from '../capa.mjs';
+
+const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
+// Nothing listens on port 1 of the loopback interface: a connection is refused at once.
+const NOWHERE = 'ws://127.0.0.1:1';
+
+/// Runs capa; resolves to { code, stdout, stderr, ms } whatever the exit status.
+async function capa(args, env = {}) {
+  const started = Date.now();
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CAPA_CLI, ...args], {
+      timeout: 30_000,
+      env: { ...process.env, CAPA_SEED: '', ...env },
+    });
+    return { code: 0, stdout, stderr, ms: Date.now() - started };
+  } catch (e) {
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, ms: Date.now() - started };
+  }
+}
+
+describe('capa before it reaches a node', () => {
+  it('reads amounts as it prints them, exactly', () => {
+    assert.equal(parseCapa('1,000'), 1_000n * 10n ** 12n);
+    assert.equal(parseCapa('12,000,000.020000000000'), 12_000_000_020_000_000_000n);
+    assert.equal(parseCapa('0.000000000001'), 1n);
+    assert.equal(parseCapa(formatCapa(123_456_789n)), 123_456_789n);
+    for (const bad of ['1,00', '1.0000000000001', '-1', '1e3', '1,000,00', '']) {
+      assert.throws(() => parseCapa(bad), /not an amount of CAPA/, bad);
+    }
+  });
+
+  it('checks every argument before connecting', () => {
+    assert.deepEqual(parseInputs('buy', ['1,000']), { amount: 1_000n * 10n ** 12n });
+    assert.throws(() => parseInputs('buy', ['0']), /above 0/);
+    assert.throws(() => parseInputs('pay', ['nobody', '1']), /not an SS58 address: nobody/);
+    assert.throws(() => parseInputs('attest', ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '1.5']), /units/);
+    assert.deepEqual(parseInputs('claim', []), { address: null });
+    assert.throws(() => parseInputs('supply', ['extra']), /supply needs no arguments/);
+  });
+
+  it('reports a usage error or a bad key at once, without waiting for a node (exit 2)', async () => {
+    const cases = [
+      [['buy', '0', '--url', NOWHERE], /the amount must be above 0/],
+      [['provider', 'not-an-address', '--url', NOWHERE], /not an SS58 address/],
+      [['claim', '--url', NOWHERE], /no key: set CAPA_SEED/],
+      [['supply', '--url', 'ftp://example.org'], /--url must be ws:\/\/, wss:\/\/, http:\/\/ or https:\/\//],
+      [['keepalive', '--blocks', '0', '--url', NOWHERE, '--dev-account', 'bob'], /--blocks must be/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await capa(args);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /API-WS/);
+    }
+    // A phrase that is not a valid mnemonic (one word mistyped) is refused, not used as a seed.
+    const mistyped = 'bottom drive obey lake curtain smoke basket hold race lonely fit walx';
+    const run = await capa(['buy', '1', '--url', NOWHERE], { CAPA_SEED: mistyped });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /the key in CAPA_SEED is not a valid mnemonic/);
+  });
+
+  it('gives up on an unreachable node with one line naming it (exit 1)', async () => {
+    const run = await capa(['supply', '--url', NOWHERE.replace('ws://', 'http://')]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim(), 'capa: cannot reach a node at ws://127.0.0.1:1 (the connection failed)');
+    assert.ok(run.ms < 15_000, `gave up after ${run.ms} ms`);
+  });
+});
