@@ -18,7 +18,10 @@ const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
 /// How long capa waits for a node to answer before it gives up.
 const CONNECT_SECONDS = 10;
 /// The commands that sign a transaction (they need a key, loaded before connecting).
-const WRITES = ['buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw'];
+const WRITES = [
+  'buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
+  'register', 'bond-extra', 'update-capacity', 'pause', 'resume', 'leave', 'withdraw',
+];
 
 const USAGE = `usage: capa COMMAND [options]
 
@@ -32,6 +35,12 @@ read (no key needed):
   params                      the parameters in force (JSON, the input format of --params)
   provider ADDRESS            a provider: status, declared and verified capacity, reputation,
                               bond, live points this epoch, claimable and locked rewards
+  providers                   every provider, a line each: status, verified capacity, reputation
+  price                       the price in force (stable units per CAPA), the block it was
+                              computed at, and the credits one CAPA buys now (none: no sale)
+  quote AMOUNT                the credits that burning AMOUNT CAPA buys now
+  credits ADDRESS             the compute credits an account holds
+  balance ADDRESS             an account's free and held tokens (bonds), in CAPA
   verifier ADDRESS            a capacity verifier (or candidate): in the set or not, its bond, the
                               bond the parameters require, the block of its latest attestation
                               and the first block its bond may be withdrawn at
@@ -40,6 +49,13 @@ read (no key needed):
                               the simulator to start from; to FILE or standard output
 
 write (signed; the key never goes on the command line):
+  register UNITS BOND                   become a provider declaring UNITS of capacity, holding
+                                        BOND CAPA (a verifier quorum then attests the capacity)
+  bond-extra AMOUNT                     add AMOUNT CAPA to the signer's provider bond
+  update-capacity UNITS                 declare another capacity (a decrease counts at once)
+  pause | resume                        stop earning and being paid for a while / start again
+  leave                                 start leaving: the bond unlocks after the unbonding period
+  withdraw                              release the bond of a provider that left, once unlocked
   buy AMOUNT [--min-credits N]          burn AMOUNT CAPA for compute credits
   pay PROVIDER AMOUNT [--min-credits N] burn AMOUNT CAPA for credits spent with PROVIDER
   claim [PROVIDER]                      pay PROVIDER (default: the signer) its claimable rewards
@@ -103,6 +119,12 @@ function address(text) {
   }
 }
 
+/// A whole number of capacity units (a `u32` on chain).
+function units(text) {
+  if (!/^\d+$/.test(text) || Number(text) > 0xffff_ffff) throw new UsageError(`not a whole number of units: ${text}`);
+  return Number(text);
+}
+
 /// The command's arguments, checked before connecting: a usage error never waits for a node.
 export function parseInputs(command, args) {
   const count = (min, max, what) => {
@@ -123,6 +145,20 @@ export function parseInputs(command, args) {
     case 'claim':
       count(0, 1, 'at most a PROVIDER');
       return { address: args[0] === undefined ? null : address(args[0]) };
+    case 'credits':
+    case 'balance':
+      count(1, 1, 'an ADDRESS');
+      return { address: address(args[0]) };
+    case 'quote':
+    case 'bond-extra':
+      count(1, 1, 'an AMOUNT');
+      return { amount: positiveCapa(args[0]) };
+    case 'register':
+      count(2, 2, 'UNITS and a BOND');
+      return { units: units(args[0]), amount: positiveCapa(args[1]) };
+    case 'update-capacity':
+      count(1, 1, 'UNITS');
+      return { units: units(args[0]) };
     case 'attest':
       count(2, 2, 'a PROVIDER and a whole number of UNITS');
       if (!/^\d+$/.test(args[1]) || Number(args[1]) > 0xffff_ffff) {
@@ -344,6 +380,67 @@ async function supply(api) {
   };
 }
 
+/// The provider calls of `capa`, each with the event that says what the chain did.
+const PROVIDER_CALLS = {
+  register: { call: (tx, i) => tx.registerProvider(i.units, i.amount), event: 'ProviderRegistered' },
+  'bond-extra': { call: (tx, i) => tx.bondExtra(i.amount), event: 'BondIncreased' },
+  'update-capacity': { call: (tx, i) => tx.updateCapacity(i.units), event: 'CapacityUpdated' },
+  pause: { call: (tx) => tx.pause(), event: 'ProviderPaused' },
+  resume: { call: (tx) => tx.resume(), event: 'ProviderResumed' },
+  leave: { call: (tx) => tx.leave(), event: 'ProviderLeaving' },
+  withdraw: { call: (tx) => tx.withdrawBond(), event: 'BondWithdrawn' },
+};
+
+/// Sends one provider call for `pair` and returns its event's fields (amounts in CAPA).
+async function providerCall(api, command, input, pair, options) {
+  const { call, event } = PROVIDER_CALLS[command];
+  const { events } = await submitWithSpinner(api, call(api.tx.burnMint, input), pair, options);
+  const data = eventOf(api, events, event);
+  const fields = { event };
+  data.meta.fields.forEach((field, i) => {
+    const name = field.name.unwrap().toString().replace(/_(\w)/g, (_, c) => c.toUpperCase());
+    const value = data[i];
+    fields[name] = ['amount', 'bond'].includes(name) ? formatCapa(big(value)) : value.toJSON();
+  });
+  return fields;
+}
+
+/// Every provider: status, verified capacity, reputation, bond.
+async function providers(api) {
+  const entries = await api.query.burnMint.providers.entries();
+  return entries
+    .map(([key, record]) => {
+      const p = record.unwrap();
+      return {
+        address: key.args[0].toString(),
+        status: p.status.type,
+        verifiedCapacity: p.verifiedCapacity.toNumber(),
+        reputation: `${(p.reputation.toNumber() / 10_000).toFixed(2)}%`,
+        bond: formatCapa(big(p.bond)),
+      };
+    })
+    .sort((a, b) => a.address.localeCompare(b.address));
+}
+
+/// The price in force (a FixedU128: 18 decimals) and what one CAPA buys now.
+async function price(api) {
+  const [last, quote] = await Promise.all([
+    api.query.burnMint.lastPrice(),
+    api.call.burnMintApi.quoteCredits(UNIT),
+  ]);
+  if (last.isNone) return { price: null, at: null, creditsPerCapa: null };
+  const p = last.unwrap();
+  const inner = big(p.price);
+  const scale = 10n ** 18n;
+  const fraction = (inner % scale).toString().padStart(18, '0').replace(/0+$/, '');
+  return {
+    price: `${inner / scale}${fraction ? `.${fraction}` : ''}`,
+    at: p.at.toNumber(),
+    // None while too few fresh feeds agree: no credit can be bought.
+    creditsPerCapa: quote.isSome ? quote.unwrap().toString() : null,
+  };
+}
+
 /// A capacity verifier's bond and standing, as the chain has them.
 async function verifier(api, address) {
   const [bond, verifiers, params] = await Promise.all([
@@ -450,8 +547,8 @@ async function main(argv) {
     return;
   }
   const known = [
-    'supply', 'preview', 'params', 'provider', 'verifier', 'snapshot',
-    'buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
+    'supply', 'preview', 'params', 'provider', 'providers', 'verifier', 'snapshot', 'price', 'quote',
+    'credits', 'balance', ...WRITES,
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
   const minCredits = /^\d+$/.test(options['min-credits'])
@@ -515,6 +612,41 @@ async function main(argv) {
         break;
       case 'verifier':
         print(await verifier(api, input.address), options.json);
+        break;
+      case 'providers': {
+        const list = await providers(api);
+        if (options.json) print(list, true);
+        else {
+          for (const p of list) {
+            console.log(`${p.address} ${p.status} ${p.verifiedCapacity} units, reputation ${p.reputation}, bond ${withSeparators(p.bond)}`);
+          }
+        }
+        break;
+      }
+      case 'price':
+        print(await price(api), options.json);
+        break;
+      case 'quote': {
+        const quote = await api.call.burnMintApi.quoteCredits(input.amount);
+        print({ amount: formatCapa(input.amount), credits: quote.isSome ? quote.unwrap().toString() : null }, options.json);
+        break;
+      }
+      case 'credits':
+        print({ address: input.address, credits: (await api.call.burnMintApi.creditsOf(input.address)).toString() }, options.json);
+        break;
+      case 'balance': {
+        const account = (await api.query.system.account(input.address)).data;
+        print({ address: input.address, free: formatCapa(big(account.free)), held: formatCapa(big(account.reserved)) }, options.json);
+        break;
+      }
+      case 'register':
+      case 'bond-extra':
+      case 'update-capacity':
+      case 'pause':
+      case 'resume':
+      case 'leave':
+      case 'withdraw':
+        print(await providerCall(api, command, input, pair, options), options.json);
         break;
       case 'attest': {
         const tx = api.tx.burnMint.attestCapacity(input.address, input.units);

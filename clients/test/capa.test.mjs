@@ -47,6 +47,11 @@ describe('capa before it reaches a node', () => {
     assert.throws(() => parseInputs('attest', ['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', '1.5']), /units/);
     assert.deepEqual(parseInputs('claim', []), { address: null });
     assert.throws(() => parseInputs('supply', ['extra']), /supply needs no arguments/);
+    assert.deepEqual(parseInputs('register', ['5', '1,200.5']), { units: 5, amount: 1_200_500_000_000_000n });
+    assert.throws(() => parseInputs('register', ['5']), /register needs UNITS and a BOND/);
+    assert.throws(() => parseInputs('update-capacity', ['4294967296']), /not a whole number of units/);
+    assert.throws(() => parseInputs('bond-extra', ['0']), /above 0/);
+    assert.deepEqual(parseInputs('leave', []), {});
   });
 
   it('reports a usage error or a bad key at once, without waiting for a node (exit 2)', async () => {

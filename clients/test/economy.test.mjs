@@ -449,6 +449,39 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.ok(invalid.isErr && invalid.asErr.isInvalid);
   });
 
+  /// A gift of one planck to the reward pot, sent by Charlie (who signs nothing else by then):
+  /// a surplus, not a broken invariant, at every block until the next boundary, which burns it.
+  /// Started beside the capa steps (it mostly waits for the boundary); awaited in its own step.
+  const giftToThePot = async () => {
+    // The pot: the pallet's PalletId as an account ("modl" + the id, zero-padded).
+    const key = new Uint8Array(32);
+    key.set(new TextEncoder().encode('modl'));
+    key.set(api.consts.burnMint.palletId.toU8a(), 4);
+    const pot = encodeAddress(key, 4224);
+    assert.ok((await freeOf(pot)) > 0n, `the pot ${pot} exists`);
+    const invariantsAt = async (hash) => {
+      const result = await (await api.at(hash)).call.burnMintApi.checkInvariants();
+      assert.ok(result.isSome, 'the test node is built with try-runtime');
+      return result.unwrap();
+    };
+    // One planck, sent early enough in the epoch for a few blocks to check before the boundary.
+    if ((await head()) % EPOCH > 6) await waitForEpoch((await epochIndex()) + 1);
+    const { blockHash } = await send(api, api.tx.balances.transferKeepAlive(pot, 1n), who.charlie);
+    const sent = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    const boundary = (Math.floor(sent / EPOCH) + 1) * EPOCH;
+    for (let number = sent; number < boundary; number += 1) {
+      await waitForBlock(number);
+      const result = await invariantsAt(await api.rpc.chain.getBlockHash(number));
+      assert.ok(result.isOk, `block #${number}: ${result.isErr ? result.asErr.toString() : ''}`);
+    }
+    await waitForBlock(boundary);
+    const hash = await api.rpc.chain.getBlockHash(boundary);
+    const events = await api.query.system.events.at(hash);
+    assert.equal(sumOf(events, 'burnMint', 'SurplusBurned', 'amount'), 1n);
+    assert.ok((await invariantsAt(hash)).isOk);
+    await checkBooks(hash);
+  };
+
   /// Runs the `capa` command line against the node; returns its JSON output.
   const capa = async (...args) => {
     const { stdout } = await promisify(execFile)(process.execPath, [CAPA_CLI, ...args, '--url', url, '--json'], {
@@ -465,6 +498,26 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       { timeout: 120_000 },
     );
     who.keepalive.catch(() => {});
+    who.gift = giftToThePot();
+    who.gift.catch(() => {});
+    // Ferdie becomes a provider with capa alone, one call after the other, beside these steps;
+    // checked in a later step.
+    who.ferdie = (async () => {
+      const as = ['--dev-account', 'ferdie'];
+      const steps = {};
+      steps.register = await capa('register', '5', '200', ...as);
+      steps.bondExtra = await capa('bond-extra', '1,000', ...as);
+      steps.update = await capa('update-capacity', '4', ...as);
+      steps.pause = await capa('pause', ...as);
+      steps.resume = await capa('resume', ...as);
+      steps.leave = await capa('leave', ...as);
+      steps.withdraw = await capa('withdraw', ...as).then(
+        () => assert.fail('withdrew before the unbonding period'),
+        (e) => e.stderr,
+      );
+      return steps;
+    })();
+    who.ferdie.catch(() => {});
     const supply = await capa('supply');
     const stats = await api.call.burnMintApi.supplyStats();
     assert.equal(supply.epochLength, EPOCH);
@@ -478,6 +531,25 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     // 20% initial + 5% for epoch 1's service; 30% if the agent started beside this step has
     // already proved both windows of another epoch.
     assert.ok(['25.00%', '30.00%'].includes(bob.reputation), bob.reputation);
+    // A buyer's reads: the price in force, a quote, credits and balances, the providers.
+    const inForce = (await api.query.burnMint.lastPrice()).unwrap();
+    const priced = await capa('price');
+    assert.equal(priced.price, '0.5');
+    assert.ok(priced.at >= inForce.at.toNumber());
+    const quote = await capa('quote', '10');
+    const onChain = await api.call.burnMintApi.quoteCredits(10n * CAPA);
+    assert.equal(quote.credits, onChain.isSome ? onChain.unwrap().toString() : null);
+    assert.deepEqual(await capa('credits', who.eve.address), {
+      address: who.eve.address,
+      credits: (await creditsOf(who.eve.address)).toString(),
+    });
+    const balance = await capa('balance', who.bob.address);
+    assert.equal(balance.held, '120.000000000000', "Bob's bond");
+    const listed = await capa('providers');
+    assert.deepEqual(
+      listed.find((p) => p.address === who.bob.address),
+      { address: who.bob.address, status: 'Active', verifiedCapacity: 10, reputation: bob.reputation, bond: '120.000000000000' },
+    );
     const path = await capa('preview', '--epochs', '3');
     assert.equal(path.length, 3);
     const params = await capa('params');
@@ -572,34 +644,26 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.match(kept.stderr, /burnMint\.StillVerifier/);
   }, 150_000);
 
+  step('capa: a provider registers, bonds, changes capacity, pauses, resumes and leaves with no script', async () => {
+    const steps = await who.ferdie;
+    const ferdie = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 }).addFromUri('//Ferdie').address;
+    assert.deepEqual(steps.register, { event: 'ProviderRegistered', provider: ferdie, capacity: 5, bond: '200.000000000000' });
+    assert.deepEqual(steps.bondExtra, { event: 'BondIncreased', provider: ferdie, amount: '1000.000000000000' });
+    assert.deepEqual(steps.update, { event: 'CapacityUpdated', provider: ferdie, capacity: 4 });
+    assert.deepEqual(steps.pause, { event: 'ProviderPaused', provider: ferdie });
+    assert.deepEqual(steps.resume, { event: 'ProviderResumed', provider: ferdie });
+    assert.equal(steps.leave.event, 'ProviderLeaving');
+    const record = (await api.query.burnMint.providers(ferdie)).unwrap();
+    assert.equal(record.status.type, 'Leaving');
+    assert.equal(record.status.asLeaving.unlockAt.toNumber(), steps.leave.unlockAt);
+    assert.equal(record.bond.toBigInt(), 1_200n * CAPA);
+    assert.equal(record.capacity.toNumber(), 4);
+    // Before the unbonding period ends, the bond stays: the chain's error, by name.
+    assert.match(steps.withdraw, /burnMint\.StillUnbonding/);
+  }, 150_000);
+
   step('a gift to the reward pot is a surplus, not a broken invariant; the next boundary burns it', async () => {
-    // The pot: the pallet's PalletId as an account ("modl" + the id, zero-padded).
-    const key = new Uint8Array(32);
-    key.set(new TextEncoder().encode('modl'));
-    key.set(api.consts.burnMint.palletId.toU8a(), 4);
-    const pot = encodeAddress(key, 4224);
-    assert.ok((await freeOf(pot)) > 0n, `the pot ${pot} exists`);
-    const invariantsAt = async (hash) => {
-      const result = await (await api.at(hash)).call.burnMintApi.checkInvariants();
-      assert.ok(result.isSome, 'the test node is built with try-runtime');
-      return result.unwrap();
-    };
-    // One planck, sent early enough in the epoch for a few blocks to check before the boundary.
-    if ((await head()) % EPOCH > 6) await waitForEpoch((await epochIndex()) + 1);
-    const { blockHash } = await send(api, api.tx.balances.transferKeepAlive(pot, 1n), who.dave);
-    const sent = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
-    const boundary = (Math.floor(sent / EPOCH) + 1) * EPOCH;
-    for (let number = sent; number < boundary; number += 1) {
-      await waitForBlock(number);
-      const result = await invariantsAt(await api.rpc.chain.getBlockHash(number));
-      assert.ok(result.isOk, `block #${number}: ${result.isErr ? result.asErr.toString() : ''}`);
-    }
-    await waitForBlock(boundary);
-    const hash = await api.rpc.chain.getBlockHash(boundary);
-    const events = await api.query.system.events.at(hash);
-    assert.equal(sumOf(events, 'burnMint', 'SurplusBurned', 'amount'), 1n);
-    assert.ok((await invariantsAt(hash)).isOk);
-    await checkBooks(hash);
+    await who.gift;
   }, 150_000);
 
   step('the books close: every balance adds up to the issuance, minted - burned to its change', async () => {

@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
             verifiers.binary_search(&verifier).is_ok(),
             Error::<T>::NotVerifier
         );
-        // A verifier that is also a provider would raise its own reputation and capacity.
+        // A verifier that is also a provider would verify its own capacity.
         ensure!(verifier != provider, Error::<T>::SelfAttestation);
         // A verifier attests only while it holds the bond the parameters require (a raised
         // requirement applies here; a slashed verifier tops its bond up first).
