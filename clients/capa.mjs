@@ -307,7 +307,7 @@ async function snapshot(api) {
       at.call.burnMintApi.supplyStats(),
     ]);
   return {
-    format: 'capacloud-snapshot/2',
+    format: 'capacloud-snapshot/3',
     block: header.number.toNumber(),
     blockHash: header.hash.toHex(),
     totalIssuance: issuance.toString(),
@@ -339,19 +339,17 @@ async function supply(api) {
     burnedFees: formatCapa(big(b.burnedFees)),
     burnedSlashes: formatCapa(big(b.burnedSlashes)),
     burnedForfeited: formatCapa(big(b.burnedForfeited)),
+    burnedDust: formatCapa(big(b.burnedDust)),
+    outsideMinted: formatCapa(big(b.outsideMinted)),
+    outsideBurned: formatCapa(big(b.outsideBurned)),
     unminted: formatCapa(big(b.unminted)),
   });
   let inflation = null;
   if (stats.lastClosedEpoch.isSome) {
     const last = stats.lastClosedEpoch.unwrap();
-    const net =
-      big(last.mintedProviders) +
-      big(last.mintedEcosystem) -
-      big(last.burnedCredits) -
-      big(last.burnedFees) -
-      big(last.burnedSlashes) -
-      big(last.burnedForfeited);
+    // The issuance's change over the epoch: what every line of its books adds up to.
     const issuance = big(last.totalIssuanceAtClose);
+    const net = issuance - big(last.totalIssuanceAtOpen);
     if (issuance > 0n) {
       // Parts per billion, then as a percentage: exact enough for a display.
       const ppb = (net * 1_000_000_000n) / issuance;

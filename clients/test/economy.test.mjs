@@ -191,7 +191,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 8);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 9);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -330,6 +330,8 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       [api.tx.burnMint.spendCredits(who.bob.address, 1), 'burnMint.InsufficientCredits'],
       [api.tx.burnMint.bondExtra(10n ** 30n), 'burnMint.NotProvider'],
       [api.tx.burnMint.setParameters((await api.query.burnMint.activeParameters()).unwrap()), 'BadOrigin'],
+      // No burn outside the books: the runtime's call filter refuses Balances.burn.
+      [api.tx.balances.burn(CAPA, true), 'system.CallFiltered'],
     ];
     for (const [tx, expected] of cases) {
       const before = { free: await freeOf(eve), credits: await creditsOf(eve) };
@@ -482,6 +484,31 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     await checkBooks(hash);
   };
 
+  /// A fresh account receives 1 CAPA from Eve and sends back all but its fee and half an
+  /// existential deposit: it is removed, and its dust is burned and booked (`burnedDust`), the
+  /// block's issuance change explained to the planck with nothing on the outside lines.
+  const dustOfARemovedAccount = async () => {
+    const fresh = new Keyring({ type: 'sr25519', ss58Format: 4224 }).addFromUri('//CapaDust');
+    await send(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
+    const dust = api.consts.balances.existentialDeposit.toBigInt() / 2n;
+    const { partialFee } = await api.tx.balances.transferAllowDeath(who.eve.address, CAPA - dust).paymentInfo(fresh);
+    const amount = CAPA - partialFee.toBigInt() - dust;
+    const { events, blockHash } = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, amount), fresh);
+    const lost = sumOf(events, 'balances', 'DustLost', 'amount');
+    // What was left after the fee actually paid and the transfer: all of it lost as dust.
+    assert.equal(lost, CAPA - feeOf(events, fresh.address) - amount);
+    assert.ok(lost > 0n && lost < 2n * dust, `dust ${lost}`);
+    assert.equal(await freeOf(fresh.address, blockHash), 0n);
+    const [before, after] = [await statsAt(await parentOf(blockHash)), await statsAt(blockHash)];
+    const sameEpoch = before.epochIndex.eq(after.epochIndex);
+    const booked = (s) => s.currentEpoch.burnedDust.toBigInt();
+    assert.equal(booked(after) - (sameEpoch ? booked(before) : 0n), lost, 'the dust is booked');
+    assert.equal(after.currentEpoch.outsideMinted.toBigInt(), 0n);
+    assert.equal(after.currentEpoch.outsideBurned.toBigInt(), 0n);
+    await checkBooks(blockHash);
+    return lost;
+  };
+
   /// Runs the `capa` command line against the node; returns its JSON output.
   const capa = async (...args) => {
     const { stdout } = await promisify(execFile)(process.execPath, [CAPA_CLI, ...args, '--url', url, '--json'], {
@@ -500,6 +527,8 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     who.keepalive.catch(() => {});
     who.gift = giftToThePot();
     who.gift.catch(() => {});
+    who.dust = dustOfARemovedAccount();
+    who.dust.catch(() => {});
     // Ferdie becomes a provider with capa alone, one call after the other, beside these steps;
     // checked in a later step.
     who.ferdie = (async () => {
@@ -556,7 +585,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(params.priceMaxAge, 3);
     // The snapshot for the simulator: the state at one block, amounts exact.
     const snap = await capa('snapshot');
-    assert.equal(snap.format, 'capacloud-snapshot/2');
+    assert.equal(snap.format, 'capacloud-snapshot/3');
     const at = await api.at(snap.blockHash);
     assert.equal(snap.totalIssuance, (await at.query.balances.totalIssuance()).toString());
     assert.equal(snap.parameters.priceMaxAge, 3);
@@ -666,6 +695,10 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     await who.gift;
   }, 150_000);
 
+  step('an account removed below the existential deposit: its dust is burned and booked, nothing outside', async () => {
+    await who.dust;
+  }, 150_000);
+
   step('the books close: every balance adds up to the issuance, minted - burned to its change', async () => {
     const hash = await api.rpc.chain.getBlockHash(await head());
     const accounts = await (await api.at(hash)).query.system.account.entries();
@@ -675,7 +708,15 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     );
     const issuance = await issuanceAt(hash);
     assert.equal(sum, issuance);
-    const totals = (await statsAt(hash)).totals;
+    const stats = await statsAt(hash);
+    const totals = stats.totals;
     assert.equal(genesisIssuance + totals.minted.toBigInt() - totals.burned.toBigInt(), issuance);
+    // Every burn and mint of this run was the pallet's or dust: nothing on the outside lines,
+    // in the open epoch or in any closed one the ledger keeps.
+    const ledger = await (await api.at(hash)).query.burnMint.ledger.entries();
+    for (const books of [stats.currentEpoch, ...ledger.map(([, b]) => b.unwrap())]) {
+      assert.equal(books.outsideMinted.toBigInt() + books.outsideBurned.toBigInt(), 0n);
+    }
+    assert.ok(ledger.some(([, b]) => b.unwrap().burnedDust.toBigInt() > 0n) || stats.currentEpoch.burnedDust.toBigInt() > 0n);
   });
 });

@@ -204,7 +204,7 @@ impl_runtime_apis! {
         }
     }
 
-    #[api_version(3)]
+    #[api_version(4)]
     impl pallet_burn_mint::runtime_api::BurnMintApi<Block, AccountId> for Runtime {
         fn supply_stats() -> pallet_burn_mint::runtime_api::SupplyStats {
             BurnMint::supply_stats()

@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 109,
+    spec_version: 110,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -189,11 +189,11 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade: first the guard that refuses a chain
-/// older than the oldest migration here (pallet-burn-mint's storage v7), then pallet-burn-mint's
-/// storage v7 -> v8 (bonded capacity verifiers; spec 109).
+/// older than the oldest migration here (pallet-burn-mint's storage v8), then pallet-burn-mint's
+/// storage v8 -> v9 (the controller's handed-over memory; spec 110).
 pub type Migrations = (
-    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 7>,
-    pallet_burn_mint::migrations::v8::MigrateV7ToV8<Runtime>,
+    pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 8>,
+    pallet_burn_mint::migrations::v9::MigrateV8ToV9<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

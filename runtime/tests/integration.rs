@@ -7,8 +7,9 @@ use capacloud_runtime::{
     RuntimeEvent, RuntimeGenesisConfig, System, EXISTENTIAL_DEPOSIT, UNITS,
 };
 use common::{development_ext, finish_block, start_block, with_dev_chain};
-use frame_support::traits::{fungible::Inspect, IntegrityTest};
+use frame_support::traits::{fungible::Inspect, Contains, IntegrityTest};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_runtime::traits::Dispatchable;
 
 #[test]
 fn genesis_builds_from_development_preset() {
@@ -151,4 +152,35 @@ fn transfer_that_would_reap_sender_is_rejected_by_keep_alive() {
 #[test]
 fn runtime_integrity_tests_pass() {
     development_ext().execute_with(|| AllPalletsWithSystem::integrity_test());
+}
+
+#[test]
+fn balances_burn_is_filtered_so_every_burn_is_booked() {
+    with_dev_chain(|| {
+        let alice = Alice.to_account_id();
+        start_block();
+        let before = Balances::total_issuance();
+        let burn = RuntimeCall::Balances(BalancesCall::burn {
+            value: 1_000 * capacloud_runtime::UNITS,
+            keep_alive: true,
+        });
+        // A signed `Balances.burn` is refused by the runtime's call filter: nothing burned.
+        assert_eq!(
+            burn.clone()
+                .dispatch(capacloud_runtime::RuntimeOrigin::signed(alice.clone()))
+                .map_err(|e| e.error),
+            Err(frame_system::Error::<Runtime>::CallFiltered.into())
+        );
+        assert_eq!(Balances::total_issuance(), before);
+        // Every other call passes the filter (a transfer, for one).
+        let transfer = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+            dest: Bob.to_account_id().into(),
+            value: capacloud_runtime::UNITS,
+        });
+        assert!(<Runtime as frame_system::Config>::BaseCallFilter::contains(
+            &transfer
+        ));
+        assert!(!<Runtime as frame_system::Config>::BaseCallFilter::contains(&burn));
+        finish_block();
+    });
 }

@@ -1,179 +1,178 @@
-//! pallet-burn-mint's storage migration v7 -> v8 from state written in the old layout, and the
+//! pallet-burn-mint's storage migration v8 -> v9 from state written in the old layout, and the
 //! guard that refuses a chain older than the oldest migration.
 
 mod common;
 
-use capacloud_runtime::{BurnMint, Runtime, RuntimeOrigin, System, UNITS};
+use capacloud_runtime::{Balances, BurnMint, Runtime, RuntimeOrigin, System, UNITS};
 use common::{finish_block, run_to_block, start_block, with_dev_chain};
 use frame_support::{
-    assert_noop, assert_ok,
+    assert_ok,
     traits::{
-        fungible::{InspectHold, MutateHold},
-        tokens::Precision,
+        fungible::Mutate,
+        tokens::{Fortitude, Precision, Preservation},
         GetStorageVersion, OnRuntimeUpgrade, StorageVersion,
     },
 };
 use pallet_burn_mint::{
-    economics::{presets::VERIFIER_BOND, Parameters},
     migrations::{
-        v8::{v7, MigrateV7ToV8},
+        v9::{v8, MigrateV8ToV9},
         RequireStorageVersion,
     },
-    Error, HoldReason, Providers, VerifierBonds,
+    CurrentEpoch, Emission, EpochBooks, Ledger,
 };
-use sp_keyring::Sr25519Keyring::{Alice, Bob};
-use sp_runtime::Permill;
-
-/// `params` in the v7 layout (without a verifier bond).
-fn v7_params(params: &Parameters) -> v7::Parameters {
-    v7::Parameters {
-        ecosystem_share: params.ecosystem_share,
-        usage_share: params.usage_share,
-        availability_share: params.availability_share,
-        min_emission_per_block: params.min_emission_per_block,
-        max_emission_per_block: params.max_emission_per_block,
-        max_step_per_epoch: params.max_step_per_epoch,
-        mode: params.mode,
-        epoch_length: params.epoch_length,
-        usage_reward_cap: params.usage_reward_cap,
-        fee_burn_share: params.fee_burn_share,
-        price_max_age: params.price_max_age,
-        min_price_feeds: params.min_price_feeds,
-        max_price_deviation: params.max_price_deviation,
-        max_price_change_per_block: params.max_price_change_per_block,
-        unbonding_period: params.unbonding_period,
-        min_provider_bond: params.min_provider_bond,
-        bond_per_capacity_unit: params.bond_per_capacity_unit,
-        initial_reputation: params.initial_reputation,
-        min_reputation: params.min_reputation,
-        attestation_reputation_gain: params.service_reputation_gain,
-        min_capacity_attestations: params.min_capacity_attestations,
-        liveness_windows: params.liveness_windows,
-    }
-}
+use sp_keyring::Sr25519Keyring::Bob;
+use sp_runtime::Perbill;
 
 #[test]
-fn v7_state_migrates_with_every_field_kept_and_the_verifiers_bond_before_they_attest_again() {
+fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
     with_dev_chain(|| {
         start_block();
         finish_block();
-        // Bob registers; Alice (the development chain's verifier) attests him.
-        let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-        assert_ok!(BurnMint::register_provider(
-            RuntimeOrigin::signed(bob.clone()),
-            10,
-            200 * UNITS
-        ));
-        assert_ok!(BurnMint::attest_capacity(
-            RuntimeOrigin::signed(alice.clone()),
-            bob.clone(),
-            10
+        // Bob buys credits, an epoch boundary closes; the controller remembers a burn.
+        let bob = Bob.to_account_id();
+        assert_ok!(BurnMint::buy_credits(
+            RuntimeOrigin::signed(bob),
+            1_000 * UNITS,
+            1,
         ));
         let epoch_length = pallet_burn_mint::ActiveParameters::<Runtime>::get()
             .unwrap()
             .epoch_length;
-        run_to_block(System::block_number() + epoch_length);
+        run_to_block(System::block_number() + 2 * epoch_length);
+        Emission::<Runtime>::mutate(|e| e.controller.smoothed_burn_per_block = 12_345 * UNITS);
 
-        // The same state as v7 stored it: parameters without a verifier bond (a pending set
-        // with a longer epoch and fresh accounts at 50%, above the 20% minimum, as v7 allowed),
-        // no verifier bonds (Alice's genesis bond did not exist), attestations with the epoch
-        // they last raised a reputation in.
-        let active = pallet_burn_mint::ActiveParameters::<Runtime>::get().unwrap();
-        let pending = Parameters {
-            epoch_length: 100 * epoch_length,
-            initial_reputation: Permill::from_percent(50),
-            ..active
+        // The same state as v8 stored it: the controller without the new fields.
+        let now = Emission::<Runtime>::get();
+        let c = now.controller;
+        let old = v8::EmissionState {
+            controller: v8::ControllerState {
+                emission_per_block: c.emission_per_block,
+                choice: c.choice,
+                floor: c.floor,
+                ceiling: c.ceiling,
+                scheduled_target: c.scheduled_target,
+                smoothed_burn_per_block: c.smoothed_burn_per_block,
+                smoothing: c.smoothing,
+            },
+            accrual: now.accrual,
+            owed: now.owed,
         };
-        assert_eq!(active.min_reputation, Permill::from_percent(20));
-        let votes = pallet_burn_mint::Attestations::<Runtime>::get(&bob)
-            .unwrap()
-            .votes;
-        v7::Attestations::<Runtime>::insert(
-            &bob,
-            v7::CapacityAttestations::<Runtime> {
-                votes: votes.clone(),
-                rewarded_in: Some(0),
+        Emission::<Runtime>::kill();
+        v8::Emission::<Runtime>::put(old);
+        // The books as v8 kept them: no dust, no outside lines, no issuance at the open; and
+        // 3 CAPA burned in epoch 1 that no v8 book saw (dust, or `Balances.burn`): every
+        // issuance from its close on is 3 CAPA lower.
+        let v8_books = |b: EpochBooks| v8::EpochBooks {
+            minted_providers: b.minted_providers,
+            minted_usage: b.minted_usage,
+            minted_ecosystem: b.minted_ecosystem,
+            burned_credits: b.burned_credits,
+            burned_fees: b.burned_fees,
+            burned_slashes: b.burned_slashes,
+            burned_forfeited: b.burned_forfeited,
+            unminted: b.unminted,
+            usage_accrued: b.usage_accrued,
+            availability_accrued: b.availability_accrued,
+            live_points: b.live_points,
+            credits_sold: b.credits_sold,
+            credits_served: b.credits_served,
+            basis_served: b.basis_served,
+            emission_per_block: b.emission_per_block,
+            total_issuance_at_close: b.total_issuance_at_close,
+        };
+        let epoch = CurrentEpoch::<Runtime>::get();
+        let ledger: Vec<(u32, EpochBooks)> = Ledger::<Runtime>::iter().collect();
+        assert_eq!(ledger.len(), 2, "epochs 0 and 1 closed");
+        let dust = 3 * UNITS;
+        let books_of = |index| ledger.iter().find(|(i, _)| *i == index).unwrap().1;
+        let (first, second) = (books_of(0), books_of(1));
+        assert_ok!(<Balances as Mutate<_>>::burn_from(
+            &Bob.to_account_id(),
+            dust,
+            Preservation::Preserve,
+            Precision::Exact,
+            Fortitude::Polite
+        ));
+        CurrentEpoch::<Runtime>::kill();
+        v8::CurrentEpoch::<Runtime>::put(v8::EpochInfo {
+            index: epoch.index,
+            start: epoch.start,
+            length: epoch.length,
+            books: v8_books(epoch.books),
+            closed_totals: epoch.closed_totals,
+        });
+        v8::Ledger::<Runtime>::insert(0, v8_books(first));
+        v8::Ledger::<Runtime>::insert(
+            1,
+            v8::EpochBooks {
+                total_issuance_at_close: second.total_issuance_at_close - dust,
+                ..v8_books(second)
             },
         );
-        v7::ActiveParameters::<Runtime>::put(v7_params(&active));
-        v7::PendingParameters::<Runtime>::put(v7_params(&pending));
-        let reason = HoldReason::VerifierBond.into();
-        let held =
-            <capacloud_runtime::Balances as InspectHold<_>>::balance_on_hold(&reason, &alice);
-        assert_eq!(held, active.verifier_bond);
-        assert_ok!(<capacloud_runtime::Balances as MutateHold<_>>::release(
-            &reason,
-            &alice,
-            held,
-            Precision::Exact
-        ));
-        VerifierBonds::<Runtime>::remove(&alice);
-        let providers: Vec<_> = Providers::<Runtime>::iter().collect();
-        StorageVersion::new(7).put::<BurnMint>();
+        StorageVersion::new(8).put::<BurnMint>();
 
+        // Twin: the same chain had it never been written in the old layout.
         #[cfg(feature = "try-runtime")]
         capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
             .expect("pre- and post-upgrade checks pass");
         #[cfg(not(feature = "try-runtime"))]
         capacloud_runtime::Migrations::on_runtime_upgrade();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 8);
-        // Every old field kept; the bond is the production preset's 10,000 CAPA.
-        assert_eq!(VERIFIER_BOND, 10_000 * UNITS);
+        assert_eq!(BurnMint::on_chain_storage_version(), 9);
+        // Every old field kept, nothing handed over or held back: the state is the one the
+        // chain had before it was written in the old layout.
+        assert_eq!(Emission::<Runtime>::get(), now);
+        // The books: epoch 0 (the oldest kept) opens where its own flows explain; epoch 1
+        // opens where epoch 0 closed and closes 3 CAPA lower than its flows explain, on its
+        // outside line; the open epoch opens where epoch 1 closed. The closed totals count
+        // the 3 CAPA burned.
+        assert_eq!(Ledger::<Runtime>::get(0), Some(first));
         assert_eq!(
-            pallet_burn_mint::ActiveParameters::<Runtime>::get(),
-            Some(Parameters {
-                verifier_bond: VERIFIER_BOND,
-                ..active
+            Ledger::<Runtime>::get(1),
+            Some(EpochBooks {
+                outside_burned: dust,
+                total_issuance_at_close: second.total_issuance_at_close - dust,
+                ..second
             })
         );
         assert_eq!(
-            pallet_burn_mint::PendingParameters::<Runtime>::get(),
-            Some(Parameters {
-                verifier_bond: VERIFIER_BOND,
-                initial_reputation: Permill::from_percent(20),
-                ..pending
-            })
+            CurrentEpoch::<Runtime>::get().books,
+            EpochBooks {
+                total_issuance_at_open: second.total_issuance_at_close - dust,
+                ..epoch.books
+            }
         );
-        // Bob's attestations keep their votes.
         assert_eq!(
-            pallet_burn_mint::Attestations::<Runtime>::get(&bob).map(|a| a.votes),
-            Some(votes)
+            CurrentEpoch::<Runtime>::get().closed_totals.burned,
+            epoch.closed_totals.burned + dust
         );
-        // Providers untouched; Alice's vote still counts for Bob's capacity.
-        assert_eq!(Providers::<Runtime>::iter().collect::<Vec<_>>(), providers);
+        // Nothing pruned yet (two closed epochs, 90 kept).
         assert_eq!(
-            Providers::<Runtime>::get(&bob).unwrap().verified_capacity,
-            10
+            CurrentEpoch::<Runtime>::get().pruned_totals,
+            Default::default()
         );
-        // A chain at v8 runs the migration no more.
-        MigrateV7ToV8::<Runtime>::on_runtime_upgrade();
+        let migrated = Emission::<Runtime>::get().controller;
         assert_eq!(
-            pallet_burn_mint::ActiveParameters::<Runtime>::get().map(|p| p.verifier_bond),
-            Some(VERIFIER_BOND)
+            (
+                migrated.legacy_burn_per_block,
+                migrated.legacy_decay,
+                migrated.held_back_per_block
+            ),
+            (0, Perbill::zero(), 0)
         );
-        // Alice attests again only once she holds the bond.
-        assert_noop!(
-            BurnMint::attest_capacity(RuntimeOrigin::signed(alice.clone()), bob.clone(), 10),
-            Error::<Runtime>::VerifierBondTooLow
+        // A chain at v9 runs the migration no more.
+        MigrateV8ToV9::<Runtime>::on_runtime_upgrade();
+        assert_eq!(Emission::<Runtime>::get(), now);
+        // The next boundary runs on the migrated state (try_state after every block).
+        run_to_block(System::block_number() + epoch_length);
+        let last = Ledger::<Runtime>::get(CurrentEpoch::<Runtime>::get().index - 1).unwrap();
+        assert_eq!((last.outside_minted, last.outside_burned), (0, 0));
+        assert!(
+            Emission::<Runtime>::get()
+                .controller
+                .smoothed_burn_per_block
+                > 0
         );
-        assert_ok!(BurnMint::bond_verifier(
-            RuntimeOrigin::signed(alice.clone()),
-            VERIFIER_BOND
-        ));
-        assert_ok!(BurnMint::attest_capacity(
-            RuntimeOrigin::signed(alice.clone()),
-            bob,
-            10
-        ));
-        assert_eq!(
-            VerifierBonds::<Runtime>::get(&alice).map(|b| b.amount),
-            Some(VERIFIER_BOND)
-        );
-        for _ in 0..3 {
-            start_block();
-            finish_block();
-        }
     });
 }
 
@@ -182,13 +181,13 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
     with_dev_chain(|| {
         start_block();
         finish_block();
-        // A chain still at storage version 6: the v6 -> v7 migration was removed in spec 109,
-        // so nothing in the runtime's list would run and v6 values would be read as v8.
-        StorageVersion::new(6).put::<BurnMint>();
+        // A chain still at storage version 7: the v7 -> v8 migration was removed in spec 110,
+        // so nothing in the runtime's list would run and v7 values would be read as v9.
+        StorageVersion::new(7).put::<BurnMint>();
         let message = "pallet-burn-mint: the on-chain storage version is older than the oldest \
                        one this runtime's migrations handle; upgrade through a runtime that \
                        still has the missing migration first";
-        assert_eq!(RequireStorageVersion::<Runtime, 7>::check(), Err(message));
+        assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Err(message));
         // What `try-runtime on-runtime-upgrade` runs before an upgrade is voted: refused.
         #[cfg(feature = "try-runtime")]
         {
@@ -205,16 +204,16 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         }
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
-        assert_eq!(BurnMint::on_chain_storage_version(), 6);
-        // Every older version is refused; versions 7 and 8 pass the guard.
-        for version in [0, 2, 3, 4, 5] {
+        assert_eq!(BurnMint::on_chain_storage_version(), 7);
+        // Every older version is refused; versions 8 and 9 pass the guard.
+        for version in [0, 2, 3, 4, 5, 6] {
             StorageVersion::new(version).put::<BurnMint>();
-            assert_eq!(RequireStorageVersion::<Runtime, 7>::check(), Err(message));
+            assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Err(message));
         }
-        for version in [7, 8] {
+        for version in [8, 9] {
             StorageVersion::new(version).put::<BurnMint>();
-            assert_eq!(RequireStorageVersion::<Runtime, 7>::check(), Ok(()));
+            assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Ok(()));
         }
-        StorageVersion::new(8).put::<BurnMint>();
+        StorageVersion::new(9).put::<BurnMint>();
     });
 }

@@ -410,7 +410,8 @@ fn search_command(path: &Path, epochs: Option<u32>) -> Result<(), String> {
     let strategies = capacloud_sim::sweep::strategies(scenario.epochs).len();
     println!(
         "searching {strategies} self-dealing strategies in `{}` (volume, timing, group, capacity, \
-         when it spends, the referendum it times its burns around)",
+         when it spends, the referendum it times its burns around, the honest demand, \
+         coalitions)",
         scenario.name
     );
     let mut results = search(&scenario, &toml::Table::new());

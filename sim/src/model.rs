@@ -180,6 +180,8 @@ impl Chain {
         for block in (first + fitting)..=last {
             self.accrual.withhold_block(block);
         }
+        // The epoch opened at the issuance the last one closed at (`EpochClosePlan::next_books`).
+        let opened_at = self.issuance;
         self.issuance = self
             .issuance
             .saturating_add(treasury.saturating_mul(fitting as u128))
@@ -192,6 +194,7 @@ impl Chain {
             credits_served: activity.credits_served,
             basis_served: activity.basis_served,
             live_points: activity.live_points,
+            total_issuance_at_open: opened_at,
             ..Default::default()
         };
         let emission_per_block = self.controller.emission_per_block;

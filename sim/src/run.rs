@@ -75,6 +75,9 @@ pub struct RunResult {
     pub epochs: Vec<EpochRecord>,
     /// Per adversary.
     pub adversaries: Vec<AdversaryResult>,
+    /// With more than one adversary: all of them as one coalition, measured against the run
+    /// in which none attacks (what they received together, less what they burned together).
+    pub coalition: Option<AdversaryResult>,
     /// Whether any hard limit was crossed (emission per block above the cap, issuance above the
     /// maximum supply), and where.
     pub limit_breaches: Vec<String>,
@@ -138,9 +141,28 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
             return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
         });
     }
+    let coalition = if scenario.adversaries.len() > 1 {
+        let none: Attacking = vec![false; scenario.adversaries.len()];
+        let (_, honest, _, _) = simulate(scenario, setup, &none)?;
+        let sum = |v: &[Amount]| v.iter().fold(0i128, |acc, x| acc + *x as i128);
+        let gain = sum(&received) - sum(&honest);
+        let burned = burned
+            .iter()
+            .fold(0, |acc: Amount, x| acc.saturating_add(*x));
+        Some(AdversaryResult {
+            index: scenario.adversaries.len(),
+            strategy: "the coalition of every adversary".into(),
+            burned,
+            gain: gain - burned as i128,
+            return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
+        })
+    } else {
+        None
+    };
     Ok(RunResult {
         epochs,
         adversaries,
+        coalition,
         limit_breaches,
     })
 }

@@ -119,6 +119,19 @@ impl Default for Demand {
 }
 
 impl Demand {
+    /// The same demand, `factor` times as large every epoch.
+    pub fn scaled(&self, factor: f64) -> Demand {
+        let mut out = self.clone();
+        match &mut out {
+            Demand::None => {}
+            Demand::Flat { per_epoch }
+            | Demand::Growth { per_epoch, .. }
+            | Demand::Seasonal { per_epoch, .. }
+            | Demand::BoomBust { per_epoch, .. } => *per_epoch *= factor,
+        }
+        out
+    }
+
     /// Stable units spent in `epoch`, with `epochs_per_year` epochs in a year.
     pub fn at(&self, epoch: u32, epochs_per_year: f64) -> f64 {
         let years = epoch as f64 / epochs_per_year;

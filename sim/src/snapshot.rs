@@ -1,5 +1,5 @@
 //! Starting from a live chain: the JSON that `capa snapshot` writes (format
-//! `capacloud-snapshot/2`, polkadot.js's plain values: camelCase names, large integers as decimal
+//! `capacloud-snapshot/3`, polkadot.js's plain values: camelCase names, large integers as decimal
 //! strings) turned into a run's start: parameters, issuance, emission and controller, and the
 //! honest providers it has (their number and average verified capacity).
 
@@ -85,12 +85,21 @@ fn parameters(value: &Value) -> Result<Parameters, String> {
     serde_json::from_value(Value::Object(fields)).map_err(|e| format!("parameters: {e}"))
 }
 
+/// A Perbill's parts, as polkadot.js prints them.
+fn perbill(value: &Value, name: &str) -> Result<Perbill, String> {
+    u32::try_from(amount(value, name)?)
+        .ok()
+        .filter(|parts| *parts <= 1_000_000_000)
+        .map(Perbill::from_parts)
+        .ok_or_else(|| format!("{name}: above 100%"))
+}
+
 /// Reads a snapshot.
 pub fn from_json(text: &str) -> Result<Snapshot, String> {
     let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if json["format"] != "capacloud-snapshot/2" {
+    if json["format"] != "capacloud-snapshot/3" {
         return Err(format!(
-            "not a capacloud-snapshot/2 file: {}",
+            "not a capacloud-snapshot/3 file: {}",
             json["format"]
         ));
     }
@@ -106,10 +115,10 @@ pub fn from_json(text: &str) -> Result<Snapshot, String> {
             &controller["smoothedBurnPerBlock"],
             "smoothedBurnPerBlock",
         )?,
-        smoothing: Perbill::from_parts(
-            u32::try_from(amount(&controller["smoothing"], "smoothing")?)
-                .map_err(|_| "smoothing: above 100%".to_string())?,
-        ),
+        smoothing: perbill(&controller["smoothing"], "smoothing")?,
+        legacy_burn_per_block: amount(&controller["legacyBurnPerBlock"], "legacyBurnPerBlock")?,
+        legacy_decay: perbill(&controller["legacyDecay"], "legacyDecay")?,
+        held_back_per_block: amount(&controller["heldBackPerBlock"], "heldBackPerBlock")?,
     };
     let verified: Vec<u32> = json["providers"]
         .as_array()

@@ -155,6 +155,7 @@ pub fn summarise(set: toml::Table, result: &RunResult, epochs_per_year: usize) -
     let best = result
         .adversaries
         .iter()
+        .chain(&result.coalition)
         .filter_map(|a| a.return_ratio.map(|r| (r, a.strategy.clone())))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     Summary {
@@ -235,19 +236,38 @@ pub fn run_set(scenario: &Scenario, set: &toml::Table) -> Summary {
     }
 }
 
-/// A strategy of the adversary search: a self-dealing group, and the referendum (if any)
-/// whose application it times its burns around.
+/// A strategy of the adversary search: self-dealing groups (one, or a coalition of groups
+/// acting at different times, measured together), the honest demand they act in, and the
+/// referendum (if any) whose application they time their burns around.
 #[derive(Clone, Debug)]
 pub struct Strategy {
-    /// The group and what it does.
-    pub adversary: Adversary,
+    /// The groups and what each does.
+    pub adversaries: Vec<Adversary>,
+    /// The scenario's honest demand times this (1: as written).
+    pub demand_scale: f64,
     /// A referendum enacted during the run (applied at the boundary closing its epoch).
     pub referendum: Option<Change>,
 }
 
+impl Strategy {
+    /// One group, in the scenario's demand.
+    fn one(adversary: Adversary, referendum: Option<Change>) -> Self {
+        Strategy {
+            adversaries: vec![adversary],
+            demand_scale: 1.0,
+            referendum,
+        }
+    }
+}
+
 impl fmt::Display for Strategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.adversary)?;
+        for (i, adversary) in self.adversaries.iter().enumerate() {
+            write!(f, "{}{adversary:?}", if i > 0 { " with " } else { "" })?;
+        }
+        if self.demand_scale != 1.0 {
+            write!(f, " in {}x the honest demand", self.demand_scale)?;
+        }
         if let Some(change) = &self.referendum {
             write!(
                 f,
@@ -296,11 +316,17 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
             "max_emission_per_block",
             int(defaults.min_emission_per_block),
         )]),
+        table(&[("max_emission_per_block", int(limits.max_emission_per_block))]),
+        table(&[("min_emission_per_block", int(0))]),
         table(&[(
             "max_step_per_epoch",
             int(limits.max_step_per_epoch.deconstruct() as u128),
         )]),
+        table(&[("max_step_per_epoch", int(0))]),
+        table(&[("fee_burn_share", int(0))]),
+        table(&[("fee_burn_share", int(1_000_000_000))]),
         table(&[("mode", indexed(1_000_000_000, 20_000_000))]),
+        table(&[("mode", indexed(200_000_000, 0))]),
         table(&[("mode", indexed(1, 20_000_000))]),
         table(&[("mode", indexed(200_000_000, 1_000_000_000))]),
         table(&[(
@@ -310,6 +336,34 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
                 toml::Value::Table(table(&[("decay", int(0))])),
             )])),
         )]),
+        table(&[(
+            "mode",
+            toml::Value::Table(table(&[(
+                "FixedDecay",
+                toml::Value::Table(table(&[("decay", int(1_000_000_000))])),
+            )])),
+        )]),
+        // The usage cap alone, and the availability share alone (from the ecosystem's), each
+        // to what the runtime's `max_self_dealing_return` leaves.
+        table(&[(
+            "usage_reward_cap",
+            int((limits.max_self_dealing_return.deconstruct()
+                - defaults.availability_share.deconstruct()) as u128),
+        )]),
+        table(&[
+            (
+                "ecosystem_share",
+                int((1_000_000_000
+                    - defaults.usage_share.deconstruct()
+                    - (limits.max_self_dealing_return.deconstruct()
+                        - defaults.usage_reward_cap.deconstruct())) as u128),
+            ),
+            (
+                "availability_share",
+                int((limits.max_self_dealing_return.deconstruct()
+                    - defaults.usage_reward_cap.deconstruct()) as u128),
+            ),
+        ]),
         table(&[
             ("ecosystem_share", int(100_000_000)),
             ("usage_share", int(900_000_000)),
@@ -336,30 +390,38 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
 ///
 /// - volume, timing, group size and capacity (group 1, 3, 10; burns of 10, 1,000, 100,000
 ///   CAPA per account and epoch; one epoch, a month or a year, at the start or half way; 0,
-///   100 or 10,000 capacity units), each spending what it bought in the same epoch, the next
-///   one or a week later;
+///   100 or 10,000 capacity units, from none to nearly all of the live points), each spending
+///   what it bought in the same epoch, the next one or a week later;
 /// - around each of the [`referendums`] enacted half way: a group of three holding 10,000
 ///   units each burns 1,000 or 100,000 CAPA per account in the five epochs up to the one
 ///   whose close applies the change, in that epoch only, or in the five after, spending in the
-///   same epoch or the next.
+///   same epoch or the next;
+/// - demand scanned across the usage cap: the scenario's honest demand times 0, 0.03, 0.1,
+///   0.3, 1, 3, 10 and 100 (the usage pool goes from empty through limited by emission to
+///   bound by its cap), a group of three with none or nearly all of the points burning a
+///   month of 1,000 or 100,000 CAPA, spending at once or the next epoch;
+/// - coalitions of two groups acting at different times, measured together: one buys in the
+///   five epochs before a referendum and spends a week later, the other buys in the epoch it
+///   applies and spends at once, with no referendum and around each of the [`referendums`].
 pub fn strategies(epochs: u32) -> Vec<Strategy> {
     let mut out = Vec::new();
+    let dealer = |group, burn, from, epochs, capacity, spend_after| Adversary::SelfDealer {
+        group,
+        burn,
+        from,
+        epochs,
+        capacity,
+        spend_after,
+    };
     for group in [1u32, 3, 10] {
         for burn in [10.0, 1_000.0, 100_000.0] {
             for (from, length) in [(0, 1), (0, 30), (epochs / 2, 1), (epochs / 2, 365)] {
                 for capacity in [0u32, 100, 10_000] {
                     for spend_after in [0u32, 1, 7] {
-                        out.push(Strategy {
-                            adversary: Adversary::SelfDealer {
-                                group,
-                                burn,
-                                from,
-                                epochs: length,
-                                capacity,
-                                spend_after,
-                            },
-                            referendum: None,
-                        });
+                        out.push(Strategy::one(
+                            dealer(group, burn, from, length, capacity, spend_after),
+                            None,
+                        ));
                     }
                 }
             }
@@ -370,20 +432,36 @@ pub fn strategies(epochs: u32) -> Vec<Strategy> {
         for (from, length) in [(at.saturating_sub(4), 5), (at, 1), (at + 1, 5)] {
             for burn in [1_000.0, 100_000.0] {
                 for spend_after in [0u32, 1] {
+                    out.push(Strategy::one(
+                        dealer(3, burn, from, length, 10_000, spend_after),
+                        Some(referendum.clone()),
+                    ));
+                }
+            }
+        }
+    }
+    for demand_scale in [0.0, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0] {
+        for burn in [1_000.0, 100_000.0] {
+            for capacity in [0u32, 10_000] {
+                for spend_after in [0u32, 1] {
                     out.push(Strategy {
-                        adversary: Adversary::SelfDealer {
-                            group: 3,
-                            burn,
-                            from,
-                            epochs: length,
-                            capacity: 10_000,
-                            spend_after,
-                        },
-                        referendum: Some(referendum.clone()),
+                        demand_scale,
+                        ..Strategy::one(dealer(3, burn, at, 30, capacity, spend_after), None)
                     });
                 }
             }
         }
+    }
+    let referendums = core::iter::once(None).chain(referendums(at).into_iter().map(Some));
+    for referendum in referendums {
+        out.push(Strategy {
+            adversaries: vec![
+                dealer(2, 100_000.0, at.saturating_sub(4), 5, 10_000, 7),
+                dealer(1, 50_000.0, at, 1, 100, 0),
+            ],
+            demand_scale: 1.0,
+            referendum,
+        });
     }
     out
 }
@@ -397,7 +475,8 @@ pub fn search(scenario: &Scenario, set: &toml::Table) -> Vec<(Strategy, Summary)
         .into_iter()
         .map(|strategy| {
             let mut one = scenario.clone();
-            one.adversaries = vec![strategy.adversary.clone()];
+            one.adversaries = strategy.adversaries.clone();
+            one.demand = one.demand.scaled(strategy.demand_scale);
             one.changes.extend(strategy.referendum.clone());
             let summary = run_set(&one, set);
             (strategy, summary)

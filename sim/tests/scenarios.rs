@@ -152,7 +152,7 @@ fn the_short_scenario_end_to_end_through_the_binary() {
 fn a_run_starts_from_a_live_chains_snapshot() {
     // As `capa snapshot` writes it: polkadot.js plain values, camelCase, big integers as strings.
     let json = r#"{
-      "format": "capacloud-snapshot/2", "block": 1234, "blockHash": "0x00",
+      "format": "capacloud-snapshot/3", "block": 1234, "blockHash": "0x00",
       "totalIssuance": "100000123456789000000",
       "parameters": {
         "ecosystemShare": 200000000, "usageShare": 500000000, "availabilityShare": 300000000,
@@ -170,7 +170,8 @@ fn a_run_starts_from_a_live_chains_snapshot() {
       "emission": { "controller": { "emissionPerBlock": 120000000000, "choice": 120000000000,
                                      "floor": 10000000000, "ceiling": 10000000000000,
         "scheduledTarget": 120000000000, "smoothedBurnPerBlock": 5000000000,
-        "smoothing": 200000000 } },
+        "smoothing": 200000000, "legacyBurnPerBlock": "7000000000", "legacyDecay": 250000000,
+        "heldBackPerBlock": 0 } },
       "providers": [ { "account": "a", "verifiedCapacity": 100 }, { "account": "b", "verifiedCapacity": 300 },
         { "account": "c", "verifiedCapacity": 0 } ]
     }"#;
@@ -179,6 +180,13 @@ fn a_run_starts_from_a_live_chains_snapshot() {
     assert_eq!(snap.setup.issuance, 100_000_123_456_789_000_000);
     assert_eq!(snap.setup.params.min_provider_bond, 100 * CAPA);
     assert_eq!(snap.controller.emission_per_block, 120_000_000_000);
+    assert_eq!(
+        (
+            snap.controller.legacy_burn_per_block,
+            snap.controller.legacy_decay
+        ),
+        (7_000_000_000, sp_arithmetic::Perbill::from_percent(25))
+    );
     assert_eq!(snap.providers, (2, 200));
     let (defaults, _) = capacloud_sim::scenario::defaults();
     assert_eq!(snap.setup.params, defaults);
@@ -196,8 +204,10 @@ fn snapshot_rejects_other_formats() -> bool {
 /// The adversary's laboratory, in the test command: every self-dealing strategy of
 /// `sweep::strategies` (group, volume, timing, capacity, spending 0 to 7 epochs after buying,
 /// burning in the epochs around each referendum a search times: every field that moves emission
-/// or rewards, to the extremes `validate` accepts) in the short scenario, under the defaults and
-/// under 50 random parameter sets of the default sweep. Every return is below 100% and at most
+/// or rewards, to the extremes `validate` accepts; honest demand scanned from none to 100 times
+/// the scenario's, across the usage cap; coalitions of two groups acting at different times,
+/// measured together) in the short scenario, under the defaults and under 50 random parameter
+/// sets of the default sweep. Every return is below 100% and at most
 /// the bound the economics crate proves (`a + c` of the burn, the largest in force in the run);
 /// the best is printed.
 #[test]
@@ -208,7 +218,7 @@ fn the_adversary_search_over_time_finds_no_return_above_the_bound() {
     sweep.samples = Some(50);
     let mut sets = vec![toml::Table::new()];
     sets.extend(sweep.sets().unwrap());
-    let (mut runs, mut around_referendums) = (0, 0);
+    let (mut runs, mut around_referendums, mut demands, mut coalitions) = (0, 0, 0, 0);
     let mut best: Option<(f64, f64, String)> = None;
     let mut best_of_defaults = 0.0f64;
     for set in &sets {
@@ -218,6 +228,8 @@ fn the_adversary_search_over_time_finds_no_return_above_the_bound() {
             };
             runs += 1;
             around_referendums += usize::from(strategy.referendum.is_some());
+            demands += usize::from(strategy.demand_scale != 1.0);
+            coalitions += usize::from(strategy.adversaries.len() > 1);
             assert!(
                 ratio < 1.0 && ratio <= summary.bound + 1e-9,
                 "{:.4}% back (bound {:.1}%): {strategy} under {set}",
@@ -234,7 +246,8 @@ fn the_adversary_search_over_time_finds_no_return_above_the_bound() {
     }
     let (ratio, bound, strategy) = best.unwrap();
     println!(
-        "{runs} runs ({around_referendums} around a referendum) over {} parameter sets; best \
+        "{runs} runs ({around_referendums} around a referendum, {demands} in another demand, \
+         {coalitions} coalitions) over {} parameter sets; best \
          return under the defaults {:.3}% (bound 90%); over all sets {:.3}% (bound {:.1}%): \
          {strategy}",
         sets.len(),
@@ -245,4 +258,6 @@ fn the_adversary_search_over_time_finds_no_return_above_the_bound() {
     // Most strategies ran (a set may refuse a referendum, or a burn buy no credit).
     assert!(runs > 20_000, "{runs}");
     assert!(around_referendums > 5_000, "{around_referendums}");
+    assert!(demands > 2_000, "{demands}");
+    assert!(coalitions > 500, "{coalitions}");
 }

@@ -117,6 +117,18 @@ impl<T: Config> Pallet<T> {
             });
         }
 
+        // What the books cannot explain of the issuance after the epoch's last block (minted
+        // or burned outside the pallet) goes on their outside lines, as `supply_stats` showed
+        // them at that block.
+        let mut last = emission.accrual;
+        last.advance_to(now.saturating_sub(One::one()));
+        let outside = epoch
+            .books
+            .with_accrual(&last)
+            .with_outside(T::Currency::total_issuance());
+        epoch.books.outside_minted = outside.outside_minted;
+        epoch.books.outside_burned = outside.outside_burned;
+
         let mut plan = economics::plan_epoch_close(
             EpochClose {
                 index: epoch.index,
@@ -165,8 +177,9 @@ impl<T: Config> Pallet<T> {
             emission.owed.saturating_accrue(plan.pool.minted());
         }
         Ledger::<T>::insert(plan.index, plan.books);
-        if let Some(old) = plan.prune {
-            Ledger::<T>::remove(old);
+        let mut pruned_totals = epoch.pruned_totals;
+        if let Some(pruned) = plan.prune.and_then(Ledger::<T>::take) {
+            pruned_totals.add(&pruned);
         }
         if let Some(new) = plan.applied {
             crate::ActiveParameters::<T>::put(new);
@@ -183,7 +196,7 @@ impl<T: Config> Pallet<T> {
         let surplus = T::Currency::balance(&pot)
             .saturating_sub(T::Currency::minimum_balance())
             .saturating_sub(emission.owed);
-        let mut books = economics::EpochBooks::default();
+        let mut books = plan.next_books();
         if !surplus.is_zero() {
             books.burned_forfeited = Self::burn_from_pot(&pot, surplus);
             Self::deposit_event(Event::SurplusBurned {
@@ -196,6 +209,7 @@ impl<T: Config> Pallet<T> {
             length: plan.params.epoch_length,
             books,
             closed_totals: plan.closed_totals(),
+            pruned_totals,
         });
         Self::deposit_event(Event::EpochClosed {
             epoch: plan.index,

@@ -4,8 +4,8 @@
 //! is the one it starts from, and bumps it. A migration stays here while some live chain may
 //! still be below its target version; the v2 -> v3 migration (spec 102) was removed with spec
 //! 103, v3 -> v4 (spec 103) and v4 -> v5 (spec 105) with spec 107, v5 -> v6 (spec 107)
-//! with spec 108, and v6 -> v7 (spec 108) with spec 109, when no chain was left below
-//! the next version (all five are in the repository's history). Because a removed migration leaves a chain at an
+//! with spec 108, v6 -> v7 (spec 108) with spec 109, and v7 -> v8 (spec 109) with spec 110, when no chain was left below
+//! the next version (all six are in the repository's history). Because a removed migration leaves a chain at an
 //! older version with nothing to run (its values would then be decoded in the new layout),
 //! the runtime puts [`RequireStorageVersion`] first in its migrations: it refuses such an
 //! upgrade in `try-runtime` checks and logs an error if one is enacted anyway.
@@ -61,204 +61,306 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
-/// Storage version 7 -> 8: bonded capacity verifiers, reputation earned by service (spec 109).
+/// Storage version 8 -> 9: a referendum moves the controller's memory, never its level; the
+/// books explain the issuance (spec 110).
 ///
-/// Version 8 adds a governance parameter, [`Parameters::verifier_bond`], and a map,
-/// [`crate::VerifierBonds`] (new, so empty at the upgrade); reputation is no longer raised by
-/// attestations but by epochs of proven service (the gain parameter keeps its place and value
-/// under its new name, `service_reputation_gain`), so each provider's attestations lose the
-/// epoch they last raised its reputation in; and `initial_reputation` may not exceed
-/// `min_reputation`. The migration:
+/// Version 9 adds three fields to the controller's state
+/// ([`crate::economics::ControllerState`]): the burn memory handed over by a referendum
+/// (`legacy_burn_per_block`), the rate it decays at (`legacy_decay`) and the emission held
+/// back from a raised base (`held_back_per_block`); and four to every epoch's books
+/// ([`crate::economics::EpochBooks`]): `burned_dust`, `outside_minted`, `outside_burned` and
+/// `total_issuance_at_open`. The migration:
 ///
-/// 1. rewrites the active and the pending parameters with every old field kept,
-///    `verifier_bond` set to [`VERIFIER_BOND`] (the production preset) and
-///    `initial_reputation` lowered to `min_reputation` where it was above (accounts with a
-///    history keep their reputation; only fresh accounts start lower);
-/// 2. rewrites every provider's attestations with their votes kept.
-///
-/// The verifiers in office hold no bond yet: each calls `bond_verifier` before its next
-/// attestation (until then its attestations are refused with `VerifierBondTooLow`; the votes
-/// it already cast keep counting).
-///
-/// [`Parameters::verifier_bond`]: crate::economics::Parameters::verifier_bond
-/// [`VERIFIER_BOND`]: crate::economics::presets::VERIFIER_BOND
-pub mod v8 {
+/// 1. rewrites [`crate::Emission`] with every old field kept and the three new ones at zero:
+///    with them at zero the target is what version 8 computed, so the emission in force and
+///    the next boundary's choice are unchanged by the upgrade;
+/// 2. rewrites the ledger's books, oldest first, each opening at the issuance the one before
+///    it closed at (the oldest kept one at what its own flows explain) and with what its flows
+///    do not explain on its outside lines: dust and other burns no book saw before version 9
+///    are booked where they happened, as far back as the ledger goes. The closed totals gain
+///    the same outside amounts, so they stay the ledger's sum;
+/// 3. rewrites the open epoch's books to open where the last closed epoch closed (at genesis'
+///    epoch, where its own flows explain the issuance now), and records the totals of the
+///    epochs the ledger already pruned (`pruned_totals`: the closed totals less the ledger's
+///    sum), so that `try_state` checks the closed totals however long the chain has run.
+pub mod v9 {
     use crate::{
-        economics::{presets::VERIFIER_BOND, Parameters},
-        ActiveParameters, Attestations, CapacityAttestations, Config, Pallet, PendingParameters,
+        economics::{ControllerState, EmissionAccrual, EpochBooks},
+        types::{EmissionState, EpochInfo},
+        Config, CurrentEpoch, Emission, Ledger, Pallet,
     };
+    use frame_support::traits::fungible::Inspect;
     use frame_support::{
         migrations::VersionedMigration,
         traits::{Get, UncheckedOnRuntimeUpgrade},
         weights::Weight,
     };
-    use sp_arithmetic::traits::Saturating;
+    use frame_system::pallet_prelude::BlockNumberFor;
 
-    /// The storage layout of version 7, as it was.
-    pub mod v7 {
+    /// The storage layout of version 8, as it was.
+    pub mod v8 {
         use crate::{
-            economics::{Amount, ControllerMode},
+            economics::{Amount, EmissionAccrual},
             Config, Pallet,
         };
         use codec::{Decode, Encode, MaxEncodedLen};
-        use frame_support::storage_alias;
+        use frame_support::{pallet_prelude::ValueQuery, storage_alias};
+        use frame_system::pallet_prelude::BlockNumberFor;
         use scale_info::TypeInfo;
-        use sp_arithmetic::{Perbill, Permill};
+        use sp_arithmetic::Perbill;
 
-        /// The parameters (v7): no verifier bond.
-        #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-        pub struct Parameters {
-            /// Ecosystem share.
-            pub ecosystem_share: Perbill,
-            /// Usage share.
-            pub usage_share: Perbill,
-            /// Availability share.
-            pub availability_share: Perbill,
-            /// Emission floor.
-            pub min_emission_per_block: Amount,
-            /// Emission ceiling.
-            pub max_emission_per_block: Amount,
-            /// Step per epoch.
-            pub max_step_per_epoch: Perbill,
-            /// Controller mode.
-            pub mode: ControllerMode,
-            /// Epoch length.
-            pub epoch_length: u32,
-            /// Usage reward cap.
-            pub usage_reward_cap: Perbill,
-            /// Fee burn share.
-            pub fee_burn_share: Perbill,
-            /// Price staleness.
-            pub price_max_age: u32,
-            /// Price quorum.
-            pub min_price_feeds: u32,
-            /// Largest deviation of a submission.
-            pub max_price_deviation: Perbill,
-            /// Largest move of the price per block.
-            pub max_price_change_per_block: Perbill,
-            /// Unbonding period.
-            pub unbonding_period: u32,
-            /// Minimum bond.
-            pub min_provider_bond: Amount,
-            /// Bond per verified capacity unit.
-            pub bond_per_capacity_unit: Amount,
-            /// Reputation of new accounts.
-            pub initial_reputation: Permill,
-            /// Reputation below which a provider earns nothing.
-            pub min_reputation: Permill,
-            /// Reputation gained per attestation (now per epoch of service).
-            pub attestation_reputation_gain: Permill,
-            /// Verifier quorum.
-            pub min_capacity_attestations: u32,
-            /// Liveness windows an epoch.
-            pub liveness_windows: u32,
-        }
-
-        /// A provider's attestations (v7): the epoch an attestation last raised its reputation.
+        /// The controller's state of version 8 (without the handed-over memory and what is
+        /// held back).
         #[derive(
-            Encode,
-            Decode,
-            MaxEncodedLen,
-            TypeInfo,
-            frame_support::CloneNoBound,
-            frame_support::PartialEqNoBound,
-            frame_support::EqNoBound,
-            frame_support::DebugNoBound,
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
         )]
-        #[scale_info(skip_type_params(T))]
-        pub struct CapacityAttestations<T: Config> {
-            /// `(verifier, capacity)` votes.
-            pub votes: frame_support::BoundedVec<(T::AccountId, u32), T::MaxCapacityVerifiers>,
-            /// The epoch an attestation last raised the provider's reputation.
-            pub rewarded_in: Option<u32>,
+        pub struct ControllerState {
+            /// The emission per block in force.
+            pub emission_per_block: Amount,
+            /// The controller's choice.
+            pub choice: Amount,
+            /// The lower edge of the band in force.
+            pub floor: Amount,
+            /// The upper edge of the band in force.
+            pub ceiling: Amount,
+            /// The schedule's target.
+            pub scheduled_target: Amount,
+            /// The burn average, per block of the epoch in force.
+            pub smoothed_burn_per_block: Amount,
+            /// The rate the average decays at.
+            pub smoothing: Perbill,
         }
 
-        /// Attestations (v7).
-        #[storage_alias]
-        pub type Attestations<T: Config> = StorageMap<
-            Pallet<T>,
-            frame_support::Blake2_128Concat,
-            <T as frame_system::Config>::AccountId,
-            CapacityAttestations<T>,
-        >;
+        /// [`crate::types::EmissionState`] of version 8.
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct EmissionState<BlockNumber> {
+            /// The controller's state.
+            pub controller: ControllerState,
+            /// The open epoch's emission, accrued lazily.
+            pub accrual: EmissionAccrual<BlockNumber>,
+            /// What the reward pot owes providers.
+            pub owed: Amount,
+        }
 
-        /// Active parameters (v7).
+        /// [`crate::Emission`] in the version 8 layout.
         #[storage_alias]
-        pub type ActiveParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
-        /// Pending parameters (v7).
+        pub type Emission<T: Config> =
+            StorageValue<Pallet<T>, EmissionState<BlockNumberFor<T>>, ValueQuery>;
+
+        /// An epoch's books of version 8 (without dust, outside lines and the issuance at
+        /// the open).
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct EpochBooks {
+            /// Minted for providers.
+            pub minted_providers: Amount,
+            /// Of which usage.
+            pub minted_usage: Amount,
+            /// Minted for the treasury.
+            pub minted_ecosystem: Amount,
+            /// Burned for credits.
+            pub burned_credits: Amount,
+            /// Burned from fees.
+            pub burned_fees: Amount,
+            /// Burned from slashes.
+            pub burned_slashes: Amount,
+            /// Forfeited and burned.
+            pub burned_forfeited: Amount,
+            /// Never minted.
+            pub unminted: Amount,
+            /// Usage accrued (open epoch).
+            pub usage_accrued: Amount,
+            /// Availability accrued (open epoch).
+            pub availability_accrued: Amount,
+            /// Live points.
+            pub live_points: u128,
+            /// Credits sold.
+            pub credits_sold: u128,
+            /// Credits served.
+            pub credits_served: u128,
+            /// Tokens burned for the credits served.
+            pub basis_served: Amount,
+            /// Emission per block in force.
+            pub emission_per_block: Amount,
+            /// Issuance at the close.
+            pub total_issuance_at_close: Amount,
+        }
+
+        /// [`crate::types::EpochInfo`] of version 8.
+        #[derive(
+            Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, MaxEncodedLen, TypeInfo,
+        )]
+        pub struct EpochInfo<BlockNumber> {
+            /// Epoch number.
+            pub index: u32,
+            /// First block.
+            pub start: BlockNumber,
+            /// Length in blocks.
+            pub length: u32,
+            /// Its books so far.
+            pub books: EpochBooks,
+            /// Totals of the epochs before it.
+            pub closed_totals: crate::economics::Totals,
+        }
+
+        /// [`crate::CurrentEpoch`] in the version 8 layout.
         #[storage_alias]
-        pub type PendingParameters<T: Config> = StorageValue<Pallet<T>, Parameters>;
+        pub type CurrentEpoch<T: Config> =
+            StorageValue<Pallet<T>, EpochInfo<BlockNumberFor<T>>, ValueQuery>;
+
+        /// [`crate::Ledger`] in the version 8 layout.
+        #[storage_alias]
+        pub type Ledger<T: Config> = StorageMap<
+            Pallet<T>,
+            frame_support::Twox64Concat,
+            u32,
+            EpochBooks,
+            frame_support::pallet_prelude::OptionQuery,
+        >;
     }
 
-    /// Version 7 -> 8, run only when the on-chain storage version is 7.
-    pub type MigrateV7ToV8<T> = VersionedMigration<
-        7,
+    /// Version 8 books in the version 9 layout: every field kept, no dust, nothing outside,
+    /// opened at `open`.
+    pub fn upgrade_books(old: v8::EpochBooks, open: crate::economics::Amount) -> EpochBooks {
+        EpochBooks {
+            minted_providers: old.minted_providers,
+            minted_usage: old.minted_usage,
+            minted_ecosystem: old.minted_ecosystem,
+            burned_credits: old.burned_credits,
+            burned_fees: old.burned_fees,
+            burned_slashes: old.burned_slashes,
+            burned_forfeited: old.burned_forfeited,
+            burned_dust: 0,
+            outside_minted: 0,
+            outside_burned: 0,
+            unminted: old.unminted,
+            usage_accrued: old.usage_accrued,
+            availability_accrued: old.availability_accrued,
+            live_points: old.live_points,
+            credits_sold: old.credits_sold,
+            credits_served: old.credits_served,
+            basis_served: old.basis_served,
+            emission_per_block: old.emission_per_block,
+            total_issuance_at_close: old.total_issuance_at_close,
+            total_issuance_at_open: open,
+        }
+    }
+
+    /// What `books`' own flows explain its issuance opened at, given where it closed (or
+    /// stands now): `close − minted + burned`.
+    fn explained_open(
+        books: &EpochBooks,
+        close: crate::economics::Amount,
+    ) -> crate::economics::Amount {
+        close
+            .saturating_add(books.burned())
+            .saturating_sub(books.minted())
+    }
+
+    /// Version 8 -> 9, run only when the on-chain storage version is 8.
+    pub type MigrateV8ToV9<T> = VersionedMigration<
         8,
-        UncheckedMigrateV7ToV8<T>,
+        9,
+        UncheckedMigrateV8ToV9<T>,
         Pallet<T>,
         <T as frame_system::Config>::DbWeight,
     >;
 
-    /// The migration itself; use [`MigrateV7ToV8`], which checks the storage version.
-    pub struct UncheckedMigrateV7ToV8<T>(core::marker::PhantomData<T>);
+    /// The migration itself; use [`MigrateV8ToV9`], which checks the storage version.
+    pub struct UncheckedMigrateV8ToV9<T>(core::marker::PhantomData<T>);
 
-    /// A v7 parameter set with the production preset's verifier bond, the gain under its new
-    /// name, and an initial reputation at most the minimum.
-    pub fn upgrade_params(old: v7::Parameters) -> Parameters {
-        Parameters {
-            ecosystem_share: old.ecosystem_share,
-            usage_share: old.usage_share,
-            availability_share: old.availability_share,
-            min_emission_per_block: old.min_emission_per_block,
-            max_emission_per_block: old.max_emission_per_block,
-            max_step_per_epoch: old.max_step_per_epoch,
-            mode: old.mode,
-            epoch_length: old.epoch_length,
-            usage_reward_cap: old.usage_reward_cap,
-            fee_burn_share: old.fee_burn_share,
-            price_max_age: old.price_max_age,
-            min_price_feeds: old.min_price_feeds,
-            max_price_deviation: old.max_price_deviation,
-            max_price_change_per_block: old.max_price_change_per_block,
-            unbonding_period: old.unbonding_period,
-            min_provider_bond: old.min_provider_bond,
-            bond_per_capacity_unit: old.bond_per_capacity_unit,
-            initial_reputation: old.initial_reputation.min(old.min_reputation),
-            min_reputation: old.min_reputation,
-            service_reputation_gain: old.attestation_reputation_gain,
-            min_capacity_attestations: old.min_capacity_attestations,
-            liveness_windows: old.liveness_windows,
-            verifier_bond: VERIFIER_BOND,
+    /// A version 8 emission state in the version 9 layout: every field kept, nothing handed
+    /// over, nothing held back.
+    pub fn upgrade_emission<B>(old: v8::EmissionState<B>) -> EmissionState<B> {
+        let c = old.controller;
+        EmissionState {
+            controller: ControllerState {
+                emission_per_block: c.emission_per_block,
+                choice: c.choice,
+                floor: c.floor,
+                ceiling: c.ceiling,
+                scheduled_target: c.scheduled_target,
+                smoothed_burn_per_block: c.smoothed_burn_per_block,
+                smoothing: c.smoothing,
+                legacy_burn_per_block: 0,
+                legacy_decay: Default::default(),
+                held_back_per_block: 0,
+            },
+            accrual: EmissionAccrual { ..old.accrual },
+            owed: old.owed,
         }
     }
 
-    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV7ToV8<T> {
+    impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV8ToV9<T> {
         fn on_runtime_upgrade() -> Weight {
-            if let Some(old) = v7::ActiveParameters::<T>::get() {
-                ActiveParameters::<T>::put(upgrade_params(old));
+            let old = v8::Emission::<T>::get();
+            let emission = upgrade_emission::<BlockNumberFor<T>>(old);
+            Emission::<T>::put(emission);
+
+            // The ledger, oldest first: each epoch opens where the one before closed; what
+            // its flows do not explain goes on its outside lines (and into the closed totals).
+            let old_epoch = v8::CurrentEpoch::<T>::get();
+            let mut closed_totals = old_epoch.closed_totals;
+            let mut indices: alloc::vec::Vec<u32> = v8::Ledger::<T>::iter_keys().collect();
+            indices.sort();
+            let mut previous_close = None;
+            for index in &indices {
+                let Some(old) = v8::Ledger::<T>::get(index) else {
+                    continue;
+                };
+                let books = upgrade_books(old, 0);
+                let open = previous_close
+                    .unwrap_or_else(|| explained_open(&books, books.total_issuance_at_close));
+                let books = EpochBooks {
+                    total_issuance_at_open: open,
+                    ..books
+                }
+                .with_outside(books.total_issuance_at_close);
+                closed_totals.minted = closed_totals.minted.saturating_add(books.outside_minted);
+                closed_totals.burned = closed_totals.burned.saturating_add(books.outside_burned);
+                Ledger::<T>::insert(index, books);
+                previous_close = Some(books.total_issuance_at_close);
             }
-            if let Some(old) = v7::PendingParameters::<T>::get() {
-                PendingParameters::<T>::put(upgrade_params(old));
+
+            // The open epoch: opened where the last closed one closed; at epoch 0, where its
+            // own flows (emission accrued so far included) explain the issuance now.
+            let mut accrual = emission.accrual;
+            accrual.advance_to(frame_system::Pallet::<T>::block_number());
+            let books = upgrade_books(old_epoch.books, 0);
+            let issuance = T::Currency::total_issuance();
+            let open = previous_close
+                .unwrap_or_else(|| explained_open(&books.with_accrual(&accrual), issuance));
+            // What the ledger no longer keeps: the closed totals less the ledger's sum.
+            let mut kept = crate::economics::Totals::default();
+            for books in Ledger::<T>::iter_values() {
+                kept.add(&books);
             }
-            let mut attested: u64 = 0;
-            Attestations::<T>::translate::<v7::CapacityAttestations<T>, _>(|_, old| {
-                attested.saturating_inc();
-                Some(CapacityAttestations { votes: old.votes })
+            CurrentEpoch::<T>::put(EpochInfo {
+                index: old_epoch.index,
+                start: old_epoch.start,
+                length: old_epoch.length,
+                books: EpochBooks {
+                    total_issuance_at_open: open,
+                    ..books
+                },
+                closed_totals,
+                pruned_totals: closed_totals.minus(&kept),
             });
-            // Reads and writes: both parameter sets and each provider's attestations.
-            T::DbWeight::get().reads_writes(attested.saturating_add(2), attested.saturating_add(2))
+            let entries = indices.len() as u64;
+            T::DbWeight::get().reads_writes(entries.saturating_add(3), entries.saturating_add(2))
         }
 
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
             use codec::Encode;
-            let attestations: alloc::vec::Vec<_> = v7::Attestations::<T>::iter()
-                .map(|(who, a)| (who, a.votes))
-                .collect();
+            let ledger: alloc::vec::Vec<_> = v8::Ledger::<T>::iter().collect();
             Ok((
-                v7::ActiveParameters::<T>::get(),
-                v7::PendingParameters::<T>::get(),
-                attestations,
+                v8::Emission::<T>::get(),
+                v8::CurrentEpoch::<T>::get(),
+                ledger,
             )
                 .encode())
         }
@@ -267,38 +369,38 @@ pub mod v8 {
         fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
             use codec::Decode;
             use frame_support::ensure;
-            type Votes<T> = frame_support::BoundedVec<
-                (<T as frame_system::Config>::AccountId, u32),
-                <T as Config>::MaxCapacityVerifiers,
-            >;
-            type Before<T> = (
-                Option<v7::Parameters>,
-                Option<v7::Parameters>,
-                alloc::vec::Vec<(<T as frame_system::Config>::AccountId, Votes<T>)>,
+            type Before<B> = (
+                v8::EmissionState<B>,
+                v8::EpochInfo<B>,
+                alloc::vec::Vec<(u32, v8::EpochBooks)>,
             );
-            let (active, pending, attestations): Before<T> =
+            let (emission, epoch, ledger): Before<BlockNumberFor<T>> =
                 Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
             ensure!(
-                Attestations::<T>::iter().count() == attestations.len(),
-                "the number of attested providers changed"
+                Emission::<T>::get() == upgrade_emission(emission),
+                "the emission state changed beyond the new fields"
             );
-            for (who, votes) in attestations {
+            ensure!(
+                Ledger::<T>::iter().count() == ledger.len(),
+                "the ledger lost or gained an epoch"
+            );
+            for (index, old) in ledger {
+                let new = Ledger::<T>::get(index).ok_or("a ledger entry went missing")?;
                 ensure!(
-                    Attestations::<T>::get(&who).map(|a| a.votes) == Some(votes),
-                    "a provider's votes changed"
+                    upgrade_books(old, new.total_issuance_at_open)
+                        == EpochBooks {
+                            outside_minted: 0,
+                            outside_burned: 0,
+                            ..new
+                        },
+                    "a closed epoch's books changed beyond the new fields"
                 );
             }
+            let now = CurrentEpoch::<T>::get();
             ensure!(
-                ActiveParameters::<T>::get() == active.map(upgrade_params),
-                "the active parameters changed beyond the new field"
-            );
-            ensure!(
-                PendingParameters::<T>::get() == pending.map(upgrade_params),
-                "the pending parameters changed beyond the new field"
-            );
-            ensure!(
-                crate::VerifierBonds::<T>::iter().next().is_none(),
-                "verifier bonds before any was posted"
+                (now.index, now.start, now.length) == (epoch.index, epoch.start, epoch.length)
+                    && upgrade_books(epoch.books, now.books.total_issuance_at_open) == now.books,
+                "the open epoch changed beyond the new fields"
             );
             Pallet::<T>::do_try_state()
         }

@@ -32,6 +32,8 @@ impl pallet_balances::Config for Test {
     type Balance = u128;
     type AccountStore = System;
     type ExistentialDeposit = ConstU128<ED>;
+    /// The dust of removed accounts is burned and booked, as in the runtime.
+    type DustRemoval = crate::DustHandler<Test>;
     type RuntimeHoldReason = RuntimeHoldReason;
     type FreezeIdentifier = ();
     type MaxFreezes = ConstU32<1>;

@@ -116,6 +116,9 @@ impl<T: Config> Pallet<T> {
                 T::Currency::mint_into(&account, ed).expect("minting the ED at genesis works");
             }
         }
+        // The books explain the issuance from here on: genesis is where the first epoch opens.
+        let issuance = T::Currency::total_issuance();
+        CurrentEpoch::<T>::mutate(|e| e.books.total_issuance_at_open = issuance);
     }
 
     /// Puts `parameters` in force and starts the first epoch at `now`, with the controller at
@@ -133,6 +136,7 @@ impl<T: Config> Pallet<T> {
             *epoch = EpochInfo {
                 books: epoch.books,
                 closed_totals: epoch.closed_totals,
+                pruned_totals: epoch.pruned_totals,
                 ..EpochInfo::first(now, &parameters)
             }
         });

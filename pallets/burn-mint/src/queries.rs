@@ -118,11 +118,15 @@ pub fn emission_per_block<T: Config>() -> Amount {
     Emission::<T>::get().controller.emission_per_block
 }
 
-/// The open epoch's books so far, emission included.
+/// The open epoch's books so far, emission included, with the outside lines that explain
+/// the issuance now ([`EpochBooks::with_outside`]).
 pub fn open_books<T: Config>() -> EpochBooks {
     let mut accrual = Emission::<T>::get().accrual;
     accrual.advance_to(now::<T>());
-    CurrentEpoch::<T>::get().books.with_accrual(&accrual)
+    CurrentEpoch::<T>::get()
+        .books
+        .with_accrual(&accrual)
+        .with_outside(T::Currency::total_issuance())
 }
 
 /// Totals since genesis: the closed epochs' and the open one's so far.

@@ -10,8 +10,9 @@ use codec::Codec;
 
 sp_api::decl_runtime_apis! {
     /// Queries of pallet-burn-mint. Version 2 adds [`BurnMintApi::check_invariants`], version
-    /// 3 [`BurnMintApi::liveness_window`].
-    #[api_version(3)]
+    /// 3 [`BurnMintApi::liveness_window`]; in version 4 the books of [`SupplyStats`] carry
+    /// dust, the outside lines and the issuance at the epoch's open (spec 110).
+    #[api_version(4)]
     pub trait BurnMintApi<AccountId: Codec> {
         /// Supply statistics: issuance, emission, epoch books, totals.
         fn supply_stats() -> SupplyStats;
@@ -31,8 +32,7 @@ sp_api::decl_runtime_apis! {
         fn check_invariants() -> Option<Result<(), String>>;
         /// The liveness window the next block lies in and whether `provider` proved it
         /// (`None` before the pallet is configured): what a provider's agent polls to send one
-        /// heartbeat a window.
-        #[api_version(3)]
+        /// heartbeat a window. (Since version 3.)
         fn liveness_window(provider: AccountId) -> Option<LivenessWindow>;
     }
 }

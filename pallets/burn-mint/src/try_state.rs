@@ -49,7 +49,37 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// The pallet's invariants:
+    /// The books explain the issuance without a gap: each closed epoch in the ledger opened at
+    /// the issuance the one before it closed at, its outside lines and flows take it exactly
+    /// from its open to its close, and the open epoch opened where the last closed one closed.
+    /// (What was minted or burned outside the pallet is on the outside lines, so this holds
+    /// whatever `Root` does; a gap means a flow of the pallet went unbooked.)
+    pub fn check_issuance_chain(open: &economics::EpochBooks) -> Result<(), TryRuntimeError> {
+        let index = CurrentEpoch::<T>::get().index;
+        let mut next_open = open.total_issuance_at_open;
+        for closed in (0..index).rev().take(T::LedgerRetention::get() as usize) {
+            let Some(books) = Ledger::<T>::get(closed) else {
+                break;
+            };
+            ensure!(
+                books.total_issuance_at_close == next_open,
+                "an epoch did not open at the issuance the one before it closed at"
+            );
+            ensure!(
+                books
+                    .total_issuance_at_open
+                    .saturating_add(books.minted())
+                    .saturating_sub(books.burned())
+                    == books.total_issuance_at_close,
+                "a closed epoch's books do not take the issuance from its open to its close"
+            );
+            next_open = books.total_issuance_at_open;
+        }
+        Ok(())
+    }
+
+    /// The pallet's invariants, each a named check (`check_*`, in the order they run), so
+    /// that a failure names the concept it breaks:
     /// - the storage on chain is in the pallet's layout (its storage version);
     /// - the pot covers its existential deposit, the treasury's share of the open epoch and
     ///   what it owes ([`Self::check_pot`]); anything more was sent from outside and is a
@@ -65,8 +95,9 @@ impl<T: Config> Pallet<T> {
     /// - the accrual is not ahead of the chain;
     /// - active and pending parameters validate; the emission in force is within the hard cap
     ///   and the per-block split is the split of it; the open epoch is not overdue;
-    /// - the ledger holds exactly the retained closed epochs, and while nothing was pruned the
-    ///   closed-epoch totals are the ledger's sum;
+    /// - the ledger holds exactly the retained closed epochs, and the closed-epoch totals are
+    ///   the ledger's sum plus the totals of the epochs it pruned;
+    /// - the books explain the issuance without a gap ([`Self::check_issuance_chain`]);
     /// - total issuance never exceeds the maximum supply;
     /// - the credits held by all accounts are the credits sold and not yet served;
     /// - price feeders and capacity verifiers are sorted and unique, a price needs a
@@ -76,18 +107,46 @@ impl<T: Config> Pallet<T> {
     ///   a verified capacity counts from the next epoch at the latest;
     /// - each verifier bond is what its account holds for it.
     pub fn do_try_state() -> Result<(), TryRuntimeError> {
+        Self::check_storage_version()?;
+        let now = frame_system::Pallet::<T>::block_number();
+        let epoch = CurrentEpoch::<T>::get();
+        let owed_by_providers = Self::check_providers(now, &epoch)?;
+        let owed_by_pools = Self::check_reward_pools(&epoch)?;
+        ensure!(
+            owed_by_providers.saturating_add(owed_by_pools) == Emission::<T>::get().owed,
+            "owed rewards differ from the records"
+        );
+        Self::check_pot()?;
+        Self::check_credits()?;
+        Self::check_supply_cap()?;
+        Self::check_ledger(&epoch)?;
+        Self::check_issuance_chain(&epoch.books)?;
+        Self::check_parameters(now, &epoch)?;
+        Self::check_price_feeders(now)?;
+        Self::check_capacity_verifiers()?;
+        Self::check_verifier_bonds(now)
+    }
+
+    /// The storage on chain is in the pallet's layout: no migration is missing.
+    pub fn check_storage_version() -> Result<(), TryRuntimeError> {
         ensure!(
             Self::on_chain_storage_version() == Self::in_code_storage_version(),
             "the on-chain storage version is not the pallet's: a migration is missing"
         );
-        let now = frame_system::Pallet::<T>::block_number();
-        let emission = Emission::<T>::get();
-        let accrual = emission.accrual;
-        let epoch = CurrentEpoch::<T>::get();
+        Ok(())
+    }
+
+    /// Each provider: live points within what its state gives for the windows it proved (and
+    /// only windows the epoch has), verified capacity within declared, work not from the
+    /// future, a freeze within the unbonding minimum, its held bond its bond; the count and
+    /// the open books' live points add up. Returns what the providers are owed.
+    fn check_providers(
+        now: frame_system::pallet_prelude::BlockNumberFor<T>,
+        epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
+    ) -> Result<Amount, TryRuntimeError> {
         let params = ActiveParameters::<T>::get();
         let min_reputation = params.map(|p| p.min_reputation).unwrap_or_default();
         let windows = params.map_or(1, |p| p.liveness_windows);
-        ensure!(accrual.updated_at <= now, "accrual is ahead of the chain");
         let mut owed: Amount = 0;
         let mut live: u128 = 0;
         let mut count: u32 = 0;
@@ -146,6 +205,15 @@ impl<T: Config> Pallet<T> {
             live == epoch.books.live_points,
             "live points differ from the open books'"
         );
+        Ok(owed)
+    }
+
+    /// Reward pools are kept only for closed epochs within the claim window and never pay out
+    /// more than they minted. Returns what they still hold.
+    fn check_reward_pools(
+        epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
+    ) -> Result<Amount, TryRuntimeError> {
+        let mut owed: Amount = 0;
         let window = T::RewardClaimWindow::get();
         for (index, pool) in RewardPools::<T>::iter() {
             ensure!(index < epoch.index, "a reward pool of an open epoch");
@@ -159,27 +227,37 @@ impl<T: Config> Pallet<T> {
             );
             owed.saturating_accrue(pool.remaining());
         }
-        ensure!(
-            owed == emission.owed,
-            "owed rewards differ from the records"
-        );
-        Self::check_pot()?;
+        Ok(owed)
+    }
 
+    /// The credits held by all accounts are the credits sold and not yet served.
+    fn check_credits() -> Result<(), TryRuntimeError> {
         let credits: Credits = CreditBalances::<T>::iter_values().map(|a| a.credits).sum();
         ensure!(
             credits == Self::totals().credits_outstanding(),
             "credit balances differ from credits sold minus served"
         );
+        Ok(())
+    }
 
+    /// Total issuance never exceeds the maximum supply.
+    fn check_supply_cap() -> Result<(), TryRuntimeError> {
         if let Some(cap) = T::MaxTotalSupply::get() {
             ensure!(
                 T::Currency::total_issuance() <= cap,
                 "issuance above the supply cap"
             );
         }
+        Ok(())
+    }
 
-        // The ledger keeps exactly the last `LedgerRetention` closed epochs; while none was
-        // pruned, the closed totals are its sum.
+    /// The ledger holds exactly the retained closed epochs; its sum and the totals of the
+    /// epochs it pruned are the closed totals (nothing pruned before an epoch left it).
+    fn check_ledger(
+        epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
+    ) -> Result<(), TryRuntimeError> {
+        // The ledger keeps exactly the last `LedgerRetention` closed epochs; with what was
+        // pruned, its sum is the closed totals.
         let retention = T::LedgerRetention::get();
         let oldest = epoch.index.saturating_sub(retention);
         let mut ledger = Totals::default();
@@ -196,13 +274,30 @@ impl<T: Config> Pallet<T> {
             entries == epoch.index - oldest,
             "ledger misses a retained epoch"
         );
+        ensure!(
+            ledger.plus(&epoch.pruned_totals) == epoch.closed_totals,
+            "closed-epoch totals differ from the ledger and what it pruned"
+        );
         if epoch.index <= retention {
             ensure!(
-                ledger == epoch.closed_totals,
-                "closed-epoch totals differ from the ledger"
+                epoch.pruned_totals == Totals::default(),
+                "totals pruned before any epoch left the ledger"
             );
         }
+        Ok(())
+    }
 
+    /// Active and pending parameters validate; the emission in force is within the hard cap,
+    /// its per-block split is the split of it, the accrual is not ahead of the chain and the
+    /// open epoch is not overdue.
+    fn check_parameters(
+        now: frame_system::pallet_prelude::BlockNumberFor<T>,
+        epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
+    ) -> Result<(), TryRuntimeError> {
+        let emission = Emission::<T>::get();
+        let accrual = emission.accrual;
+        ensure!(accrual.updated_at <= now, "accrual is ahead of the chain");
+        let params = ActiveParameters::<T>::get();
         let limits = Self::hard_limits();
         if let Some(params) = params {
             ensure!(
@@ -229,7 +324,14 @@ impl<T: Config> Pallet<T> {
                 "pending parameters do not validate"
             );
         }
+        Ok(())
+    }
 
+    /// Price feeders are sorted and unique, a price needs a majority of them that they can
+    /// reach; the last price in force is positive and not from a future block.
+    fn check_price_feeders(
+        now: frame_system::pallet_prelude::BlockNumberFor<T>,
+    ) -> Result<(), TryRuntimeError> {
         let feeds = PriceFeeders::<T>::get();
         ensure!(
             feeds.windows(2).all(|w| w[0].feeder < w[1].feeder),
@@ -259,6 +361,12 @@ impl<T: Config> Pallet<T> {
                 "the last price is from the future"
             );
         }
+        Ok(())
+    }
+
+    /// Capacity verifiers are sorted and unique, verified capacity needs a reachable majority
+    /// of them; attestations belong to providers, one per verifier.
+    fn check_capacity_verifiers() -> Result<(), TryRuntimeError> {
         let verifiers = CapacityVerifiers::<T>::get();
         ensure!(
             verifiers.windows(2).all(|w| w[0] < w[1]),
@@ -287,7 +395,7 @@ impl<T: Config> Pallet<T> {
                 "a verifier with two attestations of one provider"
             );
         }
-        Self::check_verifier_bonds(now)
+        Ok(())
     }
 
     /// Each verifier bond is exactly what its account holds for it; no attestation in a future

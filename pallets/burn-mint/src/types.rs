@@ -387,6 +387,10 @@ pub struct EpochInfo<BlockNumber> {
     pub books: EpochBooks,
     /// Totals of all epochs before this one ([`crate::Pallet::totals`] adds this one's books).
     pub closed_totals: Totals,
+    /// Totals of the closed epochs the ledger no longer keeps (pruned after
+    /// [`crate::Config::LedgerRetention`] epochs): with the ledger's sum, the closed totals
+    /// (checked by `try_state` however long the chain runs).
+    pub pruned_totals: Totals,
 }
 
 impl<BlockNumber> EpochInfo<BlockNumber> {
@@ -399,6 +403,7 @@ impl<BlockNumber> EpochInfo<BlockNumber> {
             length: params.epoch_length,
             books: Default::default(),
             closed_totals: Default::default(),
+            pruned_totals: Default::default(),
         }
     }
 }

@@ -87,14 +87,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:0)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `1210`,
+		// Proof size (bytes): measured `1354`,
 		// estimated `3656`.
-		// Fastest run: 57_616_000 picoseconds.
-		Weight::from_parts(98_406_000, 3656)
+		// Fastest run: 58_407_000 picoseconds.
+		Weight::from_parts(109_353_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -103,12 +103,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `913`,
+		// Proof size (bytes): measured `1057`,
 		// estimated `3656`.
-		// Fastest run: 15_614_000 picoseconds.
-		Weight::from_parts(35_663_000, 3656)
+		// Fastest run: 15_183_000 picoseconds.
+		Weight::from_parts(20_821_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -117,26 +117,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `913`,
+		// Proof size (bytes): measured `1057`,
 		// estimated `3656`.
-		// Fastest run: 17_916_000 picoseconds.
-		Weight::from_parts(40_921_000, 3656)
+		// Fastest run: 15_093_000 picoseconds.
+		Weight::from_parts(26_560_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `913`,
+		// Proof size (bytes): measured `1057`,
 		// estimated `3656`.
-		// Fastest run: 15_564_000 picoseconds.
-		Weight::from_parts(29_204_000, 3656)
+		// Fastest run: 17_206_000 picoseconds.
+		Weight::from_parts(33_300_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -145,12 +145,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `913`,
+		// Proof size (bytes): measured `1057`,
 		// estimated `3656`.
-		// Fastest run: 16_064_000 picoseconds.
-		Weight::from_parts(32_218_000, 3656)
+		// Fastest run: 16_375_000 picoseconds.
+		Weight::from_parts(33_159_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -167,8 +167,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_bond() -> Weight {
 		// Proof size (bytes): measured `1081`,
 		// estimated `3656`.
-		// Fastest run: 53_750_000 picoseconds.
-		Weight::from_parts(93_320_000, 3656)
+		// Fastest run: 52_819_000 picoseconds.
+		Weight::from_parts(82_874_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -179,12 +179,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `1166`,
+		// Proof size (bytes): measured `1310`,
 		// estimated `3656`.
-		// Fastest run: 19_429_000 picoseconds.
-		Weight::from_parts(38_467_000, 3656)
+		// Fastest run: 19_219_000 picoseconds.
+		Weight::from_parts(36_975_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -193,7 +193,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -201,10 +201,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1835`,
+		// Proof size (bytes): measured `1979`,
 		// estimated `3656`.
-		// Fastest run: 54_010_000 picoseconds.
-		Weight::from_parts(96_013_000, 3656)
+		// Fastest run: 55_463_000 picoseconds.
+		Weight::from_parts(96_054_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -217,13 +217,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
-	fn buy_credits(_f: u32, ) -> Weight {
-		// Proof size (bytes): measured `725 + f * (53 ±0)`,
+	fn buy_credits(f: u32, ) -> Weight {
+		// Proof size (bytes): measured `869 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 35_834_000 picoseconds.
-		Weight::from_parts(65_618_657, 3545)
+		// Fastest run: 39_309_000 picoseconds.
+		Weight::from_parts(81_428_363, 3545)
+			// Standard error: 44_420
+			.saturating_add(Weight::from_parts(44_670, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -234,14 +236,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1206`,
+		// Proof size (bytes): measured `1350`,
 		// estimated `3656`.
-		// Fastest run: 26_349_000 picoseconds.
-		Weight::from_parts(34_762_000, 3656)
+		// Fastest run: 28_413_000 picoseconds.
+		Weight::from_parts(49_004_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -254,30 +256,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1124 + f * (53 ±0)`,
+		// Proof size (bytes): measured `1268 + f * (53 ±0)`,
 		// estimated `3656`.
-		// Fastest run: 48_082_000 picoseconds.
-		Weight::from_parts(83_630_201, 3656)
-			// Standard error: 67_912
-			.saturating_add(Weight::from_parts(683_249, 0).saturating_mul(f.into()))
+		// Fastest run: 53_429_000 picoseconds.
+		Weight::from_parts(84_533_854, 3656)
+			// Standard error: 47_941
+			.saturating_add(Weight::from_parts(818_299, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
-	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(232), added: 727, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
@@ -285,10 +287,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `1865`,
+		// Proof size (bytes): measured `2045`,
 		// estimated `6196`.
-		// Fastest run: 69_413_000 picoseconds.
-		Weight::from_parts(94_541_000, 6196)
+		// Fastest run: 74_411_000 picoseconds.
+		Weight::from_parts(116_804_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -297,7 +299,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:0)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
@@ -305,10 +307,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `2245`,
+		// Proof size (bytes): measured `2389`,
 		// estimated `4090`.
-		// Fastest run: 34_361_000 picoseconds.
-		Weight::from_parts(55_112_000, 4090)
+		// Fastest run: 35_333_000 picoseconds.
+		Weight::from_parts(62_884_000, 4090)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -319,7 +321,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
 	/// Proof: `BurnMint::VerifierBonds` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
@@ -327,10 +329,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `2640`,
+		// Proof size (bytes): measured `2784`,
 		// estimated `4090`.
-		// Fastest run: 44_476_000 picoseconds.
-		Weight::from_parts(78_057_000, 4090)
+		// Fastest run: 43_155_000 picoseconds.
+		Weight::from_parts(57_225_000, 4090)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -343,8 +345,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_verifier() -> Weight {
 		// Proof size (bytes): measured `872`,
 		// estimated `3568`.
-		// Fastest run: 51_377_000 picoseconds.
-		Weight::from_parts(90_225_000, 3568)
+		// Fastest run: 53_390_000 picoseconds.
+		Weight::from_parts(84_386_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -357,8 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_verifier_bond() -> Weight {
 		// Proof size (bytes): measured `1400`,
 		// estimated `3568`.
-		// Fastest run: 46_079_000 picoseconds.
-		Weight::from_parts(53_059_000, 3568)
+		// Fastest run: 48_122_000 picoseconds.
+		Weight::from_parts(59_679_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -367,12 +369,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	fn slash_verifier() -> Weight {
-		// Proof size (bytes): measured `1349`,
+		// Proof size (bytes): measured `1493`,
 		// estimated `3568`.
-		// Fastest run: 39_229_000 picoseconds.
-		Weight::from_parts(46_600_000, 3568)
+		// Fastest run: 41_442_000 picoseconds.
+		Weight::from_parts(63_194_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -383,11 +385,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CapacityVerifiers` (r:0 w:1)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 16]`.
-	fn set_capacity_verifiers(_v: u32, ) -> Weight {
+	fn set_capacity_verifiers(v: u32, ) -> Weight {
 		// Proof size (bytes): measured `367`,
 		// estimated `1642`.
-		// Fastest run: 9_584_000 picoseconds.
-		Weight::from_parts(14_731_150, 1642)
+		// Fastest run: 9_725_000 picoseconds.
+		Weight::from_parts(19_103_042, 1642)
+			// Standard error: 23_531
+			.saturating_add(Weight::from_parts(108_403, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -398,8 +402,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes): measured `824`,
 		// estimated `3656`.
-		// Fastest run: 52_629_000 picoseconds.
-		Weight::from_parts(61_322_000, 3656)
+		// Fastest run: 53_640_000 picoseconds.
+		Weight::from_parts(65_938_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -410,22 +414,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
-	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(232), added: 727, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `2308`,
+		// Proof size (bytes): measured `2488`,
 		// estimated `6196`.
-		// Fastest run: 109_513_000 picoseconds.
-		Weight::from_parts(124_916_000, 6196)
+		// Fastest run: 115_913_000 picoseconds.
+		Weight::from_parts(143_425_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -434,8 +438,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn freeze_provider() -> Weight {
 		// Proof size (bytes): measured `428`,
 		// estimated `3656`.
-		// Fastest run: 12_638_000 picoseconds.
-		Weight::from_parts(14_702_000, 3656)
+		// Fastest run: 12_930_000 picoseconds.
+		Weight::from_parts(25_598_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -444,8 +448,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unfreeze_provider() -> Weight {
 		// Proof size (bytes): measured `432`,
 		// estimated `3656`.
-		// Fastest run: 12_449_000 picoseconds.
-		Weight::from_parts(14_842_000, 3656)
+		// Fastest run: 13_590_000 picoseconds.
+		Weight::from_parts(26_219_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -458,8 +462,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_price() -> Weight {
 		// Proof size (bytes): measured `1235`,
 		// estimated `2334`.
-		// Fastest run: 16_434_000 picoseconds.
-		Weight::from_parts(22_874_000, 2334)
+		// Fastest run: 17_225_000 picoseconds.
+		Weight::from_parts(30_886_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -473,10 +477,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price_feeders(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1258`,
 		// estimated `2334`.
-		// Fastest run: 12_348_000 picoseconds.
-		Weight::from_parts(16_905_480, 2334)
-			// Standard error: 13_198
-			.saturating_add(Weight::from_parts(27_270, 0).saturating_mul(f.into()))
+		// Fastest run: 11_688_000 picoseconds.
+		Weight::from_parts(16_087_434, 2334)
+			// Standard error: 5_243
+			.saturating_add(Weight::from_parts(62_644, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -491,55 +495,57 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		// Proof size (bytes): measured `1733`,
 		// estimated `2334`.
-		// Fastest run: 14_321_000 picoseconds.
-		Weight::from_parts(18_087_000, 2334)
+		// Fastest run: 14_922_000 picoseconds.
+		Weight::from_parts(18_788_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:0)
-	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(232), added: 727, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1190`,
+		// Proof size (bytes): measured `1370`,
 		// estimated `3593`.
-		// Fastest run: 71_497_000 picoseconds.
-		Weight::from_parts(92_129_990, 3593)
-			// Standard error: 126
-			.saturating_add(Weight::from_parts(663, 0).saturating_mul(p.into()))
+		// Fastest run: 71_416_000 picoseconds.
+		Weight::from_parts(97_092_831, 3593)
+			// Standard error: 171
+			.saturating_add(Weight::from_parts(793, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(348), added: 843, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
-	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(232), added: 727, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:2)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::Ledger` (r:1 w:2)
+	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::Ledger` (r:0 w:2)
-	/// Proof: `BurnMint::Ledger` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1611`,
+	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
+		// Proof size (bytes): measured `2170`,
 		// estimated `6196`.
-		// Fastest run: 207_550_000 picoseconds.
-		Weight::from_parts(275_972_940, 6196)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Fastest run: 211_265_000 picoseconds.
+		Weight::from_parts(249_632_478, 6196)
+			// Standard error: 413
+			.saturating_add(Weight::from_parts(3_608, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 }
@@ -547,141 +553,144 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(98_406_000, 3656)
+		Weight::from_parts(109_353_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(35_663_000, 3656)
+		Weight::from_parts(20_821_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(40_921_000, 3656)
+		Weight::from_parts(26_560_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(29_204_000, 3656)
+		Weight::from_parts(33_300_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(32_218_000, 3656)
+		Weight::from_parts(33_159_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(93_320_000, 3656)
+		Weight::from_parts(82_874_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(38_467_000, 3656)
+		Weight::from_parts(36_975_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(96_013_000, 3656)
+		Weight::from_parts(96_054_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
-	fn buy_credits(_f: u32, ) -> Weight {
-		Weight::from_parts(65_618_657, 3545)
+	fn buy_credits(f: u32, ) -> Weight {
+		Weight::from_parts(81_428_363, 3545)
+			.saturating_add(Weight::from_parts(44_670, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(34_762_000, 3656)
+		Weight::from_parts(49_004_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(83_630_201, 3656)
-			.saturating_add(Weight::from_parts(683_249, 0).saturating_mul(f.into()))
+		Weight::from_parts(84_533_854, 3656)
+			.saturating_add(Weight::from_parts(818_299, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(94_541_000, 6196)
+		Weight::from_parts(116_804_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(55_112_000, 4090)
+		Weight::from_parts(62_884_000, 4090)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(78_057_000, 4090)
+		Weight::from_parts(57_225_000, 4090)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn bond_verifier() -> Weight {
-		Weight::from_parts(90_225_000, 3568)
+		Weight::from_parts(84_386_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_verifier_bond() -> Weight {
-		Weight::from_parts(53_059_000, 3568)
+		Weight::from_parts(59_679_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_verifier() -> Weight {
-		Weight::from_parts(46_600_000, 3568)
+		Weight::from_parts(63_194_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn set_capacity_verifiers(_v: u32, ) -> Weight {
-		Weight::from_parts(14_731_150, 1642)
+	fn set_capacity_verifiers(v: u32, ) -> Weight {
+		Weight::from_parts(19_103_042, 1642)
+			.saturating_add(Weight::from_parts(108_403, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(61_322_000, 3656)
+		Weight::from_parts(65_938_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(124_916_000, 6196)
+		Weight::from_parts(143_425_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn freeze_provider() -> Weight {
-		Weight::from_parts(14_702_000, 3656)
+		Weight::from_parts(25_598_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn unfreeze_provider() -> Weight {
-		Weight::from_parts(14_842_000, 3656)
+		Weight::from_parts(26_219_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(22_874_000, 2334)
+		Weight::from_parts(30_886_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(16_905_480, 2334)
-			.saturating_add(Weight::from_parts(27_270, 0).saturating_mul(f.into()))
+		Weight::from_parts(16_087_434, 2334)
+			.saturating_add(Weight::from_parts(62_644, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(18_087_000, 2334)
+		Weight::from_parts(18_788_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(92_129_990, 3593)
-			.saturating_add(Weight::from_parts(663, 0).saturating_mul(p.into()))
+		Weight::from_parts(97_092_831, 3593)
+			.saturating_add(Weight::from_parts(793, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_epoch_boundary(_p: u32, ) -> Weight {
-		Weight::from_parts(275_972_940, 6196)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
+		Weight::from_parts(249_632_478, 6196)
+			.saturating_add(Weight::from_parts(3_608, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 }

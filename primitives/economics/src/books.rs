@@ -43,6 +43,16 @@ pub struct EpochBooks {
     /// unclaimed rewards of removed providers, and anything sent to the reward pot beyond what
     /// it owes.
     pub burned_forfeited: Amount,
+    /// Burned as dust: what accounts removed below the existential deposit still held
+    /// (pallet-balances' `DustRemoval`, booked by pallet-burn-mint's `DustHandler`).
+    pub burned_dust: Amount,
+    /// Issuance that rose without any flow of these books: minted outside the pallet (by
+    /// `Root` through pallet-balances, or by a pallet that keeps no books). Zero on a chain
+    /// where only the pallet mints ([`EpochBooks::with_outside`]).
+    pub outside_minted: Amount,
+    /// Issuance that fell without any flow of these books: burned outside the pallet. Zero on
+    /// a chain where every burn is booked by cause.
+    pub outside_burned: Amount,
     /// Emission never minted: usage pool beyond what could be allocated, availability with no
     /// provider online, anything above the supply cap.
     pub unminted: Amount,
@@ -62,20 +72,48 @@ pub struct EpochBooks {
     pub emission_per_block: Amount,
     /// Total issuance when the epoch closed (zero while open).
     pub total_issuance_at_close: Amount,
+    /// Total issuance when the epoch opened: the previous epoch's `total_issuance_at_close`
+    /// (the chain's issuance after its genesis for the first epoch). What the books explain of
+    /// the issuance is measured from here ([`EpochBooks::with_outside`]).
+    pub total_issuance_at_open: Amount,
 }
 
 impl EpochBooks {
-    /// Everything minted in the epoch.
+    /// Everything minted in the epoch: by the pallet, and outside it.
     pub fn minted(&self) -> Amount {
-        self.minted_providers.saturating_add(self.minted_ecosystem)
+        self.minted_providers
+            .saturating_add(self.minted_ecosystem)
+            .saturating_add(self.outside_minted)
     }
 
-    /// Everything burned in the epoch.
+    /// Everything burned in the epoch, by cause: credits, fees, slashes, forfeited rewards,
+    /// dust, and outside the pallet.
     pub fn burned(&self) -> Amount {
         self.burned_credits
             .saturating_add(self.burned_fees)
             .saturating_add(self.burned_slashes)
             .saturating_add(self.burned_forfeited)
+            .saturating_add(self.burned_dust)
+            .saturating_add(self.outside_burned)
+    }
+
+    /// These books with the outside lines set so that they explain `total_issuance` exactly:
+    /// `total_issuance = total_issuance_at_open + minted() − burned()`. What the issuance
+    /// moved beyond the booked flows is `outside_minted` (a rise) or `outside_burned` (a
+    /// fall); on a chain where every mint and burn is booked, both are zero. The pallet calls
+    /// it for the open epoch (`supply_stats`) and at the close, on the issuance of the
+    /// epoch's last block.
+    pub fn with_outside(mut self, total_issuance: Amount) -> Self {
+        self.outside_minted = 0;
+        self.outside_burned = 0;
+        let explained_up = self.total_issuance_at_open.saturating_add(self.minted());
+        let explained_down = total_issuance.saturating_add(self.burned());
+        if explained_down >= explained_up {
+            self.outside_minted = explained_down - explained_up;
+        } else {
+            self.outside_burned = explained_up - explained_down;
+        }
+        self
     }
 
     /// The burn the controller follows: the tokens burned for the credits **served** in the
@@ -88,6 +126,10 @@ impl EpochBooks {
     /// supply without buying work). Forfeited rewards are emission returned, not demand, and
     /// are not followed either.
     ///
+    /// Dust and what was burned outside the pallet lowered the supply like a fee burn and are
+    /// followed the same way; a mint outside the pallet (`Root`'s) is booked, not followed
+    /// (the controller's band and the hard limits still bound emission).
+    ///
     /// Never negative and nothing lost to saturation: the usage pool mints at most
     /// `⌊cap × basis served⌋ ≤ basis served` ([`crate::close_usage_pool`]), and a shortfall
     /// only lowers what was minted, so the repayment is at most the basis it repays.
@@ -96,6 +138,8 @@ impl EpochBooks {
         (self.basis_served - repaid)
             .saturating_add(self.burned_fees)
             .saturating_add(self.burned_slashes)
+            .saturating_add(self.burned_dust)
+            .saturating_add(self.outside_burned)
     }
 
     /// These books (burns and credits, as recorded by extrinsics) with the emission side taken
@@ -127,9 +171,10 @@ impl EpochBooks {
     Deserialize,
 )]
 pub struct Totals {
-    /// Minted by the pallet.
+    /// Minted: by the pallet, and outside it ([`EpochBooks::minted`]).
     pub minted: Amount,
-    /// Burned by the pallet (credits, fees, slashes, forfeited rewards).
+    /// Burned, by every cause of [`EpochBooks::burned`] (credits, fees, slashes, forfeited
+    /// rewards, dust, outside the pallet).
     pub burned: Amount,
     /// Emission never minted.
     pub unminted: Amount,
@@ -147,6 +192,28 @@ impl Totals {
         self.unminted.saturating_accrue(books.unminted);
         self.credits_sold.saturating_accrue(books.credits_sold);
         self.credits_served.saturating_accrue(books.credits_served);
+    }
+
+    /// These totals and `other`'s, field by field (saturating).
+    pub fn plus(&self, other: &Totals) -> Totals {
+        Totals {
+            minted: self.minted.saturating_add(other.minted),
+            burned: self.burned.saturating_add(other.burned),
+            unminted: self.unminted.saturating_add(other.unminted),
+            credits_sold: self.credits_sold.saturating_add(other.credits_sold),
+            credits_served: self.credits_served.saturating_add(other.credits_served),
+        }
+    }
+
+    /// These totals less `other`'s, field by field (saturating at zero).
+    pub fn minus(&self, other: &Totals) -> Totals {
+        Totals {
+            minted: self.minted.saturating_sub(other.minted),
+            burned: self.burned.saturating_sub(other.burned),
+            unminted: self.unminted.saturating_sub(other.unminted),
+            credits_sold: self.credits_sold.saturating_sub(other.credits_sold),
+            credits_served: self.credits_served.saturating_sub(other.credits_served),
+        }
     }
 
     /// Credits sold and not yet served: the credits all accounts hold.
@@ -211,6 +278,43 @@ mod tests {
             }
         );
         assert_eq!(totals.credits_outstanding(), 40);
+        let mut once = Totals::default();
+        once.add(&books);
+        assert_eq!(once.plus(&once), totals);
+        assert_eq!(totals.minus(&once), once);
+        assert_eq!(once.minus(&totals), Totals::default());
+    }
+
+    #[test]
+    fn the_outside_lines_explain_the_issuance_exactly() {
+        // Opened at 1_000_000; 600 minted for the treasury, 50 burned by cause, 7 of dust.
+        let books = EpochBooks {
+            total_issuance_at_open: 1_000_000,
+            minted_ecosystem: 600,
+            burned_credits: 40,
+            burned_fees: 10,
+            burned_dust: 7,
+            ..Default::default()
+        };
+        // The issuance the books explain: nothing outside.
+        let healthy = books.with_outside(1_000_543);
+        assert_eq!((healthy.outside_minted, healthy.outside_burned), (0, 0));
+        // 1_000 burned where no book saw it (`Root` lowering a balance): outside, and
+        // followed by the controller like a fee burn (with the dust).
+        let burned = books.with_outside(999_543);
+        assert_eq!((burned.outside_minted, burned.outside_burned), (0, 1_000));
+        assert_eq!(burned.net_burn(), 10 + 7 + 1_000);
+        assert_eq!(burned.burned(), 57 + 1_000);
+        // 2_000 minted outside: booked, not followed.
+        let minted = books.with_outside(1_002_543);
+        assert_eq!((minted.outside_minted, minted.outside_burned), (2_000, 0));
+        assert_eq!((minted.minted(), minted.net_burn()), (2_600, 17));
+        // Recomputed from scratch each time: the lines never accumulate.
+        assert_eq!(burned.with_outside(1_000_543), healthy);
+        for books in [healthy, burned, minted] {
+            let issuance = books.total_issuance_at_open + books.minted() - books.burned();
+            assert_eq!(books.with_outside(issuance), books);
+        }
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //!
 //! ```text
 //! choice = min(max(target, floor), ceiling)
-//! target = smoothed burn per block + inflation term      (burn-indexed mode)
-//!        = the decaying schedule                          (fixed-decay mode)
+//! target = base + burn average + handed-over memory - held back
+//! base   = inflation term          (burn-indexed mode)
+//!        = the decaying schedule   (fixed-decay mode)
 //! ```
 //!
 //! `floor` and `ceiling` are the **band in force**: each edge moves toward the governance
@@ -20,6 +21,20 @@
 //! ahead in the next (a ramp whose step is a fraction of its own value compounds any lead a
 //! burn gave it for as long as it climbs: 5.8x a burn's value in the test
 //! `a_burn_before_a_floor_raise_returns_less_than_it_burned` before this design).
+//!
+//! # A referendum moves the memory, never the level
+//!
+//! What the controller remembers of burns is in two parts: the **burn average**, which follows
+//! burns at the smoothing in force, and the **handed-over memory**, burns remembered under
+//! earlier parameters and re-emitted at their own decay. A referendum that lowers the
+//! smoothing hands the average over at the rate it was remembered at (so it is re-emitted
+//! exactly as it would have been), one that raises the availability share hands the whole
+//! memory over at a faster decay (so the availability pool gets no more of it than before),
+//! and a change of the inflation term or a mode switch is absorbed by the average (the rest,
+//! when the average cannot absorb a rise, is **held back** and released at the smoothing). The
+//! target is therefore the same just before and just after any referendum with the same epoch
+//! length ([`transition`]); an epoch-length change keeps it per epoch (the unit of the memory
+//! is the block of the epoch in force).
 //!
 //! At genesis the band in force is closed at the initial emission
 //! ([`ControllerState::at_genesis`])
@@ -82,6 +97,18 @@ pub struct ControllerState {
     /// The rate the average's memory decays at: the smoothing of the burn-indexed parameters
     /// in force (kept through fixed-decay epochs).
     pub smoothing: Perbill,
+    /// Burn memory handed over by a referendum, per block of the epoch in force: what the
+    /// average remembered when the smoothing was lowered or the availability share raised. It
+    /// no longer follows burns; it decays by `legacy_decay` of itself an epoch (rounded up), so
+    /// it is re-emitted once, at the rate it was remembered at or faster ([`transition`]).
+    pub legacy_burn_per_block: Amount,
+    /// The rate [`ControllerState::legacy_burn_per_block`] decays at.
+    pub legacy_decay: Perbill,
+    /// Emission per block held back from the target: the part of a raised base (inflation
+    /// term, or a schedule given up for a lower inflation term) the average could not absorb
+    /// at the referendum. Released by `smoothing` of itself an epoch (at least a planck), so
+    /// the target climbs to the new base at the smoothing rate instead of jumping.
+    pub held_back_per_block: Amount,
 }
 
 impl ControllerState {
@@ -110,6 +137,57 @@ impl ControllerState {
             scheduled_target: emission,
             smoothed_burn_per_block: 0,
             smoothing: smoothing_of(params),
+            legacy_burn_per_block: 0,
+            legacy_decay: Perbill::zero(),
+            held_back_per_block: 0,
+        }
+    }
+
+    /// The target under `params`, before the band: the base (the schedule in fixed-decay mode,
+    /// the inflation term in burn-indexed mode) plus both parts of the burn memory, less what
+    /// is held back.
+    pub fn target(
+        &self,
+        params: &Parameters,
+        total_issuance: Amount,
+        limits: &HardLimits,
+    ) -> Amount {
+        base_of(self, params, total_issuance, limits)
+            .saturating_add(self.smoothed_burn_per_block)
+            .saturating_add(self.legacy_burn_per_block)
+            .saturating_sub(self.held_back_per_block)
+    }
+
+    /// Adds `amount` of burn memory decaying at `rate` to the handed-over memory. Two
+    /// memories with different rates are kept as one at the faster rate (the larger): it
+    /// re-emits less than the two would have, never more.
+    fn hand_over(&mut self, amount: Amount, rate: Perbill) {
+        if amount == 0 {
+            return;
+        }
+        self.legacy_decay = if self.legacy_burn_per_block == 0 {
+            rate
+        } else {
+            self.legacy_decay.max(rate)
+        };
+        self.legacy_burn_per_block = self.legacy_burn_per_block.saturating_add(amount);
+    }
+
+    /// A base that moves from `from` to `to` at a referendum, absorbed so that the target does
+    /// not move: a fall first releases what is held back, then adds to the average; a rise
+    /// first takes from the average, then is held back.
+    fn absorb(&mut self, from: Amount, to: Amount) {
+        if from >= to {
+            let fall = from - to;
+            let released = fall.min(self.held_back_per_block);
+            self.held_back_per_block -= released;
+            self.smoothed_burn_per_block =
+                self.smoothed_burn_per_block.saturating_add(fall - released);
+        } else {
+            let rise = to - from;
+            let taken = rise.min(self.smoothed_burn_per_block);
+            self.smoothed_burn_per_block -= taken;
+            self.held_back_per_block = self.held_back_per_block.saturating_add(rise - taken);
         }
     }
 
@@ -122,16 +200,7 @@ impl ControllerState {
         total_issuance: Amount,
         limits: &HardLimits,
     ) -> Amount {
-        let target = match params.mode {
-            // The schedule, and what the burn average still releases of burns made before a
-            // switch to fixed decay.
-            ControllerMode::FixedDecay { .. } => self
-                .scheduled_target
-                .saturating_add(self.smoothed_burn_per_block),
-            ControllerMode::BurnIndexed { .. } => self
-                .smoothed_burn_per_block
-                .saturating_add(inflation_per_block(params, total_issuance, limits)),
-        };
+        let target = self.target(params, total_issuance, limits);
         // `max` then `min` rather than `clamp`, which panics on a crossed band; the edges
         // never cross (each moves monotonically toward a band with min <= max), and if they
         // ever did the ceiling would win.
@@ -184,6 +253,20 @@ pub fn inflation_per_block(
     }
 }
 
+/// The base of the target under `params`: the schedule (fixed decay) or the inflation term
+/// (burn-indexed).
+fn base_of(
+    state: &ControllerState,
+    params: &Parameters,
+    total_issuance: Amount,
+    limits: &HardLimits,
+) -> Amount {
+    match params.mode {
+        ControllerMode::FixedDecay { .. } => state.scheduled_target,
+        ControllerMode::BurnIndexed { .. } => inflation_per_block(params, total_issuance, limits),
+    }
+}
+
 /// The smoothing of `params` (zero in fixed-decay mode).
 fn smoothing_of(params: &Parameters) -> Perbill {
     match params.mode {
@@ -205,8 +288,8 @@ fn rescale(value: Amount, numerator: u128, denominator: u128) -> Amount {
 /// `amount` of burn memory made under `from`, weighed for the availability share of `to`:
 /// scaled by `from / to` when `to` raises the availability share, unchanged otherwise. A burn
 /// whose buyer could take `a` of the emission it induces is then never paid back at a larger
-/// `a` (the controller's average, [`transition`], and the burn of the epoch whose close applies
-/// the change, [`crate::plan_epoch_close`]).
+/// `a` (the burn of the epoch whose close applies the change, [`crate::plan_epoch_close`]; the
+/// memory of earlier burns is handed over at a faster decay instead, [`faster_decay`]).
 pub fn weigh_for_availability(amount: Amount, from: &Parameters, to: &Parameters) -> Amount {
     if to.availability_share > from.availability_share {
         rescale(
@@ -219,50 +302,56 @@ pub fn weigh_for_availability(amount: Amount, from: &Parameters, to: &Parameters
     }
 }
 
-/// The burn average `smoothed` when the smoothing falls from `from` to `to`, rescaled so that
-/// what it still has to re-emit after the current epoch is not more at `to` than at `from`:
-/// under smoothing `s` an average `S` re-emits `S·L·(1-s)/s` in the epochs after this one, so
-/// `S' = S·(1-from)·to / ((1-to)·from)`, rounded down. A smoothing that rises (or a zero
-/// `from`, an average that remembers nothing) leaves the average as it is: it then re-emits
-/// less than it remembered, never more.
-fn rescale_to_smoothing(smoothed: Amount, from: Perbill, to: Perbill) -> Amount {
-    if to >= from || from.is_zero() {
-        return smoothed;
-    }
+/// The decay that re-emits `from / to` of what a memory decaying at `rate` re-emits: a memory
+/// `M` decaying at `r` an epoch re-emits `M·L·(1-r)/r` after the current epoch, so
+/// `(1-r')/r' = (from/to)·(1-r)/r`, that is `r' = r·to / (r·to + from·(1-r))`, rounded up (a
+/// faster decay re-emits less). With `from = 0` the memory is dropped at the next boundary.
+/// `to` is the larger share (an availability share that rises from `from` to `to`).
+pub fn faster_decay(rate: Perbill, from: Perbill, to: Perbill) -> Perbill {
     let one = Perbill::one().deconstruct() as u128;
-    let (from, to) = (from.deconstruct() as u128, to.deconstruct() as u128);
-    rescale(smoothed, (one - from) * to, (one - to) * from)
+    let (r, from, to) = (
+        rate.deconstruct() as u128,
+        from.deconstruct() as u128,
+        to.deconstruct() as u128,
+    );
+    let numerator = r * to;
+    let denominator = numerator + from * (one - r);
+    if denominator == 0 {
+        return rate;
+    }
+    let parts = multiply_by_rational_with_rounding(numerator, one, denominator, Rounding::Up)
+        .unwrap_or(one)
+        .min(one);
+    Perbill::from_parts(parts as u32).max(rate)
 }
 
 /// The controller's state when a referendum's parameters take over from `from` at an epoch
-/// boundary, so that the new parameters start from where emission is and what the burn
-/// average remembers is re-emitted once, never replayed at another rate:
+/// boundary. The target under `to` is the target under `from` (same epoch length); what the
+/// memory of burns re-emits is never more than it would have under `from`:
 ///
-/// - **epoch length changes**: the burn average is rescaled from blocks of the old epoch to
-///   blocks of the new one (`smoothed × old / new`, rounded down), so the average *per epoch*
+/// - **epoch length changes**: both parts of the memory are rescaled from blocks of the old
+///   epoch to blocks of the new one (`× old / new`, rounded down), so the memory *per epoch*
 ///   is unchanged. Without it a burn counted over 1-day epochs would be re-emitted at the same
 ///   rate per block over 30-day epochs, thirty times over. (The inflation term is per block
 ///   already and needs no rescale.)
-/// - **smoothing lowered**: the average is rescaled so that what it still re-emits is the
-///   same at the new smoothing ([`rescale_to_smoothing`]); without it a smoothing lowered to one
-///   part per billion would re-emit the last epochs' burns for ever. The emission then falls
-///   toward the new average and follows burns at the new rate. A smoothing raised re-emits
-///   the memory faster, and less of it: nothing to rescale;
-/// - **availability share raised**: the average is scaled by `old / new`
-///   ([`weigh_for_availability`]), so that what the availability pool receives of the
-///   remembered burns is not raised (a burn made while its buyer could take `a` of the
-///   emission it induces is never paid back at a larger `a`; the epoch plan weighs the closing
-///   epoch's burn the same way);
-/// - **fixed decay -> burn-indexed**: the burn average is seeded so that the burn-indexed
-///   target under `to` equals the target in force (`smoothed = target - inflation term`); it
-///   then moves toward the real burn at the smoothing rate;
-/// - **burn-indexed -> fixed decay**: the schedule restarts from the target in force less the
-///   burn average, which keeps decaying at the outgoing smoothing on top of it: the target is
-///   continuous, and what the average remembers is re-emitted once instead of being frozen
-///   into a schedule that may never decay;
-/// - **inflation target changes** (burn-indexed on both sides): the average absorbs the
-///   change of the inflation term, as far as it can without going below zero, so that the
-///   target does not jump; it then moves to the new level at the smoothing rate.
+/// - **availability share raised**: the average and the handed-over memory are handed over
+///   at a faster decay ([`faster_decay`] with `old / new`): the level stays, but what the
+///   availability pool receives of them in all is not raised (a burn made while its buyer
+///   could take `a` of the emission it induces is never paid back at a larger `a`; the epoch
+///   plan weighs the closing epoch's burn by `old / new`, [`weigh_for_availability`]);
+/// - **smoothing lowered**: the average is handed over at the old smoothing, so it is
+///   re-emitted exactly as it would have been, and the average starts again from zero at the
+///   new smoothing; without it a smoothing lowered to one part per billion would re-emit the
+///   last epochs' burns for ever. A smoothing raised re-emits the average faster, and less of
+///   it: it stays in the average;
+/// - **to fixed decay**: the schedule starts at the base in force (the inflation term, or the
+///   schedule), the memory keeps decaying on top of it: the target is continuous and what the
+///   memory holds is re-emitted once instead of being frozen into a schedule that may never
+///   decay;
+/// - **to burn-indexed**: the change of base (inflation term, or schedule to inflation term)
+///   is absorbed: a fall adds to the average (after releasing what is held back), a rise takes
+///   from the average and holds back the rest; the target then moves to the new base at the
+///   smoothing rate.
 ///
 /// The band in force is not touched: its edges move toward the new band a step an epoch in
 /// [`next_controller_state`]. With the same parameters on both sides, nothing changes.
@@ -274,53 +363,31 @@ pub fn transition(
     limits: &HardLimits,
 ) -> ControllerState {
     let mut state = state;
-    // What the average remembers before any rescale: a switch to fixed decay keeps it out of
-    // the schedule, whatever the rescales below take off it (else a referendum that also
-    // lengthened epochs would freeze the part the rescale removed into the schedule).
-    let remembered_before = state.smoothed_burn_per_block;
-    let target_from = state
-        .scheduled_target
-        .saturating_add(state.smoothed_burn_per_block);
-    let target_from = match from.mode {
-        ControllerMode::FixedDecay { .. } => target_from,
-        ControllerMode::BurnIndexed { .. } => state
-            .smoothed_burn_per_block
-            .saturating_add(inflation_per_block(from, total_issuance, limits)),
-    };
+    let base_from = base_of(&state, from, total_issuance, limits);
     if from.epoch_length != to.epoch_length {
-        state.smoothed_burn_per_block = rescale(
-            state.smoothed_burn_per_block,
+        let (old, new) = (
             from.epoch_length.max(1) as u128,
             to.epoch_length.max(1) as u128,
         );
+        state.smoothed_burn_per_block = rescale(state.smoothed_burn_per_block, old, new);
+        state.legacy_burn_per_block = rescale(state.legacy_burn_per_block, old, new);
     }
-    state.smoothed_burn_per_block = weigh_for_availability(state.smoothed_burn_per_block, from, to);
-    let inflation_from = inflation_per_block(from, total_issuance, limits);
-    let inflation_to = inflation_per_block(to, total_issuance, limits);
-    let smoothing_to = smoothing_of(to);
-    match (from.mode, to.mode) {
-        (ControllerMode::FixedDecay { .. }, ControllerMode::BurnIndexed { .. }) => {
-            // The schedule is exogenous; what the average still remembered is rescaled to the
-            // new smoothing.
-            let remembered =
-                rescale_to_smoothing(state.smoothed_burn_per_block, state.smoothing, smoothing_to);
-            state.smoothed_burn_per_block = state
-                .scheduled_target
-                .saturating_add(remembered)
-                .saturating_sub(inflation_to);
-            state.smoothing = smoothing_to;
+    if to.availability_share > from.availability_share {
+        let (a_from, a_to) = (from.availability_share, to.availability_share);
+        state.legacy_decay = faster_decay(state.legacy_decay, a_from, a_to);
+        let average = core::mem::take(&mut state.smoothed_burn_per_block);
+        state.hand_over(average, faster_decay(state.smoothing, a_from, a_to));
+    }
+    match to.mode {
+        ControllerMode::FixedDecay { .. } => state.scheduled_target = base_from,
+        ControllerMode::BurnIndexed { smoothing, .. } => {
+            if smoothing < state.smoothing {
+                let average = core::mem::take(&mut state.smoothed_burn_per_block);
+                state.hand_over(average, state.smoothing);
+            }
+            state.smoothing = smoothing;
+            state.absorb(base_from, inflation_per_block(to, total_issuance, limits));
         }
-        (ControllerMode::BurnIndexed { .. }, ControllerMode::FixedDecay { .. }) => {
-            state.scheduled_target = target_from.saturating_sub(remembered_before);
-        }
-        (ControllerMode::BurnIndexed { .. }, ControllerMode::BurnIndexed { .. }) => {
-            state.smoothed_burn_per_block =
-                rescale_to_smoothing(state.smoothed_burn_per_block, state.smoothing, smoothing_to)
-                    .saturating_add(inflation_from)
-                    .saturating_sub(inflation_to);
-            state.smoothing = smoothing_to;
-        }
-        (ControllerMode::FixedDecay { .. }, ControllerMode::FixedDecay { .. }) => {}
     }
     state
 }
@@ -330,7 +397,8 @@ pub fn transition(
 ///
 /// 1. the burn average moves toward the closed epoch's net burn per block of the next epoch
 ///    by `smoothing` of the difference (burn-indexed mode), or the schedule decays (fixed
-///    decay);
+///    decay); the handed-over memory decays at its own rate and what is held back is
+///    released at the smoothing;
 /// 2. each edge of the band in force moves toward the parameters' edge by at most
 ///    `max_step_per_epoch` of itself, whatever was burned;
 /// 3. the choice is the target clamped into the band in force.
@@ -370,6 +438,17 @@ pub fn next_controller_state(
                 .saturating_sub(state.smoothing.mul_ceil(state.smoothed_burn_per_block));
         }
     }
+    // The handed-over memory decays at its own rate (rounded up: re-emitted at most once);
+    // what is held back is released at the smoothing (rounded down, at least a planck).
+    next.legacy_burn_per_block = state
+        .legacy_burn_per_block
+        .saturating_sub(state.legacy_decay.mul_ceil(state.legacy_burn_per_block));
+    let release = next
+        .smoothing
+        .mul_floor(state.held_back_per_block)
+        .max(1)
+        .min(state.held_back_per_block);
+    next.held_back_per_block = state.held_back_per_block - release;
     next.floor = ramp(
         state.floor,
         params.min_emission_per_block,
@@ -530,10 +609,23 @@ mod tests {
         let n = next_controller_state(raised, &p(20), observe(2_000, 3_650_000), &limits());
         assert_eq!((n.smoothed_burn_per_block, n.choice), (120, 320));
         // Raised beyond what the average holds (to 40%: 400 per block): the average goes to
-        // zero and the rest is a jump the band in force still bounds.
+        // zero and the other 100 are held back, so the target stays at 300; they are released
+        // at the smoothing, 20% an epoch (and the average climbs toward the burn).
         let far = transition(s, &p(10), &p(40), 3_650_000, &limits());
-        assert_eq!(far.smoothed_burn_per_block, 0);
-        assert_eq!(far.choose(&p(40), 3_650_000, &limits()), 400);
+        assert_eq!(
+            (far.smoothed_burn_per_block, far.held_back_per_block),
+            (0, 100)
+        );
+        assert_eq!(far.choose(&p(40), 3_650_000, &limits()), 300);
+        let n = next_controller_state(far, &p(40), observe(0, 3_650_000), &limits());
+        assert_eq!((n.held_back_per_block, n.choice), (80, 320));
+        // Lowered again before it is released: what is held back goes first.
+        let back = transition(far, &p(40), &p(30), 3_650_000, &limits());
+        assert_eq!(
+            (back.smoothed_burn_per_block, back.held_back_per_block),
+            (0, 0)
+        );
+        assert_eq!(back.choose(&p(30), 3_650_000, &limits()), 300);
         // Lowered: the average takes the difference, the target does not fall at once.
         let lowered = transition(s, &p(10), &p(0), 3_650_000, &limits());
         assert_eq!(lowered.smoothed_burn_per_block, 300);
@@ -743,6 +835,48 @@ mod tests {
     }
 
     #[test]
+    fn a_switch_to_fixed_decay_with_longer_epochs_freezes_no_memory_into_the_schedule() {
+        let indexed_short = Parameters {
+            mode: indexed(20, Perbill::from_percent(1)),
+            min_emission_per_block: 0,
+            ..params()
+        };
+        let fixed_long = Parameters {
+            mode: ControllerMode::FixedDecay {
+                decay: Perbill::zero(),
+            },
+            epoch_length: 300,
+            ..indexed_short
+        };
+        // An average of 200 per block of 10-block epochs (2_000 an epoch) on an inflation
+        // term of 100 (1% of 36_500_000 over 3_650 blocks): target 300.
+        let s = ControllerState {
+            smoothed_burn_per_block: 200,
+            ..ControllerState::starting_at(300, &indexed_short)
+        };
+        // One referendum switches to fixed decay with no decay *and* 300-block epochs: the
+        // schedule is the inflation term in force (100), and the memory, rescaled to 6 a
+        // block of the longer epoch (1_800 an epoch, rounded down), fades on top of it. Had
+        // the schedule started from the target less the *rescaled* average (300 - 6), 194 a
+        // block of remembered burn would have been frozen into a schedule that never decays.
+        let switched = transition(s, &indexed_short, &fixed_long, 36_500_000, &limits());
+        assert_eq!(
+            (switched.scheduled_target, switched.smoothed_burn_per_block),
+            (100, 6)
+        );
+        let mut t = switched;
+        let mut memory = 0;
+        for _ in 0..100 {
+            t = next_emission(t, &fixed_long, observe(0, 36_500_000), &limits());
+            memory += (t.emission_per_block - 100) * 300;
+        }
+        assert_eq!(t.emission_per_block, 100);
+        // 6·300·(0.8/0.2) = 7_200 at most (rounded down: 4, 3, 2, 1 a block), below the
+        // 8_000 the average would have re-emitted in 10-block epochs.
+        assert_eq!(memory, 3_000);
+    }
+
+    #[test]
     fn a_smoothing_change_re_emits_what_the_average_remembers_once() {
         let p = |smoothing| Parameters {
             mode: indexed(smoothing, Perbill::zero()),
@@ -763,11 +897,21 @@ mod tests {
         };
         let faster = transition(s, &p(20), &p(50), 0, &limits);
         assert_eq!(faster.smoothed_burn_per_block, 1_000_000);
-        // At 1%: 1_000_000 × (0.8 × 0.01) / (0.99 × 0.2) = 40_404 (rounded down).
+        // At 1%: the average is handed over at 20% (the target does not move), and a new
+        // average starts from zero at 1%.
         let slower = transition(s, &p(20), &p(1), 0, &limits);
-        assert_eq!(slower.smoothed_burn_per_block, 40_404);
+        assert_eq!(
+            (
+                slower.smoothed_burn_per_block,
+                slower.legacy_burn_per_block,
+                slower.legacy_decay
+            ),
+            (0, 1_000_000, Perbill::from_percent(20))
+        );
+        assert_eq!(slower.choose(&p(1), 0, &limits), 1_000_000);
         // What each re-emits after the change, with no burn: never more than the 40_000_000
-        // the average remembered at 20% (each epoch's decay is rounded up).
+        // the average remembered at 20% (each epoch's decay is rounded up); lowered, exactly
+        // what it would have re-emitted at 20%.
         let tail = |mut t: ControllerState, params: &Parameters| {
             let mut sum = 0;
             for _ in 0..3_000 {
@@ -778,11 +922,24 @@ mod tests {
         };
         assert_eq!(
             (tail(s, &p(20)), tail(faster, &p(50)), tail(slower, &p(1))),
-            (39_998_880, 9_999_930, 39_676_790)
+            (39_998_880, 9_999_930, 39_998_880)
         );
-        // Without the rescale, 1% would have re-emitted 1_000_000 × 10 × 0.99 / 0.01 =
+        // Without the hand-over, 1% would have re-emitted 1_000_000 × 10 × 0.99 / 0.01 =
         // 990_000_000: the last epochs' burns for ever.
         assert_eq!(tail(s, &p(1)), 989_511_970);
+        // Lowered twice (20% -> 10% -> 1%): the second hand-over merges at the faster of the
+        // two rates (20%), re-emitting less than either rate alone would.
+        let twice = transition(
+            transition(s, &p(20), &p(10), 0, &limits),
+            &p(10),
+            &p(1),
+            0,
+            &limits,
+        );
+        assert_eq!(
+            (twice.legacy_burn_per_block, twice.legacy_decay),
+            (1_000_000, Perbill::from_percent(20))
+        );
     }
 
     #[test]
@@ -798,10 +955,35 @@ mod tests {
             smoothed_burn_per_block: 900,
             ..ControllerState::starting_at(900, &p(30))
         };
-        // 30% -> 60%: the average halves, so the availability pool's share of it (30% of 900
-        // = 270 per block) is what it was (60% of 450).
+        // 30% -> 60%: the level stays (900 per block), handed over at a decay of
+        // 0.2·0.6 / (0.2·0.6 + 0.3·0.8) = 1/3 (rounded up) instead of 20%: it re-emits
+        // 900·L·2 instead of 900·L·4 in all, half, so the availability pool's part of it (60%
+        // of the half) is what it was (30% of the whole).
         let raised = transition(s, &p(30), &p(60), 0, &limits());
-        assert_eq!(raised.smoothed_burn_per_block, 450);
+        assert_eq!(
+            (
+                raised.smoothed_burn_per_block,
+                raised.legacy_burn_per_block,
+                raised.legacy_decay
+            ),
+            (0, 900, Perbill::from_parts(333_333_334))
+        );
+        assert_eq!(raised.choose(&p(60), 0, &limits()), 900);
+        let tail = |mut t: ControllerState, params: &Parameters| {
+            let mut sum = 0;
+            for _ in 0..500 {
+                t = next_emission(t, params, observe(0, 1_000_000), &limits());
+                sum += t.emission_per_block * 10;
+            }
+            sum
+        };
+        let loose = |availability| Parameters {
+            min_emission_per_block: 0,
+            ..p(availability)
+        };
+        let (before, after) = (tail(s, &loose(30)), tail(raised, &loose(60)));
+        assert_eq!((before, after), (35_600, 17_680));
+        assert!(after * 60 <= before * 30);
         // Lowered: nothing changes (the pool gets less of the memory, never more).
         assert_eq!(transition(s, &p(30), &p(10), 0, &limits()), s);
     }

@@ -98,6 +98,15 @@ impl<BlockNumber> EpochClosePlan<BlockNumber> {
         self.index.saturating_add(1)
     }
 
+    /// The books of the epoch that opens now: empty, opened at the issuance this one closed
+    /// at (so that the books explain the issuance without a gap from one epoch to the next).
+    pub fn next_books(&self) -> EpochBooks {
+        EpochBooks {
+            total_issuance_at_open: self.books.total_issuance_at_close,
+            ..Default::default()
+        }
+    }
+
     /// Records what the chain could not execute: `treasury` of the treasury's share that was
     /// burned back from the pot (the treasury could not receive it), and `pools` of the reward
     /// pools that could not be minted (taken from availability first, then usage). Both count

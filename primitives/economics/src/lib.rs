@@ -37,7 +37,8 @@
 //!   `tests/properties.rs::usage_reward_is_at_most_cap_times_basis`.)
 //! - **A burn is followed once, when its credits are served, net of what repays it.** The
 //!   controller follows [`EpochBooks::net_burn`]: the basis of the credits served in the
-//!   epoch, fees and slashes, less the usage rewards minted for the credits served. It is
+//!   epoch, fees, slashes, dust and burns outside the pallet, less the usage rewards minted
+//!   for the credits served. It is
 //!   never negative and loses nothing to saturation (the pool mints at most `⌊c·basis⌋`), so
 //!   buying in one epoch and spending in another is followed exactly like buying and spending
 //!   in one (`books::tests::a_burn_is_followed_when_its_credits_are_served_and_repaid_there`).
@@ -46,11 +47,15 @@
 //!   burn `N` adds at most `N` to the burn-indexed target summed over every later epoch
 //!   (target per block × the epoch's length), whatever lengths a referendum gives those
 //!   epochs (`controller::tests::an_epoch_length_change_rescales_the_burn_average_so_a_burn_is_re_emitted_once`).
-//!   The same holds through every other transition a referendum can make ([`transition`]): a
-//!   lower smoothing rescales the average so that what it still re-emits is unchanged, a
-//!   higher availability share weighs the average and the closing epoch's burn by `a_old /
-//!   a_new` (what availability receives of them is unchanged), a switch to fixed decay keeps
-//!   the remembered burn out of the schedule and lets it fade at the outgoing smoothing
+//!   The same holds through every other transition a referendum can make ([`transition`]),
+//!   and none of them moves the target (same epoch length): a lower smoothing hands the
+//!   average over at the rate it was remembered at (re-emitted exactly as before), a higher
+//!   availability share hands the whole memory over at a faster decay ([`faster_decay`]) and
+//!   weighs the closing epoch's burn by `a_old / a_new` (what availability receives of them is
+//!   not raised), a switch to fixed decay keeps the remembered burn out of the schedule and
+//!   lets it fade at the outgoing smoothing, a raised base the average cannot absorb is held
+//!   back and released at the smoothing
+//!   (`tests/properties.rs::a_transition_leaves_the_target_where_it_was`,
 //!   (`controller::tests::a_smoothing_change_re_emits_what_the_average_remembers_once`,
 //!   `controller::tests::mode_switches_start_from_the_current_target_and_re_emit_the_memory_once`,
 //!   `controller::tests::a_raised_availability_share_does_not_raise_what_availability_gets_of_the_memory`).
@@ -126,7 +131,7 @@ pub mod verification;
 
 pub use books::{EpochBooks, Totals};
 pub use controller::{
-    inflation_per_block, next_controller_state, next_emission, ramp, transition,
+    faster_decay, inflation_per_block, next_controller_state, next_emission, ramp, transition,
     weigh_for_availability, ControllerState, EpochObservation,
 };
 pub use emission::{availability_points, split_emission, EmissionAccrual, EmissionSplit};

@@ -80,6 +80,22 @@ parameter_types! {
     pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
+/// The runtime's call filter: every call except `Balances.burn`. Supply control is
+/// pallet-burn-mint's job and every burn is booked there by cause; a public burn call would be
+/// a second, unbooked supply lever (it would show on the books' `outside_burned` line and be
+/// followed by the controller). `Root` is not filtered: what it burns or mints through
+/// pallet-balances is booked on the outside lines.
+pub struct NoUnbookedBurn;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoUnbookedBurn {
+    fn contains(call: &RuntimeCall) -> bool {
+        !matches!(
+            call,
+            RuntimeCall::Balances(pallet_balances::Call::burn { .. })
+        )
+    }
+}
+
 /// The default configuration of a solo chain, with CapaCloud's own types and limits.
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
@@ -98,6 +114,8 @@ impl frame_system::Config for Runtime {
     type SS58Prefix = SS58Prefix;
     type MaxConsumers = ConstU32<16>;
     type SystemWeightInfo = weights::frame_system::WeightInfo<Runtime>;
+    /// Every call but `Balances.burn` ([`NoUnbookedBurn`]).
+    type BaseCallFilter = NoUnbookedBurn;
     type ExtensionsWeightInfo = weights::frame_system_extensions::WeightInfo<Runtime>;
 }
 
@@ -135,8 +153,9 @@ impl pallet_balances::Config for Runtime {
     type ReserveIdentifier = [u8; 8];
     type Balance = Balance;
     type RuntimeEvent = RuntimeEvent;
-    /// Dust removed when an account falls below the existential deposit is burned.
-    type DustRemoval = ();
+    /// Dust removed when an account falls below the existential deposit is burned and booked
+    /// in pallet-burn-mint's books (`burned_dust`), so the books explain the issuance.
+    type DustRemoval = pallet_burn_mint::DustHandler<Runtime>;
     type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
     type AccountStore = System;
     type WeightInfo = weights::pallet_balances::WeightInfo<Runtime>;

@@ -260,9 +260,28 @@ fn the_ledger_keeps_only_the_retained_epochs() {
         for epoch in 3..6 {
             assert!(Ledger::<Test>::get(epoch).is_some(), "epoch {epoch} kept");
         }
-        // The totals still count every epoch, pruned ones included.
+        // The totals still count every epoch, pruned ones included: the pruned epochs'
+        // totals are kept beside the ledger (epoch 0 burned the 1_000 and served the 2_000
+        // credits), and try_state checks ledger + pruned = closed totals at every block.
         assert_eq!(BurnMint::totals().burned, 1_000);
         assert_eq!(BurnMint::totals().credits_served, 2_000);
+        let epoch = CurrentEpoch::<Test>::get();
+        assert_eq!(
+            (
+                epoch.pruned_totals.burned,
+                epoch.pruned_totals.credits_served
+            ),
+            (1_000, 2_000)
+        );
+        assert_eq!(BurnMint::do_try_state(), Ok(()));
+        CurrentEpoch::<Test>::mutate(|e| e.pruned_totals.burned += 1);
+        assert_eq!(
+            BurnMint::do_try_state(),
+            Err(sp_runtime::TryRuntimeError::Other(
+                "closed-epoch totals differ from the ledger and what it pruned"
+            ))
+        );
+        CurrentEpoch::<Test>::mutate(|e| e.pruned_totals.burned -= 1);
         // Usage of a pruned epoch's books is still paid: its pool is kept (the claim window
         // is not the ledger's retention).
         assert_eq!(BurnMint::pending_rewards(P1), 600);

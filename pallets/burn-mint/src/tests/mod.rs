@@ -4,6 +4,7 @@
 mod credits;
 mod emission;
 mod freeze;
+mod ledger;
 mod liveness;
 mod parameters;
 mod prices;
