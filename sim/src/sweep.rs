@@ -391,7 +391,8 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
 /// - volume, timing, group size and capacity (group 1, 3, 10; burns of 10, 1,000, 100,000
 ///   CAPA per account and epoch; one epoch, a month or a year, at the start or half way; 0,
 ///   100 or 10,000 capacity units, from none to nearly all of the live points), each spending
-///   what it bought in the same epoch, the next one or a week later;
+///   what it bought in the same epoch, the next one, a week later or 29 epochs later (the
+///   production reward claim window is 30 epochs);
 /// - around each of the [`referendums`] enacted half way: a group of three holding 10,000
 ///   units each burns 1,000 or 100,000 CAPA per account in the five epochs up to the one
 ///   whose close applies the change, in that epoch only, or in the five after, spending in the
@@ -417,7 +418,7 @@ pub fn strategies(epochs: u32) -> Vec<Strategy> {
         for burn in [10.0, 1_000.0, 100_000.0] {
             for (from, length) in [(0, 1), (0, 30), (epochs / 2, 1), (epochs / 2, 365)] {
                 for capacity in [0u32, 100, 10_000] {
-                    for spend_after in [0u32, 1, 7] {
+                    for spend_after in [0u32, 1, 7, 29] {
                         out.push(Strategy::one(
                             dealer(group, burn, from, length, capacity, spend_after),
                             None,

@@ -95,7 +95,7 @@
 //!   `tests/self_dealing.rs::self_dealing_group_gets_back_at_most_the_bound` runs the epoch
 //!   plan over random parameter sets that validate, both modes, honest demand from none to
 //!   far beyond the cap, groups of 1 to 5 accounts holding from almost none to almost all of
-//!   the live points, buying for 1 to 20 epochs and spending 0 to 10 epochs later, and a
+//!   the live points, buying for 1 to 20 epochs and spending 0 to 30 epochs later, and a
 //!   referendum with any valid parameters taking over at any boundary around the attack; it
 //!   checks `R ≤ (a + c)·B < B` counting the 400 epochs after the attack. The pallet's
 //!   `tests::self_dealing` plays the timing regimes block by block.

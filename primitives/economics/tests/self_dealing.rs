@@ -166,9 +166,10 @@ fn valid_params() -> impl Strategy<Value = Parameters> {
 /// A world with a random honest demand (from none to far above the usage cap's reach, so the
 /// usage pool is limited by the cap in some runs and by emission in others), a group of 1 to 5
 /// accounts holding from almost none to almost all of the live points, buying for 1 to 20
-/// epochs and spending 0 to 10 epochs later, and (in most runs) a referendum with any valid
-/// parameters taking over at any boundary from two epochs before the first purchase to 42
-/// after it (before, during and after the attack and its spending).
+/// epochs and spending 0 to 30 epochs later (the runtime's reward claim window), and (in most
+/// runs) a referendum with any valid parameters taking over at any boundary from two epochs
+/// before the first purchase to 62 after it (before, during and after the attack and its
+/// spending).
 fn world() -> impl Strategy<Value = World> {
     (
         (
@@ -180,7 +181,7 @@ fn world() -> impl Strategy<Value = World> {
         0..=1_000_000u128,
         0..=100_000_000u128,
         proptest::collection::vec((1..=1_000_000u128, 1..=100_000_000u128), 1..=5),
-        (1..=20u32, 0..=10u32, 0..=20u32, 0..=44u32),
+        (1..=20u32, 0..=30u32, 0..=20u32, 0..=64u32),
     )
         .prop_map(
             |(
