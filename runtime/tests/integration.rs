@@ -109,7 +109,11 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
             })
             .expect("the fee went through pallet-burn-mint");
         assert_eq!(burned + to_treasury, fee);
-        assert_eq!(burned, sp_runtime::Perbill::from_percent(80) * fee);
+        assert_eq!(
+            burned,
+            pallet_burn_mint::economics::split_fee(fee, sp_runtime::Perbill::from_percent(80))
+                .burned
+        );
         let treasury = capacloud_runtime::configs::governance::TreasuryAccount::get();
         assert_eq!(Balances::balance(&treasury), treasury_before + to_treasury);
         assert_eq!(Balances::total_issuance(), issuance_before - burned);

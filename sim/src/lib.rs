@@ -4,14 +4,15 @@
 //! chain's own code: the epoch boundary is [`capacloud_economics::plan_epoch_close`], the
 //! parameters are the chain's [`capacloud_economics::Parameters`] (the defaults are
 //! [`capacloud_economics::presets`]), credits are priced, pools closed and shares settled by the
-//! economics crate's functions. This crate adds the world around the chain (demand, the token
-//! price, honest providers, adversaries, governance) and the pallet's bookkeeping between those
+//! economics crate's functions. This crate adds the world around the chain (demand, a token
+//! market, honest providers, adversaries, governance) and the pallet's bookkeeping between those
 //! calls ([`model`]); it has no formula of its own.
 //!
 //! | module | what it does |
 //! | --- | --- |
 //! | [`model`] | the chain's state between epochs and one epoch run and closed as the pallet does |
-//! | [`scenario`] | scenario files (TOML): demand, price, providers, adversaries, changes |
+//! | [`providers`] | providers as the chain treats them: reputation, eligibility, who is paid, honest cohorts |
+//! | [`scenario`] | scenario files (TOML): demand, a token market, providers, adversaries, outages, changes |
 //! | [`run`] | a scenario run epoch by epoch; adversaries measured against their counterfactual |
 //! | [`snapshot`] | a run's start from `capa snapshot`'s JSON of a live chain |
 //! | `report` | CSV and SVG charts (feature `cli`) |
@@ -20,6 +21,7 @@
 //! See `sim/README.md` for the command line, the shipped scenarios and what they show.
 
 pub mod model;
+pub mod providers;
 #[cfg(feature = "cli")]
 pub mod report;
 pub mod run;

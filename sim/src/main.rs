@@ -124,11 +124,12 @@ fn run_command(
     epochs: Option<u32>,
     charts: bool,
 ) -> Result<(), String> {
-    let scenario = read_scenario(path, epochs)?;
+    let mut scenario = read_scenario(path, epochs)?;
     let setup = match snapshot_path {
         Some(file) => {
             let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
             let snap = snapshot::from_json(&text)?;
+            snapshot::apply(&snap, &mut scenario)?;
             println!(
                 "starting from block #{} of a live chain: issuance {} CAPA, emission {} CAPA per block, {} providers of {} units",
                 snap.block,
@@ -148,14 +149,17 @@ fn run_command(
     let csv = out.join(format!("{}.csv", scenario.name));
     report::write_csv(&csv, &result)?;
     let last = result.epochs.last().cloned().unwrap_or_default();
+    let first_price = result.epochs.first().map_or(0.0, |r| r.price);
+    let runs = 1 + result.adversaries.len() + usize::from(result.coalition.is_some());
     println!(
-        "{}: {} epochs in {:.1} ms ({} runs with the counterfactuals); final issuance {} CAPA, emission {} CAPA per block",
+        "{}: {} epochs in {:.1} ms ({runs} run{} with the counterfactuals); final issuance {} CAPA, emission {} CAPA per block, price {first_price:.4} -> {:.4}",
         scenario.name,
         scenario.epochs,
         elapsed.as_secs_f64() * 1e3,
-        1 + result.adversaries.len(),
+        if runs == 1 { "" } else { "s" },
         capa(last.total_issuance),
-        capa(last.emission_per_block)
+        capa(last.emission_per_block),
+        last.price
     );
     println!("wrote {}", csv.display());
     if charts {
@@ -183,6 +187,15 @@ fn run_command(
         return Err(format!(
             "hard limits broken: {}",
             result.limit_breaches.join("; ")
+        ));
+    }
+    if !result.impossible.is_none() {
+        return Err(format!(
+            "the scenario asks for tokens that do not exist ({} epochs of demand cut, {} \
+             purchases refused; first: {}): its results are not a world the chain can be in",
+            result.impossible.unmet_epochs,
+            result.impossible.refused_purchases,
+            result.impossible.first.clone().unwrap_or_default()
         ));
     }
     let bound = capacloud_sim::sweep::bound_of(&scenario, &setup.params)?;
@@ -232,13 +245,22 @@ impl Progress {
 }
 
 fn summary_table(summaries: &[Summary]) {
-    let valid: Vec<&Summary> = summaries.iter().filter(|s| s.invalid.is_none()).collect();
+    let accepted = summaries.iter().filter(|s| s.invalid.is_none()).count();
+    let valid: Vec<&Summary> = summaries
+        .iter()
+        .filter(|s| s.invalid.is_none() && s.impossible.is_none())
+        .collect();
     println!(
-        "{} parameter sets, {} valid, {} refused by validation",
+        "{} parameter sets, {} valid, {} refused by validation, {} asking for tokens that do not \
+         exist (counted apart)",
         summaries.len(),
         valid.len(),
-        summaries.len() - valid.len()
+        summaries.len() - accepted,
+        accepted - valid.len()
     );
+    if let Some(example) = summaries.iter().find_map(|s| s.impossible.as_ref()) {
+        println!("  for example: {example}");
+    }
     if valid.is_empty() {
         return;
     }
@@ -251,10 +273,14 @@ fn summary_table(summaries: &[Summary]) {
             values[values.len() - 1],
         )
     };
-    let rows: [(&str, (f64, f64, f64)); 6] = [
+    let rows: [(&str, (f64, f64, f64)); 7] = [
         (
             "final supply (M CAPA)",
             stat(&|s| s.final_supply as f64 / 1e18),
+        ),
+        (
+            "final price (stable units per CAPA)",
+            stat(&|s| s.final_price),
         ),
         (
             "worst annual inflation (%)",
@@ -309,6 +335,8 @@ fn write_summaries(path: &Path, summaries: &[Summary]) -> Result<(), String> {
             "income_high",
             "best_return",
             "breaches",
+            "final_price",
+            "impossible",
         ])
         .map_err(|e| e.to_string())?;
     for s in summaries {
@@ -323,6 +351,8 @@ fn write_summaries(path: &Path, summaries: &[Summary]) -> Result<(), String> {
                 s.income_range.1.to_string(),
                 s.best_return.map(|r| r.to_string()).unwrap_or_default(),
                 s.breaches.to_string(),
+                s.final_price.to_string(),
+                s.impossible.clone().unwrap_or_default(),
             ])
             .map_err(|e| e.to_string())?;
     }

@@ -1,22 +1,19 @@
 //! The chain's economy epoch by epoch: what extrinsics record during an epoch ([`Activity`])
 //! and the epoch boundary the pallet executes ([`plan_epoch_close`]), with the pallet's
 //! bookkeeping around it (the treasury's share minted block by block, blocks withheld at the
-//! supply cap, pools minted, parameters applied). No formula is written here: splits, pools,
-//! shares, the controller and credit pricing are the economics crate's.
+//! supply cap, pools minted and kept for the claim window, what is unclaimed burned when they
+//! expire, parameters applied). No formula is written here: splits, pools, shares, the
+//! controller, the blocks that fit and credit pricing are the economics crate's, and the
+//! runtime's constants are its presets.
 
 use capacloud_economics::{
-    credits_for_tokens, plan_epoch_close, split_emission, Amount, ControllerState, Credits,
-    EmissionAccrual, EpochBooks, EpochClose, EpochClosePlan, EpochWork, HardLimits, Parameters,
-    RewardPool, Totals,
+    blocks_that_fit, credits_for_tokens, plan_epoch_close,
+    presets::{CREDITS_PER_STABLE_UNIT, LEDGER_RETENTION, REWARD_CLAIM_WINDOW},
+    split_emission, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks, EpochClose,
+    EpochClosePlan, EpochWork, HardLimits, Parameters, RewardPool, Totals,
 };
 use sp_arithmetic::FixedU128;
-
-/// Credits per stable unit of price: one credit is 0.001 of the stable unit (the runtime's
-/// `CreditsPerStableUnit`).
-pub const CREDITS_PER_STABLE_UNIT: u128 = 1_000;
-/// Closed epochs whose books the chain keeps (the runtime's `LedgerRetention`); only the plan's
-/// pruning decision depends on it.
-pub const LEDGER_RETENTION: u32 = 90;
+use std::collections::VecDeque;
 
 /// The chain's economic state between epochs.
 #[derive(Clone, Debug)]
@@ -39,6 +36,12 @@ pub struct Chain {
     pub epoch: u32,
     /// The last block of the last closed epoch.
     pub block: u64,
+    /// The reward pools of the closed epochs still in the claim window, oldest first (the
+    /// pallet's `RewardPools`).
+    pub pools: VecDeque<(u32, RewardPool)>,
+    /// Epochs a pool is kept (the runtime's `RewardClaimWindow`): the pool of epoch `i` is
+    /// burned (what is unclaimed of it) when epoch `i + claim_window` closes.
+    pub claim_window: u32,
 }
 
 /// What extrinsics recorded during one epoch: burns, credits, liveness.
@@ -138,6 +141,36 @@ impl Chain {
             totals: Totals::default(),
             epoch: 0,
             block: 0,
+            pools: VecDeque::new(),
+            claim_window: REWARD_CLAIM_WINDOW,
+        }
+    }
+
+    /// What the reward pot holds for the pools still in the claim window: minted, not yet
+    /// claimed. Nobody can sell it.
+    pub fn pot(&self) -> Amount {
+        self.pools.iter().fold(0, |sum: Amount, (_, pool)| {
+            sum.saturating_add(pool.remaining())
+        })
+    }
+
+    /// A provider claims `reward` from the pool of epoch `epoch` (what
+    /// [`RewardPool::reward_of`] gives it, times the accounts claiming alike); returns what the
+    /// pool paid (never more than it holds, none once it expired).
+    pub fn claim(&mut self, epoch: u32, reward: Amount) -> Amount {
+        // Claims are mostly of the newest pool: search from the back.
+        match self
+            .pools
+            .iter_mut()
+            .rev()
+            .find(|(index, _)| *index == epoch)
+        {
+            Some((_, pool)) => {
+                let paid = reward.min(pool.remaining());
+                pool.claimed = pool.claimed.saturating_add(paid);
+                paid
+            }
+            None => 0,
         }
     }
 
@@ -161,19 +194,15 @@ impl Chain {
         let last = self.block + length as u64;
         let per_block = self.accrual.per_block;
         let treasury = self.accrual.minted_per_block();
-        // Blocks that fit: all, unless the hard cap is exceeded (none) or the room below the
-        // supply cap runs out (the rest of the epoch is withheld).
+        // Blocks that mint: the chain's rule block after block (all or nothing, within the
+        // hard cap per block, the treasury's share below the supply cap). Burns are taken to
+        // happen after the epoch's last mint, so the room is the room at the open.
         let room = self
             .limits
             .max_total_supply
             .map_or(Amount::MAX, |cap| cap.saturating_sub(self.issuance));
-        let fitting = if per_block.total() > self.limits.max_emission_per_block {
-            0
-        } else if treasury == 0 {
-            length as u64
-        } else {
-            (room / treasury).min(length as u64 as u128) as u64
-        };
+        let fitting =
+            blocks_that_fit(&per_block, room, self.limits.max_emission_per_block, length) as u64;
         if fitting > 0 {
             self.accrual.advance_to(first + fitting - 1);
         }
@@ -182,11 +211,22 @@ impl Chain {
         }
         // The epoch opened at the issuance the last one closed at (`EpochClosePlan::next_books`).
         let opened_at = self.issuance;
+        // The pool that leaves the claim window at this boundary: what is unclaimed of it is
+        // burned before the plan, in this epoch's books (as the pallet's `close_epoch`).
+        let mut forfeited: Amount = 0;
+        if let Some(old) = self.epoch.checked_sub(self.claim_window) {
+            while self.pools.front().is_some_and(|(index, _)| *index <= old) {
+                if let Some((_, pool)) = self.pools.pop_front() {
+                    forfeited = forfeited.saturating_add(pool.remaining());
+                }
+            }
+        }
         self.issuance = self
             .issuance
             .saturating_add(treasury.saturating_mul(fitting as u128))
             .saturating_sub(activity.burned_credits)
-            .saturating_sub(activity.burned_fees);
+            .saturating_sub(activity.burned_fees)
+            .saturating_sub(forfeited);
         let books = EpochBooks {
             burned_credits: activity.burned_credits,
             burned_fees: activity.burned_fees,
@@ -194,6 +234,7 @@ impl Chain {
             credits_served: activity.credits_served,
             basis_served: activity.basis_served,
             live_points: activity.live_points,
+            burned_forfeited: forfeited,
             total_issuance_at_open: opened_at,
             ..Default::default()
         };
@@ -215,6 +256,7 @@ impl Chain {
             &self.limits,
         );
         self.issuance = plan.books.total_issuance_at_close;
+        self.pools.push_back((plan.index, plan.pool));
         self.totals = plan.closed_totals();
         self.params = plan.params;
         self.pending = None;

@@ -11,32 +11,46 @@ fn capa(plancks: impl Into<f64>) -> f64 {
     plancks.into() / CAPA as f64
 }
 
-/// The CSV header.
+/// The CSV header: amounts in plancks (10^-12 CAPA) and named so, the price and demand in
+/// stable units; per adversary its cumulative profit and what it received from each pool.
 pub fn header(adversaries: usize) -> Vec<String> {
     let mut columns: Vec<String> = [
         "epoch",
-        "price",
-        "demand",
+        "price_stable_per_capa",
+        "demand_stable",
+        "unmet_demand_stable",
         "providers",
-        "emission_per_block",
-        "minted_treasury",
-        "minted_usage",
-        "minted_availability",
-        "burned_credits",
-        "burned_fees",
-        "unminted",
-        "total_issuance",
-        "income_per_credit",
-        "income_per_unit",
+        "emission_per_block_plancks",
+        "minted_treasury_plancks",
+        "minted_usage_plancks",
+        "minted_availability_plancks",
+        "burned_credits_plancks",
+        "burned_fees_plancks",
+        "burned_forfeited_plancks",
+        "unminted_plancks",
+        "total_issuance_plancks",
+        "income_per_credit_plancks",
+        "income_per_unit_plancks",
+        "controller_next_emission_plancks",
+        "controller_choice_plancks",
+        "controller_floor_plancks",
+        "controller_ceiling_plancks",
+        "controller_burn_average_plancks",
+        "controller_handed_over_plancks",
+        "controller_held_back_plancks",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    columns.extend((0..adversaries).map(|i| format!("adversary_{i}_profit")));
+    for i in 0..adversaries {
+        columns.push(format!("adversary_{i}_profit_plancks"));
+        columns.push(format!("adversary_{i}_from_usage_plancks"));
+        columns.push(format!("adversary_{i}_from_availability_plancks"));
+    }
     columns
 }
 
-/// Writes `result` as CSV: one row per epoch, amounts in plancks.
+/// Writes `result` as CSV: one row per epoch ([`header`]).
 pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
     let mut writer =
         csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -44,10 +58,12 @@ pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
         .write_record(header(result.adversaries.len()))
         .map_err(|e| e.to_string())?;
     for r in &result.epochs {
+        let c = &r.controller;
         let mut row = vec![
             r.epoch.to_string(),
             r.price.to_string(),
             r.demand.to_string(),
+            r.unmet_demand.to_string(),
             r.providers.to_string(),
             r.emission_per_block.to_string(),
             r.minted_treasury.to_string(),
@@ -55,12 +71,24 @@ pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
             r.minted_availability.to_string(),
             r.burned_credits.to_string(),
             r.burned_fees.to_string(),
+            r.burned_forfeited.to_string(),
             r.unminted.to_string(),
             r.total_issuance.to_string(),
             r.income_per_credit.to_string(),
             r.income_per_unit.to_string(),
+            c.emission_per_block.to_string(),
+            c.choice.to_string(),
+            c.floor.to_string(),
+            c.ceiling.to_string(),
+            c.smoothed_burn_per_block.to_string(),
+            c.legacy_burn_per_block.to_string(),
+            c.held_back_per_block.to_string(),
         ];
-        row.extend(r.adversary_profit.iter().map(|p| p.to_string()));
+        for (i, profit) in r.adversary_profit.iter().enumerate() {
+            row.push(profit.to_string());
+            row.push(r.adversary_usage[i].to_string());
+            row.push(r.adversary_availability[i].to_string());
+        }
         writer.write_record(row).map_err(|e| e.to_string())?;
     }
     writer.flush().map_err(|e| e.to_string())
@@ -72,41 +100,132 @@ struct Line {
     points: Vec<(f64, f64)>,
 }
 
-/// Draws `lines` against the epoch into an SVG at `path`.
-fn chart(path: &Path, title: &str, y_label: &str, lines: &[Line]) -> Result<(), String> {
-    let (mut x_max, mut y_min, mut y_max) = (1.0f64, f64::MAX, f64::MIN);
-    for line in lines {
-        for &(x, y) in &line.points {
-            x_max = x_max.max(x);
-            y_min = y_min.min(y);
-            y_max = y_max.max(y);
+/// `value` with `decimals` decimals and thousands separated by commas (`1,234,567.5`).
+pub fn grouped(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = whole.as_bytes();
+    let mut out = String::new();
+    for (i, digit) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
         }
+        out.push(*digit as char);
     }
-    if y_min > y_max {
-        (y_min, y_max) = (0.0, 1.0);
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
     }
-    let pad = ((y_max - y_min) * 0.05).max(y_max.abs() * 1e-6).max(1e-12);
-    let root = SVGBackend::new(path, (900, 500)).into_drawing_area();
+    if value < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Decimals that tell ticks `step` apart.
+fn decimals_for(step: f64) -> usize {
+    if step <= 0.0 || !step.is_finite() {
+        return 2;
+    }
+    (-step.log10().floor()).clamp(0.0, 6.0) as usize
+}
+
+/// An axis's values, scaled to millions when they reach a million (the unit then reads
+/// `M <unit>`).
+fn scaled(lines: &[Line], unit: &str) -> (f64, String) {
+    let largest = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1.abs()))
+        .fold(0.0f64, f64::max);
+    if largest >= 1e6 {
+        (1e6, format!("M {unit}"))
+    } else {
+        (1.0, unit.to_string())
+    }
+}
+
+/// The range of `lines`' values (padded), and whether it leaves zero out: an axis that does not
+/// start at zero says so in its title. Zero is kept whenever it is near the data, or the data
+/// is flat.
+fn value_range(lines: &[Line], scale: f64) -> (f64, f64, bool) {
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    for &(_, y) in lines.iter().flat_map(|l| l.points.iter()) {
+        lo = lo.min(y / scale);
+        hi = hi.max(y / scale);
+    }
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let flat = hi - lo <= hi.abs().max(lo.abs()) * 1e-3;
+    if lo >= 0.0 && (flat || lo < hi - lo) {
+        return (0.0, (hi * 1.05).max(1e-12), false);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-12);
+    let (lo, hi) = (lo - pad, hi + pad);
+    (lo, hi, lo > 0.0)
+}
+
+/// One panel of a chart: its title, the unit of its values and its lines.
+type Panel<'a> = (&'a str, &'a str, &'a [Line]);
+
+/// Draws `panels`, stacked, against the epoch into an SVG at `path`.
+fn chart(path: &Path, panels: &[Panel]) -> Result<(), String> {
     let error = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let height = 500 * panels.len() as u32;
+    let root = SVGBackend::new(path, (900, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| error(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
+    for (area, (title, unit, lines)) in root.split_evenly((panels.len(), 1)).iter().zip(panels) {
+        draw(area, title, unit, lines).map_err(|e| error(&e))?;
+    }
+    root.present().map_err(|e| error(&e))
+}
+
+/// Draws one panel: `lines` against the epoch, values in `unit` (in millions when they reach
+/// a million), ticks with thousands separators, an axis cut above zero said in the title.
+fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    unit: &str,
+    lines: &[Line],
+) -> Result<(), String> {
+    let error = |e: &dyn std::fmt::Display| e.to_string();
+    let x_max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .fold(1.0f64, f64::max);
+    let (scale, unit) = scaled(lines, unit);
+    let (lo, hi, cut) = value_range(lines, scale);
+    let y_decimals = decimals_for((hi - lo) / 10.0);
+    let title = if cut {
+        format!(
+            "{title} (the axis starts at {} {unit})",
+            grouped(lo, y_decimals)
+        )
+    } else {
+        title.to_string()
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&title, ("sans-serif", 20))
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(90)
-        .build_cartesian_2d(0.0..x_max, (y_min - pad)..(y_max + pad))
+        .build_cartesian_2d(0.0..x_max, lo..hi)
         .map_err(|e| error(&e))?;
+    let y_format = |v: &f64| grouped(*v, y_decimals);
+    let x_format = |v: &f64| grouped(*v, 0);
     chart
         .configure_mesh()
         .x_desc("epoch")
-        .y_desc(y_label)
+        .y_desc(&unit)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
         .draw()
         .map_err(|e| error(&e))?;
     for (i, line) in lines.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
         chart
             .draw_series(LineSeries::new(
-                line.points.iter().copied(),
+                line.points.iter().map(|&(x, y)| (x, y / scale)),
                 color.stroke_width(2),
             ))
             .map_err(|e| error(&e))?
@@ -121,7 +240,7 @@ fn chart(path: &Path, title: &str, y_label: &str, lines: &[Line]) -> Result<(), 
         .border_style(BLACK)
         .draw()
         .map_err(|e| error(&e))?;
-    root.present().map_err(|e| error(&e))
+    Ok(())
 }
 
 fn series(epochs: &[EpochRecord], label: &str, f: impl Fn(&EpochRecord) -> f64) -> Line {
@@ -131,11 +250,19 @@ fn series(epochs: &[EpochRecord], label: &str, f: impl Fn(&EpochRecord) -> f64) 
     }
 }
 
-/// Writes the charts of `result` into `dir` (named `<name>-<chart>.svg`); returns their paths.
+/// Writes the charts of `result` into `dir` (named `<name>-<chart>.svg`, titled with the
+/// scenario's name); returns their paths.
 pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<PathBuf>, String> {
     let e = &result.epochs;
-    // (file, title, unit, lines)
-    let mut charts: Vec<(&str, &str, &str, Vec<Line>)> = vec![
+    // (file, title, unit, lines, a second panel below)
+    type Chart = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<Line>,
+        Option<(&'static str, &'static str, Vec<Line>)>,
+    );
+    let mut charts: Vec<Chart> = vec![
         (
             "supply",
             "Total issuance",
@@ -143,6 +270,7 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
             vec![series(e, "total issuance", |r| {
                 capa(r.total_issuance as f64)
             })],
+            None,
         ),
         (
             "minted-burned",
@@ -153,10 +281,11 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
                     capa((r.minted_treasury + r.minted_usage + r.minted_availability) as f64)
                 }),
                 series(e, "burned", |r| {
-                    capa((r.burned_credits + r.burned_fees) as f64)
+                    capa((r.burned_credits + r.burned_fees + r.burned_forfeited) as f64)
                 }),
                 series(e, "never minted", |r| capa(r.unminted as f64)),
             ],
+            None,
         ),
         (
             "emission",
@@ -165,6 +294,7 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
             vec![series(e, "emission per block", |r| {
                 capa(r.emission_per_block as f64)
             })],
+            None,
         ),
         (
             "provider-income",
@@ -178,30 +308,61 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
                     capa(r.income_per_unit)
                 }),
             ],
+            None,
+        ),
+        (
+            "price-demand",
+            "Token price",
+            "stable units per CAPA",
+            vec![series(e, "token price", |r| r.price)],
+            Some((
+                "Compute demand",
+                "stable units per epoch",
+                vec![series(e, "compute demand", |r| r.demand)],
+            )),
         ),
     ];
     if !result.adversaries.is_empty() {
         let lines = result
             .adversaries
             .iter()
-            .map(|a| {
-                series(e, &format!("adversary {}", a.index), |r| {
-                    capa(r.adversary_profit[a.index] as f64)
-                })
-            })
+            .map(|a| series(e, &a.label, |r| capa(r.adversary_profit[a.index] as f64)))
             .collect();
         charts.push((
             "adversary-profit",
             "Adversaries' cumulative profit",
             "CAPA",
             lines,
+            None,
         ));
     }
     let mut written = Vec::new();
-    for (file, title, unit, lines) in charts {
+    for (file, title, unit, lines, below) in charts {
         let path = dir.join(format!("{name}-{file}.svg"));
-        chart(&path, title, unit, &lines)?;
+        let title = format!("{name}: {title}");
+        let mut panels: Vec<Panel> = vec![(&title, unit, &lines)];
+        let below_title;
+        if let Some((below, below_unit, below_lines)) = &below {
+            below_title = format!("{name}: {below}");
+            panels.push((&below_title, below_unit, below_lines));
+        }
+        chart(&path, &panels)?;
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(100_000_000.0, 0), "100,000,000");
+        assert_eq!(grouped(1_234.5, 1), "1,234.5");
+        assert_eq!(grouped(-1_234_567.25, 2), "-1,234,567.25");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(0.0005, 3), "0.001");
+        assert_eq!(grouped(-0.0001, 2), "0.00");
+    }
 }

@@ -10,13 +10,13 @@
 
 use crate::{
     model::{Activity, Chain, Closed},
+    providers::{Honest, Standing},
     scenario::{defaults, plancks, with_overrides, Adversary, Scenario},
 };
 use capacloud_economics::{
-    availability_points, availability_share, settle_usage, split_emission, Amount, ControllerState,
-    Parameters,
+    presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Parameters,
 };
-use sp_arithmetic::{FixedU128, Permill};
+use sp_arithmetic::FixedU128;
 
 /// One epoch of a run, as reported.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,6 +39,9 @@ pub struct EpochRecord {
     pub burned_credits: Amount,
     /// Fees burned.
     pub burned_fees: Amount,
+    /// Burned when a reward pool left the claim window: what nobody claimed of it (the
+    /// rounding dust of the shares, and shares nobody settled).
+    pub burned_forfeited: Amount,
     /// Emission never minted (no live provider, the usage cap, the supply cap).
     pub unminted: Amount,
     /// Total issuance at the close.
@@ -51,6 +54,18 @@ pub struct EpochRecord {
     pub providers: u32,
     /// Each adversary's cumulative profit (plancks; negative: a loss).
     pub adversary_profit: Vec<i128>,
+    /// What each adversary received so far from the usage pools (plancks, all its accounts).
+    pub adversary_usage: Vec<Amount>,
+    /// What each adversary received so far from the availability pools.
+    pub adversary_availability: Vec<Amount>,
+    /// The controller's state after the close (the next epoch's emission, its band, its
+    /// memory).
+    pub controller: ControllerState,
+    /// No credits were sold: a price-feed outage.
+    pub sales_stopped: bool,
+    /// Honest demand the market could not serve (stable units): it needed more tokens than
+    /// were left to burn this epoch. Only a fixed price path can run out.
+    pub unmet_demand: f64,
 }
 
 /// An adversary's result over the whole run.
@@ -60,6 +75,8 @@ pub struct AdversaryResult {
     pub index: usize,
     /// Its kind and strategy, for reports.
     pub strategy: String,
+    /// A short name for legends (`self-dealers (5 accounts)`).
+    pub label: String,
     /// What it burned for the attack.
     pub burned: Amount,
     /// What the attack changed in what it received.
@@ -81,6 +98,35 @@ pub struct RunResult {
     /// Whether any hard limit was crossed (emission per block above the cap, issuance above the
     /// maximum supply), and where.
     pub limit_breaches: Vec<String>,
+    /// Actions the world could not take because the tokens did not exist: a burn larger than
+    /// what was left of the tokens held (the issuance outside the reward pot) in its epoch (honest demand cut to what exists, an
+    /// adversary's purchase refused as the chain refuses it, `InsufficientBalance`). A run with
+    /// any is not a result: the scenario asks for an impossible world.
+    pub impossible: Impossible,
+}
+
+/// Burns a run asked for that the tokens in existence could not pay.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Impossible {
+    /// Epochs in which honest demand was cut.
+    pub unmet_epochs: u32,
+    /// Adversaries' purchases refused (one per group and epoch).
+    pub refused_purchases: u32,
+    /// The first of them, described.
+    pub first: Option<String>,
+}
+
+impl Impossible {
+    /// Whether nothing impossible was asked.
+    pub fn is_none(&self) -> bool {
+        self.unmet_epochs == 0 && self.refused_purchases == 0
+    }
+
+    fn note(&mut self, what: impl FnOnce() -> String) {
+        if self.first.is_none() {
+            self.first = Some(what());
+        }
+    }
 }
 
 /// What a run needs besides the scenario.
@@ -102,8 +148,11 @@ pub struct RunSetup {
 impl RunSetup {
     /// The scenario's start: the defaults with its overrides, its supply and emission.
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, String> {
-        let (defaults, _) = defaults();
+        let (defaults, limits) = defaults();
         let params = with_overrides(&defaults, &scenario.parameters)?;
+        params
+            .validate(&limits)
+            .map_err(|e| format!("the scenario's parameters: the chain refuses them ({e:?})"))?;
         Ok(RunSetup {
             params,
             emission: plancks(scenario.start.emission_per_block),
@@ -120,13 +169,24 @@ type Attacking = Vec<bool>;
 /// Runs `scenario` from `setup`; every adversary attacks, and each is measured against the run
 /// without its attack.
 pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
+    scenario.check()?;
     let all: Attacking = vec![true; scenario.adversaries.len()];
-    let (mut epochs, received, burned, limit_breaches) = simulate(scenario, setup, &all)?;
+    let Pass {
+        records: mut epochs,
+        received,
+        burned,
+        breaches: limit_breaches,
+        impossible,
+    } = simulate(scenario, setup, &all)?;
     let mut adversaries = Vec::new();
     for (index, adversary) in scenario.adversaries.iter().enumerate() {
         let mut without = all.clone();
         without[index] = false;
-        let (other_epochs, other_received, _, _) = simulate(scenario, setup, &without)?;
+        let Pass {
+            records: other_epochs,
+            received: other_received,
+            ..
+        } = simulate(scenario, setup, &without)?;
         let gain = received[index] as i128 - other_received[index] as i128;
         let burned = burned[index];
         // Cumulative profit per epoch: what the attack changed so far, less what it burned.
@@ -136,6 +196,7 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
         adversaries.push(AdversaryResult {
             index,
             strategy: format!("{adversary:?}"),
+            label: adversary.label(),
             burned,
             gain: gain - burned as i128,
             return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
@@ -143,7 +204,7 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
     }
     let coalition = if scenario.adversaries.len() > 1 {
         let none: Attacking = vec![false; scenario.adversaries.len()];
-        let (_, honest, _, _) = simulate(scenario, setup, &none)?;
+        let honest = simulate(scenario, setup, &none)?.received;
         let sum = |v: &[Amount]| v.iter().fold(0i128, |acc, x| acc + *x as i128);
         let gain = sum(&received) - sum(&honest);
         let burned = burned
@@ -152,6 +213,7 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
         Some(AdversaryResult {
             index: scenario.adversaries.len(),
             strategy: "the coalition of every adversary".into(),
+            label: "the coalition".into(),
             burned,
             gain: gain - burned as i128,
             return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
@@ -164,32 +226,55 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
         adversaries,
         coalition,
         limit_breaches,
+        impossible,
     })
 }
 
-/// One pass over the scenario with the given attacks: the records (each adversary's column
-/// holds what it received so far less what it burned so far), what each adversary received
-/// and burned in all, and any hard-limit breach.
-fn simulate(
-    scenario: &Scenario,
-    setup: &RunSetup,
-    attacking: &Attacking,
-) -> Result<(Vec<EpochRecord>, Vec<Amount>, Vec<Amount>, Vec<String>), String> {
+/// One pass over a scenario.
+struct Pass {
+    /// Per epoch (each adversary's column holds what it received so far less what it burned so
+    /// far).
+    records: Vec<EpochRecord>,
+    /// What each adversary received in all.
+    received: Vec<Amount>,
+    /// What each adversary burned in all.
+    burned: Vec<Amount>,
+    /// Hard-limit breaches.
+    breaches: Vec<String>,
+    /// What the world could not do.
+    impossible: Impossible,
+}
+
+/// One pass over the scenario with the given attacks.
+///
+/// The world: every token outside the reward pot is held by someone who sells at the market
+/// price, so an epoch's burns (honest demand, then fees, then each adversary) can take at
+/// most the tokens held at the epoch's open (the issuance less the pot); what asks for more is cut (demand) or refused (an
+/// adversary's purchase) and recorded in [`Impossible`]. Providers follow the chain's rules
+/// ([`crate::providers`]); during a price-feed outage no credits are sold.
+fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Result<Pass, String> {
     let (_, limits) = defaults();
     let mut chain = Chain::new(setup.params, limits, setup.emission, setup.issuance);
     if let Some(controller) = setup.controller {
         chain.controller = controller;
         chain.accrual.per_block = split_emission(controller.emission_per_block, &setup.params);
     }
-    let reputation = scenario.providers.reputation();
-    let honest_points = availability_points(scenario.providers.capacity, reputation);
-    let mut received = vec![0 as Amount; scenario.adversaries.len()];
-    let mut burned = vec![0 as Amount; scenario.adversaries.len()];
+    let market = scenario.price.market(
+        setup.issuance as f64 / CAPA as f64,
+        scenario.demand.at(0, setup.epochs_per_year) * setup.epochs_per_year,
+    )?;
+    let mut honest = Honest::new(&scenario.providers);
+    // Every adversary's accounts register at the start: new accounts.
+    let mut states: Vec<AdversaryState> = scenario
+        .adversaries
+        .iter()
+        .map(|_| AdversaryState::new(Standing::registered(&setup.params, 0)))
+        .collect();
     let mut records = Vec::with_capacity(scenario.epochs as usize);
-    let mut work: Vec<AccountWork> = Vec::with_capacity(scenario.adversaries.len());
-    // Credits each adversary bought and has not spent yet: (epoch due, per account, basis).
-    let mut unspent: Vec<Vec<Unspent>> = vec![Vec::new(); scenario.adversaries.len()];
     let mut breaches = Vec::new();
+    let mut impossible = Impossible::default();
+    // Reused every epoch (a sweep runs tens of millions of epochs).
+    let mut work = Vec::with_capacity(states.len());
     for epoch in 0..scenario.epochs {
         for change in scenario.changes.iter().filter(|c| c.epoch == epoch) {
             let base = chain.pending.unwrap_or(chain.params);
@@ -198,77 +283,121 @@ fn simulate(
                 .schedule(params)
                 .map_err(|e| format!("change at epoch {epoch}: {e:?}"))?;
         }
-        let price_value = scenario.price.at(epoch);
-        let price = FixedU128::from_float(price_value.max(1e-18));
+        // The parameters in force during the epoch (the close may apply new ones).
+        let params = chain.params;
+        honest.adjust(scenario.providers.count_at(epoch), &params, epoch);
         let demand = scenario.demand.at(epoch, setup.epochs_per_year);
-        let honest = scenario.providers.count_at(epoch);
+        let price_value = match market {
+            Some(market) => market.price(
+                scenario.price.events_at(epoch),
+                demand * setup.epochs_per_year,
+                chain.issuance as f64 / CAPA as f64,
+            ),
+            None => scenario.price.at(epoch),
+        }
+        .max(1e-18);
+        let price = FixedU128::from_float(price_value);
+        let sales = !scenario.outage_at(epoch);
         let mut activity = Activity::default();
+        // What can still be burned this epoch: the tokens held at its open (the issuance less
+        // what the reward pot holds unclaimed).
+        let mut left = chain.issuance.saturating_sub(chain.pot());
         // Honest demand: tokens worth `demand` stable units burned for credits, served by the
-        // honest providers in equal parts.
-        let honest_tokens = if honest > 0 {
-            plancks(demand / price_value.max(1e-18))
+        // payable honest providers in equal parts.
+        let payable = honest.payable(&params);
+        let wanted = if payable > 0 && sales {
+            plancks(demand / price_value)
         } else {
             0
         };
+        let honest_tokens = wanted.min(left);
+        let mut unmet_demand = 0.0;
+        if honest_tokens < wanted {
+            unmet_demand = (wanted - honest_tokens) as f64 / CAPA as f64 * price_value;
+            impossible.unmet_epochs += 1;
+            impossible.note(|| {
+                format!(
+                    "epoch {epoch}: demand of {demand:.0} stable units at {price_value} needs {} \
+                     CAPA, {} exist",
+                    wanted / CAPA,
+                    left / CAPA
+                )
+            });
+        }
         let honest_credits = activity.buy_and_serve(honest_tokens, price);
         let honest_basis = activity.basis_served;
-        activity.live_points = honest_points.saturating_mul(honest as u128);
-        let fees = plancks(scenario.fees_per_epoch);
-        activity.burned_fees = chain.params.fee_burn_share.mul_floor(fees);
+        left = left.saturating_sub(activity.burned_credits);
+        activity.live_points = honest.live_points(&params, epoch);
+        // Fees, paid from what is left, burned at the chain's split.
+        let fees = plancks(scenario.fees_per_epoch).min(left);
+        activity.burned_fees = split_fee(fees, params.fee_burn_share).burned;
+        left = left.saturating_sub(activity.burned_fees);
         // Adversaries: their work this epoch.
         work.clear();
         for (index, adversary) in scenario.adversaries.iter().enumerate() {
             let w = adversary_work(
                 adversary,
                 attacking[index],
-                epoch,
-                &chain.params,
-                reputation,
-                price,
+                Epoch {
+                    index: epoch,
+                    params: &params,
+                    price,
+                    sales,
+                },
+                &mut states[index],
                 &mut activity,
-                &mut unspent[index],
+                &mut left,
             );
-            burned[index] =
-                burned[index].saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
+            if w.refused {
+                impossible.refused_purchases += 1;
+                impossible.note(|| {
+                    format!(
+                        "epoch {epoch}: adversary {index} asked to burn {} CAPA, {} left to buy",
+                        (plancks(adversary.burn_per_epoch())
+                            .saturating_mul(adversary.accounts() as u128))
+                            / CAPA,
+                        left / CAPA
+                    )
+                });
+            }
+            states[index].burned = states[index]
+                .burned
+                .saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
             work.push(w);
         }
         let closed = chain.run_epoch(&activity);
-        // Settlement, as each provider claims: the chain's shares, rounded down per account.
-        let pool = closed.pool();
-        let (income_per_credit, income_per_unit) = if honest > 0 {
-            let credits = honest_credits / honest as u128;
-            let basis = honest_basis / honest as u128;
-            let usage = settle_usage(&pool.usage, basis);
-            let availability =
-                availability_share(pool.availability, honest_points, pool.live_points);
-            (
-                if credits > 0 {
-                    usage as f64 / credits as f64
-                } else {
-                    0.0
-                },
-                availability as f64 / scenario.providers.capacity.max(1) as f64,
-            )
-        } else {
-            (0.0, 0.0)
-        };
-        for (index, w) in work.iter().enumerate() {
-            // Identical accounts get identical (rounded) rewards.
-            let each = closed.reward_of(w.credits, w.basis, w.points);
-            received[index] =
-                received[index].saturating_add(each.saturating_mul(w.accounts as u128));
+        // Settlement: every provider claims its reward (the chain's shares, rounded down per
+        // account) from the closed epoch's pool.
+        let (income_per_credit, income_per_unit) = settle_honest(
+            &honest,
+            &params,
+            epoch,
+            (honest_credits, honest_basis),
+            &closed,
+            &mut chain,
+        );
+        for (state, w) in states.iter_mut().zip(&work) {
+            state.settle(w, &closed, &mut chain);
+            if w.points > 0 {
+                state.standing.served(&params);
+            }
         }
+        honest.after_epoch(&params, epoch);
         let record = record_of(
             epoch,
             price_value,
             demand,
-            honest,
+            honest.count(),
             &closed,
             income_per_credit,
             income_per_unit,
-            &received,
-            &burned,
+            &states,
+            unmet_demand,
         );
+        let record = EpochRecord {
+            sales_stopped: !sales,
+            ..record
+        };
         if closed.emission_per_block > limits.max_emission_per_block {
             breaches.push(format!(
                 "epoch {epoch}: emission per block {} above the hard cap",
@@ -286,7 +415,112 @@ fn simulate(
         }
         records.push(record);
     }
-    Ok((records, received, burned, breaches))
+    Ok(Pass {
+        records,
+        received: states.iter().map(|s| s.received).collect(),
+        burned: states.iter().map(|s| s.burned).collect(),
+        breaches,
+        impossible,
+    })
+}
+
+/// The honest providers claim their rewards of the closed epoch (each payable provider served
+/// an equal part of the honest demand's `credits` and `basis`); returns an honest provider's
+/// income per credit served and per capacity unit (a provider of the oldest cohort: those of
+/// the scenario's start).
+fn settle_honest(
+    honest: &Honest,
+    params: &Parameters,
+    epoch: u32,
+    (credits, basis): (u128, Amount),
+    closed: &Closed,
+    chain: &mut Chain,
+) -> (f64, f64) {
+    let payable = honest.payable(params).max(1) as u128;
+    let (credits_each, basis_each) = (credits / payable, basis / payable);
+    let index = closed.plan.index;
+    let mut income = (0.0, 0.0);
+    for (i, cohort) in honest.cohorts.iter().enumerate() {
+        let paid = cohort.standing.payable(params);
+        let (credits, basis) = if paid {
+            (credits_each, basis_each)
+        } else {
+            (0, 0)
+        };
+        let points = honest.points_of(cohort, params, epoch);
+        let each = closed.reward_of(credits, basis, points);
+        chain.claim(index, each.saturating_mul(cohort.count as u128));
+        if i == 0 {
+            let usage = settle_usage(&closed.pool().usage, basis).min(each);
+            income = (
+                if credits > 0 {
+                    usage as f64 / credits as f64
+                } else {
+                    0.0
+                },
+                each.saturating_sub(usage) as f64 / honest.capacity.max(1) as f64,
+            );
+        }
+    }
+    income
+}
+
+/// An adversary's running state in a pass.
+#[derive(Clone, Debug)]
+struct AdversaryState {
+    /// Its accounts' standing (identical accounts).
+    standing: Standing,
+    /// Credits bought and not spent yet.
+    unspent: Vec<Unspent>,
+    /// What it received in all.
+    received: Amount,
+    /// Of which from the usage pools.
+    from_usage: Amount,
+    /// Of which from the availability pools.
+    from_availability: Amount,
+    /// What it burned for the attack.
+    burned: Amount,
+}
+
+impl AdversaryState {
+    fn new(standing: Standing) -> Self {
+        AdversaryState {
+            standing,
+            unspent: Vec::new(),
+            received: 0,
+            from_usage: 0,
+            from_availability: 0,
+            burned: 0,
+        }
+    }
+
+    /// Its accounts claim their rewards of the closed epoch.
+    fn settle(&mut self, w: &AccountWork, closed: &Closed, chain: &mut Chain) {
+        // Identical accounts get identical (rounded) rewards.
+        let each = closed.reward_of(w.credits, w.basis, w.points);
+        let accounts = w.accounts as u128;
+        let all = each.saturating_mul(accounts);
+        chain.claim(closed.plan.index, all);
+        self.received = self.received.saturating_add(all);
+        // The same reward in its two parts (the usage share first, as the pool pays it).
+        let usage = settle_usage(&closed.pool().usage, w.basis).min(each);
+        self.from_usage = self
+            .from_usage
+            .saturating_add(usage.saturating_mul(accounts));
+        self.from_availability = self
+            .from_availability
+            .saturating_add(each.saturating_sub(usage).saturating_mul(accounts));
+    }
+}
+
+/// What an adversary sees of the epoch it acts in.
+#[derive(Clone, Copy)]
+struct Epoch<'a> {
+    index: u32,
+    params: &'a Parameters,
+    price: FixedU128,
+    /// Whether the chain sells credits (no price-feed outage).
+    sales: bool,
 }
 
 /// An adversary's work in one epoch: `accounts` identical accounts, each serving `credits`
@@ -298,6 +532,8 @@ struct AccountWork {
     basis: Amount,
     points: u128,
     burned_each: Amount,
+    /// Its purchase this epoch was refused: the tokens did not exist.
+    refused: bool,
 }
 
 /// Credits an adversary's accounts bought and will spend later: the epoch they are spent in,
@@ -309,19 +545,18 @@ struct Unspent {
     basis: Amount,
 }
 
-/// An adversary's work in `epoch`, its purchases and spending added to `activity`; `unspent`
-/// holds what it bought and spends in a later epoch.
-#[allow(clippy::too_many_arguments)]
+/// An adversary's work in `epoch`, its purchases and spending added to `activity`; its
+/// `state` keeps what it bought and spends in a later epoch; `left` is what can still be
+/// burned this epoch.
 fn adversary_work(
     adversary: &Adversary,
     attack: bool,
-    epoch: u32,
-    params: &Parameters,
-    reputation: Permill,
-    price: FixedU128,
+    epoch: Epoch,
+    state: &mut AdversaryState,
     activity: &mut Activity,
-    unspent: &mut Vec<Unspent>,
+    left: &mut Amount,
 ) -> AccountWork {
+    let (params, now) = (epoch.params, epoch.index);
     match *adversary {
         Adversary::SelfDealer {
             group,
@@ -331,7 +566,7 @@ fn adversary_work(
             capacity,
             spend_after,
         } => {
-            let points = availability_points(capacity, reputation);
+            let points = state.standing.live_points(params, now, capacity);
             activity.live_points = activity
                 .live_points
                 .saturating_add(points.saturating_mul(group as u128));
@@ -340,49 +575,58 @@ fn adversary_work(
                 points,
                 ..Default::default()
             };
-            if attack && epoch >= from && epoch < from.saturating_add(epochs) {
-                let tokens = plancks(burn);
+            let tokens = plancks(burn);
+            let needed = tokens.saturating_mul(group as u128);
+            let buying = attack && now >= from && now < from.saturating_add(epochs) && epoch.sales;
+            if buying && needed > *left {
+                // The group cannot buy what does not exist: its purchase is refused (all its
+                // accounts alike, so that they stay identical).
+                work.refused = true;
+            } else if buying {
                 let mut credits = 0;
                 for _ in 0..group {
-                    credits = activity.buy(tokens, price, capacloud_economics::presets::CAPA);
+                    credits = activity.buy(tokens, epoch.price, capacloud_economics::presets::CAPA);
                 }
                 // A purchase too small for one credit is refused by the chain: nothing burned.
                 if credits > 0 {
+                    *left = left.saturating_sub(needed);
                     work.burned_each = tokens;
-                    unspent.push(Unspent {
-                        due: epoch.saturating_add(spend_after),
+                    state.unspent.push(Unspent {
+                        due: now.saturating_add(spend_after),
                         credits,
                         basis: tokens,
                     });
                 }
             }
-            // Spend what is due now, with the group's own providers.
-            unspent.retain(|bought| {
-                if bought.due != epoch {
-                    return true;
-                }
-                for _ in 0..group {
-                    activity.serve(bought.credits, bought.basis);
-                }
-                work.credits = work.credits.saturating_add(bought.credits);
-                work.basis = work.basis.saturating_add(bought.basis);
-                false
-            });
+            // Spend what is due, with the group's own providers, while they may be paid
+            // (`ReputationTooLow` otherwise: the credits wait).
+            if state.standing.payable(params) {
+                state.unspent.retain(|bought| {
+                    if bought.due > now {
+                        return true;
+                    }
+                    for _ in 0..group {
+                        activity.serve(bought.credits, bought.basis);
+                    }
+                    work.credits = work.credits.saturating_add(bought.credits);
+                    work.basis = work.basis.saturating_add(bought.basis);
+                    false
+                });
+            }
             work
         }
-        Adversary::CapacityInflater {
-            declared,
-            real,
-            bond,
-        } => {
-            // Attested: never more than real, and only what the bond covers.
-            let declared = if attack { declared } else { real };
-            let covered = plancks(bond)
-                .saturating_sub(params.min_provider_bond)
-                .checked_div(params.bond_per_capacity_unit)
-                .unwrap_or(u128::MAX)
-                .min(u32::MAX as u128) as u32;
-            let points = availability_points(declared.min(real).min(covered), reputation);
+        Adversary::CapacityInflater { real, bond, .. } => {
+            // The verifiers attest the real capacity whatever is declared; the chain accepts
+            // the attestation only if the bond covers it, and the registration only with the
+            // minimum bond. Declaring more changes nothing.
+            let bond = plancks(bond);
+            let attested = if bond >= params.required_bond(real) && bond >= params.required_bond(0)
+            {
+                real
+            } else {
+                0
+            };
+            let points = state.standing.live_points(params, now, attested);
             activity.live_points = activity.live_points.saturating_add(points);
             AccountWork {
                 accounts: 1,
@@ -392,9 +636,9 @@ fn adversary_work(
         }
         Adversary::BoundaryTimer { capacity, period } => {
             // Honest: live every epoch. Attacking: live one epoch in `period`.
-            let live = !attack || epoch % period.max(1) == 0;
+            let live = !attack || now % period.max(1) == 0;
             let points = if live {
-                availability_points(capacity, reputation)
+                state.standing.live_points(params, now, capacity)
             } else {
                 0
             };
@@ -417,8 +661,8 @@ fn record_of(
     closed: &Closed,
     income_per_credit: f64,
     income_per_unit: f64,
-    received: &[Amount],
-    burned: &[Amount],
+    states: &[AdversaryState],
+    unmet_demand: f64,
 ) -> EpochRecord {
     let books = &closed.plan.books;
     EpochRecord {
@@ -431,15 +675,20 @@ fn record_of(
         minted_availability: books.minted_providers.saturating_sub(books.minted_usage),
         burned_credits: books.burned_credits,
         burned_fees: books.burned_fees,
+        burned_forfeited: books.burned_forfeited,
         unminted: books.unminted,
         total_issuance: books.total_issuance_at_close,
         income_per_credit,
         income_per_unit,
         providers,
-        adversary_profit: received
+        adversary_profit: states
             .iter()
-            .zip(burned)
-            .map(|(r, b)| *r as i128 - *b as i128)
+            .map(|s| s.received as i128 - s.burned as i128)
             .collect(),
+        adversary_usage: states.iter().map(|s| s.from_usage).collect(),
+        adversary_availability: states.iter().map(|s| s.from_availability).collect(),
+        controller: closed.plan.controller,
+        unmet_demand,
+        sales_stopped: false,
     }
 }

@@ -47,6 +47,20 @@ pub struct Scenario {
     /// Parameter changes accepted by referendum: applied at the boundary after `epoch`.
     #[serde(default)]
     pub changes: Vec<Change>,
+    /// Price-feed outages: fewer than `min_price_feeds` fresh feeds, so the chain sells no
+    /// credits (`PriceUnavailable`); credits already bought can still be spent.
+    #[serde(default)]
+    pub outages: Vec<Outage>,
+}
+
+/// Epochs without a price in force.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    /// The first epoch without sales.
+    pub epoch: u32,
+    /// How many epochs.
+    pub epochs: u32,
 }
 
 /// The state the chain starts from.
@@ -170,34 +184,76 @@ impl Demand {
     }
 }
 
-/// The token price in stable units per CAPA.
+/// The token price in stable units per CAPA: a market that answers supply and demand
+/// (the default), or a fixed path.
+///
+/// **The market** is the equation of exchange with a holding demand. In epoch `t` the token's
+/// market value is what holders want to hold, `H·e_t` (stable units; `e_t` the product of the
+/// events in force, a speculative spike or a crash of confidence), plus what compute needs in
+/// circulation, `A_t / v` (`A_t` the compute demand of a year at epoch `t`'s rate, `v` the
+/// `velocity`: how many times a year a token held for compute changes hands). The price is
+/// that value over the supply at the epoch's open:
+///
+/// `P_t = (H·e_t + A_t / v) / S_t`,
+///
+/// with `H` set so that `P_0` is `start`. More usage raises the price; burning lowers the
+/// supply and raises it too, so that each stable unit of compute burns fewer tokens, and the
+/// tokens burned in an epoch, `D_t / P_t = S_t · D_t / (H·e_t + A_t / v)`, are less than
+/// `S_t · v / (epochs in a year)` whatever the demand: the market cannot burn what does not
+/// exist. No parameter of it is governed.
+///
+/// **A fixed path** (`model = "fixed"`): `start` times the events, whatever the supply.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PricePath {
     /// The price at the start.
     pub start: f64,
-    /// Events that multiply the price from an epoch on (a crash: 0.3), optionally for a number
-    /// of epochs only (a spike).
+    /// The market (default) or a fixed path.
+    #[serde(default)]
+    pub model: PriceModel,
+    /// The market's velocity of the tokens held for compute, per year (default 12: a token
+    /// bought for compute is held a month on average).
+    #[serde(default = "default_velocity")]
+    pub velocity: f64,
+    /// Events from an epoch on, optionally for a number of epochs only (a spike): in the
+    /// market they multiply the holding demand, on a fixed path the price.
     #[serde(default)]
     pub events: Vec<PriceEvent>,
+}
+
+/// How the price is made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceModel {
+    /// The market of [`PricePath`]: the price answers supply and demand.
+    #[default]
+    Market,
+    /// `start` times the events, whatever the supply.
+    Fixed,
+}
+
+fn default_velocity() -> f64 {
+    12.0
 }
 
 impl Default for PricePath {
     fn default() -> Self {
         PricePath {
             start: presets::INITIAL_PRICE.into_inner() as f64 / 1e18,
+            model: PriceModel::default(),
+            velocity: default_velocity(),
             events: Vec::new(),
         }
     }
 }
 
-/// A price move.
+/// A move of the price (fixed path) or of the holding demand (market).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceEvent {
     /// From this epoch on.
     pub epoch: u32,
-    /// The price is multiplied by this.
+    /// The price (or the holding demand) is multiplied by this.
     pub factor: f64,
     /// For this many epochs only (then it returns), or for good.
     #[serde(default)]
@@ -205,12 +261,58 @@ pub struct PriceEvent {
 }
 
 impl PricePath {
-    /// The price in `epoch`.
-    pub fn at(&self, epoch: u32) -> f64 {
+    /// The product of the events in force in `epoch`.
+    pub fn events_at(&self, epoch: u32) -> f64 {
         self.events
             .iter()
             .filter(|e| epoch >= e.epoch && e.epochs.is_none_or(|n| epoch < e.epoch + n))
-            .fold(self.start, |price, e| price * e.factor)
+            .fold(1.0, |factor, e| factor * e.factor)
+    }
+
+    /// The market, calibrated so that the price is `start` when the supply is `supply` and
+    /// compute demand `per_year` stable units a year (`None` on a fixed path); fails when the
+    /// compute demand alone would value the token above `start` (raise `velocity`).
+    pub fn market(&self, supply: f64, per_year: f64) -> Result<Option<Market>, String> {
+        if self.model == PriceModel::Fixed {
+            return Ok(None);
+        }
+        if !(self.velocity > 0.0 && self.velocity.is_finite()) {
+            return Err(format!("price: velocity {} is not positive", self.velocity));
+        }
+        let circulation = per_year / self.velocity;
+        let holding = self.start * supply - circulation;
+        if holding < 0.0 {
+            return Err(format!(
+                "price: compute alone needs {circulation:.0} stable units in circulation, more \
+                 than {supply:.0} CAPA at {} are worth; raise `velocity`",
+                self.start
+            ));
+        }
+        Ok(Some(Market {
+            holding,
+            velocity: self.velocity,
+        }))
+    }
+
+    /// The price in `epoch` on a fixed path.
+    pub fn at(&self, epoch: u32) -> f64 {
+        self.start * self.events_at(epoch)
+    }
+}
+
+/// The calibrated market of [`PricePath`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Market {
+    /// `H`: stable units holders want to hold when no event is in force.
+    pub holding: f64,
+    /// `v`.
+    pub velocity: f64,
+}
+
+impl Market {
+    /// `P = (H·events + per_year / v) / supply` (stable units per CAPA; `supply` in CAPA).
+    pub fn price(&self, events: f64, per_year: f64, supply: f64) -> f64 {
+        (self.holding * events + per_year / self.velocity) / supply.max(f64::MIN_POSITIVE)
     }
 }
 
@@ -273,7 +375,9 @@ pub enum Adversary {
     /// A group of accounts that buys compute from itself: each burns `burn` CAPA per epoch
     /// from `from` for `epochs` epochs and serves the credits itself `spend_after` epochs after
     /// buying them (`buy_credits`, then `spend_credits`; 0: in the same epoch); each holds
-    /// `capacity` verified units and proves liveness every epoch.
+    /// `capacity` verified units and proves liveness every epoch. Like every adversary, its
+    /// accounts are new: registered at the start, at the initial reputation, live from the
+    /// second epoch, gaining reputation by service as any provider.
     SelfDealer {
         /// Accounts in the group.
         group: u32,
@@ -289,8 +393,9 @@ pub enum Adversary {
         #[serde(default)]
         spend_after: u32,
     },
-    /// A provider that declares far more capacity than it has. Only attested capacity counts,
-    /// and only what its bond covers: `min(real, (bond - min_provider_bond) / bond_per_unit)`.
+    /// A provider that declares far more capacity than it has. Only attested capacity counts:
+    /// the verifiers attest `real`, and the chain accepts the attestation only if the bond
+    /// covers it (`required_bond(real)`, else `BondTooLow`: no verified capacity at all).
     CapacityInflater {
         /// Capacity it declares.
         declared: u32,
@@ -307,6 +412,37 @@ pub enum Adversary {
         /// One live epoch in this many.
         period: u32,
     },
+}
+
+impl Adversary {
+    /// A short name for reports and legends.
+    pub fn label(&self) -> String {
+        match *self {
+            Adversary::SelfDealer { group, .. } => format!("self-dealers ({group} accounts)"),
+            Adversary::CapacityInflater { declared, real, .. } => {
+                format!("capacity inflater ({declared} declared, {real} real)")
+            }
+            Adversary::BoundaryTimer { period, .. } => {
+                format!("boundary timer (live 1 epoch in {period})")
+            }
+        }
+    }
+
+    /// Accounts it acts with.
+    pub fn accounts(&self) -> u32 {
+        match *self {
+            Adversary::SelfDealer { group, .. } => group,
+            Adversary::CapacityInflater { .. } | Adversary::BoundaryTimer { .. } => 1,
+        }
+    }
+
+    /// CAPA each account burns in an attacking epoch.
+    pub fn burn_per_epoch(&self) -> f64 {
+        match *self {
+            Adversary::SelfDealer { burn, .. } => burn,
+            Adversary::CapacityInflater { .. } | Adversary::BoundaryTimer { .. } => 0.0,
+        }
+    }
 }
 
 /// A parameter change: the fields given replace those in force, applied at the boundary that
@@ -356,5 +492,38 @@ impl Scenario {
     /// Reads a scenario file.
     pub fn from_toml(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Whether the chain could hold the scenario's providers: every capacity at most the
+    /// runtime's `MaxCapacity` (`register_provider` refuses more with `InvalidCapacity`).
+    pub fn check(&self) -> Result<(), String> {
+        let max = presets::MAX_CAPACITY;
+        if self.providers.capacity > max {
+            return Err(format!(
+                "providers: capacity {} above the chain's maximum of {max} units a provider",
+                self.providers.capacity
+            ));
+        }
+        for (index, adversary) in self.adversaries.iter().enumerate() {
+            let declared = match *adversary {
+                Adversary::SelfDealer { capacity, .. }
+                | Adversary::BoundaryTimer { capacity, .. } => capacity,
+                Adversary::CapacityInflater { declared, .. } => declared,
+            };
+            if declared > max {
+                return Err(format!(
+                    "adversary {index}: capacity {declared} above the chain's maximum of {max} \
+                     units a provider (the chain refuses the registration)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the price feeds are out in `epoch` (no credits sold).
+    pub fn outage_at(&self, epoch: u32) -> bool {
+        self.outages
+            .iter()
+            .any(|o| epoch >= o.epoch && epoch < o.epoch.saturating_add(o.epochs))
     }
 }

@@ -149,3 +149,22 @@ pub fn from_json(text: &str) -> Result<Snapshot, String> {
         providers: (count, average as u32),
     })
 }
+
+/// Prepares `scenario` to run from `snapshot`: the snapshot's providers (those with verified
+/// capacity, at their average capacity) replace the scenario's at the start (its later changes
+/// in number stay). A scenario with `[parameters]` is refused by name: a run from a live chain
+/// starts from the chain's parameters, and a change belongs in `[[changes]]` (a referendum).
+pub fn apply(snapshot: &Snapshot, scenario: &mut crate::scenario::Scenario) -> Result<(), String> {
+    if !scenario.parameters.is_empty() {
+        let fields: Vec<&str> = scenario.parameters.keys().map(String::as_str).collect();
+        return Err(format!(
+            "a run from a snapshot starts from the chain's parameters, so the scenario's \
+             [parameters] ({}) would not apply: put them in a [[changes]] entry at epoch 0 (a \
+             referendum applied at the first boundary)",
+            fields.join(", ")
+        ));
+    }
+    scenario.providers.count = snapshot.providers.0;
+    scenario.providers.capacity = snapshot.providers.1;
+    Ok(())
+}

@@ -133,6 +133,11 @@ pub struct Summary {
     pub bound: f64,
     /// Hard-limit breaches.
     pub breaches: usize,
+    /// The price at the end (stable units per CAPA).
+    pub final_price: f64,
+    /// What the run asked for that did not exist (see [`crate::run::Impossible`]): such a run
+    /// is counted apart, not reported as a result.
+    pub impossible: Option<String>,
 }
 
 /// Summarises a run.
@@ -173,6 +178,15 @@ pub fn summarise(set: toml::Table, result: &RunResult, epochs_per_year: usize) -
         best_strategy: best.map(|b| b.1),
         bound: 0.0,
         breaches: result.limit_breaches.len(),
+        final_price: result.epochs.last().map_or(0.0, |r| r.price),
+        impossible: (!result.impossible.is_none()).then(|| {
+            format!(
+                "{} epochs of unmet demand, {} purchases refused; first: {}",
+                result.impossible.unmet_epochs,
+                result.impossible.refused_purchases,
+                result.impossible.first.clone().unwrap_or_default()
+            )
+        }),
     }
 }
 
@@ -209,6 +223,8 @@ pub fn run_set(scenario: &Scenario, set: &toml::Table) -> Summary {
         best_strategy: None,
         bound: 0.0,
         breaches: 0,
+        final_price: 0.0,
+        impossible: None,
     };
     let mut setup = match RunSetup::from_scenario(scenario) {
         Ok(setup) => setup,

@@ -51,7 +51,7 @@ fn every_shipped_scenario_keeps_the_limits_and_the_books() {
             let minted = r.minted_treasury + r.minted_usage + r.minted_availability;
             assert_eq!(
                 r.total_issuance,
-                issuance + minted - r.burned_credits - r.burned_fees,
+                issuance + minted - r.burned_credits - r.burned_fees - r.burned_forfeited,
                 "{name} epoch {epoch}"
             );
             issuance = r.total_issuance;
@@ -114,13 +114,21 @@ fn the_short_scenario_end_to_end_through_the_binary() {
     let mut reader = csv::Reader::from_path(out.join("short.csv")).unwrap();
     let header = reader.headers().unwrap().clone();
     assert_eq!(&header[0], "epoch");
-    assert_eq!(&header[header.len() - 1], "adversary_0_profit");
+    let tail: Vec<&str> = header.iter().skip(header.len() - 3).collect();
+    assert_eq!(
+        tail,
+        [
+            "adversary_0_profit_plancks",
+            "adversary_0_from_usage_plancks",
+            "adversary_0_from_availability_plancks"
+        ]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 120);
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     let issuance: Vec<u128> = rows
         .iter()
-        .map(|r| r[column("total_issuance")].parse().unwrap())
+        .map(|r| r[column("total_issuance_plancks")].parse().unwrap())
         .collect();
     assert!(issuance.iter().all(|i| *i > 0));
     // The same numbers as the library's run.
@@ -128,22 +136,37 @@ fn the_short_scenario_end_to_end_through_the_binary() {
     let result = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap();
     let expected: Vec<u128> = result.epochs.iter().map(|r| r.total_issuance).collect();
     assert_eq!(issuance, expected);
-    let profit: i128 = rows.last().unwrap()[column("adversary_0_profit")]
+    let last = rows.last().unwrap();
+    let profit: i128 = last[column("adversary_0_profit_plancks")].parse().unwrap();
+    assert_eq!(profit, result.adversaries[0].gain);
+    // What the self-dealers received from the usage pools is at most the cap (60%) of what
+    // they burned; the controller's state is the library's.
+    let from_usage: u128 = last[column("adversary_0_from_usage_plancks")]
         .parse()
         .unwrap();
-    assert_eq!(profit, result.adversaries[0].gain);
+    assert!(from_usage > 0);
+    assert!(
+        from_usage <= result.adversaries[0].burned * 6 / 10,
+        "{from_usage}"
+    );
+    let next: u128 = last[column("controller_next_emission_plancks")]
+        .parse()
+        .unwrap();
+    assert_eq!(next, result.epochs[119].controller.emission_per_block);
     // The charts: SVG documents with the series drawn.
     for chart in [
         "supply",
         "minted-burned",
         "emission",
         "provider-income",
+        "price-demand",
         "adversary-profit",
     ] {
         let svg = fs::read_to_string(out.join(format!("short-{chart}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{chart}");
         assert!(svg.trim_end().ends_with("</svg>"), "{chart}");
         assert!(svg.contains("<polyline"), "{chart}: no line drawn");
+        assert!(svg.contains("short: "), "{chart}: titled with the scenario");
     }
     fs::remove_dir_all(&out).unwrap();
 }
@@ -191,9 +214,27 @@ fn a_run_starts_from_a_live_chains_snapshot() {
     let (defaults, _) = capacloud_sim::scenario::defaults();
     assert_eq!(snap.setup.params, defaults);
     // "What happens from here": the first epoch starts at the snapshot's emission.
-    let scenario = load("short.toml");
+    let mut scenario = load("short.toml");
+    capacloud_sim::snapshot::apply(&snap, &mut scenario).unwrap();
+    // The snapshot's providers, not the scenario's ten of 100 units; its later change stays.
+    assert_eq!(
+        (scenario.providers.count, scenario.providers.capacity),
+        (2, 200)
+    );
+    assert_eq!(scenario.providers.count_at(40), 25);
     let result = run(&scenario, &snap.setup).unwrap();
     assert_eq!(result.epochs[0].emission_per_block, 120_000_000_000);
+    assert_eq!(result.epochs[0].providers, 2);
+    // A scenario's own starting parameters are refused by name with a snapshot.
+    let mut with_parameters = load("short.toml");
+    with_parameters
+        .parameters
+        .insert("usage_reward_cap".into(), toml::Value::Integer(500_000_000));
+    let error = capacloud_sim::snapshot::apply(&snap, &mut with_parameters).unwrap_err();
+    assert!(
+        error.contains("usage_reward_cap") && error.contains("[[changes]]"),
+        "{error}"
+    );
     assert!(snapshot_rejects_other_formats());
 }
 

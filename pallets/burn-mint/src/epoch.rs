@@ -79,9 +79,11 @@ impl<T: Config> Pallet<T> {
             return false;
         }
         // The pot exists from genesis, so minting into it only fails on overflow.
-        if amount > Self::room_below_cap()
-            || emission.accrual.per_block.total() > T::MaxEmissionPerBlock::get()
-            || T::Currency::mint_into(&Self::pot(), amount).is_err()
+        if !economics::block_fits(
+            &emission.accrual.per_block,
+            Self::room_below_cap(),
+            T::MaxEmissionPerBlock::get(),
+        ) || T::Currency::mint_into(&Self::pot(), amount).is_err()
         {
             emission.accrual.withhold_block(now);
             return true;

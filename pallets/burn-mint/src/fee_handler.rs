@@ -11,7 +11,8 @@ use sp_arithmetic::Perbill;
 use sp_runtime::Saturating;
 
 /// Routes transaction fees through the pallet: burns the governance-set `fee_burn_share` of
-/// every fee and tip and sends the rest to the treasury. Use it as the `OnUnbalanced` handler
+/// every fee and tip ([`crate::economics::split_fee`]: the burn rounds up) and sends the rest
+/// to the treasury. Use it as the `OnUnbalanced` handler
 /// of `pallet_transaction_payment::FungibleAdapter`. Before the pallet has parameters, every
 /// fee is burned.
 pub struct FeeHandler<T>(core::marker::PhantomData<T>);
@@ -22,8 +23,7 @@ impl<T: Config> OnUnbalanced<Credit<T::AccountId, T::Currency>> for FeeHandler<T
             .map(|p| p.fee_burn_share)
             .unwrap_or(Perbill::one());
         let total = amount.peek();
-        let to_burn = share * total;
-        let (burn, rest) = amount.split(to_burn);
+        let (burn, rest) = amount.split(crate::economics::split_fee(total, share).burned);
         // Dropping a credit reduces total issuance: that is the burn.
         drop(burn);
         let rest_amount = rest.peek();

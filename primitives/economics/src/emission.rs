@@ -44,6 +44,34 @@ impl EmissionSplit {
     }
 }
 
+/// Whether a block mints its emission (all or nothing): the treasury's share, the only part
+/// minted at once, fits in the `room` left below the supply cap, and the whole emission is
+/// within the hard cap per block. A block that does not fit is withheld
+/// ([`EmissionAccrual::withhold_block`]): none of its emission is minted, ever.
+pub fn block_fits(per_block: &EmissionSplit, room: Amount, max_emission_per_block: Amount) -> bool {
+    per_block.ecosystem <= room && per_block.total() <= max_emission_per_block
+}
+
+/// How many of `length` consecutive blocks mint when nothing is burned or minted in between:
+/// [`block_fits`] applied block after block, each minting block taking its treasury share from
+/// the `room` (the first blocks mint, the rest of the epoch is withheld). With no supply cap,
+/// pass `Amount::MAX`.
+pub fn blocks_that_fit(
+    per_block: &EmissionSplit,
+    room: Amount,
+    max_emission_per_block: Amount,
+    length: u32,
+) -> u32 {
+    if !block_fits(per_block, room, max_emission_per_block) {
+        return 0;
+    }
+    match room.checked_div(per_block.ecosystem) {
+        // Nothing minted at once: every block fits.
+        None => length,
+        Some(blocks) => blocks.min(length as Amount) as u32,
+    }
+}
+
 /// Splits `emission` by the shares. The availability share takes the rounding remainder, so the
 /// three parts always add up to exactly `emission`.
 pub fn split_emission(emission: Amount, params: &Parameters) -> EmissionSplit {
@@ -224,5 +252,41 @@ mod tests {
         );
         assert_eq!(a.updated_at, 19);
         assert_eq!(a.per_block, next);
+    }
+
+    #[test]
+    fn blocks_that_fit_is_block_fits_applied_block_after_block() {
+        let split = |ecosystem, usage, availability| EmissionSplit {
+            ecosystem,
+            usage,
+            availability,
+        };
+        for (per_block, room, max) in [
+            (split(200, 500, 300), 2_000, 1_000),
+            (split(200, 500, 300), 1_999, 1_000),
+            (split(200, 500, 300), 199, 1_000),
+            (split(200, 500, 300), Amount::MAX, 1_000),
+            (split(200, 500, 300), 2_000, 999),
+            (split(0, 700, 300), 0, 1_000),
+            (split(0, 0, 0), 0, 0),
+        ] {
+            let mut left = room;
+            let mut fitting = 0;
+            for _ in 0..10 {
+                if !block_fits(&per_block, left, max) {
+                    break;
+                }
+                left -= per_block.ecosystem;
+                fitting += 1;
+            }
+            assert_eq!(
+                blocks_that_fit(&per_block, room, max, 10),
+                fitting,
+                "{per_block:?} in {room} under {max}"
+            );
+        }
+        assert_eq!(blocks_that_fit(&split(200, 500, 300), 2_000, 1_000, 10), 10);
+        assert_eq!(blocks_that_fit(&split(200, 500, 300), 1_999, 1_000, 10), 9);
+        assert_eq!(blocks_that_fit(&split(200, 500, 300), 2_000, 999, 10), 0);
     }
 }

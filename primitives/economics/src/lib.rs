@@ -9,7 +9,8 @@
 //! | --- | --- |
 //! | [`parameters`] | the governance-set [`Parameters`], the runtime's [`HardLimits`], validation |
 //! | [`controller`] | the next epoch's emission per block (fixed decay or burn-indexed) within a band that moves a step an epoch |
-//! | [`emission`] | the per-block split and the lazily advanced [`EmissionAccrual`] |
+//! | [`emission`] | the per-block split, which blocks mint below the caps, and the lazily advanced [`EmissionAccrual`] |
+//! | [`fees`] | the share of a transaction fee burned and the share paid to the treasury |
 //! | [`pricing`] | credits for tokens at a price, the median of the feeds, how far a submission and the price may move, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
 //! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
@@ -23,7 +24,7 @@
 //! ## Guarantees
 //!
 //! Nothing here panics: every operation is checked or saturating, and every rounding goes in
-//! the protocol's favour (rewards and credits round down). Each bound below states the
+//! the protocol's favour (rewards and credits round down, the burned share of a fee rounds up). Each bound below states the
 //! conditions under which it is proved and names the test that tries to break it; what is
 //! not (yet) bounded, and the attacks that show it, is in `docs/threat-model.md` at the root
 //! of the repository.
@@ -56,7 +57,7 @@
 //!   lets it fade at the outgoing smoothing, a raised base the average cannot absorb is held
 //!   back and released at the smoothing
 //!   (`tests/properties.rs::a_transition_leaves_the_target_where_it_was`,
-//!   (`controller::tests::a_smoothing_change_re_emits_what_the_average_remembers_once`,
+//!   `controller::tests::a_smoothing_change_re_emits_what_the_average_remembers_once`,
 //!   `controller::tests::mode_switches_start_from_the_current_target_and_re_emit_the_memory_once`,
 //!   `controller::tests::a_raised_availability_share_does_not_raise_what_availability_gets_of_the_memory`).
 //!   The inflation term (per year, [`inflation_per_block`]) only lowers what a burn adds (the
@@ -120,6 +121,7 @@ pub mod books;
 pub mod controller;
 pub mod emission;
 pub mod epoch;
+pub mod fees;
 pub mod liveness;
 pub mod parameters;
 pub mod pools;
@@ -134,8 +136,12 @@ pub use controller::{
     faster_decay, inflation_per_block, next_controller_state, next_emission, ramp, transition,
     weigh_for_availability, ControllerState, EpochObservation,
 };
-pub use emission::{availability_points, split_emission, EmissionAccrual, EmissionSplit};
+pub use emission::{
+    availability_points, block_fits, blocks_that_fit, split_emission, EmissionAccrual,
+    EmissionSplit,
+};
 pub use epoch::{plan_epoch_close, EpochClose, EpochClosePlan};
+pub use fees::{split_fee, FeeSplit};
 pub use liveness::{
     live_points, live_windows_all, prove_window, window_of, windows_proven, MAX_LIVENESS_WINDOWS,
 };

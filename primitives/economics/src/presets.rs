@@ -34,6 +34,19 @@ pub const INITIAL_PRICE: FixedU128 = FixedU128::from_inner(500_000_000_000_000_0
 /// (see [`default_parameters`]).
 pub const VERIFIER_BOND: Amount = 10_000 * CAPA;
 
+/// Capacity units a provider may declare (the runtime's `MaxCapacity`): e.g. 1,000 GPUs of
+/// class weight 100.
+pub const MAX_CAPACITY: u32 = 100_000;
+/// Epochs a closed epoch's reward pools are kept (the runtime's `RewardClaimWindow`): a month
+/// of daily epochs; what is unclaimed then is burned.
+pub const REWARD_CLAIM_WINDOW: u32 = 30;
+/// Closed epochs whose books the chain keeps (the runtime's `LedgerRetention`): three months
+/// of daily epochs.
+pub const LEDGER_RETENTION: u32 = 90;
+/// Credits per stable unit of price (the runtime's `CreditsPerStableUnit`): one credit is
+/// 0.001 of the stable unit (think 0.001 USD).
+pub const CREDITS_PER_STABLE_UNIT: u128 = 1_000;
+
 /// Lengths in blocks that depend on the block time and the build.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Timing {

@@ -118,8 +118,9 @@ impl pallet_burn_mint::Config for Runtime {
     type MaxSelfDealingReturn = MaxSelfDealingReturn;
     /// A year of 365 days of this build's blocks: the unit of the inflation target.
     type BlocksPerYear = ConstU32<{ TIMING.blocks_per_year() }>;
-    /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100.
-    type MaxCapacity = ConstU32<100_000>;
+    /// Capacity units per provider: e.g. 1_000 GPUs of class weight 100 (the presets'
+    /// constant, which the simulator applies too).
+    type MaxCapacity = ConstU32<{ presets::MAX_CAPACITY }>;
     type MaxPriceFeeders = ConstU32<16>;
     type MaxCapacityVerifiers = ConstU32<16>;
     type MinUnbondingPeriod = MinUnbondingPeriod;
@@ -129,12 +130,12 @@ impl pallet_burn_mint::Config for Runtime {
     type RewardDelay = ConstU32<REWARD_DELAY>;
     /// Reward pools are kept for 30 epochs (a month of daily epochs); unclaimed rewards are
     /// burned after that.
-    type RewardClaimWindow = ConstU32<30>;
+    type RewardClaimWindow = ConstU32<{ presets::REWARD_CLAIM_WINDOW }>;
     /// Ninety closed epochs of books (three months of daily epochs).
-    type LedgerRetention = ConstU32<90>;
+    type LedgerRetention = ConstU32<{ presets::LEDGER_RETENTION }>;
     type TokenUnit = ConstU128<UNITS>;
     /// One credit is 0.001 of the stable unit (think 0.001 USD).
-    type CreditsPerStableUnit = ConstU128<1_000>;
+    type CreditsPerStableUnit = ConstU128<{ presets::CREDITS_PER_STABLE_UNIT }>;
     /// A year of daily epochs.
     type MaxPreviewEpochs = ConstU32<366>;
     type WeightInfo = pallet_burn_mint::weights::SubstrateWeight<Runtime>;

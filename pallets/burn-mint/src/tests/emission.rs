@@ -242,6 +242,19 @@ fn fees_are_split_between_burn_and_treasury() {
                 to_treasury: 400
             }
         );
+        // 60% of 1,001 is 600.6: the burn rounds up, the treasury gets no more than its 40%.
+        let fee = Balances::withdraw(
+            &ALICE,
+            1_001,
+            Precision::Exact,
+            Preservation::Preserve,
+            Fortitude::Polite,
+        )
+        .unwrap();
+        FeeHandler::<Test>::on_unbalanced(fee);
+        assert_eq!(Balances::balance(&TREASURY), treasury + 800);
+        assert_eq!(issuance(), before - 1_201);
+        assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 1_201);
     });
 }
 

@@ -1,6 +1,6 @@
 //! The simulator and the chain agree to the planck: the same epochs run through the pallet
-//! block by block (providers live, credits bought, spent and paid for, a parameter change,
-//! claims) and through `capacloud-sim`'s model, started from the chain's state, give the same
+//! block by block (providers live, credits bought, spent and paid for, fees, a parameter
+//! change, claims) and through `capacloud-sim`'s model, started from the chain's state, give the same
 //! books, the same issuance and the same rewards.
 
 use super::*;
@@ -22,6 +22,12 @@ fn simulator_from_chain() -> Chain {
         totals: epoch.closed_totals,
         epoch: epoch.index,
         block: epoch.start - 1,
+        pools: {
+            let mut pools: Vec<_> = crate::RewardPools::<Test>::iter().collect();
+            pools.sort_by_key(|(index, _)| *index);
+            pools.into()
+        },
+        claim_window: <Test as crate::Config>::RewardClaimWindow::get(),
     }
 }
 
@@ -49,13 +55,29 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
             let price = FixedU128::from(2);
             let points = |capacity: u32| availability_points(capacity, Permill::one());
             let mut expected = [0u128; 2];
-            for round in 0..6u32 {
+            // Fourteen epochs: past the claim window (10 in the mock), so that four pools expire
+            // and what is unclaimed of them (the rounding dust) is burned on both sides.
+            for round in 0..14u32 {
                 let index = CurrentEpoch::<Test>::get().index;
                 let mut activity = Activity::default();
                 // The feeders keep the price (2.0) fresh.
                 for feeder in FEEDERS {
                     assert_ok!(BurnMint::submit_price(signed(feeder), price));
                 }
+                // A transaction fee of 1,001 each epoch: 60% burned, rounded up (601), the
+                // simulator burning it with the same function.
+                let fee = Balances::withdraw(
+                    &ALICE,
+                    1_001,
+                    Precision::Exact,
+                    Preservation::Preserve,
+                    Fortitude::Polite,
+                )
+                .unwrap();
+                FeeHandler::<Test>::on_unbalanced(fee);
+                let share = ActiveParameters::<Test>::get().unwrap().fee_burn_share;
+                activity.burned_fees += crate::economics::split_fee(1_001, share).burned;
+                assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 601);
                 // Both providers prove liveness (P2 not in the fourth epoch: no availability; it
                 // is not paid then either, since serving credits proves liveness too).
                 heartbeat(P1);
@@ -122,10 +144,24 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
                 assert_eq!(ActiveParameters::<Test>::get(), Some(sim.params));
                 // Each provider's reward for the epoch, as the simulator settles it.
                 let p2_points = if round != 3 { points(40) } else { 0 };
-                expected[0] += closed.reward_of(p1.0, p1.1, points(100));
-                expected[1] += closed.reward_of(p2.0, p2.1, p2_points);
+                let rewards = [
+                    closed.reward_of(p1.0, p1.1, points(100)),
+                    closed.reward_of(p2.0, p2.1, p2_points),
+                ];
+                // Both settle it into their records before the pool expires (at their next
+                // heartbeat); the simulator claims it from the pool.
+                for (i, reward) in rewards.into_iter().enumerate() {
+                    expected[i] += reward;
+                    assert_eq!(sim.claim(index, reward), reward);
+                }
             }
-            assert_eq!(sim.epoch, first + 6);
+            assert_eq!(sim.epoch, first + 14);
+            // Pools expired, and their dust was burned, the same on both sides (checked in
+            // the books above).
+            let forfeited: u128 = (first..first + 14)
+                .map(|i| Ledger::<Test>::get(i).unwrap().burned_forfeited)
+                .sum();
+            assert!(forfeited > 0);
             // Claims pay exactly what the simulator settled (the mock unlocks at once).
             for (who, reward) in [(P1, expected[0]), (P2, expected[1])] {
                 assert!(reward > 0);
@@ -134,5 +170,94 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
                 assert_ok!(BurnMint::claim_rewards(signed(CHARLIE), who));
                 assert_eq!(Balances::free_balance(who), free + reward);
             }
+        });
+}
+
+/// The simulator's provider rules (`capacloud_sim::providers`) are the chain's: a new account
+/// starts at the initial reputation and proves liveness from the next epoch, each epoch of
+/// proven service adds the gain (to 100%), a provider below the minimum is neither paid nor
+/// counted, an attestation the bond does not cover is refused (the simulator counts no
+/// capacity), and no credit is sold while the price feeds are stale (a scenario's outage).
+#[test]
+fn the_simulators_provider_rules_are_the_chains() {
+    use capacloud_sim::providers::Standing;
+    let params = Parameters {
+        initial_reputation: Permill::from_percent(20),
+        min_reputation: Permill::from_percent(20),
+        service_reputation_gain: Permill::from_percent(5),
+        ..test_params()
+    };
+    ExtBuilder::default()
+        .parameters(params)
+        .build_and_execute(|| {
+            // A fresh account (the mock's funded accounts have a history at 100%).
+            const NEW: AccountId = 700;
+            assert_ok!(Balances::mint_into(&NEW, 1_000_000));
+            let registered = CurrentEpoch::<Test>::get().index;
+            register(NEW, 100);
+            attest(NEW, 100);
+            let mut standing = Standing::registered(&params, registered);
+            assert_eq!(
+                Providers::<Test>::get(NEW).unwrap().reputation,
+                standing.reputation
+            );
+            // Not in the epoch it registered in.
+            assert!(BurnMint::heartbeat(signed(NEW)).is_err());
+            assert_eq!(standing.live_points(&params, registered, 100), 0);
+            // Twenty epochs of service: the same points and the same reputation, 20% -> 100%.
+            for _ in 0..20 {
+                next_epoch();
+                let index = CurrentEpoch::<Test>::get().index;
+                for feeder in FEEDERS {
+                    assert_ok!(BurnMint::submit_price(signed(feeder), FixedU128::from(2)));
+                }
+                heartbeat(NEW);
+                let record = Providers::<Test>::get(NEW).unwrap();
+                assert_eq!(
+                    record.live_points_in(index),
+                    standing.live_points(&params, index, 100),
+                    "epoch {index}"
+                );
+                standing.served(&params);
+                assert_eq!(record.reputation, standing.reputation, "epoch {index}");
+            }
+            assert_eq!(standing.reputation, Permill::one());
+            // Below the minimum: the chain refuses to pay it and to count its liveness; the
+            // simulator neither pays nor counts it.
+            next_epoch();
+            let index = CurrentEpoch::<Test>::get().index;
+            let low = Permill::from_percent(19);
+            assert_ok!(BurnMint::set_reputation(RuntimeOrigin::root(), NEW, low));
+            for feeder in FEEDERS {
+                assert_ok!(BurnMint::submit_price(signed(feeder), FixedU128::from(2)));
+            }
+            assert_noop!(
+                BurnMint::heartbeat(signed(NEW)),
+                Error::<Test>::ReputationTooLow
+            );
+            assert_noop!(
+                BurnMint::pay_for_compute(signed(ALICE), NEW, 1_000, 0),
+                Error::<Test>::ReputationTooLow
+            );
+            let below = Standing {
+                reputation: low,
+                ..standing
+            };
+            assert!(!below.payable(&params));
+            assert_eq!(below.live_points(&params, index, 100), 0);
+            // A bond of 1,000 covers 900 units (100 + 1 a unit): an attestation of 950 real
+            // units is refused, and the simulator's capacity inflater counts none.
+            register(P2, 1_000);
+            assert!(params.required_bond(950) > 1_000);
+            assert_noop!(
+                BurnMint::attest_capacity(signed(VERIFIER), P2, 950),
+                Error::<Test>::BondTooLow
+            );
+            // Feeds go stale (an outage): no credit is sold.
+            run_to_block(System::block_number() + params.price_max_age as u64 + 1);
+            assert_noop!(
+                BurnMint::buy_credits(signed(ALICE), 1_000, 0),
+                Error::<Test>::PriceUnavailable
+            );
         });
 }
