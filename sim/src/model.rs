@@ -6,14 +6,16 @@
 //! controller, the blocks that fit and credit pricing are the economics crate's, and the
 //! runtime's constants are its presets.
 
+use crate::executor::{EpochEnd, Executor, Group};
 use capacloud_economics::{
-    blocks_that_fit, credits_for_tokens, plan_epoch_close,
+    basis_of, blocks_that_fit, credits_for_tokens, plan_epoch_close,
     presets::{CREDITS_PER_STABLE_UNIT, LEDGER_RETENTION, REWARD_CLAIM_WINDOW},
-    split_emission, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks, EpochClose,
-    EpochClosePlan, EpochWork, HardLimits, Parameters, RewardPool, Totals,
+    split_emission, split_fee, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks,
+    EpochClose, EpochClosePlan, EpochWork, HardLimits, ParameterError, Parameters, RewardPool,
+    Totals,
 };
-use sp_arithmetic::FixedU128;
-use std::collections::VecDeque;
+use sp_arithmetic::{FixedU128, Permill};
+use std::collections::{BTreeMap, VecDeque};
 
 /// The chain's economic state between epochs.
 #[derive(Clone, Debug)]
@@ -195,20 +197,35 @@ impl Chain {
         let per_block = self.accrual.per_block;
         let treasury = self.accrual.minted_per_block();
         // Blocks that mint: the chain's rule block after block (all or nothing, within the
-        // hard cap per block, the treasury's share below the supply cap). Burns are taken to
-        // happen after the epoch's last mint, so the room is the room at the open.
-        let room = self
-            .limits
-            .max_total_supply
-            .map_or(Amount::MAX, |cap| cap.saturating_sub(self.issuance));
-        let fitting =
-            blocks_that_fit(&per_block, room, self.limits.max_emission_per_block, length) as u64;
-        if fitting > 0 {
-            self.accrual.advance_to(first + fitting - 1);
+        // hard cap per block, the treasury's share below the supply cap). The epoch's
+        // extrinsics run in its first block, after that block's mint: the first block sees the
+        // room at the open, the others the room its burns left.
+        let room = |issuance: Amount| {
+            self.limits
+                .max_total_supply
+                .map_or(Amount::MAX, |cap| cap.saturating_sub(issuance))
+        };
+        let max = self.limits.max_emission_per_block;
+        let first_fits = blocks_that_fit(&per_block, room(self.issuance), max, 1) as u64;
+        let after_first = self
+            .issuance
+            .saturating_add(treasury.saturating_mul(first_fits as u128))
+            .saturating_sub(activity.burned_credits)
+            .saturating_sub(activity.burned_fees);
+        let rest_fits =
+            blocks_that_fit(&per_block, room(after_first), max, length.saturating_sub(1)) as u64;
+        if first_fits == 1 {
+            self.accrual.advance_to(first);
+        } else {
+            self.accrual.withhold_block(first);
         }
-        for block in (first + fitting)..=last {
+        if rest_fits > 0 {
+            self.accrual.advance_to(first + rest_fits);
+        }
+        for block in (first + 1 + rest_fits)..=last {
             self.accrual.withhold_block(block);
         }
+        let fitting = first_fits + rest_fits;
         // The epoch opened at the issuance the last one closed at (`EpochClosePlan::next_books`).
         let opened_at = self.issuance;
         // The pool that leaves the claim window at this boundary: what is unclaimed of it is
@@ -269,5 +286,155 @@ impl Chain {
             length,
             emission_per_block,
         }
+    }
+}
+
+/// The simulator's [`Executor`]: the chain's state between epochs ([`Chain`]), the open
+/// epoch's [`Activity`], and the credit balance of each group's accounts. Every call does what
+/// the extrinsic does to the books, with the economics crate's functions.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The chain.
+    pub chain: Chain,
+    /// Plancks per whole token (the runtime's `TokenUnit`): credits are priced per token.
+    pub token_unit: Amount,
+    /// The open epoch's activity.
+    activity: Activity,
+    /// The price in force in the open epoch (none: no credit is sold).
+    price: Option<FixedU128>,
+    /// Credits and their basis held by each account of a group (identical accounts).
+    credits: BTreeMap<Group, (Credits, Amount)>,
+}
+
+impl Model {
+    /// Drives `chain`; tokens of `presets::CAPA` plancks.
+    pub fn new(chain: Chain) -> Self {
+        Model {
+            chain,
+            token_unit: capacloud_economics::presets::CAPA,
+            activity: Activity::default(),
+            price: None,
+            credits: BTreeMap::new(),
+        }
+    }
+
+    /// Credits for `tokens` at the price in force (none without a price, or for too few
+    /// tokens: the chain refuses the purchase).
+    fn credits_for(&self, tokens: Amount) -> Credits {
+        self.price
+            .and_then(|price| {
+                credits_for_tokens(tokens, price, self.token_unit, CREDITS_PER_STABLE_UNIT)
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Executor for Model {
+    fn params(&self) -> Parameters {
+        self.chain.params
+    }
+
+    fn pending(&self) -> Option<Parameters> {
+        self.chain.pending
+    }
+
+    fn issuance(&self) -> Amount {
+        self.chain.issuance
+    }
+
+    fn pot(&self) -> Amount {
+        self.chain.pot()
+    }
+
+    fn schedule(&mut self, params: Parameters) -> Result<(), ParameterError> {
+        self.chain.schedule(params)
+    }
+
+    fn open(&mut self, _epoch: u32, price: Option<FixedU128>) {
+        self.activity = Activity::default();
+        self.price = price;
+    }
+
+    fn register(&mut self, _: Group, _: u32, _: u32, _: u32, _: Amount, _: Permill) {
+        // Registering, bonding and attesting move no token in or out of the issuance.
+    }
+
+    fn leave(&mut self, _: Group, _: u32) {}
+
+    fn pay(&mut self, _group: Group, accounts: u32, tokens: Amount) -> Credits {
+        let credits = self.credits_for(tokens);
+        if credits > 0 {
+            // `accounts` identical payments (saturating sums: a product saturates alike).
+            let n = accounts as u128;
+            let (tokens_all, credits_all) = (tokens.saturating_mul(n), credits.saturating_mul(n));
+            self.activity.burned_credits = self.activity.burned_credits.saturating_add(tokens_all);
+            self.activity.credits_sold = self.activity.credits_sold.saturating_add(credits_all);
+            self.activity.serve(credits_all, tokens_all);
+        }
+        credits
+    }
+
+    fn buy(&mut self, group: Group, accounts: u32, tokens: Amount) -> Credits {
+        let credits = self.credits_for(tokens);
+        if credits > 0 {
+            let n = accounts as u128;
+            self.activity.burned_credits = self
+                .activity
+                .burned_credits
+                .saturating_add(tokens.saturating_mul(n));
+            self.activity.credits_sold = self
+                .activity
+                .credits_sold
+                .saturating_add(credits.saturating_mul(n));
+            let held = self.credits.entry(group).or_default();
+            held.0 = held.0.saturating_add(credits);
+            held.1 = held.1.saturating_add(tokens);
+        }
+        credits
+    }
+
+    fn spend(&mut self, group: Group, accounts: u32, credits: Credits) -> Amount {
+        let held = self.credits.entry(group).or_default();
+        if credits == 0 || held.0 < credits {
+            return 0;
+        }
+        let basis = basis_of(credits, held.0, held.1);
+        held.0 -= credits;
+        held.1 = held.1.saturating_sub(basis);
+        let n = accounts as u128;
+        self.activity
+            .serve(credits.saturating_mul(n), basis.saturating_mul(n));
+        basis
+    }
+
+    fn fee(&mut self, amount: Amount) {
+        let burned = split_fee(amount, self.chain.params.fee_burn_share).burned;
+        self.activity.burned_fees = self.activity.burned_fees.saturating_add(burned);
+    }
+
+    fn heartbeat(&mut self, _group: Group, accounts: u32, points: u128) -> u128 {
+        self.activity.live_points = self
+            .activity
+            .live_points
+            .saturating_add(points.saturating_mul(accounts as u128));
+        points
+    }
+
+    fn close(&mut self) -> EpochEnd {
+        let closed = self.chain.run_epoch(&self.activity);
+        self.activity = Activity::default();
+        EpochEnd {
+            index: closed.plan.index,
+            length: closed.length,
+            emission_per_block: closed.emission_per_block,
+            books: closed.plan.books,
+            pool: closed.plan.pool,
+            controller: closed.plan.controller,
+        }
+    }
+
+    fn claim(&mut self, _group: Group, accounts: u32, end: &EpochEnd, reward: Amount) -> Amount {
+        self.chain
+            .claim(end.index, reward.saturating_mul(accounts as u128))
     }
 }

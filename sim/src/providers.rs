@@ -65,6 +65,8 @@ impl Standing {
 /// Identical honest providers that joined together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cohort {
+    /// Its number, in join order (0: the providers of the scenario's start).
+    pub id: u32,
     /// How many.
     pub count: u32,
     /// Their standing.
@@ -79,6 +81,8 @@ pub struct Honest {
     pub capacity: u32,
     /// Oldest first.
     pub cohorts: Vec<Cohort>,
+    /// Cohorts ever formed (the next one's id): a cohort's accounts are never reused.
+    formed: u32,
 }
 
 impl Honest {
@@ -87,9 +91,11 @@ impl Honest {
         Honest {
             capacity: providers.capacity,
             cohorts: vec![Cohort {
+                id: 0,
                 count: providers.count,
                 standing: Standing::established(providers.reputation()),
             }],
+            formed: 1,
         }
     }
 
@@ -98,16 +104,27 @@ impl Honest {
         self.cohorts.iter().map(|c| c.count).sum()
     }
 
-    /// Makes them `count` in `epoch`: those who join are new accounts; those who leave are
-    /// the newest first.
-    pub fn adjust(&mut self, count: u32, params: &Parameters, epoch: u32) {
+    /// Makes them `count` in `epoch`: those who join are new accounts (a new cohort, returned
+    /// as joined); those who leave are the newest first (returned as `(cohort id, how many)`).
+    pub fn adjust(
+        &mut self,
+        count: u32,
+        params: &Parameters,
+        epoch: u32,
+    ) -> (Option<Cohort>, Vec<(u32, u32)>) {
         let now = self.count();
+        let mut joined = None;
         if count > now {
-            self.cohorts.push(Cohort {
+            let cohort = Cohort {
+                id: self.formed,
                 count: count - now,
                 standing: Standing::registered(params, epoch),
-            });
+            };
+            self.cohorts.push(cohort);
+            self.formed = self.formed.saturating_add(1);
+            joined = Some(cohort);
         }
+        let mut left = Vec::new();
         let mut excess = now.saturating_sub(count);
         while excess > 0 {
             let Some(newest) = self.cohorts.last_mut() else {
@@ -116,10 +133,12 @@ impl Honest {
             let gone = excess.min(newest.count);
             newest.count -= gone;
             excess -= gone;
+            left.push((newest.id, gone));
             if newest.count == 0 {
                 self.cohorts.pop();
             }
         }
+        (joined, left)
     }
 
     /// How many may be paid for compute.
@@ -197,7 +216,9 @@ mod tests {
             reputation: 1.0,
             changes: vec![],
         });
-        honest.adjust(15, &params, 4);
+        let (joined, left) = honest.adjust(15, &params, 4);
+        assert_eq!(joined.map(|c| (c.id, c.count)), Some((1, 5)));
+        assert!(left.is_empty());
         assert_eq!(honest.cohorts.len(), 2);
         assert_eq!(honest.cohorts[1].standing, Standing::registered(&params, 4));
         let full = availability_points(100, Permill::one());
@@ -209,7 +230,8 @@ mod tests {
             honest.cohorts[1].standing.reputation,
             Permill::from_percent(25)
         );
-        honest.adjust(8, &params, 6);
+        let (joined, left) = honest.adjust(8, &params, 6);
+        assert_eq!((joined, left), (None, vec![(1, 5), (0, 2)]));
         assert_eq!(honest.cohorts.len(), 1);
         assert_eq!(honest.count(), 8);
         assert_eq!(honest.payable(&params), 8);

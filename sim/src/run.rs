@@ -1,6 +1,7 @@
-//! Running a scenario: the world around the chain (demand, price, honest providers,
-//! adversaries, governance) turned into each epoch's [`Activity`], the chain closing the epoch,
-//! and each party's rewards settled from the closed epoch's pools.
+//! Running a scenario: the world around the chain (demand, a token market, honest providers,
+//! adversaries, governance) turned into the calls it would make each epoch ([`drive`], on any
+//! [`Executor`]: the simulator's [`Model`], or the pallet in its equivalence test), the chain
+//! closing the epoch, and each party's rewards settled from the closed epoch's pools.
 //!
 //! An adversary's profit is measured against a counterfactual: the same run with that
 //! adversary's attack left out (it keeps its honest part: its verified capacity, proven live,
@@ -9,12 +10,14 @@
 //! as much as it burned.
 
 use crate::{
-    model::{Activity, Chain, Closed},
+    executor::{EpochEnd, Executor, Group},
+    model::{Chain, Model},
     providers::{Honest, Standing},
     scenario::{defaults, plancks, with_overrides, Adversary, Scenario},
 };
 use capacloud_economics::{
-    presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Parameters,
+    presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Credits,
+    Parameters,
 };
 use sp_arithmetic::FixedU128;
 
@@ -231,27 +234,23 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
 }
 
 /// One pass over a scenario.
-struct Pass {
+#[derive(Clone, Debug)]
+pub struct Pass {
     /// Per epoch (each adversary's column holds what it received so far less what it burned so
     /// far).
-    records: Vec<EpochRecord>,
+    pub records: Vec<EpochRecord>,
     /// What each adversary received in all.
-    received: Vec<Amount>,
+    pub received: Vec<Amount>,
     /// What each adversary burned in all.
-    burned: Vec<Amount>,
+    pub burned: Vec<Amount>,
     /// Hard-limit breaches.
-    breaches: Vec<String>,
+    pub breaches: Vec<String>,
     /// What the world could not do.
-    impossible: Impossible,
+    pub impossible: Impossible,
 }
 
-/// One pass over the scenario with the given attacks.
-///
-/// The world: every token outside the reward pot is held by someone who sells at the market
-/// price, so an epoch's burns (honest demand, then fees, then each adversary) can take at
-/// most the tokens held at the epoch's open (the issuance less the pot); what asks for more is cut (demand) or refused (an
-/// adversary's purchase) and recorded in [`Impossible`]. Providers follow the chain's rules
-/// ([`crate::providers`]); during a price-feed outage no credits are sold.
+/// One pass over the scenario with the given attacks, on the simulator's model started from
+/// `setup`.
 fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Result<Pass, String> {
     let (_, limits) = defaults();
     let mut chain = Chain::new(setup.params, limits, setup.emission, setup.issuance);
@@ -259,12 +258,33 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
         chain.controller = controller;
         chain.accrual.per_block = split_emission(controller.emission_per_block, &setup.params);
     }
+    drive(scenario, setup, attacking, &mut Model::new(chain))
+}
+
+/// One pass over `scenario` on `ex`, every adversary attacking where `attacking` says: the
+/// calls a world would make, epoch by epoch ([`Executor`]).
+///
+/// The world: every token outside the reward pot is held by someone who sells at the market
+/// price, so an epoch's burns (honest demand, then fees, then each adversary) can take at
+/// most the tokens held at the epoch's open (the issuance less the pot); what asks for more is
+/// cut (demand) or refused (an adversary's purchase) and recorded in [`Impossible`]. Providers
+/// follow the chain's rules ([`crate::providers`]); the scenario's providers of the start
+/// (cohort 0) are established, registered before the run; those who join later and every
+/// adversary's accounts register during it (the adversaries in the first epoch). During a
+/// price-feed outage no credit is sold. Honest demand is paid to the payable honest providers
+/// in equal parts (`pay_for_compute`).
+pub fn drive<E: Executor>(
+    scenario: &Scenario,
+    setup: &RunSetup,
+    attacking: &[bool],
+    ex: &mut E,
+) -> Result<Pass, String> {
+    let (_, limits) = defaults();
     let market = scenario.price.market(
         setup.issuance as f64 / CAPA as f64,
         scenario.demand.at(0, setup.epochs_per_year) * setup.epochs_per_year,
     )?;
     let mut honest = Honest::new(&scenario.providers);
-    // Every adversary's accounts register at the start: new accounts.
     let mut states: Vec<AdversaryState> = scenario
         .adversaries
         .iter()
@@ -277,43 +297,62 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
     let mut work = Vec::with_capacity(states.len());
     for epoch in 0..scenario.epochs {
         for change in scenario.changes.iter().filter(|c| c.epoch == epoch) {
-            let base = chain.pending.unwrap_or(chain.params);
+            let base = ex.pending().unwrap_or(ex.params());
             let params = with_overrides(&base, &change.set)?;
-            chain
-                .schedule(params)
+            ex.schedule(params)
                 .map_err(|e| format!("change at epoch {epoch}: {e:?}"))?;
         }
         // The parameters in force during the epoch (the close may apply new ones).
-        let params = chain.params;
-        honest.adjust(scenario.providers.count_at(epoch), &params, epoch);
+        let params = ex.params();
         let demand = scenario.demand.at(epoch, setup.epochs_per_year);
+        let issuance = ex.issuance();
         let price_value = match market {
             Some(market) => market.price(
                 scenario.price.events_at(epoch),
                 demand * setup.epochs_per_year,
-                chain.issuance as f64 / CAPA as f64,
+                issuance as f64 / CAPA as f64,
             ),
             None => scenario.price.at(epoch),
         }
         .max(1e-18);
         let price = FixedU128::from_float(price_value);
         let sales = !scenario.outage_at(epoch);
-        let mut activity = Activity::default();
+        ex.open(epoch, sales.then_some(price));
+        if epoch == 0 {
+            for (index, adversary) in scenario.adversaries.iter().enumerate() {
+                register_adversary(adversary, attacking[index], index as u32, &params, ex);
+            }
+        }
+        let (joined, left_cohorts) =
+            honest.adjust(scenario.providers.count_at(epoch), &params, epoch);
+        if let Some(cohort) = joined {
+            let capacity = honest.capacity;
+            ex.register(
+                Group::Honest(cohort.id),
+                cohort.count,
+                capacity,
+                capacity,
+                params.required_bond(capacity),
+                cohort.standing.reputation,
+            );
+        }
+        for (id, count) in left_cohorts {
+            ex.leave(Group::Honest(id), count);
+        }
         // What can still be burned this epoch: the tokens held at its open (the issuance less
         // what the reward pot holds unclaimed).
-        let mut left = chain.issuance.saturating_sub(chain.pot());
-        // Honest demand: tokens worth `demand` stable units burned for credits, served by the
-        // payable honest providers in equal parts.
+        let mut left = issuance.saturating_sub(ex.pot());
+        // Honest demand: tokens worth `demand` stable units, paid to the payable honest
+        // providers in equal parts.
         let payable = honest.payable(&params);
         let wanted = if payable > 0 && sales {
             plancks(demand / price_value)
         } else {
             0
         };
-        let honest_tokens = wanted.min(left);
         let mut unmet_demand = 0.0;
-        if honest_tokens < wanted {
-            unmet_demand = (wanted - honest_tokens) as f64 / CAPA as f64 * price_value;
+        if wanted > left {
+            unmet_demand = (wanted - left) as f64 / CAPA as f64 * price_value;
             impossible.unmet_epochs += 1;
             impossible.note(|| {
                 format!(
@@ -324,14 +363,15 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
                 )
             });
         }
-        let honest_credits = activity.buy_and_serve(honest_tokens, price);
-        let honest_basis = activity.basis_served;
-        left = left.saturating_sub(activity.burned_credits);
-        activity.live_points = honest.live_points(&params, epoch);
+        let tokens_each = wanted.min(left) / (payable.max(1) as u128);
+        let honest_work = honest_epoch(&honest, &params, epoch, tokens_each, ex);
+        left = left.saturating_sub(honest_work.burned);
         // Fees, paid from what is left, burned at the chain's split.
         let fees = plancks(scenario.fees_per_epoch).min(left);
-        activity.burned_fees = split_fee(fees, params.fee_burn_share).burned;
-        left = left.saturating_sub(activity.burned_fees);
+        if fees > 0 {
+            ex.fee(fees);
+            left = left.saturating_sub(split_fee(fees, params.fee_burn_share).burned);
+        }
         // Adversaries: their work this epoch.
         work.clear();
         for (index, adversary) in scenario.adversaries.iter().enumerate() {
@@ -340,12 +380,12 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
                 attacking[index],
                 Epoch {
                     index: epoch,
+                    group: Group::Adversary(index as u32),
                     params: &params,
-                    price,
                     sales,
                 },
                 &mut states[index],
-                &mut activity,
+                ex,
                 &mut left,
             );
             if w.refused {
@@ -365,43 +405,34 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
                 .saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
             work.push(w);
         }
-        let closed = chain.run_epoch(&activity);
-        // Settlement: every provider claims its reward (the chain's shares, rounded down per
-        // account) from the closed epoch's pool.
-        let (income_per_credit, income_per_unit) = settle_honest(
-            &honest,
-            &params,
-            epoch,
-            (honest_credits, honest_basis),
-            &closed,
-            &mut chain,
-        );
-        for (state, w) in states.iter_mut().zip(&work) {
-            state.settle(w, &closed, &mut chain);
+        let end = ex.close();
+        // Settlement: every provider settles its reward (the chain's shares, rounded down per
+        // account) of the closed epoch's pool.
+        let (income_per_credit, income_per_unit) = settle_honest(&honest, &honest_work, &end, ex);
+        for (index, (state, w)) in states.iter_mut().zip(&work).enumerate() {
+            state.settle(Group::Adversary(index as u32), w, &end, ex);
             if w.points > 0 {
                 state.standing.served(&params);
             }
         }
         honest.after_epoch(&params, epoch);
-        let record = record_of(
-            epoch,
-            price_value,
-            demand,
-            honest.count(),
-            &closed,
-            income_per_credit,
-            income_per_unit,
-            &states,
-            unmet_demand,
-        );
         let record = EpochRecord {
             sales_stopped: !sales,
-            ..record
+            ..record_of(
+                epoch,
+                price_value,
+                demand,
+                honest.count(),
+                &end,
+                (income_per_credit, income_per_unit),
+                &states,
+                unmet_demand,
+            )
         };
-        if closed.emission_per_block > limits.max_emission_per_block {
+        if end.emission_per_block > limits.max_emission_per_block {
             breaches.push(format!(
                 "epoch {epoch}: emission per block {} above the hard cap",
-                closed.emission_per_block
+                end.emission_per_block
             ));
         }
         if limits
@@ -424,34 +455,65 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
     })
 }
 
-/// The honest providers claim their rewards of the closed epoch (each payable provider served
-/// an equal part of the honest demand's `credits` and `basis`); returns an honest provider's
-/// income per credit served and per capacity unit (a provider of the oldest cohort: those of
-/// the scenario's start).
-fn settle_honest(
+/// What the honest providers did in an epoch: per cohort, each provider's credits, basis and
+/// live points (as the chain counted them), and what was burned for their work.
+struct HonestWork {
+    /// (cohort id, providers, credits each, basis each, live points each).
+    cohorts: Vec<(u32, u32, Credits, Amount, u128)>,
+    /// Tokens burned paying them.
+    burned: Amount,
+}
+
+/// The honest providers' epoch on `ex`: each payable one is paid `tokens` (`pay_for_compute`),
+/// each that may prove liveness does (`heartbeat`).
+fn honest_epoch<E: Executor>(
     honest: &Honest,
     params: &Parameters,
     epoch: u32,
-    (credits, basis): (u128, Amount),
-    closed: &Closed,
-    chain: &mut Chain,
+    tokens: Amount,
+    ex: &mut E,
+) -> HonestWork {
+    let mut out = HonestWork {
+        cohorts: Vec::with_capacity(honest.cohorts.len()),
+        burned: 0,
+    };
+    for cohort in &honest.cohorts {
+        let group = Group::Honest(cohort.id);
+        let (mut credits, mut basis) = (0, 0);
+        if tokens > 0 && cohort.standing.payable(params) {
+            credits = ex.pay(group, cohort.count, tokens);
+            if credits > 0 {
+                basis = tokens;
+                out.burned = out
+                    .burned
+                    .saturating_add(tokens.saturating_mul(cohort.count as u128));
+            }
+        }
+        let mut points = honest.points_of(cohort, params, epoch);
+        if points > 0 {
+            points = ex.heartbeat(group, cohort.count, points);
+        }
+        out.cohorts
+            .push((cohort.id, cohort.count, credits, basis, points));
+    }
+    out
+}
+
+/// The honest providers settle their rewards of the closed epoch `end`; returns an honest
+/// provider's income per credit served and per capacity unit (a provider of the scenario's
+/// start, cohort 0, while there is one).
+fn settle_honest<E: Executor>(
+    honest: &Honest,
+    work: &HonestWork,
+    end: &EpochEnd,
+    ex: &mut E,
 ) -> (f64, f64) {
-    let payable = honest.payable(params).max(1) as u128;
-    let (credits_each, basis_each) = (credits / payable, basis / payable);
-    let index = closed.plan.index;
     let mut income = (0.0, 0.0);
-    for (i, cohort) in honest.cohorts.iter().enumerate() {
-        let paid = cohort.standing.payable(params);
-        let (credits, basis) = if paid {
-            (credits_each, basis_each)
-        } else {
-            (0, 0)
-        };
-        let points = honest.points_of(cohort, params, epoch);
-        let each = closed.reward_of(credits, basis, points);
-        chain.claim(index, each.saturating_mul(cohort.count as u128));
-        if i == 0 {
-            let usage = settle_usage(&closed.pool().usage, basis).min(each);
+    for &(id, count, credits, basis, points) in &work.cohorts {
+        let each = end.reward_of(credits, basis, points);
+        ex.claim(Group::Honest(id), count, end, each);
+        if id == 0 {
+            let usage = settle_usage(&end.pool.usage, basis).min(each);
             income = (
                 if credits > 0 {
                     usage as f64 / credits as f64
@@ -494,22 +556,21 @@ impl AdversaryState {
         }
     }
 
-    /// Its accounts claim their rewards of the closed epoch.
-    fn settle(&mut self, w: &AccountWork, closed: &Closed, chain: &mut Chain) {
+    /// Its accounts settle their rewards of the closed epoch.
+    fn settle<E: Executor>(&mut self, group: Group, w: &AccountWork, end: &EpochEnd, ex: &mut E) {
         // Identical accounts get identical (rounded) rewards.
-        let each = closed.reward_of(w.credits, w.basis, w.points);
+        let each = end.reward_of(w.credits, w.basis, w.points);
         let accounts = w.accounts as u128;
-        let all = each.saturating_mul(accounts);
-        chain.claim(closed.plan.index, all);
+        let all = ex.claim(group, w.accounts, end, each);
         self.received = self.received.saturating_add(all);
         // The same reward in its two parts (the usage share first, as the pool pays it).
-        let usage = settle_usage(&closed.pool().usage, w.basis).min(each);
+        let usage = settle_usage(&end.pool.usage, w.basis).min(each);
         self.from_usage = self
             .from_usage
             .saturating_add(usage.saturating_mul(accounts));
         self.from_availability = self
             .from_availability
-            .saturating_add(each.saturating_sub(usage).saturating_mul(accounts));
+            .saturating_add(all.saturating_sub(usage.saturating_mul(accounts)));
     }
 }
 
@@ -517,8 +578,8 @@ impl AdversaryState {
 #[derive(Clone, Copy)]
 struct Epoch<'a> {
     index: u32,
+    group: Group,
     params: &'a Parameters,
-    price: FixedU128,
     /// Whether the chain sells credits (no price-feed outage).
     sales: bool,
 }
@@ -536,82 +597,132 @@ struct AccountWork {
     refused: bool,
 }
 
-/// Credits an adversary's accounts bought and will spend later: the epoch they are spent in,
-/// the credits each account holds and the tokens each burned for them.
+/// Credits an adversary's accounts bought and will spend later: the epoch they are spent in
+/// and the credits each account spends then.
 #[derive(Clone, Copy, Debug)]
 struct Unspent {
     due: u32,
     credits: u128,
-    basis: Amount,
 }
 
-/// An adversary's work in `epoch`, its purchases and spending added to `activity`; its
-/// `state` keeps what it bought and spends in a later epoch; `left` is what can still be
-/// burned this epoch.
-fn adversary_work(
+/// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
+/// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
+/// declared capacity (the truth when it does not attack) and its bond; the verifiers attest
+/// the real capacity.
+fn register_adversary<E: Executor>(
+    adversary: &Adversary,
+    attack: bool,
+    index: u32,
+    params: &Parameters,
+    ex: &mut E,
+) {
+    let group = Group::Adversary(index);
+    let initial = params.initial_reputation;
+    match *adversary {
+        Adversary::SelfDealer {
+            group: accounts,
+            capacity,
+            ..
+        } => ex.register(
+            group,
+            accounts,
+            capacity,
+            capacity,
+            params.required_bond(capacity),
+            initial,
+        ),
+        Adversary::CapacityInflater {
+            declared,
+            real,
+            bond,
+        } => ex.register(
+            group,
+            1,
+            if attack { declared } else { real },
+            real,
+            plancks(bond),
+            initial,
+        ),
+        Adversary::BoundaryTimer { capacity, .. } => ex.register(
+            group,
+            1,
+            capacity,
+            capacity,
+            params.required_bond(capacity),
+            initial,
+        ),
+    }
+}
+
+/// An adversary's work in `epoch` on `ex`; its `state` keeps what it bought and spends in a
+/// later epoch; `left` is what can still be burned this epoch.
+fn adversary_work<E: Executor>(
     adversary: &Adversary,
     attack: bool,
     epoch: Epoch,
     state: &mut AdversaryState,
-    activity: &mut Activity,
+    ex: &mut E,
     left: &mut Amount,
 ) -> AccountWork {
-    let (params, now) = (epoch.params, epoch.index);
+    let (params, now, group) = (epoch.params, epoch.index, epoch.group);
+    // Proves liveness (`heartbeat`) when the chain would count it.
+    let standing = state.standing;
+    let live = |ex: &mut E, accounts: u32, capacity: u32| {
+        let points = standing.live_points(params, now, capacity);
+        if points > 0 {
+            ex.heartbeat(group, accounts, points)
+        } else {
+            0
+        }
+    };
     match *adversary {
         Adversary::SelfDealer {
-            group,
+            group: accounts,
             burn,
             from,
             epochs,
             capacity,
             spend_after,
         } => {
-            let points = state.standing.live_points(params, now, capacity);
-            activity.live_points = activity
-                .live_points
-                .saturating_add(points.saturating_mul(group as u128));
             let mut work = AccountWork {
-                accounts: group,
-                points,
+                accounts,
+                points: live(ex, accounts, capacity),
                 ..Default::default()
             };
             let tokens = plancks(burn);
-            let needed = tokens.saturating_mul(group as u128);
+            let needed = tokens.saturating_mul(accounts as u128);
             let buying = attack && now >= from && now < from.saturating_add(epochs) && epoch.sales;
             if buying && needed > *left {
                 // The group cannot buy what does not exist: its purchase is refused (all its
                 // accounts alike, so that they stay identical).
                 work.refused = true;
             } else if buying {
-                let mut credits = 0;
-                for _ in 0..group {
-                    credits = activity.buy(tokens, epoch.price, capacloud_economics::presets::CAPA);
-                }
                 // A purchase too small for one credit is refused by the chain: nothing burned.
+                let credits = ex.buy(group, accounts, tokens);
                 if credits > 0 {
                     *left = left.saturating_sub(needed);
                     work.burned_each = tokens;
                     state.unspent.push(Unspent {
                         due: now.saturating_add(spend_after),
                         credits,
-                        basis: tokens,
                     });
                 }
             }
             // Spend what is due, with the group's own providers, while they may be paid
             // (`ReputationTooLow` otherwise: the credits wait).
             if state.standing.payable(params) {
+                let mut due = 0;
                 state.unspent.retain(|bought| {
                     if bought.due > now {
                         return true;
                     }
-                    for _ in 0..group {
-                        activity.serve(bought.credits, bought.basis);
-                    }
-                    work.credits = work.credits.saturating_add(bought.credits);
-                    work.basis = work.basis.saturating_add(bought.basis);
+                    due += bought.credits;
                     false
                 });
+                if due > 0 {
+                    work.credits = due;
+                    work.basis = ex.spend(group, accounts, due);
+                }
             }
             work
         }
@@ -620,29 +731,24 @@ fn adversary_work(
             // the attestation only if the bond covers it, and the registration only with the
             // minimum bond. Declaring more changes nothing.
             let bond = plancks(bond);
-            let attested = if bond >= params.required_bond(real) && bond >= params.required_bond(0)
-            {
+            let attested = if bond >= params.required_bond(real) {
                 real
             } else {
                 0
             };
-            let points = state.standing.live_points(params, now, attested);
-            activity.live_points = activity.live_points.saturating_add(points);
             AccountWork {
                 accounts: 1,
-                points,
+                points: live(ex, 1, attested),
                 ..Default::default()
             }
         }
         Adversary::BoundaryTimer { capacity, period } => {
             // Honest: live every epoch. Attacking: live one epoch in `period`.
-            let live = !attack || now % period.max(1) == 0;
-            let points = if live {
-                state.standing.live_points(params, now, capacity)
+            let points = if !attack || now % period.max(1) == 0 {
+                live(ex, 1, capacity)
             } else {
                 0
             };
-            activity.live_points = activity.live_points.saturating_add(points);
             AccountWork {
                 accounts: 1,
                 points,
@@ -652,24 +758,22 @@ fn adversary_work(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn record_of(
     epoch: u32,
     price: f64,
     demand: f64,
     providers: u32,
-    closed: &Closed,
-    income_per_credit: f64,
-    income_per_unit: f64,
+    end: &EpochEnd,
+    (income_per_credit, income_per_unit): (f64, f64),
     states: &[AdversaryState],
     unmet_demand: f64,
 ) -> EpochRecord {
-    let books = &closed.plan.books;
+    let books = &end.books;
     EpochRecord {
         epoch,
         price,
         demand,
-        emission_per_block: closed.emission_per_block,
+        emission_per_block: end.emission_per_block,
         minted_treasury: books.minted_ecosystem,
         minted_usage: books.minted_usage,
         minted_availability: books.minted_providers.saturating_sub(books.minted_usage),
@@ -687,7 +791,7 @@ fn record_of(
             .collect(),
         adversary_usage: states.iter().map(|s| s.from_usage).collect(),
         adversary_availability: states.iter().map(|s| s.from_availability).collect(),
-        controller: closed.plan.controller,
+        controller: end.controller,
         unmet_demand,
         sales_stopped: false,
     }

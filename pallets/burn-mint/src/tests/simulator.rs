@@ -5,7 +5,12 @@
 
 use super::*;
 use crate::{economics::availability_points, ActiveParameters, PendingParameters};
-use capacloud_sim::model::{Activity, Chain};
+use capacloud_sim::{
+    executor::{EpochEnd, Executor, Group},
+    model::{Activity, Chain, Model},
+    run::{drive, RunSetup},
+    scenario::Scenario,
+};
 
 /// The chain's state at the first block of the open epoch, as the simulator's starting point
 /// (before that block's own mint, which belongs to the epoch the simulator runs next).
@@ -259,5 +264,315 @@ fn the_simulators_provider_rules_are_the_chains() {
                 BurnMint::buy_credits(signed(ALICE), 1_000, 0),
                 Error::<Test>::PriceUnavailable
             );
+        });
+}
+
+/// The pallet as a `capacloud_sim` executor: every call of a run is made as the extrinsics a
+/// world would submit, in the epoch's first block.
+struct OnChain {
+    /// Each group's accounts, oldest first.
+    groups: std::collections::BTreeMap<Group, Vec<AccountId>>,
+    /// The next fresh account.
+    next: AccountId,
+    /// Emission per block during the open epoch.
+    emission: u128,
+}
+
+/// Pays for everything (funded before the run: its tokens are part of the start's issuance).
+const HOLDER: AccountId = 600;
+
+impl OnChain {
+    fn new() -> Self {
+        OnChain {
+            groups: Default::default(),
+            next: 2_000,
+            emission: Emission::<Test>::get().controller.emission_per_block,
+        }
+    }
+
+    /// The newest `accounts` accounts of `group`, oldest first.
+    fn accounts(&self, group: Group, accounts: u32) -> Vec<AccountId> {
+        let all = &self.groups[&group];
+        all[all.len() - accounts as usize..].to_vec()
+    }
+
+    /// Gives `who` `amount` from the holder (a transfer: the issuance does not move).
+    fn fund(who: AccountId, amount: u128) {
+        assert_ok!(<Balances as Mutate<_>>::transfer(
+            &HOLDER,
+            &who,
+            amount,
+            Preservation::Preserve
+        ));
+    }
+}
+
+impl Executor for OnChain {
+    fn params(&self) -> Parameters {
+        ActiveParameters::<Test>::get().unwrap()
+    }
+
+    fn pending(&self) -> Option<Parameters> {
+        PendingParameters::<Test>::get()
+    }
+
+    fn issuance(&self) -> u128 {
+        CurrentEpoch::<Test>::get().books.total_issuance_at_open
+    }
+
+    fn pot(&self) -> u128 {
+        RewardPools::<Test>::iter_values()
+            .map(|p| p.remaining())
+            .sum()
+    }
+
+    fn schedule(&mut self, params: Parameters) -> Result<(), crate::economics::ParameterError> {
+        params.validate(&BurnMint::hard_limits())?;
+        assert_ok!(BurnMint::set_parameters(RuntimeOrigin::root(), params));
+        Ok(())
+    }
+
+    fn open(&mut self, _epoch: u32, price: Option<FixedU128>) {
+        let price = price.expect("the equivalence scenario has no outage");
+        for feeder in FEEDERS {
+            assert_ok!(BurnMint::submit_price(signed(feeder), price));
+        }
+        self.emission = Emission::<Test>::get().controller.emission_per_block;
+    }
+
+    fn register(
+        &mut self,
+        group: Group,
+        accounts: u32,
+        capacity: u32,
+        attested: u32,
+        bond: u128,
+        reputation: Permill,
+    ) {
+        for _ in 0..accounts {
+            let who = self.next;
+            self.next += 1;
+            Self::fund(who, bond + 1_000);
+            assert_ok!(BurnMint::register_provider(signed(who), capacity, bond));
+            // Refused when the bond does not cover it (`BondTooLow`): no capacity.
+            let _ = BurnMint::attest_capacity(signed(VERIFIER), who, attested);
+            if reputation != Providers::<Test>::get(who).unwrap().reputation {
+                assert_ok!(BurnMint::set_reputation(
+                    RuntimeOrigin::root(),
+                    who,
+                    reputation
+                ));
+            }
+            self.groups.entry(group).or_default().push(who);
+        }
+    }
+
+    fn leave(&mut self, group: Group, accounts: u32) {
+        for _ in 0..accounts {
+            let who = self.groups.get_mut(&group).unwrap().pop().unwrap();
+            assert_ok!(BurnMint::leave(signed(who)));
+        }
+    }
+
+    fn pay(&mut self, group: Group, accounts: u32, tokens: u128) -> u128 {
+        let Some(credits) = BurnMint::quote_credits(tokens).filter(|c| *c > 0) else {
+            return 0;
+        };
+        for who in self.accounts(group, accounts) {
+            assert_ok!(BurnMint::pay_for_compute(
+                signed(HOLDER),
+                who,
+                tokens,
+                credits
+            ));
+        }
+        credits
+    }
+
+    fn buy(&mut self, group: Group, accounts: u32, tokens: u128) -> u128 {
+        let Some(credits) = BurnMint::quote_credits(tokens).filter(|c| *c > 0) else {
+            return 0;
+        };
+        for who in self.accounts(group, accounts) {
+            Self::fund(who, tokens);
+            assert_ok!(BurnMint::buy_credits(signed(who), tokens, credits));
+        }
+        credits
+    }
+
+    fn spend(&mut self, group: Group, accounts: u32, credits: u128) -> u128 {
+        let mut basis = 0;
+        for who in self.accounts(group, accounts) {
+            let before = CreditBalances::<Test>::get(who).basis;
+            assert_ok!(BurnMint::spend_credits(signed(who), who, credits));
+            basis = before - CreditBalances::<Test>::get(who).basis;
+        }
+        basis
+    }
+
+    fn fee(&mut self, amount: u128) {
+        let fee = Balances::withdraw(
+            &HOLDER,
+            amount,
+            Precision::Exact,
+            Preservation::Preserve,
+            Fortitude::Polite,
+        )
+        .unwrap();
+        FeeHandler::<Test>::on_unbalanced(fee);
+    }
+
+    fn heartbeat(&mut self, group: Group, accounts: u32, _points: u128) -> u128 {
+        let index = CurrentEpoch::<Test>::get().index;
+        let mut points = 0;
+        for who in self.accounts(group, accounts) {
+            assert_ok!(BurnMint::heartbeat(signed(who)));
+            points = Providers::<Test>::get(who).unwrap().live_points_in(index);
+        }
+        points
+    }
+
+    fn close(&mut self) -> EpochEnd {
+        let epoch = CurrentEpoch::<Test>::get();
+        next_epoch();
+        EpochEnd {
+            index: epoch.index,
+            length: epoch.length,
+            emission_per_block: self.emission,
+            books: Ledger::<Test>::get(epoch.index).unwrap(),
+            pool: RewardPools::<Test>::get(epoch.index).unwrap_or_default(),
+            controller: Emission::<Test>::get().controller,
+        }
+    }
+
+    fn claim(&mut self, group: Group, accounts: u32, end: &EpochEnd, _reward: u128) -> u128 {
+        // What each account's work of the closed epoch settles to (it settles at its next
+        // call, before the pool expires): the chain's own record of the work.
+        self.accounts(group, accounts)
+            .into_iter()
+            .map(|who| {
+                Providers::<Test>::get(who)
+                    .and_then(|record| record.work)
+                    .filter(|work| work.epoch == end.index)
+                    .map_or(0, |work| end.pool.reward_of(&work))
+            })
+            .sum()
+    }
+}
+
+/// A scenario runs identically on the chain and in the simulator, driven by the simulator's
+/// own run (`capacloud_sim::run::drive`, the code that turns a scenario into activity): honest
+/// providers of several reputations paid for compute, some joining (new accounts) and some
+/// leaving, a self-dealing group buying and spending a later epoch, a capacity inflater, fees,
+/// a binding supply cap (the controller keeps the emission below it), `RewardDelay` 1, a
+/// referendum lengthening the epoch and one switching the controller's mode, past the claim
+/// window: every epoch's record
+/// (books, issuance, controller, emission, an honest provider's income, each adversary's
+/// rewards from each pool) is identical to the planck.
+#[test]
+fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
+    let scenario = Scenario::from_toml(
+        r#"
+        name = "equivalence"
+        epochs = 18
+        fees_per_epoch = 0.0000000005
+        [demand]
+        kind = "flat"
+        per_epoch = 0.000000006
+        [price]
+        model = "fixed"
+        start = 2.0
+        events = [{ epoch = 8, factor = 0.5 }]
+        [providers]
+        count = 3
+        capacity = 100
+        reputation = 0.8
+        changes = [{ epoch = 5, count = 5 }, { epoch = 13, count = 4 }]
+        [[adversaries]]
+        kind = "self_dealer"
+        group = 2
+        burn = 0.000000002
+        from = 2
+        epochs = 6
+        capacity = 40
+        spend_after = 1
+        [[adversaries]]
+        kind = "capacity_inflater"
+        declared = 5000
+        real = 50
+        bond = 0.0000000002
+        [[changes]]
+        epoch = 3
+        set = { epoch_length = 12 }
+        [[changes]]
+        epoch = 9
+        set = { mode = { BurnIndexed = { smoothing = 300000000, target_inflation_per_year = 10000000 } } }
+        "#,
+    )
+    .unwrap();
+    RewardDelay::set(1);
+    let params = Parameters {
+        initial_reputation: Permill::from_percent(20),
+        min_reputation: Permill::from_percent(20),
+        service_reputation_gain: Permill::from_percent(5),
+        ..test_params()
+    };
+    ExtBuilder::default()
+        .parameters(params)
+        .build_and_execute(|| {
+            assert_ok!(Balances::mint_into(&HOLDER, 1_000_000_000_000_000));
+            // The scenario's providers of the start: established, at its reputation.
+            let mut chain = OnChain::new();
+            chain.register(
+                Group::Honest(0),
+                3,
+                100,
+                100,
+                params.required_bond(100),
+                Permill::from_percent(80),
+            );
+            next_epoch();
+            // A supply cap the emission reaches within the run, so that some blocks are
+            // withheld and burns in an epoch make room for its later blocks.
+            MaxTotalSupply::set(Some(issuance() + 20_000));
+            let mut model = simulator_from_chain();
+            model.limits = BurnMint::hard_limits();
+            let emission = Emission::<Test>::get();
+            let setup = RunSetup {
+                params: model.params,
+                emission: emission.controller.emission_per_block,
+                issuance: model.issuance,
+                epochs_per_year: 365.0 * 14_400.0 / model.params.epoch_length as f64,
+                controller: Some(emission.controller),
+            };
+            let attacking = [true, true];
+            let mut model = Model::new(model);
+            model.token_unit = UNIT;
+            let simulated = drive(&scenario, &setup, &attacking, &mut model).unwrap();
+            let on_chain = drive(&scenario, &setup, &attacking, &mut chain).unwrap();
+            for (epoch, (sim, chain)) in simulated.records.iter().zip(&on_chain.records).enumerate()
+            {
+                assert_eq!(sim, chain, "epoch {epoch}");
+            }
+            assert_eq!(simulated.received, on_chain.received);
+            assert_eq!(simulated.burned, on_chain.burned);
+            // It exercised what it says: the supply cap binding (under a zero decay the
+            // emission falls only to stay below it), expired pools' dust burned, the
+            // self-dealers paid from the usage pools and the inflater from availability, the
+            // mode switched, providers joined and left.
+            let records = &simulated.records;
+            assert_eq!(records[3].emission_per_block, 1_000);
+            assert!(records[6].emission_per_block < records[3].emission_per_block);
+            assert!(records.iter().any(|r| r.burned_forfeited > 0));
+            let last = records.last().unwrap();
+            assert!(last.adversary_usage[0] > 0 && last.adversary_availability[1] > 0);
+            assert!(simulated.received.iter().all(|r| *r > 0));
+            assert!(
+                records.iter().any(|r| r.providers == 5) && records.last().unwrap().providers == 4
+            );
+            assert!(matches!(
+                ActiveParameters::<Test>::get().unwrap().mode,
+                ControllerMode::BurnIndexed { .. }
+            ));
         });
 }
