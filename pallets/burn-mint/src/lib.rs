@@ -91,6 +91,8 @@ pub mod weights;
 mod credits;
 mod dust_handler;
 mod epoch;
+mod errors;
+mod events;
 mod fee_handler;
 mod impls;
 mod parameters;
@@ -107,6 +109,8 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+use frame_support::pallet_macros::import_section;
+
 pub use dust_handler::DustHandler;
 pub use economics::{EpochBooks, Totals};
 pub use fee_handler::FeeHandler;
@@ -114,6 +118,9 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+// The events and errors are sections of the pallet in files of their own.
+#[import_section(events::events)]
+#[import_section(errors::errors)]
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
@@ -373,282 +380,6 @@ pub mod pallet {
         fn build(&self) {
             Pallet::<T>::build_genesis(self);
         }
-    }
-
-    #[pallet::event]
-    #[pallet::generate_deposit(pub(super) fn deposit_event)]
-    pub enum Event<T: Config> {
-        /// A provider registered.
-        ProviderRegistered {
-            provider: T::AccountId,
-            capacity: u32,
-            bond: Amount,
-        },
-        /// A provider changed its capacity.
-        CapacityUpdated {
-            provider: T::AccountId,
-            capacity: u32,
-        },
-        /// A provider paused.
-        ProviderPaused { provider: T::AccountId },
-        /// A provider resumed.
-        ProviderResumed { provider: T::AccountId },
-        /// A provider started leaving; its bond unlocks at `unlock_at`.
-        ProviderLeaving {
-            provider: T::AccountId,
-            unlock_at: BlockNumberFor<T>,
-        },
-        /// A provider's bond was released and it is no longer registered for new work.
-        BondWithdrawn {
-            provider: T::AccountId,
-            amount: Amount,
-        },
-        /// A provider's reputation changed.
-        ReputationSet {
-            provider: T::AccountId,
-            reputation: Permill,
-        },
-        /// Part of a provider's bond was slashed and burned (`amount`: all that total issuance
-        /// lost).
-        ProviderSlashed {
-            provider: T::AccountId,
-            amount: Amount,
-        },
-        /// Tokens were burned for compute credits.
-        CreditsBought {
-            who: T::AccountId,
-            burned: Amount,
-            credits: Credits,
-        },
-        /// Credits were spent with a provider.
-        CreditsSpent {
-            who: T::AccountId,
-            provider: T::AccountId,
-            credits: Credits,
-        },
-        /// A provider's rewards were paid.
-        RewardsClaimed {
-            provider: T::AccountId,
-            amount: Amount,
-        },
-        /// A verifier attested a provider's capacity (its vote; what counts is what a quorum
-        /// agrees on, [`Event::CapacityVerified`]).
-        CapacityAttested {
-            provider: T::AccountId,
-            verifier: T::AccountId,
-            capacity: u32,
-        },
-        /// The set of capacity verifiers was replaced.
-        CapacityVerifiersSet { verifiers: Vec<T::AccountId> },
-        /// A provider proved liveness in liveness window `window` of an epoch: its live points
-        /// there are now `points` (its availability points × the share of the epoch's windows
-        /// it has proved).
-        ProviderLive {
-            provider: T::AccountId,
-            epoch: u32,
-            window: u32,
-            points: u128,
-        },
-        /// A provider added to its bond.
-        BondIncreased {
-            provider: T::AccountId,
-            amount: Amount,
-        },
-        /// Governance removed a provider: `slashed` of its bond burned, `forfeited` unclaimed
-        /// rewards burned, the rest of the bond released.
-        ProviderRemoved {
-            provider: T::AccountId,
-            slashed: Amount,
-            forfeited: Amount,
-        },
-        /// Governance froze a provider's rewards and bond until block `until` (excluded),
-        /// pending a removal referendum.
-        ProviderFrozen {
-            provider: T::AccountId,
-            until: BlockNumberFor<T>,
-        },
-        /// Governance lifted a provider's freeze.
-        ProviderUnfrozen { provider: T::AccountId },
-        /// A closed epoch's reward pools expired: `amount` unclaimed was burned.
-        RewardsExpired { epoch: u32, amount: Amount },
-        /// Tokens in the reward pot beyond what it owes (sent to it from outside) were burned.
-        SurplusBurned { amount: Amount },
-        /// A feeder submitted a price.
-        PriceSubmitted {
-            feeder: T::AccountId,
-            price: FixedU128,
-        },
-        /// A submission further than [`Parameters::max_price_deviation`] from the last price in
-        /// force (however old) was rejected: not stored (the feeder's previous submission
-        /// stays, and ages).
-        PriceSubmissionRejected {
-            feeder: T::AccountId,
-            submitted: FixedU128,
-            price: FixedU128,
-        },
-        /// The agreed median of the fresh feeds is further from the last price in force than
-        /// [`Parameters::max_price_change_per_block`] allows: the price in force follows it
-        /// only so far (one step per block).
-        PriceMovementLimited { median: FixedU128, price: FixedU128 },
-        /// The set of price feeders was replaced.
-        PriceFeedersSet { feeders: Vec<T::AccountId> },
-        /// New parameters were accepted; they apply at the next epoch boundary.
-        ParametersScheduled {
-            old: Option<Parameters>,
-            new: Parameters,
-        },
-        /// Scheduled parameters took effect.
-        ParametersApplied {
-            old: Option<Parameters>,
-            new: Parameters,
-        },
-        /// An epoch closed.
-        EpochClosed {
-            epoch: u32,
-            books: EpochBooks,
-            next_emission_per_block: Amount,
-        },
-        /// Part of a transaction fee was burned and the rest sent to the treasury.
-        FeesBurned { burned: Amount, to_treasury: Amount },
-        /// The capacity a quorum of verifiers agrees on changed: it counts from epoch `from`.
-        CapacityVerified {
-            provider: T::AccountId,
-            capacity: u32,
-            from: u32,
-        },
-        /// An account added `amount` to its verifier bond, which is now `total`.
-        VerifierBonded {
-            verifier: T::AccountId,
-            amount: Amount,
-            total: Amount,
-        },
-        /// A former verifier's bond was released.
-        VerifierBondWithdrawn {
-            verifier: T::AccountId,
-            amount: Amount,
-        },
-        /// Governance slashed a verifier's bond: `amount` burned.
-        VerifierSlashed {
-            verifier: T::AccountId,
-            amount: Amount,
-        },
-    }
-
-    #[pallet::error]
-    pub enum Error<T> {
-        /// The account is already a provider.
-        AlreadyProvider,
-        /// The account is not a provider.
-        NotProvider,
-        /// Capacity is zero or above the maximum.
-        InvalidCapacity,
-        /// The bond is below the minimum.
-        BondTooLow,
-        /// Not enough free balance for the bond or the purchase.
-        InsufficientBalance,
-        /// The provider is not active.
-        ProviderNotActive,
-        /// The provider is not paused.
-        ProviderNotPaused,
-        /// The provider is already leaving.
-        AlreadyLeaving,
-        /// The provider is not leaving.
-        NotLeaving,
-        /// The unbonding period has not passed yet.
-        StillUnbonding,
-        /// The amount is zero.
-        ZeroAmount,
-        /// Fewer fresh price submissions than required.
-        PriceUnavailable,
-        /// The purchase would give fewer credits than `min_credits`.
-        SlippageExceeded,
-        /// The amount buys no credit at the current price.
-        TooSmallForOneCredit,
-        /// Not enough credits.
-        InsufficientCredits,
-        /// The caller is not a price feeder.
-        NotPriceFeeder,
-        /// A price of zero.
-        ZeroPrice,
-        /// More feeders than allowed.
-        TooManyFeeders,
-        /// The three shares do not add up to 100%.
-        SharesNotWhole,
-        /// The emission floor is above the ceiling.
-        FloorAboveCeiling,
-        /// The emission ceiling is above the runtime's hard cap.
-        AboveHardCap,
-        /// Epoch length is below the runtime's minimum or above its maximum.
-        BadEpochLength,
-        /// The step per epoch is above the runtime's largest step.
-        StepTooLarge,
-        /// The usage reward cap is above the runtime's `MaxUsageRewardCap`, or is 100%.
-        RewardCapTooHigh,
-        /// Price staleness or feed count is zero, or a price bound is zero or 100%.
-        BadPriceSettings,
-        /// The controller's smoothing is zero.
-        BadSmoothing,
-        /// The pallet has no parameters yet.
-        NotConfigured,
-        /// An amount overflowed.
-        Overflow,
-        /// Nothing to claim.
-        NothingToClaim,
-        /// Rewards are settled but still locked (claimable after the reward delay).
-        RewardsLocked,
-        /// The caller is not a capacity verifier.
-        NotVerifier,
-        /// More capacity verifiers than allowed.
-        TooManyVerifiers,
-        /// The attested capacity is above the provider's declared capacity.
-        AboveDeclaredCapacity,
-        /// The provider's reputation is below the minimum.
-        ReputationTooLow,
-        /// The provider may prove liveness only from a later epoch.
-        NotEligibleYet,
-        /// The provider has no verified capacity, so nothing to prove live.
-        NoVerifiedCapacity,
-        /// The unbonding period is below the runtime's minimum.
-        UnbondingTooShort,
-        /// `min_price_feeds` is not more than half of the price feeders: fewer than a majority
-        /// of them could set the price.
-        QuorumTooSmall,
-        /// The usage reward cap plus the availability share is above the runtime's
-        /// `MaxSelfDealingReturn`: self-dealing could get back more of its burn than allowed.
-        SelfDealingPays,
-        /// `min_price_feeds` is above the number of price feeders (an empty set included): no
-        /// price could ever be in force, and sales would stop for good.
-        QuorumUnreachable,
-        /// A capacity verifier may not attest its own account's capacity.
-        SelfAttestation,
-        /// `min_capacity_attestations` is zero.
-        BadVerifierQuorum,
-        /// `min_capacity_attestations` is not more than half of the capacity verifiers: fewer
-        /// than a majority of them could verify capacity.
-        VerifierQuorumTooSmall,
-        /// `min_capacity_attestations` is above the number of capacity verifiers (an empty
-        /// set included): no capacity could be verified any more.
-        VerifierQuorumUnreachable,
-        /// `liveness_windows` is zero, above 32 or above `epoch_length` (a window without a
-        /// block could never be proven).
-        BadLivenessWindows,
-        /// The provider is frozen pending a removal referendum: its rewards cannot be claimed
-        /// nor its bond withdrawn until the freeze ends or governance lifts it.
-        ProviderFrozen,
-        /// The provider is not frozen.
-        NotFrozen,
-        /// `verifier_bond` is zero.
-        BadVerifierBond,
-        /// The verifier's bond is below the parameters' `verifier_bond` (to attest, or for a
-        /// first bond).
-        VerifierBondTooLow,
-        /// The account holds no verifier bond.
-        NotBondedVerifier,
-        /// `initial_reputation` is above `min_reputation`: a fresh account would be worth more
-        /// than one whose history brought it to the minimum.
-        InitialReputationAboveMinimum,
-        /// A capacity verifier's bond stays while it is in the set.
-        StillVerifier,
     }
 
     #[pallet::hooks]
