@@ -12,7 +12,7 @@
 use capacloud_economics::{
     Amount, ControllerState, Credits, EpochBooks, EpochWork, ParameterError, Parameters, RewardPool,
 };
-use sp_arithmetic::{FixedU128, Permill};
+use sp_arithmetic::{FixedU128, Perbill, Permill};
 
 /// Identical accounts that act together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,6 +95,9 @@ pub trait Executor {
     fn spend(&mut self, group: Group, accounts: u32, credits: Credits) -> Amount;
     /// A transaction fee of `amount` is paid.
     fn fee(&mut self, amount: Amount);
+    /// Governance slashes `share` of each of `accounts` providers of `group`
+    /// (`slash_provider`); returns what was burned from all their bonds.
+    fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> Amount;
     /// Each of `accounts` providers of `group` proves every liveness window of the epoch,
     /// worth `points` live points by the simulator's rules; returns the points the chain
     /// counted for each.

@@ -10,11 +10,11 @@ use crate::executor::{EpochEnd, Executor, Group};
 use capacloud_economics::{
     basis_of, blocks_that_fit, credits_for_tokens, plan_epoch_close,
     presets::{CREDITS_PER_STABLE_UNIT, LEDGER_RETENTION, REWARD_CLAIM_WINDOW},
-    split_emission, split_fee, Amount, ControllerState, Credits, EmissionAccrual, EpochBooks,
-    EpochClose, EpochClosePlan, EpochWork, HardLimits, ParameterError, Parameters, RewardPool,
-    Totals,
+    slash, split_emission, split_fee, Amount, ControllerState, Credits, EmissionAccrual,
+    EpochBooks, EpochClose, EpochClosePlan, EpochWork, HardLimits, ParameterError, Parameters,
+    RewardPool, Totals,
 };
-use sp_arithmetic::{FixedU128, Permill};
+use sp_arithmetic::{FixedU128, Perbill, Permill};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The chain's economic state between epochs.
@@ -59,6 +59,8 @@ pub struct Activity {
     pub basis_served: Amount,
     /// Transaction fees burned.
     pub burned_fees: Amount,
+    /// Bonds slashed.
+    pub burned_slashes: Amount,
     /// Availability points of the providers that proved liveness.
     pub live_points: u128,
 }
@@ -211,7 +213,8 @@ impl Chain {
             .issuance
             .saturating_add(treasury.saturating_mul(first_fits as u128))
             .saturating_sub(activity.burned_credits)
-            .saturating_sub(activity.burned_fees);
+            .saturating_sub(activity.burned_fees)
+            .saturating_sub(activity.burned_slashes);
         let rest_fits =
             blocks_that_fit(&per_block, room(after_first), max, length.saturating_sub(1)) as u64;
         if first_fits == 1 {
@@ -243,10 +246,12 @@ impl Chain {
             .saturating_add(treasury.saturating_mul(fitting as u128))
             .saturating_sub(activity.burned_credits)
             .saturating_sub(activity.burned_fees)
+            .saturating_sub(activity.burned_slashes)
             .saturating_sub(forfeited);
         let books = EpochBooks {
             burned_credits: activity.burned_credits,
             burned_fees: activity.burned_fees,
+            burned_slashes: activity.burned_slashes,
             credits_sold: activity.credits_sold,
             credits_served: activity.credits_served,
             basis_served: activity.basis_served,
@@ -304,6 +309,8 @@ pub struct Model {
     price: Option<FixedU128>,
     /// Credits and their basis held by each account of a group (identical accounts).
     credits: BTreeMap<Group, (Credits, Amount)>,
+    /// The bond each provider of a group holds.
+    bonds: BTreeMap<Group, Amount>,
 }
 
 impl Model {
@@ -315,6 +322,7 @@ impl Model {
             activity: Activity::default(),
             price: None,
             credits: BTreeMap::new(),
+            bonds: BTreeMap::new(),
         }
     }
 
@@ -355,8 +363,10 @@ impl Executor for Model {
         self.price = price;
     }
 
-    fn register(&mut self, _: Group, _: u32, _: u32, _: u32, _: Amount, _: Permill) {
-        // Registering, bonding and attesting move no token in or out of the issuance.
+    fn register(&mut self, group: Group, _: u32, _: u32, _: u32, bond: Amount, _: Permill) {
+        // Registering, bonding and attesting move no token in or out of the issuance; the bond
+        // is kept for slashes.
+        self.bonds.insert(group, bond);
     }
 
     fn leave(&mut self, _: Group, _: u32) {}
@@ -410,6 +420,16 @@ impl Executor for Model {
     fn fee(&mut self, amount: Amount) {
         let burned = split_fee(amount, self.chain.params.fee_burn_share).burned;
         self.activity.burned_fees = self.activity.burned_fees.saturating_add(burned);
+    }
+
+    fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> Amount {
+        let bond = self.bonds.entry(group).or_default();
+        // The reputation is the run's to follow (`providers::Standing::slashed`).
+        let plan = slash(*bond, Permill::zero(), share);
+        *bond = plan.bond;
+        let burned = plan.burned.saturating_mul(accounts as u128);
+        self.activity.burned_slashes = self.activity.burned_slashes.saturating_add(burned);
+        burned
     }
 
     fn heartbeat(&mut self, _group: Group, accounts: u32, points: u128) -> u128 {

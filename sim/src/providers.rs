@@ -3,14 +3,16 @@
 //! below `min_reputation` is neither paid for compute (`ReputationTooLow`) nor earns
 //! availability; each epoch in which it proves every liveness window raises its reputation by
 //! `service_reputation_gain` (up to 100%), counted from the next epoch; its availability points
-//! are `economics::availability_points` of its verified capacity and reputation.
+//! are `economics::availability_points` of its verified capacity and reputation; a slash takes
+//! `economics::slash`'s share of its bond and reputation and pauses it when the bond left does
+//! not cover its capacity.
 //!
 //! Honest providers are kept in cohorts of identical accounts: those of the scenario's start
 //! (at its reputation, eligible at once) and each group that joins later (new accounts).
 
 use crate::scenario::Providers;
-use capacloud_economics::{availability_points, Parameters};
-use sp_arithmetic::{traits::Saturating, Permill};
+use capacloud_economics::{availability_points, slash, Amount, Parameters};
+use sp_arithmetic::{traits::Saturating, Perbill, Permill};
 
 /// A provider's standing on the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +21,9 @@ pub struct Standing {
     pub reputation: Permill,
     /// The first epoch it may prove liveness in (`NotEligibleYet` before).
     pub eligible_from: u32,
+    /// Paused: a slash left its bond below what its capacity requires (neither paid nor live
+    /// until it re-bonds, which the simulator's providers do not).
+    pub paused: bool,
 }
 
 impl Standing {
@@ -27,6 +32,7 @@ impl Standing {
         Standing {
             reputation: params.initial_reputation,
             eligible_from: epoch.saturating_add(1),
+            paused: false,
         }
     }
 
@@ -35,12 +41,31 @@ impl Standing {
         Standing {
             reputation,
             eligible_from: 0,
+            paused: false,
         }
     }
 
-    /// Whether it may be paid for compute (`ensure_payable`: reputable).
+    /// Whether it may be paid for compute (`ensure_payable`: active and reputable).
     pub fn payable(&self, params: &Parameters) -> bool {
-        self.reputation >= params.min_reputation
+        !self.paused && self.reputation >= params.min_reputation
+    }
+
+    /// A slash of `share` (`slash_provider`) of a provider holding `bond` for `capacity`
+    /// verified units: the reputation the economics crate's [`slash`] leaves, paused when the
+    /// bond left no longer covers the capacity. Returns the bond left and what was burned.
+    pub fn slashed(
+        &mut self,
+        params: &Parameters,
+        bond: Amount,
+        capacity: u32,
+        share: Perbill,
+    ) -> (Amount, Amount) {
+        let plan = slash(bond, self.reputation, share);
+        self.reputation = plan.reputation;
+        if plan.bond < params.required_bond(capacity) {
+            self.paused = true;
+        }
+        (plan.bond, plan.burned)
     }
 
     /// The availability points it proves in `epoch` with `capacity` verified units when it

@@ -26,6 +26,7 @@ pub fn header(adversaries: usize) -> Vec<String> {
         "minted_availability_plancks",
         "burned_credits_plancks",
         "burned_fees_plancks",
+        "burned_slashes_plancks",
         "burned_forfeited_plancks",
         "unminted_plancks",
         "total_issuance_plancks",
@@ -71,6 +72,7 @@ pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
             r.minted_availability.to_string(),
             r.burned_credits.to_string(),
             r.burned_fees.to_string(),
+            r.burned_slashes.to_string(),
             r.burned_forfeited.to_string(),
             r.unminted.to_string(),
             r.total_issuance.to_string(),
@@ -281,7 +283,10 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
                     capa((r.minted_treasury + r.minted_usage + r.minted_availability) as f64)
                 }),
                 series(e, "burned", |r| {
-                    capa((r.burned_credits + r.burned_fees + r.burned_forfeited) as f64)
+                    capa(
+                        (r.burned_credits + r.burned_fees + r.burned_slashes + r.burned_forfeited)
+                            as f64,
+                    )
                 }),
                 series(e, "never minted", |r| capa(r.unminted as f64)),
             ],

@@ -19,7 +19,7 @@ use capacloud_economics::{
     presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Credits,
     Parameters,
 };
-use sp_arithmetic::FixedU128;
+use sp_arithmetic::{FixedU128, Perbill};
 
 /// One epoch of a run, as reported.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,6 +42,8 @@ pub struct EpochRecord {
     pub burned_credits: Amount,
     /// Fees burned.
     pub burned_fees: Amount,
+    /// Bonds slashed.
+    pub burned_slashes: Amount,
     /// Burned when a reward pool left the claim window: what nobody claimed of it (the
     /// rounding dust of the shares, and shares nobody settled).
     pub burned_forfeited: Amount,
@@ -320,8 +322,27 @@ pub fn drive<E: Executor>(
         ex.open(epoch, sales.then_some(price));
         if epoch == 0 {
             for (index, adversary) in scenario.adversaries.iter().enumerate() {
-                register_adversary(adversary, attacking[index], index as u32, &params, ex);
+                let (bond, capacity) =
+                    register_adversary(adversary, attacking[index], index as u32, &params, ex);
+                states[index].bond = bond;
+                states[index].capacity = capacity;
             }
+        }
+        // Governance's slashes of attacking adversaries: their cost counts as burned.
+        for slash in scenario.slashes.iter().filter(|s| s.epoch == epoch) {
+            let index = slash.adversary;
+            if !attacking[index] {
+                continue;
+            }
+            let share = Perbill::from_float(slash.share);
+            let accounts = scenario.adversaries[index].accounts();
+            let state = &mut states[index];
+            let (bond, _) = state
+                .standing
+                .slashed(&params, state.bond, state.capacity, share);
+            state.bond = bond;
+            let burned = ex.slash(Group::Adversary(index as u32), accounts, share);
+            state.burned = state.burned.saturating_add(burned);
         }
         let (joined, left_cohorts) =
             honest.adjust(scenario.providers.count_at(epoch), &params, epoch);
@@ -540,13 +561,19 @@ struct AdversaryState {
     from_usage: Amount,
     /// Of which from the availability pools.
     from_availability: Amount,
-    /// What it burned for the attack.
+    /// What the attack cost it in burned tokens: its burns and its slashes.
     burned: Amount,
+    /// The bond each account holds.
+    bond: Amount,
+    /// The verified capacity each account's bond must cover.
+    capacity: u32,
 }
 
 impl AdversaryState {
     fn new(standing: Standing) -> Self {
         AdversaryState {
+            bond: 0,
+            capacity: 0,
             standing,
             unspent: Vec::new(),
             received: 0,
@@ -608,50 +635,39 @@ struct Unspent {
 /// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
 /// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
 /// declared capacity (the truth when it does not attack) and its bond; the verifiers attest
-/// the real capacity.
+/// the real capacity. Returns each account's bond and verified capacity (none when the bond
+/// does not cover the attestation).
 fn register_adversary<E: Executor>(
     adversary: &Adversary,
     attack: bool,
     index: u32,
     params: &Parameters,
     ex: &mut E,
-) {
+) -> (Amount, u32) {
     let group = Group::Adversary(index);
     let initial = params.initial_reputation;
-    match *adversary {
+    let (accounts, declared, real, bond) = match *adversary {
         Adversary::SelfDealer {
             group: accounts,
             capacity,
             ..
-        } => ex.register(
-            group,
-            accounts,
-            capacity,
-            capacity,
-            params.required_bond(capacity),
-            initial,
-        ),
+        } => (accounts, capacity, capacity, params.required_bond(capacity)),
         Adversary::CapacityInflater {
             declared,
             real,
             bond,
-        } => ex.register(
-            group,
-            1,
-            if attack { declared } else { real },
-            real,
-            plancks(bond),
-            initial,
-        ),
-        Adversary::BoundaryTimer { capacity, .. } => ex.register(
-            group,
-            1,
-            capacity,
-            capacity,
-            params.required_bond(capacity),
-            initial,
-        ),
-    }
+        } => (1, if attack { declared } else { real }, real, plancks(bond)),
+        Adversary::BoundaryTimer { capacity, .. } => {
+            (1, capacity, capacity, params.required_bond(capacity))
+        }
+    };
+    ex.register(group, accounts, declared, real, bond, initial);
+    let verified = if bond >= params.required_bond(real) {
+        real
+    } else {
+        0
+    };
+    (bond, verified)
 }
 
 /// An adversary's work in `epoch` on `ex`; its `state` keeps what it bought and spends in a
@@ -779,6 +795,7 @@ fn record_of(
         minted_availability: books.minted_providers.saturating_sub(books.minted_usage),
         burned_credits: books.burned_credits,
         burned_fees: books.burned_fees,
+        burned_slashes: books.burned_slashes,
         burned_forfeited: books.burned_forfeited,
         unminted: books.unminted,
         total_issuance: books.total_issuance_at_close,

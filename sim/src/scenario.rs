@@ -51,6 +51,23 @@ pub struct Scenario {
     /// credits (`PriceUnavailable`); credits already bought can still be spent.
     #[serde(default)]
     pub outages: Vec<Outage>,
+    /// Slashes governance decides against an attacking adversary (`slash_provider`).
+    #[serde(default)]
+    pub slashes: Vec<SlashEvent>,
+}
+
+/// A slash of an adversary's accounts, made only when it attacks (the counterfactual, honest,
+/// gives governance no reason): `share` of each account's bond burned and of its reputation
+/// taken; an account whose bond no longer covers its capacity is paused.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlashEvent {
+    /// The epoch (at its start).
+    pub epoch: u32,
+    /// The adversary (index in `adversaries`).
+    pub adversary: usize,
+    /// The share slashed (0..=1).
+    pub share: f64,
 }
 
 /// Epochs without a price in force.
@@ -503,6 +520,14 @@ impl Scenario {
                 "providers: capacity {} above the chain's maximum of {max} units a provider",
                 self.providers.capacity
             ));
+        }
+        for slash in &self.slashes {
+            if slash.adversary >= self.adversaries.len() || !(0.0..=1.0).contains(&slash.share) {
+                return Err(format!(
+                    "slash at epoch {}: no adversary {} or a share {} outside 0..=1",
+                    slash.epoch, slash.adversary, slash.share
+                ));
+            }
         }
         for (index, adversary) in self.adversaries.iter().enumerate() {
             let declared = match *adversary {

@@ -51,7 +51,11 @@ fn every_shipped_scenario_keeps_the_limits_and_the_books() {
             let minted = r.minted_treasury + r.minted_usage + r.minted_availability;
             assert_eq!(
                 r.total_issuance,
-                issuance + minted - r.burned_credits - r.burned_fees - r.burned_forfeited,
+                issuance + minted
+                    - r.burned_credits
+                    - r.burned_fees
+                    - r.burned_slashes
+                    - r.burned_forfeited,
                 "{name} epoch {epoch}"
             );
             issuance = r.total_issuance;

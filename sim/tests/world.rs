@@ -32,7 +32,7 @@ fn assert_physical(name: &str, setup: &RunSetup, result: &RunResult) {
     let mut open = setup.issuance;
     for r in &result.epochs {
         assert!(
-            r.burned_credits + r.burned_fees + r.burned_forfeited <= open,
+            r.burned_credits + r.burned_fees + r.burned_slashes + r.burned_forfeited <= open,
             "{name} epoch {}: burned {} of {open}",
             r.epoch,
             r.burned_credits + r.burned_fees
@@ -333,4 +333,33 @@ fn the_chains_provider_rules_apply_in_a_run() {
     scenario.providers.capacity = capacloud_economics::presets::MAX_CAPACITY + 1;
     let error = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap_err();
     assert!(error.contains("maximum"), "{error}");
+}
+
+#[test]
+fn a_slash_burns_the_bond_share_takes_reputation_and_pauses_what_it_uncovers() {
+    // The short scenario's self-dealers (two accounts of 50 units, bonded 100 + 50 CAPA each)
+    // slashed by half at epoch 15: 75 CAPA burned from each, 75 < 150 left: paused.
+    let mut scenario = load("short.toml");
+    scenario.slashes = vec![capacloud_sim::scenario::SlashEvent {
+        epoch: 15,
+        adversary: 0,
+        share: 0.5,
+    }];
+    let (_, result) = run_of(&scenario);
+    assert_eq!(result.epochs[15].burned_slashes, 150 * CAPA);
+    assert!(result
+        .epochs
+        .iter()
+        .enumerate()
+        .all(|(e, r)| (e == 15) == (r.burned_slashes > 0)));
+    // Its cost counts: its burns (20 epochs × 2 × 2,000 CAPA) and the slash.
+    assert_eq!(result.adversaries[0].burned, 80_000 * CAPA + 150 * CAPA);
+    // Paused: no availability (nor usage) from the slash on.
+    let availability = |e: usize| result.epochs[e].adversary_availability[0];
+    assert!(availability(14) > availability(13));
+    assert_eq!(availability(14), availability(119));
+    // A slash of an adversary that does not exist is refused by name.
+    scenario.slashes[0].adversary = 3;
+    let error = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap_err();
+    assert!(error.contains("no adversary 3"), "{error}");
 }

@@ -3,15 +3,16 @@
 //! check the origin and call these; each validates everything before it changes anything.
 
 use crate::{
-    economics::Amount, Attestations, CapacityVerifiers, Config, CurrentEpoch, Error, Event,
-    History, HoldReason, Pallet, ProviderStatus, Providers,
+    economics::{self, Amount},
+    Attestations, CapacityVerifiers, Config, CurrentEpoch, Error, Event, History, HoldReason,
+    Pallet, ProviderStatus, Providers,
 };
 use frame_support::{
     ensure,
     pallet_prelude::DispatchResult,
     traits::{fungible::MutateHold, tokens::Precision, Get},
 };
-use sp_arithmetic::{PerThing, Perbill, Permill};
+use sp_arithmetic::{Perbill, Permill};
 use sp_runtime::{traits::Zero, Saturating};
 
 impl<T: Config> Pallet<T> {
@@ -173,19 +174,16 @@ impl<T: Config> Pallet<T> {
         let params = Self::params()?;
         let record = Providers::<T>::get(&provider).ok_or(Error::<T>::NotProvider)?;
         let current = Self::current_epoch();
-        let amount = share.mul_floor(record.bond);
-        ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-        let burned = Self::slash_bond(&provider, amount);
+        let plan = economics::slash(record.bond, record.reputation, share);
+        ensure!(!plan.burned.is_zero(), Error::<T>::ZeroAmount);
+        let burned = Self::slash_bond(&provider, plan.burned);
         let mut paused = false;
         Self::mutate_provider(&provider, |record, _| {
             record.bond = record.bond.saturating_sub(burned);
             // A slash of a share of the bond takes the same share of the reputation (rounded
             // down: against the slashed provider), so that history punishes as well as the
             // bond; its points in the open epoch fall with it.
-            let kept = share
-                .left_from_one()
-                .mul_floor(record.reputation.deconstruct());
-            Self::set_reputation_of(&provider, record, Permill::from_parts(kept));
+            Self::set_reputation_of(&provider, record, plan.reputation);
             if record.is_active()
                 && record.bond < params.required_bond(record.bonded_capacity(current))
             {

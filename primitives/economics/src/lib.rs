@@ -11,6 +11,7 @@
 //! | [`controller`] | the next epoch's emission per block (fixed decay or burn-indexed) within a band that moves a step an epoch |
 //! | [`emission`] | the per-block split, which blocks mint below the caps, and the lazily advanced [`EmissionAccrual`] |
 //! | [`fees`] | the share of a transaction fee burned and the share paid to the treasury |
+//! | [`slashing`] | a provider's slash: the share of its bond burned and of its reputation taken |
 //! | [`pricing`] | credits for tokens at a price, the median of the feeds, how far a submission and the price may move, the basis of spent credits |
 //! | [`usage`] | an epoch's usage pool and each provider's share of it |
 //! | [`pools`] | an epoch's reward pools (usage and availability) and each provider's share |
@@ -128,6 +129,7 @@ pub mod pools;
 pub mod presets;
 pub mod preview;
 pub mod pricing;
+pub mod slashing;
 pub mod usage;
 pub mod verification;
 
@@ -151,6 +153,7 @@ pub use preview::{preview_path, PathPoint};
 pub use pricing::{
     agreed_median, basis_of, bounded_price, credits_for_tokens, median_price, within_band,
 };
+pub use slashing::{slash, Slash};
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
 pub use verification::{agreed_capacity, check_majority, is_reachable_majority, QuorumError};
 

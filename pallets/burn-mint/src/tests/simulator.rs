@@ -422,6 +422,16 @@ impl Executor for OnChain {
         FeeHandler::<Test>::on_unbalanced(fee);
     }
 
+    fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> u128 {
+        let mut burned = 0;
+        for who in self.accounts(group, accounts) {
+            let before = Providers::<Test>::get(who).unwrap().bond;
+            assert_ok!(BurnMint::slash_provider(RuntimeOrigin::root(), who, share));
+            burned += before - Providers::<Test>::get(who).unwrap().bond;
+        }
+        burned
+    }
+
     fn heartbeat(&mut self, group: Group, accounts: u32, _points: u128) -> u128 {
         let index = CurrentEpoch::<Test>::get().index;
         let mut points = 0;
@@ -464,6 +474,7 @@ impl Executor for OnChain {
 /// own run (`capacloud_sim::run::drive`, the code that turns a scenario into activity): honest
 /// providers of several reputations paid for compute, some joining (new accounts) and some
 /// leaving, a self-dealing group buying and spending a later epoch, a capacity inflater, fees,
+/// slashes (one that leaves the bond covering the capacity, one that pauses the group),
 /// a binding supply cap (the controller keeps the emission below it), `RewardDelay` 1, a
 /// referendum lengthening the epoch and one switching the controller's mode, past the claim
 /// window: every epoch's record
@@ -501,6 +512,14 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
         declared = 5000
         real = 50
         bond = 0.0000000002
+        [[slashes]]
+        epoch = 10
+        adversary = 1
+        share = 0.2
+        [[slashes]]
+        epoch = 11
+        adversary = 0
+        share = 0.6
         [[changes]]
         epoch = 3
         set = { epoch_length = 12 }
@@ -574,5 +593,13 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
                 ActiveParameters::<Test>::get().unwrap().mode,
                 ControllerMode::BurnIndexed { .. }
             ));
+            // The slashes burned bonds; the 60% one paused the self-dealers (no availability
+            // from then on), the 20% one left the inflater's bond covering its capacity.
+            assert!(records[10].burned_slashes > 0 && records[11].burned_slashes > 0);
+            assert_eq!(
+                records[12].adversary_availability[0],
+                records[17].adversary_availability[0]
+            );
+            assert!(records[17].adversary_availability[1] > records[12].adversary_availability[1]);
         });
 }
