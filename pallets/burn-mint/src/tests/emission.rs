@@ -223,15 +223,7 @@ fn fees_are_split_between_burn_and_treasury() {
     ExtBuilder::default().build_and_execute(|| {
         let treasury = Balances::balance(&TREASURY);
         let before = issuance();
-        let fee = Balances::withdraw(
-            &ALICE,
-            1_000,
-            Precision::Exact,
-            Preservation::Preserve,
-            Fortitude::Polite,
-        )
-        .unwrap();
-        FeeHandler::<Test>::on_unbalanced(fee);
+        pay_fee(ALICE, 1_000);
         assert_eq!(Balances::balance(&TREASURY), treasury + 400);
         assert_eq!(issuance(), before - 600);
         assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 600);
@@ -243,15 +235,7 @@ fn fees_are_split_between_burn_and_treasury() {
             }
         );
         // 60% of 1,001 is 600.6: the burn rounds up, the treasury gets no more than its 40%.
-        let fee = Balances::withdraw(
-            &ALICE,
-            1_001,
-            Precision::Exact,
-            Preservation::Preserve,
-            Fortitude::Polite,
-        )
-        .unwrap();
-        FeeHandler::<Test>::on_unbalanced(fee);
+        pay_fee(ALICE, 1_001);
         assert_eq!(Balances::balance(&TREASURY), treasury + 800);
         assert_eq!(issuance(), before - 1_201);
         assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 1_201);

@@ -65,6 +65,20 @@ pub fn bond_as_verifier(who: AccountId) {
     assert_ok!(BurnMint::bond_verifier(signed(who), VERIFIER_BOND));
 }
 
+/// `who` pays a transaction fee of `amount`, handled as the runtime's transaction payment does
+/// (`FeeHandler`).
+pub fn pay_fee(who: AccountId, amount: u128) {
+    let fee = Balances::withdraw(
+        &who,
+        amount,
+        Precision::Exact,
+        Preservation::Preserve,
+        Fortitude::Polite,
+    )
+    .unwrap();
+    FeeHandler::<Test>::on_unbalanced(fee);
+}
+
 /// A whole epoch's availability pool under the test parameters: 1_000 × 10 blocks × 30%.
 pub const POOL: u128 = 3_000;
 

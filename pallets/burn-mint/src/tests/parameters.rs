@@ -223,15 +223,7 @@ fn first_configuration_keeps_earlier_burns_and_clamps_the_genesis_emission() {
         .initial_emission(200_000)
         .build_and_execute(|| {
             // A fee is burned while the pallet has no parameters: all of it.
-            let fee = Balances::withdraw(
-                &ALICE,
-                1_000,
-                Precision::Exact,
-                Preservation::Preserve,
-                Fortitude::Polite,
-            )
-            .unwrap();
-            FeeHandler::<Test>::on_unbalanced(fee);
+            pay_fee(ALICE, 1_000);
             assert_eq!(BurnMint::totals().burned, 1_000);
             run_to_block(5);
             assert_ok!(BurnMint::set_parameters(

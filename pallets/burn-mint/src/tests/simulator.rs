@@ -71,15 +71,7 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
                 }
                 // A transaction fee of 1,001 each epoch: 60% burned, rounded up (601), the
                 // simulator burning it with the same function.
-                let fee = Balances::withdraw(
-                    &ALICE,
-                    1_001,
-                    Precision::Exact,
-                    Preservation::Preserve,
-                    Fortitude::Polite,
-                )
-                .unwrap();
-                FeeHandler::<Test>::on_unbalanced(fee);
+                pay_fee(ALICE, 1_001);
                 let share = ActiveParameters::<Test>::get().unwrap().fee_burn_share;
                 activity.burned_fees += crate::economics::split_fee(1_001, share).burned;
                 assert_eq!(CurrentEpoch::<Test>::get().books.burned_fees, 601);
@@ -411,15 +403,7 @@ impl Executor for OnChain {
     }
 
     fn fee(&mut self, amount: u128) {
-        let fee = Balances::withdraw(
-            &HOLDER,
-            amount,
-            Precision::Exact,
-            Preservation::Preserve,
-            Fortitude::Polite,
-        )
-        .unwrap();
-        FeeHandler::<Test>::on_unbalanced(fee);
+        pay_fee(HOLDER, amount);
     }
 
     fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> u128 {
