@@ -5,18 +5,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import yoctoSpinner from 'yocto-spinner';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, decodeAddress, mnemonicValidate } from '@polkadot/util-crypto';
 
-import { submit } from './chain.mjs';
+import { CONNECT_SECONDS, UsageError, connect, submit } from './chain.mjs';
+import { describeParameters, parameterProblems } from './parameters.mjs';
 
 const DECIMALS = 12;
 const UNIT = 10n ** BigInt(DECIMALS);
 const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
-/// How long capa waits for a node to answer before it gives up.
-const CONNECT_SECONDS = 10;
 /// The commands that sign a transaction (they need a key, loaded before connecting).
 const WRITES = [
   'buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
@@ -29,10 +27,12 @@ read (no key needed):
   supply                      supply statistics: total issuance, emission per block, minted and
                               burned by cause in the open epoch and since genesis, net inflation
                               of the last closed epoch, annualized
-  preview [--params FILE]     the emission path of the next --epochs epochs (default 12) under
-          [--epochs N]        the parameters in force, or under those in FILE (JSON: the
-                              parameters, every field; as 'capa params' prints them)
-  params                      the parameters in force (JSON, the input format of --params)
+  preview [--params FILE]     the emission path of the next --epochs epochs (default 12, at
+          [--epochs N]        most the chain's MaxPreviewEpochs) under the parameters in force,
+                              or under those in FILE (JSON: every field, as 'capa params --json'
+                              prints them; checked against the chain's types before it is sent)
+  params                      the parameters in force: shares in percent, amounts in CAPA
+                              (--json: the chain's JSON, the input format of --params)
   provider ADDRESS            a provider: status, declared and verified capacity, reputation,
                               bond, live points this epoch, claimable and locked rewards
   providers                   every provider, a line each: status, verified capacity, reputation
@@ -77,8 +77,6 @@ options:
                          VAR (default CAPA_SEED)
   --json                 print JSON instead of text (amounts without thousands separators)
   -h, --help             this text`;
-
-class UsageError extends Error {}
 
 /// CAPA text ("12", "0.5", "1,000.25" as capa prints it) to plancks, exactly: more than 12
 /// decimals is an error.
@@ -196,31 +194,6 @@ export function loadKey(options, keyring = new Keyring({ type: 'sr25519' })) {
   }
 }
 
-/// Connects to `url`, or fails within CONNECT_SECONDS naming it. Only the agent (`keepalive`)
-/// reconnects after a lost connection; other commands fail at once.
-async function connect(url, reconnect) {
-  const endpoint = url.replace(/^http(s?):\/\//, 'ws$1://');
-  if (!/^wss?:\/\/./.test(endpoint)) throw new UsageError(`--url must be ws://, wss://, http:// or https://: ${url}`);
-  const provider = new WsProvider(endpoint, reconnect ? 2500 : false);
-  let timer;
-  const unreachable = new Promise((_, reject) => {
-    const fail = (why) => () => reject(new Error(`cannot reach a node at ${endpoint} (${why})`));
-    timer = setTimeout(fail(`no answer within ${CONNECT_SECONDS} s`), CONNECT_SECONDS * 1000);
-    if (!reconnect) provider.on('error', fail('the connection failed'));
-  });
-  if (!reconnect) provider.connect().catch(() => {});
-  try {
-    await Promise.race([provider.isReady, unreachable]);
-  } catch (e) {
-    await provider.disconnect().catch(() => {});
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
-  return ApiPromise.create({ provider, noInitWarn: true });
-}
-
-/// Submits with a spinner on an interactive terminal while waiting for inclusion.
 async function submitWithSpinner(api, tx, pair, options) {
   const interactive = process.stderr.isTTY && !options.json;
   const spinner = interactive
@@ -327,6 +300,20 @@ async function snapshot(api) {
 
 /// Supply statistics from the runtime API, with the net inflation of the last closed epoch
 /// annualized over the chain's slot duration.
+/// The parameter set in `file`, checked against the chain's `Parameters` type: a usage error
+/// naming every field that is missing, unknown or out of its type's range.
+async function proposedParameters(api, file) {
+  let proposed;
+  try {
+    proposed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--params ${file}: ${e.message}`);
+  }
+  const problems = parameterProblems(api, proposed);
+  if (problems.length) throw new UsageError(`--params ${file}:\n  ${problems.join('\n  ')}`);
+  return proposed;
+}
+
 async function supply(api) {
   const stats = await api.call.burnMintApi.supplyStats();
   const slotMs = Number(await api.call.auraApi.slotDuration());
@@ -575,12 +562,17 @@ async function main(argv) {
       case 'supply':
         print(await supply(api), options.json);
         break;
-      case 'params':
-        console.log(JSON.stringify((await api.query.burnMint.activeParameters()).toJSON(), null, 2));
+      case 'params': {
+        const params = (await api.query.burnMint.activeParameters()).toJSON();
+        if (options.json || params === null) console.log(JSON.stringify(params, null, 2));
+        else for (const line of describeParameters(api, params, (p) => withSeparators(formatCapa(p)))) console.log(line);
         break;
+      }
       case 'preview': {
-        const proposed = options.params ? JSON.parse(await readFile(options.params, 'utf8')) : null;
-        const result = await api.call.burnMintApi.previewEmission(proposed, epochs);
+        const proposed = options.params ? await proposedParameters(api, options.params) : null;
+        const most = api.consts.burnMint.maxPreviewEpochs.toNumber();
+        if (epochs > most) console.error(`the chain previews at most ${most} epochs (MaxPreviewEpochs): ${most} shown`);
+        const result = await api.call.burnMintApi.previewEmission(proposed, Math.min(epochs, most));
         if (result.isErr) throw new Error(`the chain rejected the parameters: ${result.asErr.toString()}`);
         const path = result.asOk.map((p) => ({
           epoch: p.epoch.toNumber(),

@@ -1,5 +1,38 @@
-// What every polkadot.js client here shares: naming a failed dispatch's error and submitting a
-// signed extrinsic until it is in a block.
+// What every polkadot.js client here shares: connecting to a node (or failing fast, naming it),
+// naming a failed dispatch's error and submitting a signed extrinsic until it is in a block.
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/// How long a client waits for a node to answer before it gives up.
+export const CONNECT_SECONDS = 10;
+
+/// A mistake in how a command was called (exit code 2), as opposed to what the chain answered.
+export class UsageError extends Error {}
+
+/// Connects to `url` (ws://, wss://, or http(s):// taken as ws(s)://), or fails within
+/// CONNECT_SECONDS naming it. With `reconnect` (a long-running agent) the connection is
+/// re-established after a loss; without, the client fails at once.
+export async function connect(url, reconnect = false) {
+  const endpoint = url.replace(/^http(s?):\/\//, 'ws$1://');
+  if (!/^wss?:\/\/./.test(endpoint)) throw new UsageError(`--url must be ws://, wss://, http:// or https://: ${url}`);
+  const provider = new WsProvider(endpoint, reconnect ? 2500 : false);
+  let timer;
+  const unreachable = new Promise((_, reject) => {
+    const fail = (why) => () => reject(new Error(`cannot reach a node at ${endpoint} (${why})`));
+    timer = setTimeout(fail(`no answer within ${CONNECT_SECONDS} s`), CONNECT_SECONDS * 1000);
+    if (!reconnect) provider.on('error', fail('the connection failed'));
+  });
+  if (!reconnect) provider.connect().catch(() => {});
+  try {
+    await Promise.race([provider.isReady, unreachable]);
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return ApiPromise.create({ provider, noInitWarn: true });
+}
 
 /// The name of a failed dispatch's error: `section.Name` for a module error, else the
 /// variant (`BadOrigin`, ...).

@@ -19,9 +19,10 @@
 //      `primitives/economics/src/controller.rs`).
 // Exit code 0 means the referendum changed the economics as the controller allows.
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { connect, submit as send } from './chain.mjs';
 
 const url = process.argv[2] ?? process.env.CAPA_WS ?? 'ws://127.0.0.1:9944';
 const TIMEOUT_BLOCKS = 120;
@@ -32,25 +33,6 @@ const fmt = (planck) => {
   return `${v / CAPA}.${(v % CAPA).toString().padStart(12, '0').replace(/0+$/, '') || '0'} CAPA`;
 };
 const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
-
-/// Signs and sends `tx`, resolves with its events once it is in a block; rejects on a failed
-/// dispatch with the module error's name.
-function send(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        let message = dispatchError.toString();
-        if (dispatchError.isModule) {
-          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          message = `${section}.${name}`;
-        }
-        reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${message}`));
-      } else if (status.isInBlock) {
-        resolve(events);
-      }
-    }).catch(reject);
-  });
-}
 
 /// Resolves with the first `{ event, block }` for which `pick(event)` is true, in a new block,
 /// or rejects after TIMEOUT_BLOCKS blocks.
@@ -80,7 +62,8 @@ function waitForEvent(api, description, pick) {
 
 async function main() {
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  // Fails within seconds, naming the URL, when no node answers there.
+  const api = await connect(url);
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
   const [alice, ...voters] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) =>
     keyring.addFromUri(`//${n}`),
@@ -181,7 +164,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (e) => {
-    console.error(e);
+    console.error(`referendum demo failed: ${e.message}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 // capa without a node: every usage error and a bad key are reported before connecting (exit 2,
-// at once), an unreachable node within the connection limit (exit 1), and amounts are read as
-// capa prints them. The commands against a real node are in economy.test.mjs.
+// at once), an unreachable node within the connection limit (exit 1; the referendum demo too),
+// and amounts are read as capa prints them. The commands against a real node are in economy.test.mjs.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { formatCapa, parseCapa, parseInputs } from '../capa.mjs';
 
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
+const REFERENDUM = join(dirname(fileURLToPath(import.meta.url)), '..', 'referendum.mjs');
 // Nothing listens on port 1 of the loopback interface: a connection is refused at once.
 const NOWHERE = 'ws://127.0.0.1:1';
 
@@ -80,5 +81,16 @@ describe('capa before it reaches a node', () => {
     assert.equal(run.code, 1);
     assert.equal(run.stderr.trim(), 'capa: cannot reach a node at ws://127.0.0.1:1 (the connection failed)');
     assert.ok(run.ms < 15_000, `gave up after ${run.ms} ms`);
+  });
+
+  it('the referendum demo gives up on an unreachable node the same way (exit 1)', async () => {
+    const started = Date.now();
+    const failed = await promisify(execFile)(process.execPath, [REFERENDUM, NOWHERE], { timeout: 30_000 }).then(
+      () => assert.fail('the demo ran without a node'),
+      (e) => e,
+    );
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stderr.trim(), 'referendum demo failed: cannot reach a node at ws://127.0.0.1:1 (the connection failed)');
+    assert.ok(Date.now() - started < 15_000, `gave up after ${Date.now() - started} ms`);
   });
 });

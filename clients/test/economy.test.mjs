@@ -9,6 +9,8 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +138,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'payForCompute',
       'claimRewards',
       'setParameters',
+      'forgetHistory',
     ]) {
       assert.ok(calls.includes(name), `burnMint.${name} is in the metadata`);
     }
@@ -146,7 +149,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const call = fn(...args);
       assert.equal(api.createType('Call', call.method.toHex()).method, name);
     }
-    for (const name of ['CreditsBought', 'ProviderLive', 'ProviderFrozen', 'VerifierBonded', 'VerifierSlashed', 'VerifierBondWithdrawn', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed']) {
+    for (const name of ['CreditsBought', 'ProviderLive', 'ProviderFrozen', 'VerifierBonded', 'VerifierSlashed', 'VerifierBondWithdrawn', 'CapacityAttested', 'CapacityVerified', 'RewardsExpired', 'EpochClosed', 'HistoryForgotten']) {
       assert.ok(api.events.burnMint[name]?.meta, `event burnMint.${name}`);
     }
     for (const name of [
@@ -164,6 +167,9 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'StillVerifier',
       'RewardsLocked',
       'UnbondingTooShort',
+      'StillProvider',
+      'NoHistory',
+      'TooManyConsumers',
     ]) {
       assert.ok(api.errors.burnMint[name]?.meta, `error burnMint.${name}`);
     }
@@ -191,7 +197,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 9);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 10);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -583,6 +589,32 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(path.length, 3);
     const params = await capa('params');
     assert.equal(params.priceMaxAge, 3);
+    // Without --json: a line a field, shares in percent, amounts in CAPA.
+    const run = (...args) => promisify(execFile)(process.execPath, [CAPA_CLI, ...args, '--url', url], { timeout: 60_000 });
+    const { stdout: described } = await run('params');
+    assert.match(described, /^priceMaxAge: 3$/m);
+    assert.match(described, /^feeBurnShare: 50%$/m);
+    assert.match(described, /^verifierBond: [\d,]+\.\d{12} CAPA$/m);
+    assert.match(described, /^mode: (fixedDecay|burnIndexed)$/m);
+    // A proposal is checked against the chain's types before it is sent: every field named.
+    const dir = await mkdtemp(join(tmpdir(), 'capa-params-'));
+    const good = join(dir, 'good.json');
+    await writeFile(good, JSON.stringify(params));
+    assert.equal((await capa('preview', '--params', good, '--epochs', '2')).length, 2);
+    const bad = join(dir, 'bad.json');
+    const { epochLength, ...rest } = params;
+    await writeFile(bad, JSON.stringify({ ...rest, feeBurnShare: 1_500_000_000, bogus: 1 }));
+    const refused = await run('preview', '--params', bad).then(() => assert.fail('sent a share above 100%'), (e) => e);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /parameters\.feeBurnShare: 1500000000 parts is above 100% \(a Perbill has 1000000000 parts\)/);
+    assert.match(refused.stderr, /parameters\.bogus: not a field/);
+    assert.match(refused.stderr, /parameters\.epochLength: missing/);
+    assert.doesNotMatch(refused.stderr, /wasm|trap|RuntimeApi/i);
+    // The chain's longest preview, said out loud.
+    const most = api.consts.burnMint.maxPreviewEpochs.toNumber();
+    const { stdout: long, stderr: note } = await run('preview', '--epochs', String(most + 1000), '--json');
+    assert.equal(JSON.parse(long).length, most);
+    assert.match(note, new RegExp(`the chain previews at most ${most} epochs \\(MaxPreviewEpochs\\): ${most} shown`));
     // The snapshot for the simulator: the state at one block, amounts exact.
     const snap = await capa('snapshot');
     assert.equal(snap.format, 'capacloud-snapshot/3');
@@ -697,6 +729,40 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
 
   step('an account removed below the existential deposit: its dust is burned and booked, nothing outside', async () => {
     await who.dust;
+  }, 150_000);
+
+  step('an account holding credits keeps its existential deposit; spending the last credit frees it', async () => {
+    const fresh = new Keyring({ type: 'sr25519', ss58Format: 4224 }).addFromUri('//CapaCreditHolder');
+    const account = async () => api.query.system.account(fresh.address);
+    await send(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
+    assert.equal((await account()).consumers.toNumber(), 0);
+    await price();
+    await send(api, api.tx.burnMint.buyCredits(CAPA / 10n, 1), fresh);
+    const credits = await creditsOf(fresh.address);
+    assert.ok(credits > 0n);
+    // The credit entry holds a reference on the account: sending everything away is refused
+    // (pallet-balances' `Token(Frozen)`), and the account keeps its credits and its tokens.
+    assert.equal((await account()).consumers.toNumber(), 1);
+    const everything = async () => {
+      const free = (await account()).data.free.toBigInt();
+      const { partialFee } = await api.tx.balances.transferAllowDeath(who.eve.address, free).paymentInfo(fresh);
+      // Half an existential deposit short of everything: the account would be removed.
+      return free - partialFee.toBigInt() - api.consts.balances.existentialDeposit.toBigInt() / 2n;
+    };
+    const refused = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh).then(
+      () => 'sent',
+      (e) => e.message,
+    );
+    assert.match(refused, /balances\.transferAllowDeath failed: Token/);
+    assert.equal(await creditsOf(fresh.address), credits);
+    assert.ok((await account()).data.free.toBigInt() >= api.consts.balances.existentialDeposit.toBigInt());
+    // Spent to the last credit (with Bob), the entry and its reference go; then the account can.
+    await send(api, api.tx.burnMint.spendCredits(who.bob.address, credits), fresh);
+    assert.equal(await creditsOf(fresh.address), 0n);
+    assert.equal((await account()).consumers.toNumber(), 0);
+    const { blockHash } = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh);
+    assert.equal(await freeOf(fresh.address, blockHash), 0n);
+    assert.equal((await account()).providers.toNumber(), 0);
   }, 150_000);
 
   step('the books close: every balance adds up to the issuance, minted - burned to its change', async () => {

@@ -50,6 +50,12 @@ impl SubstrateCli for Cli {
 
 /// Runs the node or one of its subcommands.
 pub fn run() -> sc_cli::Result<()> {
+    // The chain's own address format (SS58 prefix 4224, not in the SS58 registry): every
+    // subcommand prints addresses in it (`key inspect`, `key generate`) and reads them in a
+    // chain spec's genesis, which refuses a custom format unless it is the default.
+    sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+        capacloud_runtime::SS58_PREFIX,
+    ));
     let cli = Cli::from_args();
 
     match &cli.subcommand {

@@ -22,6 +22,16 @@ use super::{
     VERSION,
 };
 
+/// Genesis JSON names accounts in the chain's own address format (SS58 prefix
+/// [`crate::SS58_PREFIX`], not in the SS58 registry): a custom format decodes only when it is
+/// the default, in the runtime's instance as in the node. Generic-format (`5...`) addresses are
+/// read as well.
+fn chain_address_format() {
+    sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+        crate::SS58_PREFIX,
+    ));
+}
+
 impl_runtime_apis! {
     impl sp_api::Core<Block> for Runtime {
         fn version() -> RuntimeVersion {
@@ -255,10 +265,12 @@ impl_runtime_apis! {
 
     impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
         fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
+            chain_address_format();
             build_state::<RuntimeGenesisConfig>(config)
         }
 
         fn get_preset(id: &Option<sp_genesis_builder::PresetId>) -> Option<Vec<u8>> {
+            chain_address_format();
             get_preset::<RuntimeGenesisConfig>(id, crate::genesis_config_presets::get_preset)
         }
 

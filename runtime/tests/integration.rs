@@ -188,3 +188,29 @@ fn balances_burn_is_filtered_so_every_burn_is_booked() {
         finish_block();
     });
 }
+
+/// A chain spec names accounts in the chain's own address format (SS58 prefix 4224, which the
+/// SS58 registry does not know): the runtime's genesis builder reads them, and the generic
+/// format too (what `scripts/chain-spec` is given by `capacloud-node key inspect`).
+#[test]
+fn genesis_reads_addresses_in_the_chains_own_format() {
+    use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+    // The runtime API as the runtime implements it (what the node calls when it builds a spec).
+    use sp_genesis_builder::runtime_decl_for_genesis_builder::GenesisBuilderV1;
+    let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+    let own =
+        alice.to_ss58check_with_version(Ss58AddressFormat::custom(capacloud_runtime::SS58_PREFIX));
+    assert!(own.starts_with("jJ"), "{own}");
+    let generic = bob.to_ss58check_with_version(Ss58AddressFormat::custom(42));
+    // The default genesis with the two accounts endowed, as the node hands it to the runtime.
+    let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+    config["balances"]["balances"] = serde_json::json!([[own, 7 * UNITS], [generic, 9 * UNITS]]);
+    sp_io::TestExternalities::default().execute_with(|| {
+        <capacloud_runtime::Runtime as GenesisBuilderV1<capacloud_runtime::Block>>::build_state(
+            serde_json::to_vec(&config).unwrap(),
+        )
+        .expect("the genesis builder reads both formats");
+        assert_eq!(Balances::balance(&alice), 7 * UNITS);
+        assert_eq!(Balances::balance(&bob), 9 * UNITS);
+    });
+}

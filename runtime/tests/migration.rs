@@ -1,5 +1,5 @@
-//! pallet-burn-mint's storage migration v8 -> v9 from state written in the old layout, and the
-//! guard that refuses a chain older than the oldest migration.
+//! pallet-burn-mint's storage migrations v8 -> v9 and v9 -> v10 from state written in the old
+//! layout, and the guard that refuses a chain older than the oldest migration.
 
 mod common;
 
@@ -15,12 +15,14 @@ use frame_support::{
 };
 use pallet_burn_mint::{
     migrations::{
+        v10::{self, MigrateV9ToV10},
         v9::{v8, MigrateV8ToV9},
         RequireStorageVersion,
     },
-    CurrentEpoch, Emission, EpochBooks, Ledger,
+    CreditAccount, CreditBalances, CurrentEpoch, Emission, EpochBooks, History, Ledger,
+    ProviderHistory,
 };
-use sp_keyring::Sr25519Keyring::Bob;
+use sp_keyring::Sr25519Keyring::{Bob, Charlie};
 use sp_runtime::Perbill;
 
 #[test]
@@ -118,7 +120,7 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
         #[cfg(not(feature = "try-runtime"))]
         capacloud_runtime::Migrations::on_runtime_upgrade();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 9);
+        assert_eq!(BurnMint::on_chain_storage_version(), 10);
         // Every old field kept, nothing handed over or held back: the state is the one the
         // chain had before it was written in the old layout.
         assert_eq!(Emission::<Runtime>::get(), now);
@@ -160,7 +162,7 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
             ),
             (0, Perbill::zero(), 0)
         );
-        // A chain at v9 runs the migration no more.
+        // A chain past v8 runs the migration no more.
         MigrateV8ToV9::<Runtime>::on_runtime_upgrade();
         assert_eq!(Emission::<Runtime>::get(), now);
         // The next boundary runs on the migrated state (try_state after every block).
@@ -205,15 +207,103 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
         assert_eq!(BurnMint::on_chain_storage_version(), 7);
-        // Every older version is refused; versions 8 and 9 pass the guard.
+        // Every older version is refused; versions 8 to 10 pass the guard.
         for version in [0, 2, 3, 4, 5, 6] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Err(message));
         }
-        for version in [8, 9] {
+        for version in [8, 9, 10] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Ok(()));
         }
+        StorageVersion::new(10).put::<BurnMint>();
+    });
+}
+
+#[test]
+fn v9_state_migrates_to_account_references_for_credits_and_histories() {
+    with_dev_chain(|| {
+        start_block();
+        finish_block();
+        let bob = Bob.to_account_id();
+        let charlie = Charlie.to_account_id();
+        assert_ok!(BurnMint::buy_credits(
+            RuntimeOrigin::signed(bob.clone()),
+            1_000 * UNITS,
+            1,
+        ));
+        let epoch_length = pallet_burn_mint::ActiveParameters::<Runtime>::get()
+            .unwrap()
+            .epoch_length;
+        run_to_block(System::block_number() + 2 * epoch_length);
+        let treasury = capacloud_runtime::configs::governance::TreasuryAccount::get();
+        assert!(System::account_exists(&treasury));
+
+        // The state as v9 left it: entries without references; a quarter of Bob's credits
+        // held by an account reaped under them; a history of an existing account and one of
+        // a reaped account; no expiry cursor.
+        let reaped = capacloud_runtime::AccountId::from([7u8; 32]);
+        assert!(!System::account_exists(&reaped));
+        let bought = CreditBalances::<Runtime>::get(&bob);
+        let quarter = CreditAccount {
+            credits: bought.credits / 4,
+            basis: bought.basis / 4,
+        };
+        let kept = CreditAccount {
+            credits: bought.credits - quarter.credits,
+            basis: bought.basis - quarter.basis,
+        };
+        CreditBalances::<Runtime>::insert(&bob, kept);
+        CreditBalances::<Runtime>::insert(&reaped, quarter);
+        System::dec_consumers(&bob);
+        let history = ProviderHistory {
+            reputation: sp_runtime::Permill::from_percent(40),
+            slashes: 2,
+            ..Default::default()
+        };
+        History::<Runtime>::insert(&charlie, history);
+        History::<Runtime>::insert(&reaped, history);
+        let epoch = CurrentEpoch::<Runtime>::get();
+        CurrentEpoch::<Runtime>::kill();
+        v10::v9::CurrentEpoch::<Runtime>::put(v10::v9::EpochInfo {
+            index: epoch.index,
+            start: epoch.start,
+            length: epoch.length,
+            books: epoch.books,
+            closed_totals: epoch.closed_totals,
+            pruned_totals: epoch.pruned_totals,
+        });
+        let (bob_refs, charlie_refs) = (System::consumers(&bob), System::consumers(&charlie));
+        assert!(!CreditBalances::<Runtime>::contains_key(&treasury));
         StorageVersion::new(9).put::<BurnMint>();
+
+        #[cfg(feature = "try-runtime")]
+        capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
+            .expect("pre- and post-upgrade checks pass");
+        #[cfg(not(feature = "try-runtime"))]
+        capacloud_runtime::Migrations::on_runtime_upgrade();
+
+        assert_eq!(BurnMint::on_chain_storage_version(), 10);
+        // Bob keeps his credits and gains the reference; the reaped account's credits, with
+        // the tokens burned for them, are the treasury's, which holds a reference for them.
+        assert_eq!(CreditBalances::<Runtime>::get(&bob), kept);
+        assert_eq!(System::consumers(&bob), bob_refs + 1);
+        assert!(!CreditBalances::<Runtime>::contains_key(&reaped));
+        assert_eq!(CreditBalances::<Runtime>::get(&treasury), quarter);
+        assert_eq!(System::consumers(&treasury), 1);
+        assert!(!System::account_exists(&reaped));
+        // Charlie keeps his history and gains the reference; the reaped account's is gone.
+        assert_eq!(History::<Runtime>::get(&charlie), Some(history));
+        assert_eq!(System::consumers(&charlie), charlie_refs + 1);
+        assert!(History::<Runtime>::get(&reaped).is_none());
+        // Every field of the open epoch kept; two epochs closed, within the 30-epoch claim
+        // window: nothing to expire yet, the cursor at epoch 0.
+        assert_eq!(CurrentEpoch::<Runtime>::get(), epoch);
+        assert_eq!(epoch.next_pool_to_expire, 0);
+        // At v10 the migration runs no more.
+        MigrateV9ToV10::<Runtime>::on_runtime_upgrade();
+        assert_eq!(System::consumers(&bob), bob_refs + 1);
+        // The chain runs on (its invariants checked after every block).
+        run_to_block(System::block_number() + epoch_length);
     });
 }

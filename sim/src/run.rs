@@ -150,6 +150,14 @@ pub struct RunSetup {
     pub controller: Option<ControllerState>,
 }
 
+/// Epochs of `epoch_length` blocks in a year of the chain's production timing (6-second
+/// blocks, 365 days: `presets::Timing::production`), the one place the simulator turns epochs
+/// into years.
+pub fn epochs_per_year(epoch_length: u32) -> f64 {
+    capacloud_economics::presets::Timing::production().blocks_per_year() as f64
+        / epoch_length.max(1) as f64
+}
+
 impl RunSetup {
     /// The scenario's start: the defaults with its overrides, its supply and emission.
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, String> {
@@ -162,7 +170,7 @@ impl RunSetup {
             params,
             emission: plancks(scenario.start.emission_per_block),
             issuance: plancks(scenario.start.supply),
-            epochs_per_year: 365.0 * 14_400.0 / params.epoch_length.max(1) as f64,
+            epochs_per_year: epochs_per_year(params.epoch_length),
             controller: None,
         })
     }

@@ -142,7 +142,7 @@ pub fn from_json(text: &str) -> Result<Snapshot, String> {
             params,
             emission: controller.emission_per_block,
             issuance: amount(&json["totalIssuance"], "totalIssuance")?,
-            epochs_per_year: 365.0 * 14_400.0 / params.epoch_length.max(1) as f64,
+            epochs_per_year: crate::run::epochs_per_year(params.epoch_length),
             controller: Some(controller),
         },
         controller,

@@ -238,7 +238,7 @@ pub fn run_set(scenario: &Scenario, set: &toml::Table) -> Summary {
     if let Err(e) = setup.params.validate(&limits) {
         return invalid(format!("{e:?}"));
     }
-    setup.epochs_per_year = 365.0 * 14_400.0 / setup.params.epoch_length.max(1) as f64;
+    setup.epochs_per_year = crate::run::epochs_per_year(setup.params.epoch_length);
     let bound = match bound_of(scenario, &setup.params) {
         Ok(bound) => bound,
         Err(e) => return invalid(e),

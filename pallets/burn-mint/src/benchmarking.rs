@@ -683,45 +683,57 @@ mod benchmarks {
         assert_eq!(CurrentEpoch::<T>::get().index, 0);
     }
 
-    /// An epoch boundary in its worst case: expire an old reward pool (burn what is left),
-    /// pay the treasury, mint both reward pools, apply new parameters, run the controller,
-    /// prune the ledger, burn a surplus, then mint.
+    /// An epoch boundary in its worst case for `e` pools looked up for expiry (1 in the steady
+    /// state; up to `MAX_POOLS_EXPIRED_PER_BOUNDARY` while a lowered claim window is caught
+    /// up), each holding what it minted (burned): pay the treasury, mint both pools, apply new
+    /// parameters, run the controller, prune the ledger, burn a surplus, then mint.
     #[benchmark]
-    fn on_initialize_epoch_boundary(p: Linear<1, MAX_PROVIDERS>) {
+    fn on_initialize_epoch_boundary(
+        p: Linear<1, MAX_PROVIDERS>,
+        e: Linear<1, { crate::MAX_POOLS_EXPIRED_PER_BOUNDARY }>,
+    ) {
         setup::<T>();
         baseline_state::<T>();
         many_providers::<T>(p);
         let unit = T::TokenUnit::get();
         let pot = Pallet::<T>::pot();
-        // The expiring pool, owed and held by the pot; the open epoch's treasury share, held by
-        // the pot; one token sent to the pot from outside.
+        // The expiring pools, owed and held by the pot; the open epoch's treasury share, held
+        // by the pot; one token sent to the pot from outside.
         let window = T::RewardClaimWindow::get();
-        let index = T::LedgerRetention::get().max(window);
-        RewardPools::<T>::insert(
-            index - window,
-            economics::RewardPool {
-                live_points: 1,
-                availability: unit,
-                ..Default::default()
-            },
-        );
-        Emission::<T>::mutate(|e| e.owed = unit);
+        let index = T::LedgerRetention::get().max(window) + crate::MAX_POOLS_EXPIRED_PER_BOUNDARY;
+        let oldest = index - window + 1 - e;
+        for old in oldest..=index - window {
+            RewardPools::<T>::insert(
+                old,
+                economics::RewardPool {
+                    live_points: 1,
+                    availability: unit,
+                    ..Default::default()
+                },
+            );
+        }
+        let owed = unit * e as u128;
+        Emission::<T>::mutate(|em| em.owed = owed);
         let params = ActiveParameters::<T>::get().unwrap();
         let treasury_share =
             Emission::<T>::get().accrual.per_block.ecosystem * params.epoch_length as u128;
-        T::Currency::mint_into(&pot, unit + treasury_share + unit).unwrap();
+        T::Currency::mint_into(&pot, owed + treasury_share + unit).unwrap();
         let mut new = ActiveParameters::<T>::get().unwrap();
         new.fee_burn_share = Perbill::from_percent(70);
         PendingParameters::<T>::put(new);
         let epoch = CurrentEpoch::<T>::get();
-        CurrentEpoch::<T>::put(EpochInfo { index, ..epoch });
+        CurrentEpoch::<T>::put(EpochInfo {
+            index,
+            next_pool_to_expire: oldest,
+            ..epoch
+        });
         let pruned = index - T::LedgerRetention::get();
         Ledger::<T>::insert(pruned, EpochBooks::default());
-        CurrentEpoch::<T>::mutate(|e| {
-            e.books.credits_served = 1_000;
-            e.books.basis_served = unit;
-            e.books.burned_credits = unit;
-            e.books.live_points = 1;
+        CurrentEpoch::<T>::mutate(|ep| {
+            ep.books.credits_served = 1_000;
+            ep.books.basis_served = unit;
+            ep.books.burned_credits = unit;
+            ep.books.live_points = 1;
         });
         let now: BlockNumberFor<T> = epoch.start + epoch.length.into();
         frame_system::Pallet::<T>::set_block_number(now);
@@ -729,11 +741,25 @@ mod benchmarks {
         {
             Pallet::<T>::on_initialize(now);
         }
-        assert_eq!(CurrentEpoch::<T>::get().index, index + 1);
+        let next = CurrentEpoch::<T>::get();
+        assert_eq!(next.index, index + 1);
         assert!(Ledger::<T>::get(pruned).is_none());
-        assert!(RewardPools::<T>::get(index - window).is_none());
+        assert!((oldest..=index - window).all(|old| RewardPools::<T>::get(old).is_none()));
+        assert_eq!(next.next_pool_to_expire, index - window + 1);
         assert!(RewardPools::<T>::get(index).is_some());
-        assert!(CurrentEpoch::<T>::get().books.burned_forfeited >= unit);
+        assert!(next.books.burned_forfeited >= owed);
+    }
+
+    /// A former provider forgets its history (and releases the account reference).
+    #[benchmark]
+    fn forget_history() {
+        setup::<T>();
+        let who = caller::<T>("former", 0);
+        Pallet::<T>::note_history(&who, |h| h.slashes = 1);
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()));
+        assert!(History::<T>::get(&who).is_none());
+        assert_eq!(frame_system::Pallet::<T>::consumers(&who), 0);
     }
 
     impl_benchmark_test_suite!(

@@ -22,12 +22,22 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         let mut account = CreditBalances::<T>::get(&who);
         let credits = Self::credits_for_purchase(amount, min_credits)?;
+        // A first entry takes a consumer reference on the account (see [`CreditBalances`]).
+        let first = account.credits.is_zero();
+        ensure!(
+            !first || frame_system::Pallet::<T>::can_inc_consumer(&who),
+            Error::<T>::TooManyConsumers
+        );
         account.credits = account
             .credits
             .checked_add(credits)
             .ok_or(Error::<T>::Overflow)?;
         account.basis = account.basis.saturating_add(amount);
         Self::burn_for_credits(&who, amount, credits)?;
+        if first {
+            // Checked above, and the burn kept the account alive.
+            frame_system::Pallet::<T>::inc_consumers(&who)?;
+        }
         CreditBalances::<T>::insert(&who, account);
         Ok(())
     }
@@ -47,6 +57,7 @@ impl<T: Config> Pallet<T> {
         account.basis = account.basis.saturating_sub(basis);
         if account.credits.is_zero() {
             CreditBalances::<T>::remove(&who);
+            frame_system::Pallet::<T>::dec_consumers(&who);
         } else {
             CreditBalances::<T>::insert(&who, account);
         }

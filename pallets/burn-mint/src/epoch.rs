@@ -6,7 +6,7 @@ use crate::{
     types::{EmissionState, EpochInfo},
     weights::WeightInfo,
     ActiveParameters, Config, CurrentEpoch, Emission, Event, Ledger, Pallet, PendingParameters,
-    ProviderCount, RewardPools,
+    ProviderCount, RewardPools, MAX_POOLS_EXPIRED_PER_BOUNDARY,
 };
 use frame_support::{
     traits::{
@@ -34,9 +34,11 @@ impl<T: Config> Pallet<T> {
         let epoch = CurrentEpoch::<T>::get();
         let mut emission = Emission::<T>::get();
         let boundary = now >= epoch.start.saturating_add(epoch.length.into());
-        if boundary {
-            Self::close_epoch(now, epoch, params, &mut emission);
-        }
+        let expired = if boundary {
+            Self::close_epoch(now, epoch, params, &mut emission)
+        } else {
+            0
+        };
         let withheld = Self::mint_block_emission(now, &mut emission);
         if boundary || withheld {
             Emission::<T>::put(emission);
@@ -45,7 +47,9 @@ impl<T: Config> Pallet<T> {
         // weight honest should that ever change.
         let providers = ProviderCount::<T>::get();
         if boundary {
-            T::WeightInfo::on_initialize_epoch_boundary(providers)
+            // What the boundary did: the pools it looked up for expiry (one in the steady
+            // state, up to `MAX_POOLS_EXPIRED_PER_BOUNDARY` after a lowered claim window).
+            T::WeightInfo::on_initialize_epoch_boundary(providers, expired)
         } else if withheld {
             // The rare block the supply cap, the hard cap or a failed mint withheld: one
             // more write.
@@ -91,33 +95,51 @@ impl<T: Config> Pallet<T> {
         false
     }
 
+    /// Expires the reward pools that left the claim window by the close of `epoch` (every
+    /// pool whose index plus [`Config::RewardClaimWindow`] is at most `epoch.index`), from
+    /// the epoch's cursor ([`EpochInfo::next_pool_to_expire`]) on and at most
+    /// [`MAX_POOLS_EXPIRED_PER_BOUNDARY`] epochs of them: what a pool still holds (unsettled
+    /// shares and rounding dust) is burned and counted in the closing epoch's books as
+    /// forfeited. Returns how many epochs' pools it looked up (the boundary's weight
+    /// component).
+    fn expire_pools(
+        pot: &T::AccountId,
+        epoch: &mut EpochInfo<BlockNumberFor<T>>,
+        emission: &mut EmissionState<BlockNumberFor<T>>,
+    ) -> u32 {
+        let window = T::RewardClaimWindow::get();
+        let mut next = epoch.next_pool_to_expire;
+        let start = next;
+        while next.saturating_sub(start) < MAX_POOLS_EXPIRED_PER_BOUNDARY
+            && next.saturating_add(window) <= epoch.index
+        {
+            if let Some(pool) = RewardPools::<T>::take(next) {
+                let burned = Self::burn_from_pot(pot, pool.remaining());
+                emission.owed.saturating_reduce(burned);
+                epoch.books.burned_forfeited.saturating_accrue(burned);
+                Self::deposit_event(Event::RewardsExpired {
+                    epoch: next,
+                    amount: burned,
+                });
+            }
+            next = next.saturating_add(1);
+        }
+        epoch.next_pool_to_expire = next;
+        next.saturating_sub(start)
+    }
+
     /// Closes the open epoch at block `now` (its last block is `now - 1`) and opens the next:
     /// expires the reward pools that left the claim window, plans the boundary with
     /// [`economics::plan_epoch_close`], executes the plan, and burns anything the pot holds
-    /// beyond what it owes. O(1).
+    /// beyond what it owes. O(1). Returns how many epochs' pools it looked up for expiry.
     pub(crate) fn close_epoch(
         now: BlockNumberFor<T>,
         mut epoch: EpochInfo<BlockNumberFor<T>>,
         params: Parameters,
         emission: &mut EmissionState<BlockNumberFor<T>>,
-    ) {
+    ) -> u32 {
         let pot = Self::pot();
-        // Pools older than the claim window: what is unclaimed (unsettled shares and rounding
-        // dust) is burned and counted in the closing epoch's books.
-        if let Some(expired) = epoch
-            .index
-            .checked_sub(T::RewardClaimWindow::get())
-            .and_then(|old| RewardPools::<T>::take(old).map(|pool| (old, pool)))
-        {
-            let (old, pool) = expired;
-            let burned = Self::burn_from_pot(&pot, pool.remaining());
-            emission.owed.saturating_reduce(burned);
-            epoch.books.burned_forfeited.saturating_accrue(burned);
-            Self::deposit_event(Event::RewardsExpired {
-                epoch: old,
-                amount: burned,
-            });
-        }
+        let expired = Self::expire_pools(&pot, &mut epoch, emission);
 
         // What the books cannot explain of the issuance after the epoch's last block (minted
         // or burned outside the pallet) goes on their outside lines, as `supply_stats` showed
@@ -212,12 +234,14 @@ impl<T: Config> Pallet<T> {
             books,
             closed_totals: plan.closed_totals(),
             pruned_totals,
+            next_pool_to_expire: epoch.next_pool_to_expire,
         });
         Self::deposit_event(Event::EpochClosed {
             epoch: plan.index,
             books: plan.books,
             next_emission_per_block: plan.controller.emission_per_block,
         });
+        expired
     }
 
     /// Burns up to `amount` from the pot, keeping it alive. Returns what was burned.

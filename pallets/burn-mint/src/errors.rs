@@ -121,5 +121,12 @@ mod errors {
         InitialReputationAboveMinimum,
         /// A capacity verifier's bond stays while it is in the set.
         StillVerifier,
+        /// The account's history stays while it is a registered provider.
+        StillProvider,
+        /// The account has no provider history to forget.
+        NoHistory,
+        /// The account holds as many references as the runtime allows (`MaxConsumers`): it
+        /// cannot start holding credits.
+        TooManyConsumers,
     }
 }

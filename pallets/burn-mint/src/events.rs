@@ -164,5 +164,8 @@ mod events {
             verifier: T::AccountId,
             amount: Amount,
         },
+        /// An account that is no longer a provider dropped its history (its reputation,
+        /// slashes and removals): it may now be reaped, and registers again as a new account.
+        HistoryForgotten { who: T::AccountId },
     }
 }

@@ -4,7 +4,7 @@
 use crate::{
     economics::{self, Amount, Credits, EpochBooks, EpochWork, HardLimits, Parameters},
     queries,
-    types::{EpochInfo, Provider},
+    types::{EpochInfo, Provider, ProviderHistory},
     ActiveParameters, Attestations, Config, CurrentEpoch, Emission, Error, Event, History,
     HoldReason, Pallet, ProviderCount, Providers, RewardPools,
 };
@@ -156,7 +156,10 @@ impl<T: Config> Pallet<T> {
         // Unlock what is due first, so that an older reward never waits for a newer one.
         Self::unlock(record, current);
         if let Some(work) = record.work.filter(|w| w.epoch < current) {
-            if let Some(mut pool) = RewardPools::<T>::get(work.epoch) {
+            // A pool outside the claim window pays nothing, even before a boundary has
+            // expired it (after the window was lowered, expiry catches up over boundaries).
+            let claimable = work.epoch.saturating_add(T::RewardClaimWindow::get()) >= current;
+            if let Some(mut pool) = RewardPools::<T>::get(work.epoch).filter(|_| claimable) {
                 let reward = pool.settle(&work);
                 changed = Some((work.epoch, pool));
                 if !reward.is_zero() {
@@ -252,9 +255,39 @@ impl<T: Config> Pallet<T> {
         reputation: Permill,
     ) {
         record.reputation = reputation;
-        History::<T>::mutate(who, |h| {
-            h.get_or_insert_with(Default::default).reputation = reputation
-        });
+        Self::note_history(who, |h| h.reputation = reputation);
+    }
+
+    /// Changes `who`'s provider history. A new entry takes a consumer reference on the
+    /// account (see [`History`]); an account that no longer exists (its last tokens slashed)
+    /// keeps no history, as a fresh account has none.
+    pub(crate) fn note_history(who: &T::AccountId, change: impl FnOnce(&mut ProviderHistory)) {
+        let mut history = match History::<T>::get(who) {
+            Some(history) => history,
+            None => {
+                // Without a limit: a provider must not escape its history by holding many
+                // references. Fails only when the account has no provider reference.
+                if frame_system::Pallet::<T>::inc_consumers_without_limit(who).is_err() {
+                    return;
+                }
+                ProviderHistory::default()
+            }
+        };
+        change(&mut history);
+        History::<T>::insert(who, history);
+    }
+
+    /// [`Pallet::forget_history`] for `who`.
+    pub(crate) fn do_forget_history(who: T::AccountId) -> DispatchResult {
+        ensure!(
+            !Providers::<T>::contains_key(&who),
+            Error::<T>::StillProvider
+        );
+        ensure!(History::<T>::contains_key(&who), Error::<T>::NoHistory);
+        History::<T>::remove(&who);
+        frame_system::Pallet::<T>::dec_consumers(&who);
+        Self::deposit_event(Event::HistoryForgotten { who });
+        Ok(())
     }
 
     /// Keeps a provider's record, or removes it once it has left, holds no bond and is owed
@@ -269,9 +302,7 @@ impl<T: Config> Pallet<T> {
 
     /// Removes a provider's record; its reputation stays in its account's history.
     pub(crate) fn remove_record(who: &T::AccountId, record: &ProviderOf<T>) {
-        History::<T>::mutate(who, |h| {
-            h.get_or_insert_with(Default::default).reputation = record.reputation
-        });
+        Self::note_history(who, |h| h.reputation = record.reputation);
         Providers::<T>::remove(who);
         Attestations::<T>::remove(who);
         ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
@@ -285,8 +316,7 @@ impl<T: Config> Pallet<T> {
             return 0;
         }
         let burned = Self::burn_held(&HoldReason::ProviderBond.into(), who, amount);
-        History::<T>::mutate(who, |h| {
-            let h = h.get_or_insert_with(Default::default);
+        Self::note_history(who, |h| {
             h.slashes.saturating_inc();
             h.slashed.saturating_accrue(burned);
         });

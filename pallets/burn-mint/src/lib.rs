@@ -7,66 +7,18 @@
 //!
 //! ## The model
 //!
-//! - **Burn.** [`Pallet::buy_credits`] burns tokens (total issuance falls by exactly that much)
-//!   and credits the buyer with compute credits priced in a stable unit (one credit is
-//!   1/[`Config::CreditsPerStableUnit`] of the unit, e.g. 0.001 USD) at the price in force, which
-//!   follows the agreed median of fresh price-feeder submissions. [`Pallet::spend_credits`] destroys credits and records them as the
-//!   provider's served usage in the current epoch. Transaction fees are a second burn trigger
-//!   ([`FeeHandler`]): a governance-set share is burned, the rest goes to the treasury.
-//!   Slashed bonds are burned too.
-//! - **Mint.** In `on_initialize`, each block's emission is split by governance-set shares:
-//!   the *ecosystem* share is minted into the reward pot and paid on to the treasury when the
-//!   epoch closes; the *usage* and *availability* shares accrue to the epoch's reward pools,
-//!   minted when the epoch closes only as far as they can be allocated: the usage pool pro rata
-//!   to the tokens burned for the credits each provider served (within the reward cap), the
-//!   availability pool pro rata to the points (verified capacity × reputation) of the providers
-//!   that proved liveness in the epoch with their own [`Pallet::heartbeat`]. Providers
-//!   collect with [`Pallet::claim_rewards`] after [`Config::RewardDelay`] epochs. No hook
-//!   iterates over providers or accounts, and a normal block writes one balance, the pot's:
-//!   the epoch's emission books are advanced lazily ([`economics::EmissionAccrual`]).
-//! - **Providers.** Declared capacity counts only once a quorum of capacity verifiers attests
-//!   it ([`Pallet::attest_capacity`], [`economics::agreed_capacity`]), from the next epoch on;
-//!   the bond must cover it ([`economics::Parameters::required_bond`]). Each verifier attests
-//!   only with the parameters' `verifier_bond` held ([`Pallet::bond_verifier`]), which
-//!   governance may slash ([`Pallet::slash_verifier`]) until `MinUnbondingPeriod` after its
-//!   latest attestation.
-//!   Reputation and slashing history are kept per account ([`History`]); a slash below the
-//!   bond requirement pauses the provider, and [`Pallet::remove_provider`] slashes, forfeits
-//!   unclaimed rewards and removes it.
-//! - **Controller.** At each epoch boundary [`economics::next_emission`] chooses the
-//!   next epoch's emission per block: a fixed schedule with per-epoch decay, or a burn-indexed
-//!   equilibrium (an exponential moving average of the net burn, i.e. burned less the usage
-//!   rewards minted for it, plus a target net inflation). The
-//!   target is clamped to `[min, max]`; emission moves toward it by at most `max_step_per_epoch`
-//!   per epoch, also after a parameter change moved the band (no jumps), and never goes above
-//!   the runtime's hard cap [`Config::MaxEmissionPerBlock`] nor past [`Config::MaxTotalSupply`].
-//! - **Governance.** All parameters live in one validated [`economics::Parameters`] value,
-//!   changed only by [`Config::AdminOrigin`] through [`Pallet::set_parameters`]; accepted changes
-//!   take effect at the next epoch boundary.
-//!
-//! ## Anti-gaming
-//!
-//! A provider that buys compute from itself burns `b` tokens and gets back at most
-//! `usage_reward_cap × b` (`usage_reward_cap < 100%`, enforced by validation): each credit
-//! remembers the tokens burned to buy it (its *basis*, averaged per account; exact for
-//! [`Pallet::pay_for_compute`]). An epoch's usage pool mints at most `usage_reward_cap` × the
-//! basis of all credits served, and is shared pro rata to basis, so every provider's reward is
-//! at most `usage_reward_cap` × the basis of the credits it served, whatever the others do. The
-//! part of the pool beyond that is **never minted** and is counted in the ledger (`unminted`).
-//! Because the controller follows the net burn, what a self-dealer's burn induces is bounded
-//! too: see the economics crate's guarantees and the README's attacks section.
-//!
-//! ## Worked example
-//!
-//! Emission 10 CAPA per block; shares 20% ecosystem, 50% usage, 30% availability; cap 80%.
-//! In one block 2 CAPA are minted for the treasury (paid at the epoch's close), 3 CAPA accrue to
-//! the availability pool and 5 CAPA accrue to the usage pool. Over a 10-block epoch the usage pool accrues 50 CAPA. Alice burned
-//! 40 CAPA for credits and spent them all with provider P: at the close,
-//! `min(50, 80% × 40) = 32` CAPA are minted to the pot for P, and 18 CAPA are never minted.
-//! Had Bob also burned 10 CAPA for credits served by provider Q, the pool would mint
-//! `min(50, 80% × 50) = 40` CAPA: 32 for P and 8 for Q (pro rata to 40 : 10).
-//! If P is the only provider that proved liveness in the epoch, it also earns the 30 CAPA of
-//! the availability pool.
+//! The model (burn, mint, providers, controller, governance), its risks and the attacks it
+//! answers are described once, in the crate's `README.md`, with a worked example whose every
+//! number the test `tests::worked_example` reads from the chain. The bounds and their proofs
+//! are in the economics crate's docs ([`economics`]) and in `docs/threat-model.md`. In short:
+//! [`Pallet::buy_credits`] burns tokens for compute credits, [`Pallet::spend_credits`] and
+//! [`Pallet::pay_for_compute`] record the credits a provider served; `on_initialize` mints each
+//! block's emission into the reward pot ([`economics::EmissionAccrual`], lazily) and each epoch
+//! boundary runs [`economics::plan_epoch_close`]: reward pools for usage (at most
+//! `usage_reward_cap` of the tokens burned for what was served) and for availability (to the
+//! providers that proved liveness with [`Pallet::heartbeat`]), the treasury's share, and the
+//! controller's next emission within the runtime's hard caps. Every parameter is one validated
+//! [`economics::Parameters`], changed by [`Config::AdminOrigin`] from the next boundary on.
 //!
 //! ## Where things are
 //!
@@ -118,6 +70,12 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// The most reward pools one epoch boundary expires. In the steady state a boundary expires
+/// one (the pool that just left the claim window); after an upgrade lowered the window by
+/// `d` epochs, the `d` pools it left behind are gone within `ceil(d / (MAX - 1))` boundaries.
+/// The boundary's weight is benchmarked with this many.
+pub const MAX_POOLS_EXPIRED_PER_BOUNDARY: u32 = 4;
+
 // The events and errors are sections of the pallet in files of their own.
 #[import_section(events::events)]
 #[import_section(errors::errors)]
@@ -135,7 +93,7 @@ pub mod pallet {
     use sp_arithmetic::{FixedU128, Perbill, Permill};
 
     /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(9);
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(10);
 
     #[pallet::pallet]
     #[pallet::storage_version(STORAGE_VERSION)]
@@ -321,7 +279,9 @@ pub mod pallet {
         StorageMap<_, Blake2_128Concat, T::AccountId, CapacityAttestations<T>, OptionQuery>;
 
     /// Each account's provider history (reputation, slashes, removals), kept when it leaves so
-    /// that registering again does not reset it.
+    /// that registering again does not reset it. An entry holds a consumer reference on its
+    /// account (which therefore keeps its existential deposit) until the account, no longer a
+    /// provider, forgets it ([`Pallet::forget_history`]).
     #[pallet::storage]
     pub type History<T: Config> =
         StorageMap<_, Blake2_128Concat, T::AccountId, ProviderHistory, OptionQuery>;
@@ -335,7 +295,10 @@ pub mod pallet {
     #[pallet::storage]
     pub type ProviderCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-    /// Compute credits of each account. Their sum is [`Totals::credits_outstanding`].
+    /// Compute credits of each account. Their sum is [`Totals::credits_outstanding`]. An
+    /// entry holds a consumer reference on its account, so that an account holding credits
+    /// keeps its existential deposit and is never reaped under them; spending the last
+    /// credit removes both.
     #[pallet::storage]
     pub type CreditBalances<T: Config> =
         StorageMap<_, Blake2_128Concat, T::AccountId, CreditAccount, ValueQuery>;
@@ -719,6 +682,18 @@ pub mod pallet {
         ) -> DispatchResult {
             T::ReputationOrigin::ensure_origin(origin)?;
             Self::do_slash_verifier(verifier, share)
+        }
+
+        /// Drops the caller's provider history ([`History`]) once it is no longer a provider,
+        /// with the account reference it held: an account with a history cannot be reaped
+        /// (the existential deposit pays for the entry). Forgetting gains nothing a fresh
+        /// account would not have: the caller registers again at the parameters'
+        /// `initial_reputation`, which is at most `min_reputation`.
+        #[pallet::call_index(25)]
+        #[pallet::weight(T::WeightInfo::forget_history())]
+        pub fn forget_history(origin: OriginFor<T>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_forget_history(who)
         }
     }
 

@@ -177,6 +177,17 @@ pub fn test_params() -> Parameters {
     }
 }
 
+/// The test parameters with reputation earned by service: fresh accounts start at the minimum,
+/// 20%, and each epoch of proven service adds 5%.
+pub fn reputation_params() -> Parameters {
+    Parameters {
+        initial_reputation: Permill::from_percent(20),
+        min_reputation: Permill::from_percent(20),
+        service_reputation_gain: Permill::from_percent(5),
+        ..test_params()
+    }
+}
+
 /// The widest price bound a parameter set may have: 100% less a part per billion.
 pub const WIDEST_PRICE_BOUND: Perbill = Perbill::from_parts(999_999_999);
 
@@ -278,13 +289,7 @@ impl ExtBuilder {
             // The funded test accounts are established providers: a history at full
             // reputation, which registering restores (a fresh account starts at the minimum).
             for who in [ALICE, BOB, CHARLIE, P1, P2, P3] {
-                pallet_burn_mint::History::<Test>::insert(
-                    who,
-                    pallet_burn_mint::ProviderHistory {
-                        reputation: Permill::one(),
-                        ..Default::default()
-                    },
-                );
+                BurnMint::note_history(&who, |h| h.reputation = Permill::one());
             }
             // What a chain's genesis does after the pallets' genesis configs: every pallet's
             // storage version is its own.

@@ -137,6 +137,7 @@ impl<T: Config> Pallet<T> {
                 books: epoch.books,
                 closed_totals: epoch.closed_totals,
                 pruned_totals: epoch.pruned_totals,
+                next_pool_to_expire: epoch.next_pool_to_expire,
                 ..EpochInfo::first(now, &parameters)
             }
         });

@@ -4,8 +4,8 @@
 
 use crate::{
     economics::{self, Amount},
-    Attestations, CapacityVerifiers, Config, CurrentEpoch, Error, Event, History, HoldReason,
-    Pallet, ProviderStatus, Providers,
+    Attestations, CapacityVerifiers, Config, CurrentEpoch, Error, Event, HoldReason, Pallet,
+    ProviderStatus, Providers,
 };
 use frame_support::{
     ensure,
@@ -290,10 +290,7 @@ impl<T: Config> Pallet<T> {
         )?;
         record.reputation = Permill::zero();
         Self::remove_record(&provider, &record);
-        History::<T>::mutate(&provider, |h| {
-            let h = h.get_or_insert_with(Default::default);
-            h.removals.saturating_inc();
-        });
+        Self::note_history(&provider, |h| h.removals.saturating_inc());
         Self::deposit_event(Event::ProviderRemoved {
             provider,
             slashed,

@@ -3,7 +3,7 @@
 use crate::{
     economics::{self, Amount, Credits, Totals},
     ActiveParameters, Attestations, CapacityVerifiers, Config, CreditBalances, CurrentEpoch,
-    Emission, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders,
+    Emission, History, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders,
     ProviderCount, Providers, RewardPools, VerifierBonds,
 };
 use frame_support::{
@@ -118,6 +118,7 @@ impl<T: Config> Pallet<T> {
         );
         Self::check_pot()?;
         Self::check_credits()?;
+        Self::check_account_references()?;
         Self::check_supply_cap()?;
         Self::check_ledger(&epoch)?;
         Self::check_issuance_chain(&epoch.books)?;
@@ -208,19 +209,22 @@ impl<T: Config> Pallet<T> {
         Ok(owed)
     }
 
-    /// Reward pools are kept only for closed epochs within the claim window and never pay out
-    /// more than they minted. Returns what they still hold.
+    /// Reward pools are kept only for closed epochs not yet expired: none below the expiry
+    /// cursor, which is never past the claim window's start (it lags behind it only while it
+    /// catches up with a lowered window); none pays out more than it minted. Returns what they
+    /// still hold.
     fn check_reward_pools(
         epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
     ) -> Result<Amount, TryRuntimeError> {
         let mut owed: Amount = 0;
-        let window = T::RewardClaimWindow::get();
+        let next = epoch.next_pool_to_expire;
+        ensure!(
+            next <= epoch.index.saturating_sub(T::RewardClaimWindow::get()),
+            "the pool expiry cursor is inside the claim window"
+        );
         for (index, pool) in RewardPools::<T>::iter() {
             ensure!(index < epoch.index, "a reward pool of an open epoch");
-            ensure!(
-                index.saturating_add(window) >= epoch.index,
-                "a reward pool outside the claim window"
-            );
+            ensure!(index >= next, "a reward pool below the expiry cursor");
             ensure!(
                 pool.claimed <= pool.minted(),
                 "a pool paid more than it minted"
@@ -237,6 +241,31 @@ impl<T: Config> Pallet<T> {
             credits == Self::totals().credits_outstanding(),
             "credit balances differ from credits sold minus served"
         );
+        Ok(())
+    }
+
+    /// Every credit entry holds credits, and every credit entry and history holds a consumer
+    /// reference on an existing account: an account counts at least one reference per entry
+    /// (other pallets may hold more), so no entry outlives its account.
+    fn check_account_references() -> Result<(), TryRuntimeError> {
+        let mut entries = alloc::collections::BTreeMap::<T::AccountId, u32>::new();
+        for (who, account) in CreditBalances::<T>::iter() {
+            ensure!(account.credits > 0, "an empty credit entry");
+            *entries.entry(who).or_default() += 1;
+        }
+        for who in History::<T>::iter_keys() {
+            *entries.entry(who).or_default() += 1;
+        }
+        for (who, count) in entries {
+            ensure!(
+                frame_system::Pallet::<T>::providers(&who) > 0,
+                "a credit entry or a history of an account that does not exist"
+            );
+            ensure!(
+                frame_system::Pallet::<T>::consumers(&who) >= count,
+                "a credit entry or a history without its account reference"
+            );
+        }
         Ok(())
     }
 

@@ -391,6 +391,13 @@ pub struct EpochInfo<BlockNumber> {
     /// [`crate::Config::LedgerRetention`] epochs): with the ledger's sum, the closed totals
     /// (checked by `try_state` however long the chain runs).
     pub pruned_totals: Totals,
+    /// The oldest epoch whose reward pools have not been expired yet: every pool below it is
+    /// gone. An epoch boundary expires the pools from here up to the closing epoch less the
+    /// claim window, at most [`crate::MAX_POOLS_EXPIRED_PER_BOUNDARY`] epochs of them, so that
+    /// a claim window lowered by an upgrade leaves no pool behind and no boundary does
+    /// unbounded work. Kept here, in a value every boundary writes anyway, so that the steady
+    /// state (one pool a boundary) costs no more than before the cursor.
+    pub next_pool_to_expire: u32,
 }
 
 impl<BlockNumber> EpochInfo<BlockNumber> {
@@ -404,6 +411,7 @@ impl<BlockNumber> EpochInfo<BlockNumber> {
             books: Default::default(),
             closed_totals: Default::default(),
             pruned_totals: Default::default(),
+            next_pool_to_expire: 0,
         }
     }
 }

@@ -72,7 +72,8 @@ pub trait WeightInfo {
 	fn set_price_feeders(f: u32, ) -> Weight;
 	fn set_parameters() -> Weight;
 	fn on_initialize_block(p: u32, ) -> Weight;
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight;
+	fn on_initialize_epoch_boundary(p: u32, e: u32, ) -> Weight;
+	fn forget_history() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -87,14 +88,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:0)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `1354`,
+		// Proof size (bytes): measured `1358`,
 		// estimated `3656`.
-		// Fastest run: 58_407_000 picoseconds.
-		Weight::from_parts(109_353_000, 3656)
+		// Fastest run: 57_576_000 picoseconds.
+		Weight::from_parts(64_206_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -103,12 +104,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `1057`,
+		// Proof size (bytes): measured `1061`,
 		// estimated `3656`.
-		// Fastest run: 15_183_000 picoseconds.
-		Weight::from_parts(20_821_000, 3656)
+		// Fastest run: 14_852_000 picoseconds.
+		Weight::from_parts(16_624_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -117,26 +118,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `1057`,
+		// Proof size (bytes): measured `1061`,
 		// estimated `3656`.
-		// Fastest run: 15_093_000 picoseconds.
-		Weight::from_parts(26_560_000, 3656)
+		// Fastest run: 14_742_000 picoseconds.
+		Weight::from_parts(16_404_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `1057`,
+		// Proof size (bytes): measured `1061`,
 		// estimated `3656`.
-		// Fastest run: 17_206_000 picoseconds.
-		Weight::from_parts(33_300_000, 3656)
+		// Fastest run: 15_373_000 picoseconds.
+		Weight::from_parts(17_216_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -145,12 +146,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `1057`,
+		// Proof size (bytes): measured `1061`,
 		// estimated `3656`.
-		// Fastest run: 16_375_000 picoseconds.
-		Weight::from_parts(33_159_000, 3656)
+		// Fastest run: 15_303_000 picoseconds.
+		Weight::from_parts(16_876_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -167,8 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_bond() -> Weight {
 		// Proof size (bytes): measured `1081`,
 		// estimated `3656`.
-		// Fastest run: 52_819_000 picoseconds.
-		Weight::from_parts(82_874_000, 3656)
+		// Fastest run: 53_680_000 picoseconds.
+		Weight::from_parts(57_045_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -178,22 +179,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `1310`,
+		// Proof size (bytes): measured `1587`,
 		// estimated `3656`.
-		// Fastest run: 19_219_000 picoseconds.
-		Weight::from_parts(36_975_000, 3656)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Fastest run: 24_467_000 picoseconds.
+		Weight::from_parts(26_729_000, 3656)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -201,10 +204,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1979`,
+		// Proof size (bytes): measured `1983`,
 		// estimated `3656`.
-		// Fastest run: 55_463_000 picoseconds.
-		Weight::from_parts(96_054_000, 3656)
+		// Fastest run: 56_104_000 picoseconds.
+		Weight::from_parts(60_801_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -217,15 +220,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn buy_credits(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `869 + f * (53 ±0)`,
+		// Proof size (bytes): measured `873 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 39_309_000 picoseconds.
-		Weight::from_parts(81_428_363, 3545)
-			// Standard error: 44_420
-			.saturating_add(Weight::from_parts(44_670, 0).saturating_mul(f.into()))
+		// Fastest run: 40_270_000 picoseconds.
+		Weight::from_parts(44_330_946, 3545)
+			// Standard error: 5_449
+			.saturating_add(Weight::from_parts(129_491, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -236,14 +239,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1350`,
+		// Proof size (bytes): measured `1354`,
 		// estimated `3656`.
-		// Fastest run: 28_413_000 picoseconds.
-		Weight::from_parts(49_004_000, 3656)
+		// Fastest run: 26_489_000 picoseconds.
+		Weight::from_parts(29_915_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -256,24 +259,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1268 + f * (53 ±0)`,
+		// Proof size (bytes): measured `1272 + f * (53 ±0)`,
 		// estimated `3656`.
-		// Fastest run: 53_429_000 picoseconds.
-		Weight::from_parts(84_533_854, 3656)
-			// Standard error: 47_941
-			.saturating_add(Weight::from_parts(818_299, 0).saturating_mul(f.into()))
+		// Fastest run: 48_813_000 picoseconds.
+		Weight::from_parts(53_833_400, 3656)
+			// Standard error: 6_040
+			.saturating_add(Weight::from_parts(111_895, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -287,10 +290,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `2045`,
+		// Proof size (bytes): measured `2049`,
 		// estimated `6196`.
-		// Fastest run: 74_411_000 picoseconds.
-		Weight::from_parts(116_804_000, 6196)
+		// Fastest run: 70_045_000 picoseconds.
+		Weight::from_parts(76_735_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -299,7 +302,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:0)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
@@ -307,10 +310,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `2389`,
+		// Proof size (bytes): measured `2393`,
 		// estimated `4090`.
-		// Fastest run: 35_333_000 picoseconds.
-		Weight::from_parts(62_884_000, 4090)
+		// Fastest run: 33_100_000 picoseconds.
+		Weight::from_parts(35_763_000, 4090)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -321,7 +324,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
 	/// Proof: `BurnMint::VerifierBonds` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
@@ -329,10 +332,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `2784`,
+		// Proof size (bytes): measured `2788`,
 		// estimated `4090`.
-		// Fastest run: 43_155_000 picoseconds.
-		Weight::from_parts(57_225_000, 4090)
+		// Fastest run: 40_941_000 picoseconds.
+		Weight::from_parts(44_286_000, 4090)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -345,8 +348,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_verifier() -> Weight {
 		// Proof size (bytes): measured `872`,
 		// estimated `3568`.
-		// Fastest run: 53_390_000 picoseconds.
-		Weight::from_parts(84_386_000, 3568)
+		// Fastest run: 50_645_000 picoseconds.
+		Weight::from_parts(54_461_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -359,8 +362,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_verifier_bond() -> Weight {
 		// Proof size (bytes): measured `1400`,
 		// estimated `3568`.
-		// Fastest run: 48_122_000 picoseconds.
-		Weight::from_parts(59_679_000, 3568)
+		// Fastest run: 44_606_000 picoseconds.
+		Weight::from_parts(49_184_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -369,12 +372,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn slash_verifier() -> Weight {
-		// Proof size (bytes): measured `1493`,
+		// Proof size (bytes): measured `1497`,
 		// estimated `3568`.
-		// Fastest run: 41_442_000 picoseconds.
-		Weight::from_parts(63_194_000, 3568)
+		// Fastest run: 37_857_000 picoseconds.
+		Weight::from_parts(40_491_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -388,10 +391,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
 		// Proof size (bytes): measured `367`,
 		// estimated `1642`.
-		// Fastest run: 9_725_000 picoseconds.
-		Weight::from_parts(19_103_042, 1642)
-			// Standard error: 23_531
-			.saturating_add(Weight::from_parts(108_403, 0).saturating_mul(v.into()))
+		// Fastest run: 8_913_000 picoseconds.
+		Weight::from_parts(10_172_955, 1642)
+			// Standard error: 1_452
+			.saturating_add(Weight::from_parts(15_245, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -402,8 +405,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes): measured `824`,
 		// estimated `3656`.
-		// Fastest run: 53_640_000 picoseconds.
-		Weight::from_parts(65_938_000, 3656)
+		// Fastest run: 49_204_000 picoseconds.
+		Weight::from_parts(52_318_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -414,7 +417,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
@@ -426,10 +429,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `2488`,
+		// Proof size (bytes): measured `2492`,
 		// estimated `6196`.
-		// Fastest run: 115_913_000 picoseconds.
-		Weight::from_parts(143_425_000, 6196)
+		// Fastest run: 108_361_000 picoseconds.
+		Weight::from_parts(114_481_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -438,8 +441,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn freeze_provider() -> Weight {
 		// Proof size (bytes): measured `428`,
 		// estimated `3656`.
-		// Fastest run: 12_930_000 picoseconds.
-		Weight::from_parts(25_598_000, 3656)
+		// Fastest run: 11_628_000 picoseconds.
+		Weight::from_parts(13_931_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -448,8 +451,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unfreeze_provider() -> Weight {
 		// Proof size (bytes): measured `432`,
 		// estimated `3656`.
-		// Fastest run: 13_590_000 picoseconds.
-		Weight::from_parts(26_219_000, 3656)
+		// Fastest run: 12_078_000 picoseconds.
+		Weight::from_parts(13_751_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -462,8 +465,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_price() -> Weight {
 		// Proof size (bytes): measured `1235`,
 		// estimated `2334`.
-		// Fastest run: 17_225_000 picoseconds.
-		Weight::from_parts(30_886_000, 2334)
+		// Fastest run: 16_084_000 picoseconds.
+		Weight::from_parts(18_738_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -477,10 +480,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price_feeders(f: u32, ) -> Weight {
 		// Proof size (bytes): measured `1258`,
 		// estimated `2334`.
-		// Fastest run: 11_688_000 picoseconds.
-		Weight::from_parts(16_087_434, 2334)
-			// Standard error: 5_243
-			.saturating_add(Weight::from_parts(62_644, 0).saturating_mul(f.into()))
+		// Fastest run: 12_008_000 picoseconds.
+		Weight::from_parts(14_336_539, 2334)
+			// Standard error: 3_447
+			.saturating_add(Weight::from_parts(45_603, 0).saturating_mul(f.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -495,15 +498,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_parameters() -> Weight {
 		// Proof size (bytes): measured `1733`,
 		// estimated `2334`.
-		// Fastest run: 14_922_000 picoseconds.
-		Weight::from_parts(18_788_000, 2334)
+		// Fastest run: 14_352_000 picoseconds.
+		Weight::from_parts(17_606_000, 2334)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:0)
 	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -512,22 +515,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1370`,
+		// Proof size (bytes): measured `1374`,
 		// estimated `3593`.
-		// Fastest run: 71_416_000 picoseconds.
-		Weight::from_parts(97_092_831, 3593)
-			// Standard error: 171
-			.saturating_add(Weight::from_parts(793, 0).saturating_mul(p.into()))
+		// Fastest run: 64_426_000 picoseconds.
+		Weight::from_parts(78_545_116, 3593)
+			// Standard error: 128
+			.saturating_add(Weight::from_parts(1_405, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
 	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(492), added: 987, mode: `MaxEncodedLen`)
+	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
 	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::RewardPools` (r:1 w:2)
+	/// Storage: `BurnMint::RewardPools` (r:4 w:5)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -538,159 +541,186 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:0)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `2170`,
-		// estimated `6196`.
-		// Fastest run: 211_265_000 picoseconds.
-		Weight::from_parts(249_632_478, 6196)
-			// Standard error: 413
-			.saturating_add(Weight::from_parts(3_608, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+	/// Component `e` ranges over `[1, 4]`.
+	fn on_initialize_epoch_boundary(p: u32, e: u32, ) -> Weight {
+		// Proof size (bytes): measured `2119 + e * (51 ±0)`,
+		// estimated `6196 + e * (2587 ±0)`.
+		// Fastest run: 226_779_000 picoseconds.
+		Weight::from_parts(190_564_718, 6196)
+			// Standard error: 402
+			.saturating_add(Weight::from_parts(4_561, 0).saturating_mul(p.into()))
+			// Standard error: 1_126_767
+			.saturating_add(Weight::from_parts(31_204_422, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2587).saturating_mul(e.into()))
+	}
+	/// Storage: `BurnMint::Providers` (r:1 w:0)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::History` (r:1 w:1)
+	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	fn forget_history() -> Weight {
+		// Proof size (bytes): measured `322`,
+		// estimated `3656`.
+		// Fastest run: 14_682_000 picoseconds.
+		Weight::from_parts(19_900_000, 3656)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(109_353_000, 3656)
+		Weight::from_parts(64_206_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(20_821_000, 3656)
+		Weight::from_parts(16_624_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(26_560_000, 3656)
+		Weight::from_parts(16_404_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(33_300_000, 3656)
+		Weight::from_parts(17_216_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(33_159_000, 3656)
+		Weight::from_parts(16_876_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(82_874_000, 3656)
+		Weight::from_parts(57_045_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(36_975_000, 3656)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(26_729_000, 3656)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(96_054_000, 3656)
+		Weight::from_parts(60_801_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn buy_credits(f: u32, ) -> Weight {
-		Weight::from_parts(81_428_363, 3545)
-			.saturating_add(Weight::from_parts(44_670, 0).saturating_mul(f.into()))
+		Weight::from_parts(44_330_946, 3545)
+			.saturating_add(Weight::from_parts(129_491, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn spend_credits() -> Weight {
-		Weight::from_parts(49_004_000, 3656)
+		Weight::from_parts(29_915_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(84_533_854, 3656)
-			.saturating_add(Weight::from_parts(818_299, 0).saturating_mul(f.into()))
+		Weight::from_parts(53_833_400, 3656)
+			.saturating_add(Weight::from_parts(111_895, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(116_804_000, 6196)
+		Weight::from_parts(76_735_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(62_884_000, 4090)
+		Weight::from_parts(35_763_000, 4090)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(57_225_000, 4090)
+		Weight::from_parts(44_286_000, 4090)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn bond_verifier() -> Weight {
-		Weight::from_parts(84_386_000, 3568)
+		Weight::from_parts(54_461_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_verifier_bond() -> Weight {
-		Weight::from_parts(59_679_000, 3568)
+		Weight::from_parts(49_184_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_verifier() -> Weight {
-		Weight::from_parts(63_194_000, 3568)
+		Weight::from_parts(40_491_000, 3568)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(19_103_042, 1642)
-			.saturating_add(Weight::from_parts(108_403, 0).saturating_mul(v.into()))
+		Weight::from_parts(10_172_955, 1642)
+			.saturating_add(Weight::from_parts(15_245, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(65_938_000, 3656)
+		Weight::from_parts(52_318_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(143_425_000, 6196)
+		Weight::from_parts(114_481_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn freeze_provider() -> Weight {
-		Weight::from_parts(25_598_000, 3656)
+		Weight::from_parts(13_931_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn unfreeze_provider() -> Weight {
-		Weight::from_parts(26_219_000, 3656)
+		Weight::from_parts(13_751_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(30_886_000, 2334)
+		Weight::from_parts(18_738_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(16_087_434, 2334)
-			.saturating_add(Weight::from_parts(62_644, 0).saturating_mul(f.into()))
+		Weight::from_parts(14_336_539, 2334)
+			.saturating_add(Weight::from_parts(45_603, 0).saturating_mul(f.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(18_788_000, 2334)
+		Weight::from_parts(17_606_000, 2334)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(97_092_831, 3593)
-			.saturating_add(Weight::from_parts(793, 0).saturating_mul(p.into()))
+		Weight::from_parts(78_545_116, 3593)
+			.saturating_add(Weight::from_parts(1_405, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn on_initialize_epoch_boundary(p: u32, ) -> Weight {
-		Weight::from_parts(249_632_478, 6196)
-			.saturating_add(Weight::from_parts(3_608, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	fn on_initialize_epoch_boundary(p: u32, e: u32, ) -> Weight {
+		Weight::from_parts(190_564_718, 6196)
+			.saturating_add(Weight::from_parts(4_561, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(31_204_422, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2587).saturating_mul(e.into()))
+	}
+	fn forget_history() -> Weight {
+		Weight::from_parts(19_900_000, 3656)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

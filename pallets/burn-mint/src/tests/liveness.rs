@@ -260,10 +260,7 @@ fn a_fresh_account_starts_at_the_minimum_and_earns_reputation_by_epochs_of_servi
     ExtBuilder::default()
         .parameters(Parameters {
             liveness_windows: 2,
-            initial_reputation: Permill::from_percent(20),
-            min_reputation: Permill::from_percent(20),
-            service_reputation_gain: Permill::from_percent(5),
-            ..test_params()
+            ..reputation_params()
         })
         .build_and_execute(|| {
             let fresh: AccountId = 77;

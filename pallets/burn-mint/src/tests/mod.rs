@@ -13,7 +13,9 @@ mod providers;
 mod self_dealing;
 mod simulator;
 mod soundness;
+mod storage;
 mod verifiers;
+mod worked_example;
 
 pub use crate::{
     economics::{ControllerMode, Parameters},

@@ -178,12 +178,7 @@ fn the_simulator_closes_every_epoch_as_the_chain_does() {
 #[test]
 fn the_simulators_provider_rules_are_the_chains() {
     use capacloud_sim::providers::Standing;
-    let params = Parameters {
-        initial_reputation: Permill::from_percent(20),
-        min_reputation: Permill::from_percent(20),
-        service_reputation_gain: Permill::from_percent(5),
-        ..test_params()
-    };
+    let params = reputation_params();
     ExtBuilder::default()
         .parameters(params)
         .build_and_execute(|| {
@@ -514,12 +509,7 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
     )
     .unwrap();
     RewardDelay::set(1);
-    let params = Parameters {
-        initial_reputation: Permill::from_percent(20),
-        min_reputation: Permill::from_percent(20),
-        service_reputation_gain: Permill::from_percent(5),
-        ..test_params()
-    };
+    let params = reputation_params();
     ExtBuilder::default()
         .parameters(params)
         .build_and_execute(|| {

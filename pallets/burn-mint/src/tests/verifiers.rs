@@ -179,12 +179,7 @@ fn a_removed_account_stays_without_reputation_until_governance_restores_it() {
     // minimum with four attestations in a row, and a fresh account started at 50%, above it.
     // Now attestations restore nothing, a provider below the minimum cannot prove service,
     // and a fresh account starts at the minimum.
-    let params = Parameters {
-        initial_reputation: Permill::from_percent(20),
-        min_reputation: Permill::from_percent(20),
-        service_reputation_gain: Permill::from_percent(5),
-        ..test_params()
-    };
+    let params = reputation_params();
     ExtBuilder::default()
         .parameters(params)
         .build_and_execute(|| {
