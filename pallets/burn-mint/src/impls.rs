@@ -259,8 +259,9 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Changes `who`'s provider history. A new entry takes a consumer reference on the
-    /// account (see [`History`]); an account that no longer exists (its last tokens slashed)
-    /// keeps no history, as a fresh account has none.
+    /// account (see [`History`]). A provider's account always exists (a hold never takes the
+    /// existential deposit, `storage::a_provider_slashed_of_everything_keeps_its_account_while_it_keeps_its_history`);
+    /// should one not, it keeps no history, as a fresh account has none.
     pub(crate) fn note_history(who: &T::AccountId, change: impl FnOnce(&mut ProviderHistory)) {
         let mut history = match History::<T>::get(who) {
             Some(history) => history,
