@@ -25,6 +25,16 @@ use pallet_burn_mint::{
 use sp_keyring::Sr25519Keyring::{Bob, Charlie};
 use sp_runtime::Perbill;
 
+/// Runs the runtime's migrations as an upgrade would: with their try-runtime pre- and
+/// post-upgrade checks when the runtime has them (the test command's build does).
+fn run_migrations() {
+    #[cfg(feature = "try-runtime")]
+    capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
+        .expect("pre- and post-upgrade checks pass");
+    #[cfg(not(feature = "try-runtime"))]
+    capacloud_runtime::Migrations::on_runtime_upgrade();
+}
+
 #[test]
 fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
     with_dev_chain(|| {
@@ -114,11 +124,7 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
         StorageVersion::new(8).put::<BurnMint>();
 
         // Twin: the same chain had it never been written in the old layout.
-        #[cfg(feature = "try-runtime")]
-        capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
-            .expect("pre- and post-upgrade checks pass");
-        #[cfg(not(feature = "try-runtime"))]
-        capacloud_runtime::Migrations::on_runtime_upgrade();
+        run_migrations();
 
         assert_eq!(BurnMint::on_chain_storage_version(), 10);
         // Every old field kept, nothing handed over or held back: the state is the one the
@@ -277,11 +283,7 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
         assert!(!CreditBalances::<Runtime>::contains_key(&treasury));
         StorageVersion::new(9).put::<BurnMint>();
 
-        #[cfg(feature = "try-runtime")]
-        capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
-            .expect("pre- and post-upgrade checks pass");
-        #[cfg(not(feature = "try-runtime"))]
-        capacloud_runtime::Migrations::on_runtime_upgrade();
+        run_migrations();
 
         assert_eq!(BurnMint::on_chain_storage_version(), 10);
         // Bob keeps his credits and gains the reference; the reaped account's credits, with
