@@ -2,7 +2,7 @@
 // base path and ports, validator keys inserted with `capacloud-node key insert`, node keys
 // generated with `key generate-node-key`, every node the others' bootnode (so that any of them
 // can restart and find the rest). Used by
-// scripts/local-testnet and the operations tests (clients/test/network.test.mjs).
+// scripts/local-testnet.
 
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';

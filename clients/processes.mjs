@@ -38,13 +38,14 @@ process.on('exit', () => {
   for (const child of children) if (child.alive) child.process.kill('SIGKILL');
 });
 
-/// A child process whose output lines are kept (the last `keep` of them).
+/// A child process whose output lines are kept (the last `keep` of them); `env` replaces the
+/// environment it inherits.
 export class Child {
-  constructor(name, command, args, keep = 2000) {
+  constructor(name, command, args, keep = 2000, { env } = {}) {
     this.name = name;
     this.lines = [];
     this.exit = new Promise((resolve) => {
-      this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
       this.process.on('exit', (code, signal) => resolve({ code, signal }));
       children.add(this);
     });

@@ -10,12 +10,21 @@
 
 CAPA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CAPA_ROOT
-export CAPA_FEATURES="${CAPA_FEATURES-runtime-benchmarks,try-runtime,fast-runtime}"
+export CAPA_TEST_FEATURES=runtime-benchmarks,try-runtime,fast-runtime
+export CAPA_FEATURES="${CAPA_FEATURES-$CAPA_TEST_FEATURES}"
 export CAPA_PROFILE="${CAPA_PROFILE:-release}"
 
 # Keep build artifacts outside the clone so that repeated runs (and CI runs on the same machine)
-# are incremental. Override CARGO_TARGET_DIR to build elsewhere.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/capacloud/target}"
+# are incremental. Another feature set builds into a directory of its own (the production build,
+# CAPA_FEATURES="", into target-production), so that it never overwrites the test node nor makes
+# the next test run compile everything again. Override CARGO_TARGET_DIR to build elsewhere.
+capa_target_name=target
+if [ "$CAPA_FEATURES" != "$CAPA_TEST_FEATURES" ]; then
+	capa_target_name="target-${CAPA_FEATURES//,/-}"
+	[ -n "$CAPA_FEATURES" ] || capa_target_name=target-production
+fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/capacloud/$capa_target_name}"
+unset capa_target_name
 # The wasm builder must find this workspace's Cargo.lock when the target dir is elsewhere.
 export WASM_BUILD_WORKSPACE_HINT="$CAPA_ROOT"
 export CAPA_NODE_BIN="$CARGO_TARGET_DIR/$CAPA_PROFILE/capacloud-node"

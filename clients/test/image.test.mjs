@@ -43,7 +43,7 @@ describe('the image\'s command line, natively', { skip: !NODE_BIN && 'CAPA_NODE_
     assert.deepEqual(entrypoint, ['/usr/local/bin/capacloud-node'], 'the image runs the node itself');
     assert.ok(cmd.includes('--base-path') && cmd.includes('/data'), 'state in the /data volume');
     const healthUrl = new URL(health);
-    assert.equal(healthUrl.pathname, '/health');
+    assert.equal(healthUrl.pathname, '/health/readiness');
     assert.equal(healthUrl.port, '9944', 'the health check uses the default RPC port');
 
     dir = await mkdtemp(join(tmpdir(), 'capacloud-image-'));
@@ -70,8 +70,11 @@ describe('the image\'s command line, natively', { skip: !NODE_BIN && 'CAPA_NODE_
       },
       90_000,
     );
-    const body = await status.json();
+    // Ready: a development chain needs no peer. `/health` says why (system_health).
+    assert.equal(status.status, 200);
+    const body = await (await fetch(`http://127.0.0.1:${rpc}/health`)).json();
     assert.equal(typeof body.peers, 'number', `/health answers system_health: ${JSON.stringify(body)}`);
+    assert.equal(body.shouldHavePeers, false);
     await waitFor(
       'block #2',
       async () => parseInt((await jsonRpc(rpc, 'chain_getHeader')).number, 16) >= 2,
@@ -83,5 +86,25 @@ describe('the image\'s command line, natively', { skip: !NODE_BIN && 'CAPA_NODE_
     const metrics = await (await fetch(`http://127.0.0.1:${prometheus}/metrics`)).text();
     assert.match(metrics, /^substrate_block_height\{.*status="best".*\} \d+/m);
     assert.deepEqual(await node.stop('SIGINT', 20_000), { code: 0, signal: null });
+  });
+
+  it('the HEALTHCHECK fails for a node of a network with no peer, which /health calls healthy', { timeout: 120_000 }, async () => {
+    const [rpc, p2p] = await freePorts(2);
+    const lone = new Child('lone', NODE_BIN, [
+      ...['--chain', 'local', '--tmp', '--no-prometheus', '--no-telemetry', '--no-mdns'],
+      ...['--rpc-port', String(rpc), '--port', String(p2p)],
+    ]);
+    try {
+      const health = await waitFor(
+        '/health',
+        async () => fetch(`http://127.0.0.1:${rpc}/health`).then((r) => (r.ok ? r.json() : false), () => false),
+        60_000,
+      );
+      assert.deepEqual([health.peers, health.shouldHavePeers], [0, true]);
+      const readiness = await fetch(`http://127.0.0.1:${rpc}/health/readiness`);
+      assert.equal(readiness.status, 500, 'not ready without a peer');
+    } finally {
+      await lone.stop('SIGKILL');
+    }
   });
 });

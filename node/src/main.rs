@@ -15,6 +15,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod validator_checks;
 
 fn main() -> sc_cli::Result<()> {
     command::run()

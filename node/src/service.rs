@@ -264,6 +264,20 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     })?;
 
     if role.is_authority() {
+        // An operator's mistakes that would otherwise look like a slow network: said at start
+        // (keys) and while it lasts (no peers).
+        crate::validator_checks::check_keystore(&*client, &keystore_container.keystore());
+        let authorities = crate::validator_checks::aura_authorities(&client);
+        let sync = sync_service.clone();
+        task_manager.spawn_handle().spawn(
+            "validator-offline-warning",
+            None,
+            crate::validator_checks::warn_while_offline(
+                move || sync.num_connected_peers(),
+                authorities,
+            ),
+        );
+
         let proposer_factory = sc_basic_authorship::ProposerFactory::new(
             task_manager.spawn_handle(),
             client.clone(),

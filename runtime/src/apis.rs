@@ -214,7 +214,7 @@ impl_runtime_apis! {
         }
     }
 
-    #[api_version(4)]
+    #[api_version(5)]
     impl pallet_burn_mint::runtime_api::BurnMintApi<Block, AccountId> for Runtime {
         fn supply_stats() -> pallet_burn_mint::runtime_api::SupplyStats {
             BurnMint::supply_stats()
@@ -228,6 +228,10 @@ impl_runtime_apis! {
             provider: AccountId,
         ) -> Option<pallet_burn_mint::runtime_api::LivenessWindow> {
             BurnMint::liveness_window(provider)
+        }
+
+        fn required_bond(provider: AccountId) -> Option<Balance> {
+            BurnMint::required_bond(provider)
         }
 
         fn credits_of(who: AccountId) -> u128 {

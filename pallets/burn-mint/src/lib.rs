@@ -716,6 +716,11 @@ pub mod pallet {
             queries::liveness_window::<T>(&provider)
         }
 
+        /// The bond `provider` must hold now to stay active (`None`: not a provider).
+        pub fn required_bond(provider: T::AccountId) -> Option<Amount> {
+            queries::required_bond::<T>(&provider)
+        }
+
         /// Credits that burning `amount` tokens would buy now, if a price is in force.
         pub fn quote_credits(amount: Amount) -> Option<Credits> {
             queries::quote_credits::<T>(amount).ok()

@@ -213,18 +213,7 @@ impl<T: Config> Pallet<T> {
         );
         let epoch = CurrentEpoch::<T>::get();
         let current = epoch.index;
-        // Attestations of verifiers removed since the last agreement stop counting: the
-        // capacity is agreed again under the current set, and a change counts from the next
-        // epoch, like any other. (A provider with no attestations at all was verified before
-        // storage v6 and keeps that capacity until its first attestation.)
-        let rescheduled = match Attestations::<T>::get(&who) {
-            Some(attestations) => {
-                let verifiers = CapacityVerifiers::<T>::get();
-                let agreed = Self::agreed_capacity_of(&record, &attestations, &verifiers, &params);
-                record.schedule_capacity(agreed, current)
-            }
-            None => false,
-        };
+        let rescheduled = Self::agree_capacity(&who, &mut record, &params, current);
         let agreed = record.verified_capacity;
         ensure!(
             record.capacity_in(current) > 0,
@@ -254,6 +243,28 @@ impl<T: Config> Pallet<T> {
             points,
         });
         Ok(())
+    }
+
+    /// Schedules the capacity `who`'s verifiers agree on now into `record`, as a heartbeat
+    /// does before it checks the bond; returns whether that changed the record. Attestations
+    /// of verifiers removed since the last agreement stop counting: the capacity is agreed
+    /// again under the current set, and a change counts from the next epoch, like any other.
+    /// (A provider with no attestations at all was verified before storage v6 and keeps that
+    /// capacity until its first attestation.)
+    pub(crate) fn agree_capacity(
+        who: &T::AccountId,
+        record: &mut crate::impls::ProviderOf<T>,
+        params: &economics::Parameters,
+        current: u32,
+    ) -> bool {
+        match Attestations::<T>::get(who) {
+            Some(attestations) => {
+                let verifiers = CapacityVerifiers::<T>::get();
+                let agreed = Self::agreed_capacity_of(record, &attestations, &verifiers, params);
+                record.schedule_capacity(agreed, current)
+            }
+            None => false,
+        }
     }
 
     /// [`Pallet::bond_extra`] for `who`.

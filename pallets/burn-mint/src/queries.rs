@@ -191,6 +191,19 @@ pub fn preview_emission<T: Config>(
     ))
 }
 
+/// The bond `provider` must hold now to stay active: the requirement for the capacity its bond
+/// must cover in the open epoch, with the capacity its verifiers agree on now counted as a
+/// heartbeat counts it ([`economics::Parameters::required_bond`]): what `heartbeat` and `resume`
+/// check, so a provider's agent that keeps the bond at it (`bond_extra`) is never refused for
+/// the bond. `None` for an account that is not a provider, or before the pallet is configured.
+pub fn required_bond<T: Config>(provider: &T::AccountId) -> Option<Amount> {
+    let params = ActiveParameters::<T>::get()?;
+    let mut record = Providers::<T>::get(provider)?;
+    let current = CurrentEpoch::<T>::get().index;
+    Pallet::<T>::agree_capacity(provider, &mut record, &params, current);
+    Some(params.required_bond(record.bonded_capacity(current)))
+}
+
 /// The liveness window the next block lies in (where a heartbeat sent now lands at the
 /// earliest) and whether `provider` has proven it: the next block's epoch and window as the
 /// pallet will compute them ([`economics::window_of`]). A next block that opens a new epoch

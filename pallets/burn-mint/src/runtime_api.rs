@@ -11,8 +11,9 @@ use codec::Codec;
 sp_api::decl_runtime_apis! {
     /// Queries of pallet-burn-mint. Version 2 adds [`BurnMintApi::check_invariants`], version
     /// 3 [`BurnMintApi::liveness_window`]; in version 4 the books of [`SupplyStats`] carry
-    /// dust, the outside lines and the issuance at the epoch's open (spec 110).
-    #[api_version(4)]
+    /// dust, the outside lines and the issuance at the epoch's open (spec 110); version 5
+    /// adds [`BurnMintApi::required_bond`] (spec 113).
+    #[api_version(5)]
     pub trait BurnMintApi<AccountId: Codec> {
         /// Supply statistics: issuance, emission, epoch books, totals.
         fn supply_stats() -> SupplyStats;
@@ -34,5 +35,8 @@ sp_api::decl_runtime_apis! {
         /// (`None` before the pallet is configured): what a provider's agent polls to send one
         /// heartbeat a window. (Since version 3.)
         fn liveness_window(provider: AccountId) -> Option<LivenessWindow>;
+        /// The bond `provider` must hold now to stay active (`None`: not a provider): what a
+        /// provider's agent tops its bond up to. (Since version 5.)
+        fn required_bond(provider: AccountId) -> Option<Amount>;
     }
 }

@@ -139,12 +139,17 @@ fn a_raised_bond_requirement_applies_to_existing_providers_at_their_next_heartbe
                 ..test_params()
             }
         ));
+        // The query an agent tops its bond up by: 110 until the change (1_000 held).
+        assert_eq!(BurnMint::required_bond(P1), Some(110));
+        assert_eq!(BurnMint::required_bond(700), None);
         next_epoch();
+        assert_eq!(BurnMint::required_bond(P1), Some(1_100));
         let live = live_points();
         assert_noop!(BurnMint::heartbeat(signed(P1)), Error::<Test>::BondTooLow);
         assert_eq!(live_points(), live);
         // Bonding the difference restores it.
         assert_ok!(BurnMint::bond_extra(signed(P1), 100));
+        assert_eq!(BurnMint::required_bond(P1), Some(1_100));
         heartbeat(P1);
         assert_eq!(live_points(), live + points_of(10));
     });
