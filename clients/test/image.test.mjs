@@ -6,15 +6,18 @@
 // Skipped when CAPA_NODE_BIN is not set (scripts/ops-test sets it).
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import { jsonRpc } from '../network.mjs';
 import { BLOCK_MS, Child, freePorts, NODE_BIN, waitFor } from './harness.mjs';
 
+const run = promisify(execFile);
 const DOCKERFILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docker', 'Dockerfile');
 
 /// The JSON array of the Dockerfile instruction `name` (exec form, continued over lines).
@@ -88,10 +91,16 @@ describe('the image\'s command line, natively', { skip: !NODE_BIN && 'CAPA_NODE_
     assert.deepEqual(await node.stop('SIGINT', 20_000), { code: 0, signal: null });
   });
 
-  it('the HEALTHCHECK fails for a node of a network with no peer, which /health calls healthy', { timeout: 120_000 }, async () => {
+  it('the HEALTHCHECK fails for a node of a network with bootnodes and no peer, which /health calls healthy', { timeout: 120_000 }, async () => {
     const [rpc, p2p] = await freePorts(2);
+    // The `local` chain with a bootnode that is not there (build-spec names a default one): a
+    // node expects peers when its spec or --bootnodes names bootnodes.
+    const spec = JSON.parse((await run(NODE_BIN, ['build-spec', '--chain', 'local'], { maxBuffer: 64 << 20 })).stdout);
+    assert.equal(spec.bootNodes.length, 1);
+    const specFile = join(dir, 'spec-with-bootnode.json');
+    await writeFile(specFile, JSON.stringify(spec));
     const lone = new Child('lone', NODE_BIN, [
-      ...['--chain', 'local', '--tmp', '--no-prometheus', '--no-telemetry', '--no-mdns'],
+      ...['--chain', specFile, '--tmp', '--no-prometheus', '--no-telemetry', '--no-mdns'],
       ...['--rpc-port', String(rpc), '--port', String(p2p)],
     ]);
     try {

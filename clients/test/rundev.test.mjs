@@ -69,8 +69,12 @@ describe('scripts/run-dev, twice on one machine', { skip: !NODE_BIN && 'CAPA_NOD
         },
         90_000,
       );
-      const text = await (await fetch(`http://127.0.0.1:${e.prometheus}/metrics`)).text();
-      assert.ok(metric(text, 'substrate_block_height', { status: 'best' }) >= 1);
+      // The node's metrics where the run said (they follow the chain by a few seconds).
+      await waitFor(
+        `block #1 in the metrics on port ${e.prometheus}`,
+        async () => metric(await (await fetch(`http://127.0.0.1:${e.prometheus}/metrics`)).text(), 'substrate_block_height', { status: 'best' }) >= 1,
+        30_000,
+      );
     }
     console.log(`run-dev twice: ${JSON.stringify(first)} then ${JSON.stringify(second)}`);
   }, 240_000);

@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// capacloud-load: a load test of a running node with compute payments and, in a second phase on
+// the same node, plain transfers, each submitted faster than the chain includes them, for a
+// bounded time; then what the chain did with them, per phase and as a ratio.
+//
+// Why polkadot.js with pre-signed extrinsics: signing is done before a phase starts (a few
+// thousand sr25519 signatures take seconds), so a phase only sends bytes
+// (`author_submitExtrinsic`) and the rate is bound by the node, not by the client. Each
+// submission is accounted for: included (found in a block by its hash), rejected by the node
+// (with its reason), or still in the pool when the phase's wait ends.
+
+import { parseArgs } from 'node:util';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { submit, UsageError } from '../chain.mjs';
+import { jsonRpc } from '../network.mjs';
+import { Child, freePorts, waitFor } from '../processes.mjs';
+
+const CAPA = 10n ** 12n;
+const USAGE = `usage: scripts/load [--url URL | --start-node] [--accounts N] [--per-account K] [--short]
+
+Funds N accounts (//load//0 ...) from Alice (a development chain), registers Bob as a provider,
+then submits K burnMint.payForCompute(Bob) per account as fast as the node takes them, and then
+K balances.transferKeepAlive per account, each phase for as long as the chain includes them (at
+most --wait blocks after the last submission). Reports per phase: included per block (mean, p50,
+p95), block weight and length fullness, submitted / included / rejected by reason / left in the
+pool, the node's block import time, and the ratio of payments to transfers per block.
+
+  --url URL         node RPC (default ws://127.0.0.1:9944)
+  --start-node      start $CAPA_NODE_BIN --dev --tmp on free ports for the run (and stop it)
+  --accounts N      accounts sending (default 2000)
+  --per-account K   extrinsics each account sends per phase (default 4)
+  --wait B          blocks to wait for inclusion after the last submission (default 20)
+  --short           100 accounts x 2: a few blocks, what the test command runs
+  --json            the report as JSON
+  -h, --help        this text`;
+
+export function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string', default: 'ws://127.0.0.1:9944' },
+      'start-node': { type: 'boolean' },
+      accounts: { type: 'string', default: '2000' },
+      'per-account': { type: 'string', default: '4' },
+      wait: { type: 'string', default: '20' },
+      short: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return { help: true };
+  const number = (name, min) => {
+    const text = values[name];
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a whole number from ${min}: ${text}`);
+    return Number(text);
+  };
+  return {
+    url: values.url,
+    startNode: Boolean(values['start-node']),
+    accounts: values.short ? 100 : number('accounts', 1),
+    perAccount: values.short ? 2 : number('per-account', 1),
+    wait: number('wait', 1),
+    json: Boolean(values.json),
+  };
+}
+
+/// Mean, median and 95th percentile of `values` (nearest rank).
+export function summary(values) {
+  if (!values.length) return { mean: 0, p50: 0, p95: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  return { mean: values.reduce((a, b) => a + b, 0) / values.length, p50: rank(0.5), p95: rank(0.95) };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/// The sums and counts of the node's block histograms (Prometheus), if served: the time to
+/// build a block (`substrate_proposer_block_constructed`, the blocks it authored) and to verify
+/// and import one (the blocks it received).
+async function blockTimes(metricsUrl) {
+  if (!metricsUrl) return undefined;
+  const text = await (await fetch(metricsUrl)).text();
+  const read = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    build: { sum: read('substrate_proposer_block_constructed_sum'), count: read('substrate_proposer_block_constructed_count') },
+    import: { sum: read('substrate_block_verification_and_import_time_sum'), count: read('substrate_block_verification_and_import_time_count') },
+  };
+}
+
+/// Mean milliseconds of a histogram between two readings (null: no observation).
+const meanMs = (before, after) =>
+  before && after && after.count > before.count ? ((after.sum - before.sum) / (after.count - before.count)) * 1000 : null;
+
+/// Funds `accounts` with `amount` each from `sudo` (Alice), in batches.
+async function fund(api, alice, accounts, amount, log) {
+  const chunk = 500;
+  for (let i = 0; i < accounts.length; i += chunk) {
+    const calls = accounts.slice(i, i + chunk).map((a) => api.tx.balances.transferKeepAlive(a.address, amount));
+    await submit(api, api.tx.utility.batchAll(calls), alice, 120_000);
+  }
+  log(`funded ${accounts.length} accounts with ${amount / CAPA} CAPA each`);
+}
+
+/// One phase: `make(account)` is the call each account sends, `perAccount` times.
+async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, log }) {
+  // Pre-sign: nonces from the chain, immortal (no era to expire while queued).
+  const signed = [];
+  for (const account of accounts) {
+    const nonce = (await api.rpc.system.accountNextIndex(account.address)).toNumber();
+    for (let k = 0; k < perAccount; k += 1) {
+      const tx = await make(account).signAsync(account, { nonce: nonce + k, era: 0 });
+      signed.push(tx);
+    }
+  }
+  const hashes = new Set(signed.map((tx) => tx.hash.toHex()));
+  log(`${name}: ${signed.length} extrinsics signed`);
+
+  const startHeader = await api.rpc.chain.getHeader();
+  const startNumber = startHeader.number.toNumber();
+  const timesBefore = await blockTimes(metricsUrl);
+  const rejected = new Map();
+  let accepted = 0;
+  const started = Date.now();
+  // Sent round by round (nonce k of every account, then k + 1), all of a round in flight at once.
+  for (let k = 0; k < perAccount; k += 1) {
+    const round = signed.filter((_, i) => i % perAccount === k);
+    const results = await Promise.allSettled(round.map((tx) => api.rpc.author.submitExtrinsic(tx)));
+    for (const result of results) {
+      if (result.status === 'fulfilled') accepted += 1;
+      else {
+        const reason = result.reason?.message?.replace(/^\d+: /, '') ?? String(result.reason);
+        rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+      }
+    }
+  }
+  const submitSeconds = (Date.now() - started) / 1000;
+  log(`${name}: ${signed.length} submitted in ${submitSeconds.toFixed(1)} s (${accepted} accepted into the pool)`);
+
+  // Blocks from the first after submission started until the pool holds none of ours, or `wait`
+  // blocks after the last submission.
+  const blocks = [];
+  let included = 0;
+  let next = startNumber + 1;
+  let idle = 0;
+  const maxWeight = api.consts.system.blockWeights.perClass.normal.maxTotal.unwrap().refTime.toBigInt();
+  const maxLength = api.consts.system.blockLength.max.normal.toNumber();
+  while (included < accepted && idle < wait) {
+    const head = (await api.rpc.chain.getHeader()).number.toNumber();
+    if (head < next) {
+      await sleep(500);
+      continue;
+    }
+    const hash = await api.rpc.chain.getBlockHash(next);
+    const block = await api.rpc.chain.getBlock(hash);
+    const ours = block.block.extrinsics.filter((x) => hashes.has(x.hash.toHex())).length;
+    const at = await api.at(hash);
+    const weight = (await at.query.system.blockWeight()).normal.refTime.toBigInt();
+    const length = block.block.extrinsics.reduce((sum, x) => sum + x.encodedLength, 0);
+    const events = await at.query.system.events();
+    const failed = events.filter(({ event }) => api.events.system.ExtrinsicFailed.is(event)).length;
+    blocks.push({ number: next, ours, weight: Number(weight) / Number(maxWeight), length: length / maxLength, failed });
+    included += ours;
+    idle = ours === 0 ? idle + 1 : 0;
+    next += 1;
+  }
+  const timesAfter = await blockTimes(metricsUrl);
+  // Blocks while ours were still queued: all but the last one (which may be partly empty).
+  const loaded = blocks.filter((b) => b.ours > 0);
+  const full = loaded.length > 1 ? loaded.slice(0, -1) : loaded;
+  const per = summary(full.map((b) => b.ours));
+  return {
+    name,
+    signed: signed.length,
+    accepted,
+    rejected: Object.fromEntries(rejected),
+    included,
+    leftInPool: accepted - included,
+    blocks: blocks.length,
+    includedPerBlock: per,
+    weightFullness: summary(full.map((b) => b.weight)),
+    lengthFullness: summary(full.map((b) => b.length)),
+    failedInBlocks: blocks.reduce((s, b) => s + b.failed, 0),
+    buildMs: meanMs(timesBefore?.build, timesAfter?.build),
+    importMs: meanMs(timesBefore?.import, timesAfter?.import),
+    submitSeconds,
+  };
+}
+
+export async function run(options, log = console.log) {
+  await cryptoWaitReady();
+  let node;
+  let url = options.url;
+  let metricsUrl;
+  if (options.startNode) {
+    const bin = process.env.CAPA_NODE_BIN;
+    if (!bin) throw new UsageError('--start-node needs CAPA_NODE_BIN (scripts/load sets it)');
+    const [rpc, p2p, prometheus] = await freePorts(3);
+    node = new Child('load-node', bin, [
+      ...['--dev', '--tmp', '--no-telemetry', '--no-mdns', '--rpc-max-connections', '1000'],
+      ...['--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prometheus)],
+    ], 200);
+    await waitFor('the node\'s RPC server', async () => {
+      if (!node.alive) throw new Error(`the node exited:\n${node.dump(30)}`);
+      return jsonRpc(rpc, 'system_health').then(() => true, () => false);
+    }, 60_000);
+    url = `ws://127.0.0.1:${rpc}`;
+    metricsUrl = `http://127.0.0.1:${prometheus}/metrics`;
+  }
+  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  try {
+    const keyring = new Keyring({ type: 'sr25519' });
+    const alice = keyring.addFromUri('//Alice');
+    const bob = keyring.addFromUri('//Bob');
+    const accounts = Array.from({ length: options.accounts }, (_, i) => keyring.addFromUri(`//load//${i}`));
+    await fund(api, alice, accounts, 100n * CAPA, log);
+    if ((await api.query.burnMint.providers(bob.address)).isNone) {
+      await submit(api, api.tx.burnMint.registerProvider(10, 200n * CAPA), bob);
+      log('Bob registered as a provider');
+    }
+    // A fresh price in force (Alice is the development chain's feeder).
+    const price = (await api.query.burnMint.lastPrice()).unwrap().price;
+    await submit(api, api.tx.burnMint.submitPrice(price), alice);
+    const common = { accounts, perAccount: options.perAccount, wait: options.wait, metricsUrl, log };
+    const pay = await phase(api, { ...common, name: 'burnMint.payForCompute', make: () => api.tx.burnMint.payForCompute(bob.address, CAPA, 0) });
+    const transfer = await phase(api, { ...common, name: 'balances.transferKeepAlive', make: () => api.tx.balances.transferKeepAlive(bob.address, CAPA) });
+    const ratio = transfer.includedPerBlock.mean > 0 ? pay.includedPerBlock.mean / transfer.includedPerBlock.mean : null;
+    return { url, accounts: options.accounts, perAccount: options.perAccount, phases: [pay, transfer], ratio };
+  } finally {
+    await api.disconnect();
+    await node?.stop('SIGINT', 20_000);
+  }
+}
+
+function print(report) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  for (const p of report.phases) {
+    console.log(`${p.name}: ${p.signed} signed, ${p.accepted} accepted by the pool, ${p.included} included, ${p.leftInPool} left in the pool`);
+    for (const [reason, count] of Object.entries(p.rejected)) console.log(`  rejected ${count}: ${reason}`);
+    const per = p.includedPerBlock;
+    console.log(`  included per block: mean ${per.mean.toFixed(1)}, p50 ${per.p50}, p95 ${per.p95} over ${p.blocks} blocks`);
+    console.log(`  block weight ${pct(p.weightFullness.mean)} (p95 ${pct(p.weightFullness.p95)}), length ${pct(p.lengthFullness.mean)}; failed in blocks ${p.failedInBlocks}`);
+    if (p.buildMs !== null) console.log(`  block building ${p.buildMs.toFixed(1)} ms on average (the node's own blocks)`);
+    if (p.importMs !== null) console.log(`  block import ${p.importMs.toFixed(1)} ms on average`);
+  }
+  if (report.ratio !== null) console.log(`payForCompute / transferKeepAlive included per block: ${report.ratio.toFixed(2)}`);
+}
+
+async function main(argv) {
+  const options = parseOptions(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const report = await run(options, options.json ? () => {} : (line) => console.log(`[load] ${line}`));
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else print(report);
+  const lost = report.phases.some((p) => p.leftInPool > 0 || p.failedInBlocks > 0);
+  process.exit(lost ? 1 : 0);
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/load.mjs')) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(`load: ${e.message}`);
+    process.exit(e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+  });
+}
