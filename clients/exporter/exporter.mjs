@@ -6,12 +6,12 @@
 // unit conversions: every number is the chain's. It polls the node (no subscription), so a node
 // restart costs it nothing but the blocks it missed.
 
-import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 
 import client from 'prom-client';
 
 import { connect, UsageError } from '../chain.mjs';
+import { serveMetrics } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/economy-exporter [--url URL] [--port P] [--host H]
 
@@ -135,7 +135,12 @@ export class Exporter {
       this.metrics.up.set(0);
     });
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
-    this.server = await this.serve();
+    this.server = await serveMetrics({
+      registry: this.metrics.registry,
+      health: () => this.health(),
+      host: this.options.host,
+      port: this.options.port,
+    });
     this.log(`economy exporter: ${this.options.url} -> http://${this.options.host}:${this.server.address().port}/metrics`);
     this.loop = this.run();
   }
@@ -147,24 +152,10 @@ export class Exporter {
     await this.api?.disconnect().catch(() => {});
   }
 
-  serve() {
-    const server = createServer(async (req, res) => {
-      const path = new URL(req.url, 'http://localhost').pathname;
-      if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
-        res.end(await this.metrics.registry.metrics());
-      } else if (path === '/health') {
-        const fresh = Date.now() - this.lastSeenAt <= 3 * this.blockMs + POLL_MS;
-        res.writeHead(fresh ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(`${JSON.stringify({ healthy: fresh, ...(fresh ? {} : { error: 'no new block read for three block times' }) })}\n`);
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /health\n');
-      }
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => resolve(server));
-    });
+  /// Healthy while a new block was read within three block times.
+  health() {
+    const fresh = Date.now() - this.lastSeenAt <= 3 * this.blockMs + POLL_MS;
+    return { healthy: fresh, ...(fresh ? {} : { error: 'no new block read for three block times' }) };
   }
 
   async run() {

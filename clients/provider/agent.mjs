@@ -17,10 +17,10 @@ import { parseArgs } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import client from 'prom-client';
-import { createServer } from 'node:http';
 
 import { connect, submit, UsageError } from '../chain.mjs';
 import { formatCapa, loadKey, parseCapa } from '../capa.mjs';
+import { serveMetrics } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/provider-agent --units N --bond CAPA [options]
 
@@ -178,7 +178,14 @@ export class Agent {
     });
     this.metrics.up.set(1);
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
-    if (options.metricsPort !== 0) this.server = await this.serve();
+    if (options.metricsPort !== 0) {
+      this.server = await serveMetrics({
+        registry: this.metrics.registry,
+        health: () => this.health(),
+        host: options.metricsHost,
+        port: options.metricsPort,
+      });
+    }
     this.log(
       `provider agent for ${this.address} at ${options.url}: registers with ${options.units} units and ` +
         `${formatCapa(options.bond)} CAPA if needed, tops the bond up by at most ${formatCapa(options.maxTopUp)} CAPA, ` +
@@ -193,26 +200,6 @@ export class Agent {
     await this.loop?.catch(() => {});
     this.server?.close();
     await this.api?.disconnect().catch(() => {});
-  }
-
-  serve() {
-    const server = createServer(async (req, res) => {
-      const path = new URL(req.url, 'http://localhost').pathname;
-      if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
-        res.end(await this.metrics.registry.metrics());
-      } else if (path === '/health') {
-        const health = this.health();
-        res.writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(`${JSON.stringify(health)}\n`);
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /health\n');
-      }
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.metricsPort, this.options.metricsHost, () => resolve(server));
-    });
   }
 
   /// Healthy while the node answers (a block seen within three block times) and the last
