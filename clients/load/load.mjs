@@ -34,6 +34,8 @@ pool, the node's block import time, and the ratio of payments to transfers per b
   --accounts N      accounts sending (default 2000)
   --per-account K   extrinsics each account sends per phase (default 4)
   --wait B          blocks to wait for inclusion after the last submission (default 20)
+  --providers P     first register P more providers (//provider//0 ...; 1 unit, 100 CAPA bond
+                    each, funded by Charlie, Dave, Eve and Ferdie), so the hooks run with them
   --short           100 accounts x 2: a few blocks, what the test command runs
   --json            the report as JSON
   -h, --help        this text`;
@@ -48,6 +50,7 @@ export function parseOptions(argv) {
       'per-account': { type: 'string', default: '4' },
       wait: { type: 'string', default: '20' },
       short: { type: 'boolean' },
+      providers: { type: 'string', default: '0' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,6 +68,7 @@ export function parseOptions(argv) {
     accounts: values.short ? 100 : number('accounts', 1),
     perAccount: values.short ? 2 : number('per-account', 1),
     wait: number('wait', 1),
+    providers: values.short ? 0 : number('providers', 0),
     json: Boolean(values.json),
   };
 }
@@ -104,6 +108,37 @@ async function fund(api, alice, accounts, amount, log) {
     await submit(api, api.tx.utility.batchAll(calls), alice, 120_000);
   }
   log(`funded ${accounts.length} accounts with ${amount / CAPA} CAPA each`);
+}
+
+/// Registers `count` providers (1 unit, the minimum bond) funded by the other dev accounts;
+/// resolves once the chain counts them all.
+async function registerProviders(api, keyring, count, log) {
+  const funders = ['//Charlie', '//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+  const providers = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//provider//${i}`));
+  const chunks = [];
+  for (let i = 0; i < providers.length; i += 500) chunks.push(providers.slice(i, i + 500));
+  // One funder per chunk in turn, the funders side by side.
+  await Promise.all(
+    funders.map(async (funder, f) => {
+      for (let c = f; c < chunks.length; c += funders.length) {
+        const calls = chunks[c].map((p) => api.tx.balances.transferKeepAlive(p.address, 101n * CAPA));
+        await submit(api, api.tx.utility.batchAll(calls), funder, 180_000);
+      }
+    }),
+  );
+  const before = (await api.query.burnMint.providerCount()).toNumber();
+  // In rounds the pool can hold (its ready queue takes 8,192), each included before the next.
+  for (let i = 0; i < providers.length; i += 4000) {
+    const round = providers.slice(i, i + 4000);
+    const signed = await Promise.all(round.map((p) => api.tx.burnMint.registerProvider(1, 100n * CAPA).signAsync(p, { nonce: 0, era: 0 })));
+    await Promise.allSettled(signed.map((tx) => api.rpc.author.submitExtrinsic(tx)));
+    await waitFor(
+      `${i + round.length} providers registered`,
+      async () => (await api.query.burnMint.providerCount()).toNumber() >= before + i + round.length,
+      300_000,
+    );
+  }
+  log(`registered ${count} providers (${before + count} in all)`);
 }
 
 /// One phase: `make(account)` is the call each account sends, `perAccount` times.
@@ -226,6 +261,7 @@ export async function run(options, log = console.log) {
       await submit(api, api.tx.burnMint.registerProvider(10, 200n * CAPA), bob);
       log('Bob registered as a provider');
     }
+    if (options.providers > 0) await registerProviders(api, keyring, options.providers, log);
     // A fresh price in force (Alice is the development chain's feeder).
     const price = (await api.query.burnMint.lastPrice()).unwrap().price;
     await submit(api, api.tx.burnMint.submitPrice(price), alice);
@@ -234,7 +270,8 @@ export async function run(options, log = console.log) {
     const transfer = await phase(api, { ...common, name: 'balances.transferKeepAlive', make: () => api.tx.balances.transferKeepAlive(bob.address, CAPA) });
     // Medians: a block the submission reached half-way through counts in the mean, not here.
     const ratio = transfer.includedPerBlock.p50 > 0 ? pay.includedPerBlock.p50 / transfer.includedPerBlock.p50 : null;
-    return { url, accounts: options.accounts, perAccount: options.perAccount, phases: [pay, transfer], ratio };
+    const providers = (await api.query.burnMint.providerCount()).toNumber();
+    return { url, accounts: options.accounts, perAccount: options.perAccount, providers, phases: [pay, transfer], ratio };
   } finally {
     await api.disconnect();
     await node?.stop('SIGINT', 20_000);
@@ -243,6 +280,7 @@ export async function run(options, log = console.log) {
 
 function print(report) {
   const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  console.log(`${report.providers} registered providers`);
   for (const p of report.phases) {
     console.log(`${p.name}: ${p.signed} signed, ${p.accepted} accepted by the pool, ${p.included} included, ${p.leftInPool} left in the pool`);
     for (const [reason, count] of Object.entries(p.rejected)) console.log(`  rejected ${count}: ${reason}`);
