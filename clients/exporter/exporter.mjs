@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import client from 'prom-client';
 
 import { connect, UsageError } from '../chain.mjs';
-import { serveMetrics } from '../metrics-server.mjs';
+import { serveRegistry } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/economy-exporter [--url URL] [--port P] [--host H]
 
@@ -135,7 +135,7 @@ export class Exporter {
       this.metrics.up.set(0);
     });
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
-    this.server = await serveMetrics({
+    this.server = await serveRegistry({
       registry: this.metrics.registry,
       health: () => this.health(),
       host: this.options.host,

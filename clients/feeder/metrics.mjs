@@ -1,7 +1,7 @@
 // The feeder's state for operators: Prometheus text format on GET /metrics and a JSON health
-// check on GET /health, served with node:http.
+// check on GET /health, served by clients/metrics-server.mjs.
 
-import { createServer } from 'node:http';
+import { serveMetrics as serveHttp } from '../metrics-server.mjs';
 
 import { formatPrice } from './price.mjs';
 
@@ -121,26 +121,5 @@ export class Metrics {
 
 /// Serves /metrics and /health on host:port; resolves with the listening server.
 export function serveMetrics(metrics, { host, port }) {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://localhost').pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-    } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(metrics.render());
-    } else if (path === '/health') {
-      const { healthy, body } = metrics.health();
-      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(`${JSON.stringify(body)}\n`);
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /health\n');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
+  return serveHttp({ render: () => metrics.render(), health: () => metrics.health(), host, port });
 }

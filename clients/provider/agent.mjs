@@ -20,7 +20,7 @@ import client from 'prom-client';
 
 import { connect, submit, UsageError } from '../chain.mjs';
 import { formatCapa, loadKey, parseCapa } from '../capa.mjs';
-import { serveMetrics } from '../metrics-server.mjs';
+import { serveRegistry } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/provider-agent --units N --bond CAPA [options]
 
@@ -179,7 +179,7 @@ export class Agent {
     this.metrics.up.set(1);
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
     if (options.metricsPort !== 0) {
-      this.server = await serveMetrics({
+      this.server = await serveRegistry({
         registry: this.metrics.registry,
         health: () => this.health(),
         host: options.metricsHost,
