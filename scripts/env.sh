@@ -30,6 +30,9 @@ export WASM_BUILD_WORKSPACE_HINT="$CAPA_ROOT"
 export CAPA_NODE_BIN="$CARGO_TARGET_DIR/$CAPA_PROFILE/capacloud-node"
 # The compiled runtime that the same build produces (what `benchmark pallet` runs).
 export CAPA_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime/capacloud_runtime.compact.compressed.wasm"
+# The production runtime (no test features) that every workspace build also compiles
+# (runtime/production): what scripts/ops-test checks a Live spec and a validator with.
+export CAPA_PRODUCTION_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime-production/capacloud_runtime_production.compact.compressed.wasm"
 
 # Runs scripts/install-deps once per run: the first script that needs the build dependencies
 # installs them and exports CAPA_DEPS_INSTALLED=1, so the scripts it starts (scripts/test starts

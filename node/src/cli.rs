@@ -9,7 +9,7 @@ pub enum Subcommand {
     Key(sc_cli::KeySubcommand),
 
     /// Build a chain specification (deprecated upstream in favour of `export-chain-spec`).
-    BuildSpec(sc_cli::BuildSpecCmd),
+    BuildSpec(BuildSpecCmd),
 
     /// Export the chain specification of `--chain` as JSON (plain or `--raw`).
     ExportChainSpec(sc_cli::ExportChainSpecCmd),
@@ -51,4 +51,19 @@ pub struct Cli {
     /// Flags for running the node.
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
+}
+
+/// `build-spec`: sc-cli's command, and `--runtime FILE` to build `--chain dev` or `--chain local`
+/// with another runtime than the node's own (its genesis preset, its code).
+#[derive(Debug, clap::Parser)]
+pub struct BuildSpecCmd {
+    #[allow(missing_docs)]
+    #[clap(flatten)]
+    pub inner: sc_cli::BuildSpecCmd,
+
+    /// The runtime (a `.wasm` file, compressed or not) to build the spec with instead of the one
+    /// built into this node: e.g. the production runtime, whose genesis preset has the
+    /// production parameters, with a node built for tests.
+    #[arg(long, value_name = "FILE")]
+    pub runtime: Option<std::path::PathBuf>,
 }

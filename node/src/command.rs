@@ -62,8 +62,20 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Key(cmd)) => cmd.run(&cli),
         #[allow(deprecated)]
         Some(Subcommand::BuildSpec(cmd)) => {
-            let runner = cli.create_runner(cmd)?;
-            runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
+            let runner = cli.create_runner(&cmd.inner)?;
+            runner.sync_run(|config| {
+                let spec = match &cmd.runtime {
+                    Some(file) => {
+                        let code = std::fs::read(file)
+                            .map_err(|e| format!("--runtime {}: {e}", file.display()))?;
+                        let shared = &cmd.inner.shared_params;
+                        let id = shared.chain_id(shared.is_dev());
+                        Box::new(chain_spec::builtin_with_code(&id, &code)?)
+                    }
+                    None => config.chain_spec,
+                };
+                cmd.inner.run(spec, config.network)
+            })
         }
         Some(Subcommand::ExportChainSpec(cmd)) => {
             let chain_spec = cli.load_spec(&cmd.chain)?;
