@@ -7,18 +7,21 @@ import { parseArgs } from 'node:util';
 
 import yoctoSpinner from 'yocto-spinner';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, decodeAddress, mnemonicValidate } from '@polkadot/util-crypto';
+import { base58Decode, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 
+import { UNIT, formatCapa, parseCapa, withSeparators } from './amounts.mjs';
 import { CONNECT_SECONDS, UsageError, connect, submit } from './chain.mjs';
+import { DEV_ACCOUNTS, loadKey } from './keys.mjs';
 import { describeParameters, parameterProblems } from './parameters.mjs';
 
-const DECIMALS = 12;
-const UNIT = 10n ** BigInt(DECIMALS);
-const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
+/// The chain's SS58 address format (the runtime's `SS58Prefix`) and the generic Substrate one,
+/// which development tools print and the chain reads as the same account.
+const CHAIN_SS58 = 4224;
+const GENERIC_SS58 = 42;
 /// The commands that sign a transaction (they need a key, loaded before connecting).
 const WRITES = [
-  'buy', 'pay', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
-  'register', 'bond-extra', 'update-capacity', 'pause', 'resume', 'leave', 'withdraw',
+  'buy', 'pay', 'spend', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
+  'register', 'bond-extra', 'update-capacity', 'pause', 'resume', 'leave', 'withdraw', 'forget-history',
 ];
 
 const USAGE = `usage: capa COMMAND [options]
@@ -56,8 +59,11 @@ write (signed; the key never goes on the command line):
   pause | resume                        stop earning and being paid for a while / start again
   leave                                 start leaving: the bond unlocks after the unbonding period
   withdraw                              release the bond of a provider that left, once unlocked
+  forget-history                        drop the signer's provider history once it is no provider
+                                        (an account with a history cannot be reaped)
   buy AMOUNT [--min-credits N]          burn AMOUNT CAPA for compute credits
   pay PROVIDER AMOUNT [--min-credits N] burn AMOUNT CAPA for credits spent with PROVIDER
+  spend PROVIDER CREDITS                spend CREDITS of the signer's credits with PROVIDER
   claim [PROVIDER]                      pay PROVIDER (default: the signer) its claimable rewards
   heartbeat                             prove the signer (a provider) live in this liveness window
   attest PROVIDER UNITS                 as a capacity verifier: attest UNITS of PROVIDER's capacity
@@ -69,6 +75,9 @@ write (signed; the key never goes on the command line):
                                         the signer has not proven yet, asked of the chain at each
                                         new block; runs until stopped (or for N blocks)
 
+ADDRESS, PROVIDER: an SS58 address in this chain's format (${CHAIN_SS58}) or the generic one (${GENERIC_SS58},
+what development tools print); another network's address is refused.
+
 options:
   --url URL              node RPC (default ws://127.0.0.1:9944; http:// and https:// mean ws://
                          and wss://); capa gives up after ${CONNECT_SECONDS} s without an answer
@@ -77,26 +86,6 @@ options:
                          VAR (default CAPA_SEED)
   --json                 print JSON instead of text (amounts without thousands separators)
   -h, --help             this text`;
-
-/// CAPA text ("12", "0.5", "1,000.25" as capa prints it) to plancks, exactly: more than 12
-/// decimals is an error.
-export function parseCapa(text) {
-  const trimmed = String(text).trim();
-  // Thousands separators only where capa would print them (groups of three).
-  const plain = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed) ? trimmed.replaceAll(',', '') : trimmed;
-  const match = /^(\d+)(?:\.(\d{0,12}))?$/.exec(plain);
-  if (!match) throw new UsageError(`not an amount of CAPA (at most ${DECIMALS} decimals): ${text}`);
-  const [, whole, fraction = ''] = match;
-  return BigInt(whole) * UNIT + BigInt(fraction.padEnd(DECIMALS, '0'));
-}
-
-/// Plancks to CAPA text with all 12 decimals: 1_500_000_000_000n → "1.500000000000".
-export function formatCapa(plancks) {
-  const value = BigInt(plancks);
-  const sign = value < 0n ? '-' : '';
-  const abs = value < 0n ? -value : value;
-  return `${sign}${abs / UNIT}.${(abs % UNIT).toString().padStart(DECIMALS, '0')}`;
-}
 
 const big = (codec) => BigInt(codec.toString());
 
@@ -107,14 +96,37 @@ function positiveCapa(text) {
   return plancks;
 }
 
-/// An SS58 address, checked (checksum included) before anything is sent.
-function address(text) {
+/// The SS58 format of an address (its prefix), read from its first one or two bytes.
+function ss58Format(text) {
+  const raw = base58Decode(text);
+  return raw[0] < 64 ? raw[0] : ((raw[0] & 0x3f) << 2) | (raw[1] >> 6) | ((raw[1] & 0x3f) << 8);
+}
+
+/// An SS58 address, checked before anything is sent: base58, checksum, a 32-byte account, and
+/// this chain's format (or the generic one); another network's address is refused, as it most
+/// likely names an account the user meant on that network.
+export function address(text) {
+  let format;
   try {
-    decodeAddress(text);
-    return text;
+    if (decodeAddress(text).length !== 32) throw new Error('not a 32-byte account');
+    format = ss58Format(text);
   } catch {
     throw new UsageError(`not an SS58 address: ${text}`);
   }
+  if (format !== CHAIN_SS58 && format !== GENERIC_SS58) {
+    throw new UsageError(
+      `${text} is an address of another network (SS58 format ${format}); this chain's format is ${CHAIN_SS58} (or the generic ${GENERIC_SS58})`,
+    );
+  }
+  return text;
+}
+
+/// A whole, positive number of compute credits (a `u128` on chain).
+function credits(text) {
+  if (!/^\d+$/.test(text) || BigInt(text) === 0n || BigInt(text) >= 2n ** 128n) {
+    throw new UsageError(`not a whole number of credits above 0: ${text}`);
+  }
+  return BigInt(text);
 }
 
 /// A whole number of capacity units (a `u32` on chain).
@@ -140,6 +152,9 @@ export function parseInputs(command, args) {
     case 'pay':
       count(2, 2, 'a PROVIDER and an AMOUNT');
       return { address: address(args[0]), amount: positiveCapa(args[1]) };
+    case 'spend':
+      count(2, 2, 'a PROVIDER and a number of CREDITS');
+      return { address: address(args[0]), credits: credits(args[1]) };
     case 'claim':
       count(0, 1, 'at most a PROVIDER');
       return { address: args[0] === undefined ? null : address(args[0]) };
@@ -166,31 +181,6 @@ export function parseInputs(command, args) {
     default:
       count(0, 0, 'no arguments');
       return {};
-  }
-}
-
-/// The signing key, loaded before connecting: a development key by name, or the secret URI or
-/// mnemonic in the environment. A phrase of words that is not a valid mnemonic is refused
-/// (polkadot.js would otherwise take it as a raw seed and sign as some other account).
-export function loadKey(options, keyring = new Keyring({ type: 'sr25519' })) {
-  if (options['dev-account']) {
-    const name = options['dev-account'].toLowerCase();
-    if (!DEV_ACCOUNTS.includes(name)) throw new UsageError(`unknown dev account: ${name}`);
-    return keyring.addFromUri(`//${name[0].toUpperCase()}${name.slice(1)}`);
-  }
-  const variable = options['key-env'] ?? 'CAPA_SEED';
-  const secret = process.env[variable];
-  if (!secret) {
-    throw new UsageError(`no key: set ${variable} (a secret URI or mnemonic) or pass --dev-account`);
-  }
-  const phrase = secret.split('/')[0].trim();
-  if (/\s/.test(phrase) && !mnemonicValidate(phrase)) {
-    throw new UsageError(`the key in ${variable} is not a valid mnemonic (a word or its order is wrong)`);
-  }
-  try {
-    return keyring.addFromUri(secret);
-  } catch (e) {
-    throw new UsageError(`the key in ${variable} is not a secret URI or mnemonic: ${e.message}`);
   }
 }
 
@@ -365,8 +355,9 @@ async function supply(api) {
   };
 }
 
-/// The provider calls of `capa`, each with the event that says what the chain did.
-const PROVIDER_CALLS = {
+/// The signed calls of `capa` that print the fields of one event, each with the event that says
+/// what the chain did.
+const EVENT_CALLS = {
   register: { call: (tx, i) => tx.registerProvider(i.units, i.amount), event: 'ProviderRegistered' },
   'bond-extra': { call: (tx, i) => tx.bondExtra(i.amount), event: 'BondIncreased' },
   'update-capacity': { call: (tx, i) => tx.updateCapacity(i.units), event: 'CapacityUpdated' },
@@ -374,18 +365,23 @@ const PROVIDER_CALLS = {
   resume: { call: (tx) => tx.resume(), event: 'ProviderResumed' },
   leave: { call: (tx) => tx.leave(), event: 'ProviderLeaving' },
   withdraw: { call: (tx) => tx.withdrawBond(), event: 'BondWithdrawn' },
+  'forget-history': { call: (tx) => tx.forgetHistory(), event: 'HistoryForgotten' },
+  spend: { call: (tx, i) => tx.spendCredits(i.address, i.credits), event: 'CreditsSpent' },
 };
 
-/// Sends one provider call for `pair` and returns its event's fields (amounts in CAPA).
-async function providerCall(api, command, input, pair, options) {
-  const { call, event } = PROVIDER_CALLS[command];
+/// Sends one of the `EVENT_CALLS` for `pair` and returns its event's fields (amounts in CAPA,
+/// credits as a decimal string).
+async function eventCall(api, command, input, pair, options) {
+  const { call, event } = EVENT_CALLS[command];
   const { events } = await submitWithSpinner(api, call(api.tx.burnMint, input), pair, options);
   const data = eventOf(api, events, event);
   const fields = { event };
   data.meta.fields.forEach((field, i) => {
     const name = field.name.unwrap().toString().replace(/_(\w)/g, (_, c) => c.toUpperCase());
     const value = data[i];
-    fields[name] = ['amount', 'bond'].includes(name) ? formatCapa(big(value)) : value.toJSON();
+    if (['amount', 'bond'].includes(name)) fields[name] = formatCapa(big(value));
+    else if (name === 'credits') fields[name] = value.toString();
+    else fields[name] = value.toJSON();
   });
   return fields;
 }
@@ -488,13 +484,6 @@ function popcount(mask) {
   return count;
 }
 
-/// "12000000.020000000000" -> "12,000,000.020000000000" (text output only).
-export function withSeparators(text) {
-  return text.replace(/^(-?)(\d+)(\.\d+)$/, (_, sign, whole, fraction) => {
-    return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + fraction;
-  });
-}
-
 function print(value, json) {
   if (json) {
     console.log(JSON.stringify(value, null, 2));
@@ -509,7 +498,112 @@ function print(value, json) {
   console.log(lines(value, '').join('\n'));
 }
 
-async function main(argv) {
+/// What each command does once its inputs are checked and the node answers: `ctx` holds the
+/// api, the checked `input`, the signing `pair` (write commands), the `options` and the
+/// checked option values (`minCredits`, `epochs`, `blocks`).
+const COMMANDS = {
+  supply: async ({ api, options }) => print(await supply(api), options.json),
+  params: async ({ api, options }) => {
+    const params = (await api.query.burnMint.activeParameters()).toJSON();
+    if (options.json || params === null) console.log(JSON.stringify(params, null, 2));
+    else for (const line of describeParameters(api, params, (p) => withSeparators(formatCapa(p)))) console.log(line);
+  },
+  preview: async (ctx) => printPreview(await preview(ctx), ctx.options.json),
+  snapshot: async ({ api, options }) => {
+    const text = `${JSON.stringify(await snapshot(api), null, 2)}\n`;
+    if (!options.out) return process.stdout.write(text);
+    await writeFile(options.out, text);
+    console.error(`snapshot written to ${options.out}`);
+  },
+  provider: async ({ api, input, options }) => print(await provider(api, input.address), options.json),
+  verifier: async ({ api, input, options }) => print(await verifier(api, input.address), options.json),
+  providers: async ({ api, options }) => {
+    const list = await providers(api);
+    if (options.json) return print(list, true);
+    for (const p of list) {
+      console.log(`${p.address} ${p.status} ${p.verifiedCapacity} units, reputation ${p.reputation}, bond ${withSeparators(p.bond)}`);
+    }
+  },
+  price: async ({ api, options }) => print(await price(api), options.json),
+  quote: async ({ api, input, options }) => {
+    const quote = await api.call.burnMintApi.quoteCredits(input.amount);
+    print({ amount: formatCapa(input.amount), credits: quote.isSome ? quote.unwrap().toString() : null }, options.json);
+  },
+  credits: async ({ api, input, options }) => {
+    const credits = (await api.call.burnMintApi.creditsOf(input.address)).toString();
+    print({ address: input.address, credits }, options.json);
+  },
+  balance: async ({ api, input, options }) => {
+    const account = (await api.query.system.account(input.address)).data;
+    print({ address: input.address, free: formatCapa(big(account.free)), held: formatCapa(big(account.reserved)) }, options.json);
+  },
+  ...Object.fromEntries(
+    Object.keys(EVENT_CALLS).map((name) => [
+      name,
+      async ({ api, input, pair, options }) => print(await eventCall(api, name, input, pair, options), options.json),
+    ]),
+  ),
+  attest: async ({ api, input, pair, options }) => {
+    const tx = api.tx.burnMint.attestCapacity(input.address, input.units);
+    const { events } = await submitWithSpinner(api, tx, pair, options);
+    const attested = eventOf(api, events, 'CapacityAttested');
+    print({ provider: attested.provider.toString(), verifier: pair.address, capacity: attested.capacity.toNumber() }, options.json);
+  },
+  'verifier-bond': async ({ api, input, pair, options }) => {
+    const { events } = await submitWithSpinner(api, api.tx.burnMint.bondVerifier(input.amount), pair, options);
+    const bonded = eventOf(api, events, 'VerifierBonded');
+    print({ verifier: pair.address, added: formatCapa(big(bonded.amount)), total: formatCapa(big(bonded.total)) }, options.json);
+  },
+  'verifier-withdraw': async ({ api, pair, options }) => {
+    const { events } = await submitWithSpinner(api, api.tx.burnMint.withdrawVerifierBond(), pair, options);
+    const released = eventOf(api, events, 'VerifierBondWithdrawn');
+    print({ verifier: pair.address, released: formatCapa(big(released.amount)) }, options.json);
+  },
+  buy: async ({ api, input, pair, options, minCredits }) => {
+    const tx = api.tx.burnMint.buyCredits(input.amount, minCredits);
+    const bought = eventOf(api, (await submitWithSpinner(api, tx, pair, options)).events, 'CreditsBought');
+    print({ burned: formatCapa(big(bought.burned)), credits: bought.credits.toString() }, options.json);
+  },
+  pay: async ({ api, input, pair, options, minCredits }) => {
+    const tx = api.tx.burnMint.payForCompute(input.address, input.amount, minCredits);
+    const spent = eventOf(api, (await submitWithSpinner(api, tx, pair, options)).events, 'CreditsSpent');
+    print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
+  },
+  heartbeat: async ({ api, pair, options }) => print(await heartbeat(api, pair, options), options.json),
+  keepalive: ({ api, pair, options, blocks }) => keepAlive(api, pair, options, blocks),
+  claim: async ({ api, input, pair, options }) => {
+    const target = input.address ?? pair.address;
+    const { events } = await submitWithSpinner(api, api.tx.burnMint.claimRewards(target), pair, options);
+    const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
+    print({ provider: target, paid: claimed ? formatCapa(big(claimed.event.data.amount)) : '0' }, options.json);
+  },
+};
+
+/// The emission path `capa preview` asks the chain for (at most its `MaxPreviewEpochs`, said
+/// out loud), under the parameters in force or those of `--params`.
+async function preview({ api, options, epochs }) {
+  const proposed = options.params ? await proposedParameters(api, options.params) : null;
+  const most = api.consts.burnMint.maxPreviewEpochs.toNumber();
+  if (epochs > most) console.error(`the chain previews at most ${most} epochs (MaxPreviewEpochs): ${most} shown`);
+  const result = await api.call.burnMintApi.previewEmission(proposed, Math.min(epochs, most));
+  if (result.isErr) throw new Error(`the chain rejected the parameters: ${result.asErr.toString()}`);
+  return result.asOk.map((p) => ({
+    epoch: p.epoch.toNumber(),
+    emissionPerBlock: formatCapa(big(p.emissionPerBlock)),
+    totalIssuance: formatCapa(big(p.totalIssuance)),
+  }));
+}
+
+function printPreview(path, json) {
+  if (json) return print(path, true);
+  for (const p of path) {
+    console.log(`epoch +${p.epoch}: ${withSeparators(p.emissionPerBlock)} CAPA/block, issuance ${withSeparators(p.totalIssuance)}`);
+  }
+}
+
+/// The command line, checked before anything connects: the command, its arguments and the
+/// options' values (a usage error never waits for a node).
+function parseCommandLine(argv) {
   const { values: options, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -527,30 +621,29 @@ async function main(argv) {
     },
   });
   const [command, ...args] = positionals;
-  if (options.help || !command) {
-    console.log(USAGE);
-    return;
-  }
-  const known = [
-    'supply', 'preview', 'params', 'provider', 'providers', 'verifier', 'snapshot', 'price', 'quote',
-    'credits', 'balance', ...WRITES,
-  ];
-  if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`);
-  const minCredits = /^\d+$/.test(options['min-credits'])
-    ? BigInt(options['min-credits'])
-    : (() => {
-        throw new UsageError('--min-credits must be a whole number of credits');
-      })();
-  const input = parseInputs(command, args);
+  if (options.help || !command) return { help: true };
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command: ${command}`);
+  if (!/^\d+$/.test(options['min-credits'])) throw new UsageError('--min-credits must be a whole number of credits');
   const epochs = Number(options.epochs);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError('--epochs must be >= 1');
   const blocks = options.blocks === undefined ? Infinity : Number(options.blocks);
   if (!(blocks === Infinity || (Number.isInteger(blocks) && blocks > 0))) {
     throw new UsageError('--blocks must be a whole number of blocks above 0');
   }
+  const input = parseInputs(command, args);
+  return { command, input, options, epochs, blocks, minCredits: BigInt(options['min-credits']) };
+}
+
+async function main(argv) {
+  const line = parseCommandLine(argv);
+  if (line.help) {
+    console.log(USAGE);
+    return;
+  }
+  const { command, options } = line;
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
-  const pair = WRITES.includes(command) ? loadKey(options, keyring) : null;
+  const pair = WRITES.includes(command) ? loadKey(options, { keyring }) : null;
   const api = await connect(options.url, command === 'keepalive');
   try {
     if (pair) {
@@ -558,133 +651,7 @@ async function main(argv) {
       keyring.setSS58Format(api.registry.chainSS58);
       console.error(`signing as ${pair.address}`);
     }
-    switch (command) {
-      case 'supply':
-        print(await supply(api), options.json);
-        break;
-      case 'params': {
-        const params = (await api.query.burnMint.activeParameters()).toJSON();
-        if (options.json || params === null) console.log(JSON.stringify(params, null, 2));
-        else for (const line of describeParameters(api, params, (p) => withSeparators(formatCapa(p)))) console.log(line);
-        break;
-      }
-      case 'preview': {
-        const proposed = options.params ? await proposedParameters(api, options.params) : null;
-        const most = api.consts.burnMint.maxPreviewEpochs.toNumber();
-        if (epochs > most) console.error(`the chain previews at most ${most} epochs (MaxPreviewEpochs): ${most} shown`);
-        const result = await api.call.burnMintApi.previewEmission(proposed, Math.min(epochs, most));
-        if (result.isErr) throw new Error(`the chain rejected the parameters: ${result.asErr.toString()}`);
-        const path = result.asOk.map((p) => ({
-          epoch: p.epoch.toNumber(),
-          emissionPerBlock: formatCapa(big(p.emissionPerBlock)),
-          totalIssuance: formatCapa(big(p.totalIssuance)),
-        }));
-        if (options.json) print(path, true);
-        else {
-          for (const p of path) {
-            console.log(
-              `epoch +${p.epoch}: ${withSeparators(p.emissionPerBlock)} CAPA/block, issuance ${withSeparators(p.totalIssuance)}`,
-            );
-          }
-        }
-        break;
-      }
-      case 'snapshot': {
-        const text = `${JSON.stringify(await snapshot(api), null, 2)}\n`;
-        if (options.out) {
-          await writeFile(options.out, text);
-          console.error(`snapshot written to ${options.out}`);
-        } else process.stdout.write(text);
-        break;
-      }
-      case 'provider':
-        print(await provider(api, input.address), options.json);
-        break;
-      case 'verifier':
-        print(await verifier(api, input.address), options.json);
-        break;
-      case 'providers': {
-        const list = await providers(api);
-        if (options.json) print(list, true);
-        else {
-          for (const p of list) {
-            console.log(`${p.address} ${p.status} ${p.verifiedCapacity} units, reputation ${p.reputation}, bond ${withSeparators(p.bond)}`);
-          }
-        }
-        break;
-      }
-      case 'price':
-        print(await price(api), options.json);
-        break;
-      case 'quote': {
-        const quote = await api.call.burnMintApi.quoteCredits(input.amount);
-        print({ amount: formatCapa(input.amount), credits: quote.isSome ? quote.unwrap().toString() : null }, options.json);
-        break;
-      }
-      case 'credits':
-        print({ address: input.address, credits: (await api.call.burnMintApi.creditsOf(input.address)).toString() }, options.json);
-        break;
-      case 'balance': {
-        const account = (await api.query.system.account(input.address)).data;
-        print({ address: input.address, free: formatCapa(big(account.free)), held: formatCapa(big(account.reserved)) }, options.json);
-        break;
-      }
-      case 'register':
-      case 'bond-extra':
-      case 'update-capacity':
-      case 'pause':
-      case 'resume':
-      case 'leave':
-      case 'withdraw':
-        print(await providerCall(api, command, input, pair, options), options.json);
-        break;
-      case 'attest': {
-        const tx = api.tx.burnMint.attestCapacity(input.address, input.units);
-        const { events } = await submitWithSpinner(api, tx, pair, options);
-        const attested = eventOf(api, events, 'CapacityAttested');
-        print({ provider: attested.provider.toString(), verifier: pair.address, capacity: attested.capacity.toNumber() }, options.json);
-        break;
-      }
-      case 'verifier-bond': {
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.bondVerifier(input.amount), pair, options);
-        const bonded = eventOf(api, events, 'VerifierBonded');
-        print({ verifier: pair.address, added: formatCapa(big(bonded.amount)), total: formatCapa(big(bonded.total)) }, options.json);
-        break;
-      }
-      case 'verifier-withdraw': {
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.withdrawVerifierBond(), pair, options);
-        const released = eventOf(api, events, 'VerifierBondWithdrawn');
-        print({ verifier: pair.address, released: formatCapa(big(released.amount)) }, options.json);
-        break;
-      }
-      case 'buy': {
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.buyCredits(input.amount, minCredits), pair, options);
-        const bought = events.find(({ event }) => api.events.burnMint.CreditsBought.is(event)).event.data;
-        print({ burned: formatCapa(big(bought.burned)), credits: bought.credits.toString() }, options.json);
-        break;
-      }
-      case 'pay': {
-        const tx = api.tx.burnMint.payForCompute(input.address, input.amount, minCredits);
-        const { events } = await submitWithSpinner(api, tx, pair, options);
-        const spent = events.find(({ event }) => api.events.burnMint.CreditsSpent.is(event)).event.data;
-        print({ provider: spent.provider.toString(), credits: spent.credits.toString() }, options.json);
-        break;
-      }
-      case 'heartbeat':
-        print(await heartbeat(api, pair, options), options.json);
-        break;
-      case 'keepalive': {
-        await keepAlive(api, pair, options, blocks);
-        break;
-      }
-      case 'claim': {
-        const target = input.address ?? pair.address;
-        const { events } = await submitWithSpinner(api, api.tx.burnMint.claimRewards(target), pair, options);
-        const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
-        print({ provider: target, paid: claimed ? formatCapa(big(claimed.event.data.amount)) : '0' }, options.json);
-        break;
-      }
-    }
+    await COMMANDS[command]({ ...line, api, pair });
   } finally {
     await api.disconnect();
   }

@@ -25,6 +25,49 @@ export async function jsonRpc(port, method, params = []) {
   return body.result;
 }
 
+/// Resolves once the node process `child` answers `system_health` on RPC port `port`; rejects
+/// with its last lines if it exits first, or after `ms`. Every client that starts a node waits
+/// for it this way.
+export function waitForRpc(child, port, ms = 60_000) {
+  return waitFor(
+    `${child.name}'s RPC server`,
+    async () => {
+      if (!child.alive) throw new Error(`${child.name} exited:\n${child.dump(30)}`);
+      return jsonRpc(port, 'system_health').then(
+        () => true,
+        () => false,
+      );
+    },
+    ms,
+  );
+}
+
+/// Starts the node binary `bin` on loopback ports (`rpc`, `p2p`; Prometheus on `prometheus`, or
+/// none) with `args` (default `--dev`), in a temporary directory or in `basePath` (then the
+/// chain survives a restart), without telemetry or mDNS, and resolves with the process
+/// (a `Child` keeping its last `keep` lines) once its RPC answers.
+export async function startNode({ bin, name = 'node', rpc, p2p, prometheus, basePath, args = ['--dev'], keep = 300 }) {
+  const node = new Child(
+    name,
+    bin,
+    [
+      ...args,
+      ...(basePath ? ['--base-path', basePath] : ['--tmp']),
+      ...['--rpc-port', String(rpc), '--port', String(p2p)],
+      ...(prometheus ? ['--prometheus-port', String(prometheus)] : ['--no-prometheus']),
+      ...['--no-telemetry', '--no-mdns'],
+    ],
+    keep,
+  );
+  try {
+    await waitForRpc(node, rpc);
+  } catch (e) {
+    await node.stop();
+    throw e;
+  }
+  return node;
+}
+
 /// The value of the first Prometheus sample `name` whose labels include `labels` (an object) in
 /// `text` (the exposition format), or `undefined` when the node does not serve it.
 export function metric(text, name, labels = {}) {
@@ -113,19 +156,7 @@ class NetworkNode {
   async start() {
     this.child = new Child(this.name, this.network.bin, this.args(), 400);
     const started = Date.now();
-    await waitFor(
-      `${this.name}'s RPC server`,
-      async () => {
-        if (!this.child.alive) throw new Error(`${this.name} exited:\n${this.child.dump(30)}`);
-        try {
-          await jsonRpc(this.ports.rpc, 'system_health');
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      60_000,
-    );
+    await waitForRpc(this.child, this.ports.rpc);
     return Date.now() - started;
   }
 

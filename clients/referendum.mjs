@@ -2,6 +2,8 @@
 // OpenGov, with polkadot.js and nothing else.
 //
 //   node referendum.mjs [ws://127.0.0.1:9944]
+//   node referendum.mjs --start-node     a fresh `$CAPA_NODE_BIN --dev --tmp` on free ports,
+//                                        stopped at the end (what scripts/test runs)
 //
 // The node must be a `--dev` node built with the `fast-runtime` feature (scripts/run-dev does
 // that), so that epochs last 10 blocks and the `emission_admin` track needs only a few blocks
@@ -19,19 +21,21 @@
 //      `primitives/economics/src/controller.rs`).
 // Exit code 0 means the referendum changed the economics as the controller allows.
 
+import { existsSync } from 'node:fs';
+
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { UNIT as CAPA, formatCapa, withSeparators } from './amounts.mjs';
 import { connect, submit as send } from './chain.mjs';
+import { DEV_ACCOUNTS, devUri } from './keys.mjs';
+import { startNode } from './network.mjs';
+import { freePorts } from './processes.mjs';
 
-const url = process.argv[2] ?? process.env.CAPA_WS ?? 'ws://127.0.0.1:9944';
+const START_NODE = process.argv[2] === '--start-node';
+let url = START_NODE ? null : (process.argv[2] ?? process.env.CAPA_WS ?? 'ws://127.0.0.1:9944');
 const TIMEOUT_BLOCKS = 120;
-const CAPA = 10n ** 12n;
-
-const fmt = (planck) => {
-  const v = BigInt(planck.toString());
-  return `${v / CAPA}.${(v % CAPA).toString().padStart(12, '0').replace(/0+$/, '') || '0'} CAPA`;
-};
+const fmt = (planck) => `${withSeparators(formatCapa(BigInt(planck.toString())))} CAPA`;
 const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
 
 /// Resolves with the first `{ event, block }` for which `pick(event)` is true, in a new block,
@@ -60,14 +64,62 @@ function waitForEvent(api, description, pick) {
   });
 }
 
+/// Starts a development node of $CAPA_NODE_BIN on free loopback ports for the demo.
+async function startDemoNode() {
+  const bin = process.env.CAPA_NODE_BIN;
+  if (!bin || !existsSync(bin)) throw new Error(`--start-node needs CAPA_NODE_BIN (scripts/referendum-demo sets it): ${bin}`);
+  const [rpc, p2p] = await freePorts(2);
+  log(`starting ${bin} --dev --tmp (RPC port ${rpc})`);
+  const node = await startNode({ bin, name: 'demo node', rpc, p2p });
+  url = `ws://127.0.0.1:${rpc}`;
+  return node;
+}
+
 async function main() {
+  const node = START_NODE ? await startDemoNode() : null;
+  try {
+    await demo();
+  } catch (e) {
+    if (node) console.error(node.dump(30));
+    throw e;
+  } finally {
+    await node?.stop('SIGINT', 20_000);
+  }
+}
+
+/// Notes `call`'s preimage, submits it on the `emission_admin` track with its decision deposit
+/// (Alice), and votes aye with every dev account; returns the referendum's index.
+async function submitAndVote(api, call, alice, voters) {
+  const encoded = call.method.toHex();
+  await send(api, api.tx.preimage.notePreimage(encoded), alice);
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  await send(
+    api,
+    api.tx.utility.batchAll([
+      api.tx.referenda.submit(
+        { Origins: 'EmissionAdmin' },
+        { Lookup: { hash: call.method.hash, len: call.method.encodedLength } },
+        { After: 0 },
+      ),
+      api.tx.referenda.placeDecisionDeposit(index),
+    ]),
+    alice,
+  );
+  log(`referendum #${index} submitted on emission_admin, decision deposit placed`);
+  const vote = { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * CAPA } };
+  await Promise.all(
+    [alice, ...voters].map((who) => send(api, api.tx.convictionVoting.vote(index, vote), who)),
+  );
+  log(`${voters.length + 1} dev accounts voted aye with 900,000 CAPA each (conviction 1x)`);
+  return index;
+}
+
+async function demo() {
   await cryptoWaitReady();
   // Fails within seconds, naming the URL, when no node answers there.
   const api = await connect(url);
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
-  const [alice, ...voters] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) =>
-    keyring.addFromUri(`//${n}`),
-  );
+  const [alice, ...voters] = DEV_ACCOUNTS.map((name) => keyring.addFromUri(devUri(name)));
   const chain = await api.rpc.system.chain();
   log(`connected to ${chain} at ${url}, block #${(await api.rpc.chain.getHeader()).number}`);
 
@@ -97,27 +149,7 @@ async function main() {
   );
 
   // 3. Preimage, referendum on the emission_admin track, decision deposit, votes.
-  const encoded = call.method.toHex();
-  await send(api, api.tx.preimage.notePreimage(encoded), alice);
-  const index = (await api.query.referenda.referendumCount()).toNumber();
-  await send(
-    api,
-    api.tx.utility.batchAll([
-      api.tx.referenda.submit(
-        { Origins: 'EmissionAdmin' },
-        { Lookup: { hash: call.method.hash, len: call.method.encodedLength } },
-        { After: 0 },
-      ),
-      api.tx.referenda.placeDecisionDeposit(index),
-    ]),
-    alice,
-  );
-  log(`referendum #${index} submitted on emission_admin, decision deposit placed`);
-  const vote = { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * CAPA } };
-  await Promise.all(
-    [alice, ...voters].map((who) => send(api, api.tx.convictionVoting.vote(index, vote), who)),
-  );
-  log(`${voters.length + 1} dev accounts voted aye with 900,000 CAPA each (conviction 1x)`);
+  const index = await submitAndVote(api, call, alice, voters);
 
   // 4. Approval, enactment, next epoch boundary.
   const confirmed = await waitForEvent(

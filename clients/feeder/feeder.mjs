@@ -12,8 +12,8 @@ import { Metrics, serveMetrics } from './metrics.mjs';
 import { parseTolerance } from './price.mjs';
 import { parseSource } from './sources.mjs';
 import { Feeder, log } from './service.mjs';
+import { DEV_ACCOUNTS, devUri, loadKey } from '../keys.mjs';
 
-const DEV_ACCOUNTS = ['alice', 'bob', 'charlie', 'dave', 'eve', 'ferdie'];
 
 const USAGE = `usage: capacloud-feeder --source SPEC [--source SPEC ...] [options]
 
@@ -121,30 +121,11 @@ async function configure(argv, env) {
   const keyring = new Keyring({ type: values['key-type'] });
   let pair;
   let accountName;
-  const dev = values['dev-account'];
-  if (dev !== undefined) {
-    const name = dev.toLowerCase().replace(/^\/\//, '');
-    if (!DEV_ACCOUNTS.includes(name)) {
-      fail(`--dev-account must be one of ${DEV_ACCOUNTS.join(', ')}, got ${JSON.stringify(dev)}`);
-    }
-    accountName = `//${name[0].toUpperCase()}${name.slice(1)}`;
-    pair = keyring.addFromUri(accountName);
-  } else {
-    const variable = values['key-env'];
-    const secret = env[variable];
-    if (!secret) {
-      fail(
-        `no signing key: set ${variable} to the feeder's secret URI or mnemonic` +
-          ' (or pass --dev-account on a development chain)',
-      );
-    }
-    try {
-      pair = keyring.addFromUri(secret.trim());
-    } catch {
-      // Never echo the secret.
-      fail(`${variable} is not a valid secret URI or mnemonic`);
-    }
-    delete env[variable];
+  try {
+    pair = loadKey(values, { keyring, defaultEnv: 'CAPA_FEEDER_SEED', env, forget: true });
+    if (values['dev-account'] !== undefined) accountName = devUri(values['dev-account']);
+  } catch (e) {
+    fail(e.message);
   }
 
   return {

@@ -9,6 +9,7 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { encodeAddress } from '@polkadot/util-crypto';
 
+import { errorName } from '../chain.mjs';
 import { aggregate, bandAround, formatPrice, percent, towardsBand } from './price.mjs';
 import { readSource } from './sources.mjs';
 
@@ -354,15 +355,6 @@ export class Feeder {
       this.wakeSleep = done;
     });
   }
-}
-
-/// `section.Name` of a module error, else the error's own description.
-export function errorName(api, dispatchError) {
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  return dispatchError.toString();
 }
 
 function withTimeout(promise, ms) {

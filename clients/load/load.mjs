@@ -15,11 +15,12 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { UNIT } from '../amounts.mjs';
 import { submit, UsageError } from '../chain.mjs';
-import { jsonRpc } from '../network.mjs';
-import { Child, freePorts, waitFor } from '../processes.mjs';
+import { startNode } from '../network.mjs';
+import { freePorts, waitFor } from '../processes.mjs';
 
-const CAPA = 10n ** 12n;
+const CAPA = UNIT;
 const USAGE = `usage: scripts/load [--url URL | --start-node] [--accounts N] [--per-account K] [--short]
 
 Funds N accounts (//load//0 ...) from Alice (a development chain), registers Bob as a provider,
@@ -239,14 +240,8 @@ export async function run(options, log = console.log) {
     const bin = process.env.CAPA_NODE_BIN;
     if (!bin) throw new UsageError('--start-node needs CAPA_NODE_BIN (scripts/load sets it)');
     const [rpc, p2p, prometheus] = await freePorts(3);
-    node = new Child('load-node', bin, [
-      ...['--dev', '--tmp', '--no-telemetry', '--no-mdns', '--rpc-max-connections', '1000'],
-      ...['--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prometheus)],
-    ], 200);
-    await waitFor('the node\'s RPC server', async () => {
-      if (!node.alive) throw new Error(`the node exited:\n${node.dump(30)}`);
-      return jsonRpc(rpc, 'system_health').then(() => true, () => false);
-    }, 60_000);
+    const args = ['--dev', '--rpc-max-connections', '1000'];
+    node = await startNode({ bin, name: 'load-node', rpc, p2p, prometheus, args, keep: 200 });
     url = `ws://127.0.0.1:${rpc}`;
     metricsUrl = `http://127.0.0.1:${prometheus}/metrics`;
   }

@@ -14,12 +14,12 @@
 
 import { parseArgs } from 'node:util';
 
-import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import client from 'prom-client';
 
 import { connect, submit, UsageError } from '../chain.mjs';
-import { formatCapa, loadKey, parseCapa } from '../capa.mjs';
+import { formatCapa, parseCapa } from '../amounts.mjs';
+import { loadKey } from '../keys.mjs';
 import { serveRegistry } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/provider-agent --units N --bond CAPA [options]
@@ -390,7 +390,7 @@ async function main(argv) {
     return;
   }
   await cryptoWaitReady();
-  const pair = loadKey(options.keyOptions, new Keyring({ type: 'sr25519' }));
+  const pair = loadKey(options.keyOptions);
   const agent = new Agent(options, pair);
   await agent.start();
   const stop = async () => {

@@ -9,12 +9,18 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { formatCapa, parseCapa, parseInputs } from '../capa.mjs';
+import { cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+
+import { formatCapa, parseCapa, withSeparators } from '../amounts.mjs';
+import { address, parseInputs } from '../capa.mjs';
+import { devUri, loadKey } from '../keys.mjs';
 
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
 const REFERENDUM = join(dirname(fileURLToPath(import.meta.url)), '..', 'referendum.mjs');
 // Nothing listens on port 1 of the loopback interface: a connection is refused at once.
 const NOWHERE = 'ws://127.0.0.1:1';
+/// Alice's development account in the generic SS58 format.
+const ALICE_GENERIC = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 
 /// Runs capa; resolves to { code, stdout, stderr, ms } whatever the exit status.
 async function capa(args, env = {}) {
@@ -39,6 +45,12 @@ describe('capa before it reaches a node', () => {
     for (const bad of ['1,00', '1.0000000000001', '-1', '1e3', '1,000,00', '']) {
       assert.throws(() => parseCapa(bad), /not an amount of CAPA/, bad);
     }
+    // Printed with all 12 decimals, grouped by thousands for people, negative as such.
+    assert.equal(formatCapa(1_500_000_000_000n), '1.500000000000');
+    assert.equal(formatCapa(-1n), '-0.000000000001');
+    assert.equal(withSeparators(formatCapa(12_000_000_020_000_000_000n)), '12,000,000.020000000000');
+    assert.equal(withSeparators('-1234.5'), '-1,234.5');
+    assert.equal(withSeparators('999.000000000000'), '999.000000000000');
   });
 
   it('checks every argument before connecting', () => {
@@ -53,6 +65,47 @@ describe('capa before it reaches a node', () => {
     assert.throws(() => parseInputs('update-capacity', ['4294967296']), /not a whole number of units/);
     assert.throws(() => parseInputs('bond-extra', ['0']), /above 0/);
     assert.deepEqual(parseInputs('leave', []), {});
+    assert.deepEqual(parseInputs('forget-history', []), {});
+    assert.deepEqual(parseInputs('spend', [ALICE_GENERIC, '250']), { address: ALICE_GENERIC, credits: 250n });
+    for (const bad of ['0', '1.5', '-1', String(2n ** 128n)]) {
+      assert.throws(() => parseInputs('spend', [ALICE_GENERIC, bad]), /not a whole number of credits above 0/, bad);
+    }
+  });
+
+  it('loads a signing key the same way for every client: dev accounts by name, secrets from the environment', async () => {
+    await cryptoWaitReady();
+    assert.equal(devUri('alice'), '//Alice');
+    assert.equal(devUri('//Ferdie'), '//Ferdie');
+    assert.throws(() => devUri('zed'), /unknown dev account: zed \(one of alice, bob, charlie, dave, eve, ferdie\)/);
+    assert.equal(loadKey({ 'dev-account': 'Alice' }).address, ALICE_GENERIC);
+    // From the environment, and forgotten there once read (a service keeps no copy).
+    const env = { FEEDER_SEED: ' //Alice ' };
+    assert.equal(loadKey({}, { defaultEnv: 'FEEDER_SEED', env, forget: true }).address, ALICE_GENERIC);
+    assert.deepEqual(env, {});
+    assert.throws(() => loadKey({ 'key-env': 'NOPE' }, { env: {} }), /no key: set NOPE/);
+    // One mistyped word: refused, never taken as a raw seed; the secret is not echoed.
+    const mistyped = 'bottom drive obey lake curtain smoke basket hold race lonely fit walx';
+    assert.throws(
+      () => loadKey({}, { env: { CAPA_SEED: mistyped } }),
+      (e) => /the key in CAPA_SEED is not a valid mnemonic/.test(e.message) && !e.message.includes('walx'),
+    );
+  });
+
+  it('reads addresses in the chain\'s format or the generic one, and refuses other networks\' by name', () => {
+    // Alice's account in this chain's format (4224), the generic one (42) and Polkadot's (0).
+    const alice = decodeAddress(ALICE_GENERIC);
+    const chain = encodeAddress(alice, 4224);
+    assert.equal(address(chain), chain);
+    assert.equal(address(ALICE_GENERIC), ALICE_GENERIC);
+    assert.throws(
+      () => address(encodeAddress(alice, 0)),
+      /is an address of another network \(SS58 format 0\); this chain's format is 4224 \(or the generic 42\)/,
+    );
+    assert.throws(() => address(encodeAddress(alice, 2)), /SS58 format 2\)/);
+    // A checksum error (one character changed) or a 33-byte (ECDSA public) key is no account.
+    const typo = `${ALICE_GENERIC.slice(0, 10)}${ALICE_GENERIC[10] === 'a' ? 'b' : 'a'}${ALICE_GENERIC.slice(11)}`;
+    assert.throws(() => address(typo), /not an SS58 address/);
+    assert.throws(() => address(encodeAddress(new Uint8Array(33).fill(2), 4224)), /not an SS58 address/);
   });
 
   it('reports a usage error or a bad key at once, without waiting for a node (exit 2)', async () => {

@@ -30,7 +30,7 @@ import {
   startDevNode,
   waitFor,
 } from './harness.mjs';
-import { formatCapa } from '../capa.mjs';
+import { formatCapa } from '../amounts.mjs';
 
 const EPOCH = 10;
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
@@ -638,6 +638,17 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     await price();
     const paid = await capa('pay', who.bob.address, '0.2', '--dev-account', 'eve', '--min-credits', '100');
     assert.deepEqual(paid, { provider: who.bob.address, credits: '100' });
+    // Credits held are spent with a provider by number; paying never touched Eve's 750.
+    const spent = await capa('spend', who.bob.address, '250', '--dev-account', 'eve');
+    assert.deepEqual(spent, { event: 'CreditsSpent', who: who.eve.address, provider: who.bob.address, credits: '250' });
+    assert.equal(await creditsOf(who.eve.address), 500n);
+    const short = await capa('spend', who.bob.address, '501', '--dev-account', 'eve').then(
+      () => assert.fail('spent credits Eve does not hold'),
+      (e) => e,
+    );
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /burnMint\.InsufficientCredits/);
+    assert.equal(await creditsOf(who.eve.address), 500n);
     // Nothing claimable now (the epoch's rewards are locked): the chain's error, by name.
     const failed = await capa('claim', who.bob.address, '--dev-account', 'dave').then(
       () => assert.fail('claimed nothing'),

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe } from 'node:test';
 
-import { jsonRpc, metric } from '../network.mjs';
+import { jsonRpc, metric, waitForRpc } from '../network.mjs';
 import { BLOCK_MS, Child, freePorts, NODE_BIN, scenario, waitFor } from './harness.mjs';
 
 const run = promisify(execFile);
@@ -102,14 +102,7 @@ describe('the operator\'s guide, as written, for a bootnode and four validators'
   /// Starts a node with the guide's start block (adapted) and resolves once its RPC answers.
   async function start(machine, text) {
     machine.child = new Child(machine.name, 'bash', ['-euo', 'pipefail', '-c', text], 400, { env });
-    await waitFor(
-      `${machine.name}'s RPC server`,
-      async () => {
-        if (!machine.child.alive) throw new Error(`${machine.name} exited:\n${machine.child.dump(30)}`);
-        return rpc(machine, 'system_health').then(() => true, () => false);
-      },
-      60_000,
-    );
+    await waitForRpc(machine.child, machine.ports.rpc);
   }
 
   function startBlock(machine) {

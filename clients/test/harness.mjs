@@ -5,15 +5,14 @@ import { existsSync } from 'node:fs';
 import { it } from 'node:test';
 
 import { submit } from '../chain.mjs';
-import { jsonRpc } from '../network.mjs';
-import { Child, waitFor } from '../processes.mjs';
+import { startNode } from '../network.mjs';
 
 export { Child, freePorts, sleep, waitFor } from '../processes.mjs';
 
 /// The release node under test (scripts/feeder-test and scripts/e2e-test set it).
 export const NODE_BIN = process.env.CAPA_NODE_BIN;
 /// One CAPA in plancks.
-export const CAPA = 10n ** 12n;
+export { UNIT as CAPA } from '../amounts.mjs';
 /// Slot duration of the fast-runtime dev chain.
 export const BLOCK_MS = 6000;
 
@@ -24,31 +23,7 @@ export async function startDevNode({ rpc, p2p, basePath, name = 'node', args }) 
   if (!existsSync(NODE_BIN ?? '')) {
     throw new Error(`CAPA_NODE_BIN=${NODE_BIN} does not exist: build it (scripts/build-node)`);
   }
-  const node = new Child(
-    name,
-    NODE_BIN,
-    [
-      ...(args ?? ['--dev']),
-      ...(basePath ? ['--base-path', basePath] : ['--tmp']),
-      ...['--rpc-port', String(rpc), '--port', String(p2p)],
-      ...['--no-prometheus', '--no-telemetry', '--no-mdns'],
-    ],
-    300,
-  );
-  await waitFor(
-    `${name}'s RPC server`,
-    async () => {
-      if (!node.alive) throw new Error(`${name} exited:\n${node.dump(30)}`);
-      try {
-        await jsonRpc(rpc, 'system_health');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    60_000,
-  );
-  return node;
+  return startNode({ bin: NODE_BIN, name, rpc, p2p, basePath, args });
 }
 
 /// Signs and sends; see chain.mjs.

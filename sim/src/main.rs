@@ -2,7 +2,7 @@
 
 use capacloud_sim::{
     report,
-    run::{run, RunSetup},
+    run::{run, RunResult, RunSetup},
     scenario::Scenario,
     snapshot,
     sweep::{run_set, search, Summary, Sweep},
@@ -126,20 +126,7 @@ fn run_command(
 ) -> Result<(), String> {
     let mut scenario = read_scenario(path, epochs)?;
     let setup = match snapshot_path {
-        Some(file) => {
-            let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let snap = snapshot::from_json(&text)?;
-            snapshot::apply(&snap, &mut scenario)?;
-            println!(
-                "starting from block #{} of a live chain: issuance {} CAPA, emission {} CAPA per block, {} providers of {} units",
-                snap.block,
-                capa(snap.setup.issuance),
-                capa(snap.setup.emission),
-                snap.providers.0,
-                snap.providers.1
-            );
-            snap.setup
-        }
+        Some(file) => start_from_snapshot(file, &mut scenario)?,
         None => RunSetup::from_scenario(&scenario)?,
     };
     let started = Instant::now();
@@ -167,22 +154,7 @@ fn run_command(
             println!("wrote {}", chart.display());
         }
     }
-    for a in &result.adversaries {
-        println!(
-            "adversary {}: burned {} CAPA, profit {} CAPA{} ({})",
-            a.index,
-            capa(a.burned),
-            if a.gain < 0 {
-                format!("-{}", capa(a.gain.unsigned_abs()))
-            } else {
-                capa(a.gain as u128)
-            },
-            a.return_ratio
-                .map(|r| format!(", got back {:.2}% of its burn", r * 100.0))
-                .unwrap_or_default(),
-            a.strategy
-        );
-    }
+    print_adversaries(&result);
     if !result.limit_breaches.is_empty() {
         return Err(format!(
             "hard limits broken: {}",
@@ -206,6 +178,44 @@ fn run_command(
             .map(|a| (a.strategy.clone(), a.return_ratio, Some(bound)))
             .collect::<Vec<_>>(),
     )
+}
+
+/// Applies the snapshot in `file` to `scenario` (the snapshot's providers at the start; a
+/// scenario with `[parameters]` is refused by name, see `snapshot::apply`) and says where the
+/// run starts; returns the run's setup: the chain's parameters, issuance and controller.
+fn start_from_snapshot(file: &Path, scenario: &mut Scenario) -> Result<RunSetup, String> {
+    let text = fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let snap = snapshot::from_json(&text)?;
+    snapshot::apply(&snap, scenario)?;
+    println!(
+        "starting from block #{} of a live chain: issuance {} CAPA, emission {} CAPA per block, {} providers of {} units",
+        snap.block,
+        capa(snap.setup.issuance),
+        capa(snap.setup.emission),
+        snap.providers.0,
+        snap.providers.1
+    );
+    Ok(snap.setup)
+}
+
+/// A line per adversary: what it burned, its profit, what it got back of its burn.
+fn print_adversaries(result: &RunResult) {
+    for a in &result.adversaries {
+        println!(
+            "adversary {}: burned {} CAPA, profit {} CAPA{} ({})",
+            a.index,
+            capa(a.burned),
+            if a.gain < 0 {
+                format!("-{}", capa(a.gain.unsigned_abs()))
+            } else {
+                capa(a.gain as u128)
+            },
+            a.return_ratio
+                .map(|r| format!(", got back {:.2}% of its burn", r * 100.0))
+                .unwrap_or_default(),
+            a.strategy
+        );
+    }
 }
 
 /// Progress of a parallel job, one line per tenth done (on stderr): `what: done/total, time`.

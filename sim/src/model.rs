@@ -196,51 +196,11 @@ impl Chain {
         let length = self.params.epoch_length.max(1);
         let first = self.block + 1;
         let last = self.block + length as u64;
-        let per_block = self.accrual.per_block;
         let treasury = self.accrual.minted_per_block();
-        // Blocks that mint: the chain's rule block after block (all or nothing, within the
-        // hard cap per block, the treasury's share below the supply cap). The epoch's
-        // extrinsics run in its first block, after that block's mint: the first block sees the
-        // room at the open, the others the room its burns left.
-        let room = |issuance: Amount| {
-            self.limits
-                .max_total_supply
-                .map_or(Amount::MAX, |cap| cap.saturating_sub(issuance))
-        };
-        let max = self.limits.max_emission_per_block;
-        let first_fits = blocks_that_fit(&per_block, room(self.issuance), max, 1) as u64;
-        let after_first = self
-            .issuance
-            .saturating_add(treasury.saturating_mul(first_fits as u128))
-            .saturating_sub(activity.burned_credits)
-            .saturating_sub(activity.burned_fees)
-            .saturating_sub(activity.burned_slashes);
-        let rest_fits =
-            blocks_that_fit(&per_block, room(after_first), max, length.saturating_sub(1)) as u64;
-        if first_fits == 1 {
-            self.accrual.advance_to(first);
-        } else {
-            self.accrual.withhold_block(first);
-        }
-        if rest_fits > 0 {
-            self.accrual.advance_to(first + rest_fits);
-        }
-        for block in (first + 1 + rest_fits)..=last {
-            self.accrual.withhold_block(block);
-        }
-        let fitting = first_fits + rest_fits;
+        let fitting = self.mint_blocks(activity, first, length);
         // The epoch opened at the issuance the last one closed at (`EpochClosePlan::next_books`).
         let opened_at = self.issuance;
-        // The pool that leaves the claim window at this boundary: what is unclaimed of it is
-        // burned before the plan, in this epoch's books (as the pallet's `close_epoch`).
-        let mut forfeited: Amount = 0;
-        if let Some(old) = self.epoch.checked_sub(self.claim_window) {
-            while self.pools.front().is_some_and(|(index, _)| *index <= old) {
-                if let Some((_, pool)) = self.pools.pop_front() {
-                    forfeited = forfeited.saturating_add(pool.remaining());
-                }
-            }
-        }
+        let forfeited = self.expire_pools();
         self.issuance = self
             .issuance
             .saturating_add(treasury.saturating_mul(fitting as u128))
@@ -291,6 +251,58 @@ impl Chain {
             length,
             emission_per_block,
         }
+    }
+    /// Advances the accrual over the epoch's `length` blocks from `first`, block after block by
+    /// the chain's rule (all or nothing, within the hard cap per block, the treasury's share
+    /// below the supply cap), and returns how many blocks minted. The epoch's extrinsics run in
+    /// its first block, after that block's mint: the first block sees the room at the open, the
+    /// others the room its burns left.
+    fn mint_blocks(&mut self, activity: &Activity, first: u64, length: u32) -> u64 {
+        let per_block = self.accrual.per_block;
+        let treasury = self.accrual.minted_per_block();
+        let room = |issuance: Amount| {
+            self.limits
+                .max_total_supply
+                .map_or(Amount::MAX, |cap| cap.saturating_sub(issuance))
+        };
+        let max = self.limits.max_emission_per_block;
+        let first_fits = blocks_that_fit(&per_block, room(self.issuance), max, 1) as u64;
+        let after_first = self
+            .issuance
+            .saturating_add(treasury.saturating_mul(first_fits as u128))
+            .saturating_sub(activity.burned_credits)
+            .saturating_sub(activity.burned_fees)
+            .saturating_sub(activity.burned_slashes);
+        let rest_fits =
+            blocks_that_fit(&per_block, room(after_first), max, length.saturating_sub(1)) as u64;
+        if first_fits == 1 {
+            self.accrual.advance_to(first);
+        } else {
+            self.accrual.withhold_block(first);
+        }
+        if rest_fits > 0 {
+            self.accrual.advance_to(first + rest_fits);
+        }
+        let last = first + length as u64 - 1;
+        for block in (first + 1 + rest_fits)..=last {
+            self.accrual.withhold_block(block);
+        }
+        first_fits + rest_fits
+    }
+
+    /// Takes the pools that leave the claim window at this boundary and returns what is
+    /// unclaimed of them: burned before the plan, in this epoch's books (as the pallet's
+    /// `close_epoch`).
+    fn expire_pools(&mut self) -> Amount {
+        let mut forfeited: Amount = 0;
+        if let Some(old) = self.epoch.checked_sub(self.claim_window) {
+            while self.pools.front().is_some_and(|(index, _)| *index <= old) {
+                if let Some((_, pool)) = self.pools.pop_front() {
+                    forfeited = forfeited.saturating_add(pool.remaining());
+                }
+            }
+        }
+        forfeited
     }
 }
 

@@ -255,15 +255,36 @@ fn series(epochs: &[EpochRecord], label: &str, f: impl Fn(&EpochRecord) -> f64) 
 /// Writes the charts of `result` into `dir` (named `<name>-<chart>.svg`, titled with the
 /// scenario's name); returns their paths.
 pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::new();
+    for (file, title, unit, lines, below) in charts(result) {
+        let path = dir.join(format!("{name}-{file}.svg"));
+        let title = format!("{name}: {title}");
+        let mut panels: Vec<Panel> = vec![(&title, unit, &lines)];
+        let below_title;
+        if let Some((below, below_unit, below_lines)) = &below {
+            below_title = format!("{name}: {below}");
+            panels.push((&below_title, below_unit, below_lines));
+        }
+        chart(&path, &panels)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A chart: its file name's suffix, title, unit, lines, and a second panel below it (title,
+/// unit, lines).
+type Chart = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<Line>,
+    Option<(&'static str, &'static str, Vec<Line>)>,
+);
+
+/// The charts of a run: supply, minted and burned, emission, an honest provider's income, price
+/// and demand, and (with adversaries) their cumulative profit.
+fn charts(result: &RunResult) -> Vec<Chart> {
     let e = &result.epochs;
-    // (file, title, unit, lines, a second panel below)
-    type Chart = (
-        &'static str,
-        &'static str,
-        &'static str,
-        Vec<Line>,
-        Option<(&'static str, &'static str, Vec<Line>)>,
-    );
     let mut charts: Vec<Chart> = vec![
         (
             "supply",
@@ -341,20 +362,7 @@ pub fn write_charts(dir: &Path, name: &str, result: &RunResult) -> Result<Vec<Pa
             None,
         ));
     }
-    let mut written = Vec::new();
-    for (file, title, unit, lines, below) in charts {
-        let path = dir.join(format!("{name}-{file}.svg"));
-        let title = format!("{name}: {title}");
-        let mut panels: Vec<Panel> = vec![(&title, unit, &lines)];
-        let below_title;
-        if let Some((below, below_unit, below_lines)) = &below {
-            below_title = format!("{name}: {below}");
-            panels.push((&below_title, below_unit, below_lines));
-        }
-        chart(&path, &panels)?;
-        written.push(path);
-    }
-    Ok(written)
+    charts
 }
 
 #[cfg(test)]

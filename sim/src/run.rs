@@ -17,7 +17,7 @@ use crate::{
 };
 use capacloud_economics::{
     presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Credits,
-    Parameters,
+    HardLimits, Parameters,
 };
 use sp_arithmetic::{FixedU128, Perbill};
 
@@ -306,28 +306,14 @@ pub fn drive<E: Executor>(
     // Reused every epoch (a sweep runs tens of millions of epochs).
     let mut work = Vec::with_capacity(states.len());
     for epoch in 0..scenario.epochs {
-        for change in scenario.changes.iter().filter(|c| c.epoch == epoch) {
-            let base = ex.pending().unwrap_or(ex.params());
-            let params = with_overrides(&base, &change.set)?;
-            ex.schedule(params)
-                .map_err(|e| format!("change at epoch {epoch}: {e:?}"))?;
-        }
+        schedule_changes(scenario, epoch, ex)?;
         // The parameters in force during the epoch (the close may apply new ones).
         let params = ex.params();
         let demand = scenario.demand.at(epoch, setup.epochs_per_year);
         let issuance = ex.issuance();
-        let price_value = match market {
-            Some(market) => market.price(
-                scenario.price.events_at(epoch),
-                demand * setup.epochs_per_year,
-                issuance as f64 / CAPA as f64,
-            ),
-            None => scenario.price.at(epoch),
-        }
-        .max(1e-18);
-        let price = FixedU128::from_float(price_value);
+        let price = price_in(scenario, setup, market, epoch, demand, issuance);
         let sales = !scenario.outage_at(epoch);
-        ex.open(epoch, sales.then_some(price));
+        ex.open(epoch, sales.then_some(FixedU128::from_float(price)));
         if epoch == 0 {
             for (index, adversary) in scenario.adversaries.iter().enumerate() {
                 let (bond, capacity) =
@@ -336,108 +322,48 @@ pub fn drive<E: Executor>(
                 states[index].capacity = capacity;
             }
         }
-        // Governance's slashes of attacking adversaries: their cost counts as burned.
-        for slash in scenario.slashes.iter().filter(|s| s.epoch == epoch) {
-            let index = slash.adversary;
-            if !attacking[index] {
-                continue;
-            }
-            let share = Perbill::from_float(slash.share);
-            let accounts = scenario.adversaries[index].accounts();
-            let state = &mut states[index];
-            let (bond, _) = state
-                .standing
-                .slashed(&params, state.bond, state.capacity, share);
-            state.bond = bond;
-            let burned = ex.slash(Group::Adversary(index as u32), accounts, share);
-            state.burned = state.burned.saturating_add(burned);
-        }
-        let (joined, left_cohorts) =
-            honest.adjust(scenario.providers.count_at(epoch), &params, epoch);
-        if let Some(cohort) = joined {
-            let capacity = honest.capacity;
-            ex.register(
-                Group::Honest(cohort.id),
-                cohort.count,
-                capacity,
-                capacity,
-                params.required_bond(capacity),
-                cohort.standing.reputation,
-            );
-        }
-        for (id, count) in left_cohorts {
-            ex.leave(Group::Honest(id), count);
-        }
+        governance_slashes(scenario, epoch, attacking, &params, &mut states, ex);
+        honest_membership(scenario, &mut honest, &params, epoch, ex);
         // What can still be burned this epoch: the tokens held at its open (the issuance less
         // what the reward pot holds unclaimed).
         let mut left = issuance.saturating_sub(ex.pot());
-        // Honest demand: tokens worth `demand` stable units, paid to the payable honest
-        // providers in equal parts.
-        let payable = honest.payable(&params);
-        let wanted = if payable > 0 && sales {
-            plancks(demand / price_value)
-        } else {
-            0
+        let market_now = Market {
+            epoch,
+            price,
+            demand,
+            sales,
         };
-        let mut unmet_demand = 0.0;
-        if wanted > left {
-            unmet_demand = (wanted - left) as f64 / CAPA as f64 * price_value;
-            impossible.unmet_epochs += 1;
-            impossible.note(|| {
-                format!(
-                    "epoch {epoch}: demand of {demand:.0} stable units at {price_value} needs {} \
-                     CAPA, {} exist",
-                    wanted / CAPA,
-                    left / CAPA
-                )
-            });
-        }
-        let tokens_each = wanted.min(left) / (payable.max(1) as u128);
-        let honest_work = honest_epoch(&honest, &params, epoch, tokens_each, ex);
-        left = left.saturating_sub(honest_work.burned);
+        let (honest_work, unmet_demand) =
+            honest_demand(&honest, &params, market_now, &mut left, &mut impossible, ex);
         // Fees, paid from what is left, burned at the chain's split.
         let fees = plancks(scenario.fees_per_epoch).min(left);
         if fees > 0 {
             ex.fee(fees);
             left = left.saturating_sub(split_fee(fees, params.fee_burn_share).burned);
         }
-        // Adversaries: their work this epoch.
         work.clear();
         for (index, adversary) in scenario.adversaries.iter().enumerate() {
-            let w = adversary_work(
+            let at = Epoch {
+                index: epoch,
+                group: Group::Adversary(index as u32),
+                params: &params,
+                sales,
+            };
+            let w = adversary_epoch(
                 adversary,
                 attacking[index],
-                Epoch {
-                    index: epoch,
-                    group: Group::Adversary(index as u32),
-                    params: &params,
-                    sales,
-                },
+                at,
                 &mut states[index],
-                ex,
                 &mut left,
+                &mut impossible,
+                ex,
             );
-            if w.refused {
-                impossible.refused_purchases += 1;
-                impossible.note(|| {
-                    format!(
-                        "epoch {epoch}: adversary {index} asked to burn {} CAPA, {} left to buy",
-                        (plancks(adversary.burn_per_epoch())
-                            .saturating_mul(adversary.accounts() as u128))
-                            / CAPA,
-                        left / CAPA
-                    )
-                });
-            }
-            states[index].burned = states[index]
-                .burned
-                .saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
             work.push(w);
         }
         let end = ex.close();
         // Settlement: every provider settles its reward (the chain's shares, rounded down per
         // account) of the closed epoch's pool.
-        let (income_per_credit, income_per_unit) = settle_honest(&honest, &honest_work, &end, ex);
+        let incomes = settle_honest(&honest, &honest_work, &end, ex);
         for (index, (state, w)) in states.iter_mut().zip(&work).enumerate() {
             state.settle(Group::Adversary(index as u32), w, &end, ex);
             if w.points > 0 {
@@ -449,30 +375,16 @@ pub fn drive<E: Executor>(
             sales_stopped: !sales,
             ..record_of(
                 epoch,
-                price_value,
+                price,
                 demand,
                 honest.count(),
                 &end,
-                (income_per_credit, income_per_unit),
+                incomes,
                 &states,
                 unmet_demand,
             )
         };
-        if end.emission_per_block > limits.max_emission_per_block {
-            breaches.push(format!(
-                "epoch {epoch}: emission per block {} above the hard cap",
-                end.emission_per_block
-            ));
-        }
-        if limits
-            .max_total_supply
-            .is_some_and(|cap| record.total_issuance > cap)
-        {
-            breaches.push(format!(
-                "epoch {epoch}: issuance {} above the maximum supply",
-                record.total_issuance
-            ));
-        }
+        breaches.extend(limit_breaches(epoch, &end, &record, &limits));
         records.push(record);
     }
     Ok(Pass {
@@ -482,6 +394,209 @@ pub fn drive<E: Executor>(
         breaches,
         impossible,
     })
+}
+
+/// Governance accepts the scenario's parameter changes of `epoch` (applied at its close), each
+/// over what is already pending.
+fn schedule_changes<E: Executor>(
+    scenario: &Scenario,
+    epoch: u32,
+    ex: &mut E,
+) -> Result<(), String> {
+    for change in scenario.changes.iter().filter(|c| c.epoch == epoch) {
+        let base = ex.pending().unwrap_or(ex.params());
+        let params = with_overrides(&base, &change.set)?;
+        ex.schedule(params)
+            .map_err(|e| format!("change at epoch {epoch}: {e:?}"))?;
+    }
+    Ok(())
+}
+
+/// The token price in `epoch` (stable units per CAPA): the market's answer to the supply at
+/// the epoch's open and the year's demand, or the scenario's fixed path.
+fn price_in(
+    scenario: &Scenario,
+    setup: &RunSetup,
+    market: Option<crate::scenario::Market>,
+    epoch: u32,
+    demand: f64,
+    issuance: Amount,
+) -> f64 {
+    match market {
+        Some(market) => market.price(
+            scenario.price.events_at(epoch),
+            demand * setup.epochs_per_year,
+            issuance as f64 / CAPA as f64,
+        ),
+        None => scenario.price.at(epoch),
+    }
+    .max(1e-18)
+}
+
+/// Governance's slashes of `epoch` of the attacking adversaries (`slash_provider`): their cost
+/// counts as burned.
+fn governance_slashes<E: Executor>(
+    scenario: &Scenario,
+    epoch: u32,
+    attacking: &[bool],
+    params: &Parameters,
+    states: &mut [AdversaryState],
+    ex: &mut E,
+) {
+    for slash in scenario.slashes.iter().filter(|s| s.epoch == epoch) {
+        let index = slash.adversary;
+        if !attacking[index] {
+            continue;
+        }
+        let share = Perbill::from_float(slash.share);
+        let accounts = scenario.adversaries[index].accounts();
+        let state = &mut states[index];
+        let (bond, _) = state
+            .standing
+            .slashed(params, state.bond, state.capacity, share);
+        state.bond = bond;
+        let burned = ex.slash(Group::Adversary(index as u32), accounts, share);
+        state.burned = state.burned.saturating_add(burned);
+    }
+}
+
+/// The honest providers that join (`register_provider`, attested in full) or leave (`leave`)
+/// at `epoch`, to the scenario's provider count.
+fn honest_membership<E: Executor>(
+    scenario: &Scenario,
+    honest: &mut Honest,
+    params: &Parameters,
+    epoch: u32,
+    ex: &mut E,
+) {
+    let (joined, left_cohorts) = honest.adjust(scenario.providers.count_at(epoch), params, epoch);
+    if let Some(cohort) = joined {
+        let capacity = honest.capacity;
+        ex.register(
+            Group::Honest(cohort.id),
+            cohort.count,
+            capacity,
+            capacity,
+            params.required_bond(capacity),
+            cohort.standing.reputation,
+        );
+    }
+    for (id, count) in left_cohorts {
+        ex.leave(Group::Honest(id), count);
+    }
+}
+
+/// The market of an epoch as the buyers meet it.
+#[derive(Clone, Copy)]
+struct Market {
+    epoch: u32,
+    /// Stable units per CAPA.
+    price: f64,
+    /// Stable units the honest buyers spend on compute.
+    demand: f64,
+    /// Whether the chain sells credits (no price-feed outage).
+    sales: bool,
+}
+
+/// Honest demand: tokens worth the epoch's demand, paid to the payable honest providers in
+/// equal parts, at most what is `left` to burn (the rest is recorded as unmet). Returns their
+/// work and the unmet demand in stable units.
+fn honest_demand<E: Executor>(
+    honest: &Honest,
+    params: &Parameters,
+    market: Market,
+    left: &mut Amount,
+    impossible: &mut Impossible,
+    ex: &mut E,
+) -> (HonestWork, f64) {
+    let Market {
+        epoch,
+        price,
+        demand,
+        sales,
+    } = market;
+    let payable = honest.payable(params);
+    let wanted = if payable > 0 && sales {
+        plancks(demand / price)
+    } else {
+        0
+    };
+    let mut unmet_demand = 0.0;
+    if wanted > *left {
+        unmet_demand = (wanted - *left) as f64 / CAPA as f64 * price;
+        impossible.unmet_epochs += 1;
+        let available = *left;
+        impossible.note(|| {
+            format!(
+                "epoch {epoch}: demand of {demand:.0} stable units at {price} needs {} \
+                 CAPA, {} exist",
+                wanted / CAPA,
+                available / CAPA
+            )
+        });
+    }
+    let tokens_each = wanted.min(*left) / (payable.max(1) as u128);
+    let honest_work = honest_epoch(honest, params, epoch, tokens_each, ex);
+    *left = left.saturating_sub(honest_work.burned);
+    (honest_work, unmet_demand)
+}
+
+/// An adversary's epoch ([`adversary_work`]), with a refused purchase recorded as impossible
+/// and what it burned added to its account.
+fn adversary_epoch<E: Executor>(
+    adversary: &Adversary,
+    attack: bool,
+    epoch: Epoch,
+    state: &mut AdversaryState,
+    left: &mut Amount,
+    impossible: &mut Impossible,
+    ex: &mut E,
+) -> AccountWork {
+    let w = adversary_work(adversary, attack, epoch, state, ex, left);
+    if w.refused {
+        impossible.refused_purchases += 1;
+        let (now, available) = (epoch.index, *left);
+        let (Group::Adversary(index) | Group::Honest(index)) = epoch.group;
+        impossible.note(|| {
+            format!(
+                "epoch {now}: adversary {index} asked to burn {} CAPA, {} left to buy",
+                (plancks(adversary.burn_per_epoch()).saturating_mul(adversary.accounts() as u128))
+                    / CAPA,
+                available / CAPA
+            )
+        });
+    }
+    state.burned = state
+        .burned
+        .saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
+    w
+}
+
+/// The hard limits the closed epoch broke, if any: emission per block above its cap, issuance
+/// above the maximum supply.
+fn limit_breaches(
+    epoch: u32,
+    end: &EpochEnd,
+    record: &EpochRecord,
+    limits: &HardLimits,
+) -> Vec<String> {
+    let mut breaches = Vec::new();
+    if end.emission_per_block > limits.max_emission_per_block {
+        breaches.push(format!(
+            "epoch {epoch}: emission per block {} above the hard cap",
+            end.emission_per_block
+        ));
+    }
+    if limits
+        .max_total_supply
+        .is_some_and(|cap| record.total_issuance > cap)
+    {
+        breaches.push(format!(
+            "epoch {epoch}: issuance {} above the maximum supply",
+            record.total_issuance
+        ));
+    }
+    breaches
 }
 
 /// What the honest providers did in an epoch: per cohort, each provider's credits, basis and
@@ -708,47 +823,14 @@ fn adversary_work<E: Executor>(
             capacity,
             spend_after,
         } => {
-            let mut work = AccountWork {
+            let work = AccountWork {
                 accounts,
                 points: live(ex, accounts, capacity),
                 ..Default::default()
             };
-            let tokens = plancks(burn);
-            let needed = tokens.saturating_mul(accounts as u128);
             let buying = attack && now >= from && now < from.saturating_add(epochs) && epoch.sales;
-            if buying && needed > *left {
-                // The group cannot buy what does not exist: its purchase is refused (all its
-                // accounts alike, so that they stay identical).
-                work.refused = true;
-            } else if buying {
-                // A purchase too small for one credit is refused by the chain: nothing burned.
-                let credits = ex.buy(group, accounts, tokens);
-                if credits > 0 {
-                    *left = left.saturating_sub(needed);
-                    work.burned_each = tokens;
-                    state.unspent.push(Unspent {
-                        due: now.saturating_add(spend_after),
-                        credits,
-                    });
-                }
-            }
-            // Spend what is due, with the group's own providers, while they may be paid
-            // (`ReputationTooLow` otherwise: the credits wait).
-            if state.standing.payable(params) {
-                let mut due = 0;
-                state.unspent.retain(|bought| {
-                    if bought.due > now {
-                        return true;
-                    }
-                    due += bought.credits;
-                    false
-                });
-                if due > 0 {
-                    work.credits = due;
-                    work.basis = ex.spend(group, accounts, due);
-                }
-            }
-            work
+            let purchase = buying.then(|| plancks(burn));
+            self_dealing(work, purchase, spend_after, epoch, state, ex, left)
         }
         Adversary::CapacityInflater { real, bond, .. } => {
             // The verifiers attest the real capacity whatever is declared; the chain accepts
@@ -782,6 +864,53 @@ fn adversary_work<E: Executor>(
     }
 }
 
+/// A self-dealing group's purchase and spending in `epoch`, on top of its liveness `work`: each
+/// account burns the `purchase`'s tokens for credits (none: not buying; the whole group is
+/// refused when the tokens do not exist, so that its accounts stay identical), kept until `spend_after` epochs
+/// later; the credits that are due are spent with the group's own providers while they may be
+/// paid (`ReputationTooLow` otherwise: the credits wait).
+fn self_dealing<E: Executor>(
+    mut work: AccountWork,
+    purchase: Option<Amount>,
+    spend_after: u32,
+    epoch: Epoch,
+    state: &mut AdversaryState,
+    ex: &mut E,
+    left: &mut Amount,
+) -> AccountWork {
+    let (now, group, accounts) = (epoch.index, epoch.group, work.accounts);
+    let tokens = purchase.unwrap_or(0);
+    let needed = tokens.saturating_mul(accounts as u128);
+    if purchase.is_some() && needed > *left {
+        work.refused = true;
+    } else if purchase.is_some() {
+        // A purchase too small for one credit is refused by the chain: nothing burned.
+        let credits = ex.buy(group, accounts, tokens);
+        if credits > 0 {
+            *left = left.saturating_sub(needed);
+            work.burned_each = tokens;
+            state.unspent.push(Unspent {
+                due: now.saturating_add(spend_after),
+                credits,
+            });
+        }
+    }
+    if state.standing.payable(epoch.params) {
+        let mut due = 0;
+        state.unspent.retain(|bought| {
+            if bought.due > now {
+                return true;
+            }
+            due += bought.credits;
+            false
+        });
+        if due > 0 {
+            work.credits = due;
+            work.basis = ex.spend(group, accounts, due);
+        }
+    }
+    work
+}
 fn record_of(
     epoch: u32,
     price: f64,

@@ -9,7 +9,7 @@ use crate::{
     run::{run, RunResult, RunSetup},
     scenario::{defaults, with_overrides, Adversary, Change, Scenario},
 };
-use capacloud_economics::{Amount, Parameters};
+use capacloud_economics::{Amount, HardLimits, Parameters};
 use core::fmt;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::Deserialize;
@@ -311,17 +311,20 @@ fn table(fields: &[(&str, toml::Value)]) -> toml::Table {
 /// switch to fixed decay, all of `a + c` to the usage cap, all of it to availability.
 pub fn referendums(epoch: u32) -> Vec<Change> {
     let (defaults, limits) = defaults();
-    let int = |v: u128| toml::Value::Integer(v as i64);
-    let indexed = |smoothing: u32, inflation: u32| {
-        toml::Value::Table(table(&[(
-            "BurnIndexed",
-            toml::Value::Table(table(&[
-                ("smoothing", int(smoothing as u128)),
-                ("target_inflation_per_year", int(inflation as u128)),
-            ])),
-        )]))
-    };
-    let sets = [
+    let mut sets = timing_and_emission_extremes(&defaults, &limits);
+    sets.extend(fee_and_mode_extremes());
+    sets.extend(split_extremes(&defaults, &limits));
+    sets.into_iter().map(|set| Change { epoch, set }).collect()
+}
+
+/// A TOML integer.
+fn int(v: u128) -> toml::Value {
+    toml::Value::Integer(v as i64)
+}
+
+/// The epoch length and the emission bounds and step at their extremes.
+fn timing_and_emission_extremes(defaults: &Parameters, limits: &HardLimits) -> Vec<toml::Table> {
+    vec![
         table(&[("epoch_length", int(limits.min_epoch_length as u128))]),
         table(&[("epoch_length", int(limits.max_epoch_length as u128))]),
         table(&[(
@@ -339,6 +342,21 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
             int(limits.max_step_per_epoch.deconstruct() as u128),
         )]),
         table(&[("max_step_per_epoch", int(0))]),
+    ]
+}
+
+/// The fee burn share at its extremes, and the controller's modes at theirs.
+fn fee_and_mode_extremes() -> Vec<toml::Table> {
+    let indexed = |smoothing: u32, inflation: u32| {
+        toml::Value::Table(table(&[(
+            "BurnIndexed",
+            toml::Value::Table(table(&[
+                ("smoothing", int(smoothing as u128)),
+                ("target_inflation_per_year", int(inflation as u128)),
+            ])),
+        )]))
+    };
+    vec![
         table(&[("fee_burn_share", int(0))]),
         table(&[("fee_burn_share", int(1_000_000_000))]),
         table(&[("mode", indexed(1_000_000_000, 20_000_000))]),
@@ -359,6 +377,12 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
                 toml::Value::Table(table(&[("decay", int(1_000_000_000))])),
             )])),
         )]),
+    ]
+}
+
+/// The emission split at its extremes.
+fn split_extremes(defaults: &Parameters, limits: &HardLimits) -> Vec<toml::Table> {
+    vec![
         // The usage cap alone, and the availability share alone (from the ecosystem's), each
         // to what the runtime's `max_self_dealing_return` leaves.
         table(&[(
@@ -398,8 +422,7 @@ pub fn referendums(epoch: u32) -> Vec<Change> {
             ),
             ("usage_reward_cap", int(0)),
         ]),
-    ];
-    sets.into_iter().map(|set| Change { epoch, set }).collect()
+    ]
 }
 
 /// The self-dealing strategies the adversary search tries in a run of `epochs` epochs:

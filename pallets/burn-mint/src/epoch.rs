@@ -2,7 +2,7 @@
 //! ([`economics::plan_epoch_close`]) turned into transfers, mints and storage writes.
 
 use crate::{
-    economics::{self, Amount, EpochClose, Parameters},
+    economics::{self, Amount, EpochClose, EpochClosePlan, Parameters, Totals},
     types::{EmissionState, EpochInfo},
     weights::WeightInfo,
     ActiveParameters, Config, CurrentEpoch, Emission, Event, Ledger, Pallet, PendingParameters,
@@ -140,18 +140,8 @@ impl<T: Config> Pallet<T> {
     ) -> u32 {
         let pot = Self::pot();
         let expired = Self::expire_pools(&pot, &mut epoch, emission);
-
-        // What the books cannot explain of the issuance after the epoch's last block (minted
-        // or burned outside the pallet) goes on their outside lines, as `supply_stats` showed
-        // them at that block.
-        let mut last = emission.accrual;
-        last.advance_to(now.saturating_sub(One::one()));
-        let outside = epoch
-            .books
-            .with_accrual(&last)
-            .with_outside(T::Currency::total_issuance());
-        epoch.books.outside_minted = outside.outside_minted;
-        epoch.books.outside_burned = outside.outside_burned;
+        let last_block = now.saturating_sub(One::one());
+        Self::book_outside_lines(last_block, &mut epoch, emission);
 
         let mut plan = economics::plan_epoch_close(
             EpochClose {
@@ -160,7 +150,7 @@ impl<T: Config> Pallet<T> {
                 books: epoch.books,
                 closed_totals: epoch.closed_totals,
                 accrual: emission.accrual,
-                last_block: now.saturating_sub(One::one()),
+                last_block,
                 controller: emission.controller,
                 params,
                 pending: PendingParameters::<T>::get(),
@@ -169,64 +159,12 @@ impl<T: Config> Pallet<T> {
             },
             &Self::hard_limits(),
         );
-
-        // The treasury's share waited in the pot; pay it on. Should the treasury be unable to
-        // receive it (its account gone and the amount below the existential deposit), it is
-        // burned back and counted as never minted.
-        let mut treasury_short = 0;
-        if !plan.pay_treasury.is_zero()
-            && T::Currency::transfer(
-                &pot,
-                &T::TreasuryAccount::get(),
-                plan.pay_treasury,
-                Preservation::Preserve,
-            )
-            .is_err()
-        {
-            treasury_short = Self::burn_from_pot(&pot, plan.pay_treasury);
-        }
-        // The reward pools; the plan kept them below the supply cap, so minting into the
-        // existing pot only fails on overflow.
-        let pools = plan.pool.minted();
-        let minted = if pools.is_zero() {
-            0
-        } else {
-            T::Currency::mint_into(&pot, pools).unwrap_or(0)
-        };
-        plan.record_shortfall(treasury_short, pools.saturating_sub(minted));
-
-        // Only an epoch that minted rewards has anything to settle: no pool otherwise.
-        if !plan.pool.minted().is_zero() {
-            RewardPools::<T>::insert(plan.index, plan.pool);
-            emission.owed.saturating_accrue(plan.pool.minted());
-        }
-        Ledger::<T>::insert(plan.index, plan.books);
-        let mut pruned_totals = epoch.pruned_totals;
-        if let Some(pruned) = plan.prune.and_then(Ledger::<T>::take) {
-            pruned_totals.add(&pruned);
-        }
-        if let Some(new) = plan.applied {
-            crate::ActiveParameters::<T>::put(new);
-            PendingParameters::<T>::kill();
-            Self::deposit_event(Event::ParametersApplied {
-                old: Some(params),
-                new,
-            });
-        }
+        Self::pay_out(&pot, &mut plan, emission);
+        let pruned_totals = Self::record_close(&plan, &epoch, params);
         emission.controller = plan.controller;
         emission.accrual = plan.accrual;
-        // The pot now holds its existential deposit and what it owes; anything more was sent
-        // to it from outside. Burn it and count it in the new epoch's books.
-        let surplus = T::Currency::balance(&pot)
-            .saturating_sub(T::Currency::minimum_balance())
-            .saturating_sub(emission.owed);
         let mut books = plan.next_books();
-        if !surplus.is_zero() {
-            books.burned_forfeited = Self::burn_from_pot(&pot, surplus);
-            Self::deposit_event(Event::SurplusBurned {
-                amount: books.burned_forfeited,
-            });
-        }
+        books.burned_forfeited = Self::burn_surplus(&pot, emission);
         CurrentEpoch::<T>::put(EpochInfo {
             index: plan.next_index(),
             start: now,
@@ -242,6 +180,100 @@ impl<T: Config> Pallet<T> {
             next_emission_per_block: plan.controller.emission_per_block,
         });
         expired
+    }
+
+    /// Puts on the books' outside lines what they cannot explain of the issuance after the
+    /// epoch's last block (minted or burned outside the pallet), as `supply_stats` showed them
+    /// at that block.
+    fn book_outside_lines(
+        last_block: BlockNumberFor<T>,
+        epoch: &mut EpochInfo<BlockNumberFor<T>>,
+        emission: &EmissionState<BlockNumberFor<T>>,
+    ) {
+        let mut last = emission.accrual;
+        last.advance_to(last_block);
+        let outside = epoch
+            .books
+            .with_accrual(&last)
+            .with_outside(T::Currency::total_issuance());
+        epoch.books.outside_minted = outside.outside_minted;
+        epoch.books.outside_burned = outside.outside_burned;
+    }
+
+    /// Executes the plan's payments: the treasury's share, which waited in the pot, and the
+    /// closed epoch's reward pools, minted into the pot and owed from now on. What could not be
+    /// paid is recorded in the plan as never minted.
+    fn pay_out(
+        pot: &T::AccountId,
+        plan: &mut EpochClosePlan<BlockNumberFor<T>>,
+        emission: &mut EmissionState<BlockNumberFor<T>>,
+    ) {
+        // Should the treasury be unable to receive its share (its account gone and the amount
+        // below the existential deposit), it is burned back.
+        let mut treasury_short = 0;
+        if !plan.pay_treasury.is_zero()
+            && T::Currency::transfer(
+                pot,
+                &T::TreasuryAccount::get(),
+                plan.pay_treasury,
+                Preservation::Preserve,
+            )
+            .is_err()
+        {
+            treasury_short = Self::burn_from_pot(pot, plan.pay_treasury);
+        }
+        // The plan kept the pools below the supply cap, so minting into the existing pot only
+        // fails on overflow.
+        let pools = plan.pool.minted();
+        let minted = if pools.is_zero() {
+            0
+        } else {
+            T::Currency::mint_into(pot, pools).unwrap_or(0)
+        };
+        plan.record_shortfall(treasury_short, pools.saturating_sub(minted));
+        // Only an epoch that minted rewards has anything to settle: no pool otherwise.
+        if !plan.pool.minted().is_zero() {
+            RewardPools::<T>::insert(plan.index, plan.pool);
+            emission.owed.saturating_accrue(plan.pool.minted());
+        }
+    }
+
+    /// Stores what the close decided: the closed epoch's books in the ledger (pruning the
+    /// oldest into the running totals), and the parameters the boundary applies. Returns the
+    /// pruned totals the next epoch carries.
+    fn record_close(
+        plan: &EpochClosePlan<BlockNumberFor<T>>,
+        epoch: &EpochInfo<BlockNumberFor<T>>,
+        params: Parameters,
+    ) -> Totals {
+        Ledger::<T>::insert(plan.index, plan.books);
+        let mut pruned_totals = epoch.pruned_totals;
+        if let Some(pruned) = plan.prune.and_then(Ledger::<T>::take) {
+            pruned_totals.add(&pruned);
+        }
+        if let Some(new) = plan.applied {
+            crate::ActiveParameters::<T>::put(new);
+            PendingParameters::<T>::kill();
+            Self::deposit_event(Event::ParametersApplied {
+                old: Some(params),
+                new,
+            });
+        }
+        pruned_totals
+    }
+
+    /// Burns what the pot holds beyond its existential deposit and what it owes (sent to it
+    /// from outside), to be counted in the new epoch's books as forfeited. Returns the amount.
+    fn burn_surplus(pot: &T::AccountId, emission: &EmissionState<BlockNumberFor<T>>) -> Amount {
+        let surplus = T::Currency::balance(pot)
+            .saturating_sub(T::Currency::minimum_balance())
+            .saturating_sub(emission.owed);
+        if surplus.is_zero() {
+            return 0;
+        }
+        let burned = Self::burn_from_pot(pot, surplus);
+        Self::deposit_event(Event::SurplusBurned { amount: burned });
+        burned
     }
 
     /// Burns up to `amount` from the pot, keeping it alive. Returns what was burned.
