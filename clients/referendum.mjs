@@ -27,7 +27,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { UNIT as CAPA, formatCapa, withSeparators } from './amounts.mjs';
-import { connect, submit as send } from './chain.mjs';
+import { connect, submit } from './chain.mjs';
 import { DEV_ACCOUNTS, devUri } from './keys.mjs';
 import { startNode } from './network.mjs';
 import { freePorts } from './processes.mjs';
@@ -91,9 +91,9 @@ async function main() {
 /// (Alice), and votes aye with every dev account; returns the referendum's index.
 async function submitAndVote(api, call, alice, voters) {
   const encoded = call.method.toHex();
-  await send(api, api.tx.preimage.notePreimage(encoded), alice);
+  await submit(api, api.tx.preimage.notePreimage(encoded), alice);
   const index = (await api.query.referenda.referendumCount()).toNumber();
-  await send(
+  await submit(
     api,
     api.tx.utility.batchAll([
       api.tx.referenda.submit(
@@ -108,7 +108,7 @@ async function submitAndVote(api, call, alice, voters) {
   log(`referendum #${index} submitted on emission_admin, decision deposit placed`);
   const vote = { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * CAPA } };
   await Promise.all(
-    [alice, ...voters].map((who) => send(api, api.tx.convictionVoting.vote(index, vote), who)),
+    [alice, ...voters].map((who) => submit(api, api.tx.convictionVoting.vote(index, vote), who)),
   );
   log(`${voters.length + 1} dev accounts voted aye with 900,000 CAPA each (conviction 1x)`);
   return index;

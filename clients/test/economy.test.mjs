@@ -26,7 +26,7 @@ import {
   freePorts,
   NODE_BIN,
   scenario,
-  send,
+  submit,
   startDevNode,
   waitFor,
 } from './harness.mjs';
@@ -90,7 +90,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
   let lastPrice = 0;
   const price = async () => {
     // Alice is the dev chain's only feeder: her submission is the price (one fresh feed).
-    const { blockHash } = await send(api, api.tx.burnMint.submitPrice(500_000_000_000_000_000n), who.alice);
+    const { blockHash } = await submit(api, api.tx.burnMint.submitPrice(500_000_000_000_000_000n), who.alice);
     lastPrice = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
   };
 
@@ -205,12 +205,12 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
 
   step('Bob registers (bond held), Alice attests his capacity and posts a price', async () => {
     const bond = 120n * CAPA;
-    const { events } = await send(api, api.tx.burnMint.registerProvider(10, bond), who.bob);
+    const { events } = await submit(api, api.tx.burnMint.registerProvider(10, bond), who.bob);
     const registered = events.find(({ event }) => api.events.burnMint.ProviderRegistered.is(event));
     assert.equal(registered.event.data.bond.toBigInt(), bond);
     const holds = await api.query.balances.holds(who.bob.address);
     assert.equal(holds.reduce((s, h) => s + h.amount.toBigInt(), 0n), bond);
-    await send(api, api.tx.burnMint.attestCapacity(who.bob.address, 10), who.alice);
+    await submit(api, api.tx.burnMint.attestCapacity(who.bob.address, 10), who.alice);
     const provider = (await api.query.burnMint.providers(who.bob.address)).unwrap();
     assert.equal(provider.verifiedCapacity.toNumber(), 10);
     assert.equal(provider.bond.toBigInt(), bond);
@@ -226,7 +226,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
 
   step('sudo schedules new parameters; they apply at the next epoch boundary', async () => {
     const active = (await api.query.burnMint.activeParameters()).unwrap().toJSON();
-    const { events } = await send(
+    const { events } = await submit(
       api,
       api.tx.sudo.sudo(api.tx.burnMint.setParameters({ ...active, feeBurnShare: 500_000_000, priceMaxAge: 3 })),
       who.alice,
@@ -243,7 +243,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
   step('Charlie buys credits: issuance falls by exactly the tokens burned (and the fee burned)', async () => {
     await price();
     const charlie = who.charlie.address;
-    const { events, blockHash } = await send(api, api.tx.burnMint.buyCredits(10n * CAPA, 5_000), who.charlie);
+    const { events, blockHash } = await submit(api, api.tx.burnMint.buyCredits(10n * CAPA, 5_000), who.charlie);
     const bought = events.find(({ event }) => api.events.burnMint.CreditsBought.is(event)).event.data;
     assert.equal(bought.burned.toBigInt(), 10n * CAPA);
     assert.equal(bought.credits.toBigInt(), 5_000n);
@@ -266,20 +266,20 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       await waitForEpoch(next);
     }
     const liveIn = (events) => events.find(({ event }) => api.events.burnMint.ProviderLive.is(event)).event.data;
-    const first = liveIn((await send(api, api.tx.burnMint.heartbeat(), who.bob)).events);
+    const first = liveIn((await submit(api, api.tx.burnMint.heartbeat(), who.bob)).events);
     // 10 units at 20% reputation (a fresh account starts at the minimum), one window of two.
     assert.equal(first.window.toNumber(), 0);
     assert.equal(first.points.toBigInt(), (10n * 200_000n) / 2n);
     const reputation = async () => (await api.query.burnMint.providers(who.bob.address)).unwrap().reputation.toNumber();
     assert.equal(await reputation(), 200_000);
-    await send(api, api.tx.burnMint.spendCredits(who.bob.address, 2_000), who.charlie);
+    await submit(api, api.tx.burnMint.spendCredits(who.bob.address, 2_000), who.charlie);
     assert.equal(await creditsOf(who.charlie.address), 3_000n);
     await price();
-    const paid = await send(api, api.tx.burnMint.payForCompute(who.bob.address, 5n * CAPA, 2_500), who.charlie);
+    const paid = await submit(api, api.tx.burnMint.payForCompute(who.bob.address, 5n * CAPA, 2_500), who.charlie);
     await checkBooks(paid.blockHash);
     // The second window: now Bob's whole points count.
     await waitForBlock(next * EPOCH + EPOCH / 2 - 1);
-    const second = liveIn((await send(api, api.tx.burnMint.heartbeat(), who.bob)).events);
+    const second = liveIn((await submit(api, api.tx.burnMint.heartbeat(), who.bob)).events);
     assert.equal(second.window.toNumber(), 1);
     assert.equal(second.points.toBigInt(), 10n * 200_000n);
     // Both windows proved: an epoch of service, 5% more reputation (from his next heartbeat).
@@ -299,7 +299,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(closed.livePoints.toBigInt(), 2_000_000n);
     // Locked for one epoch: not claimable yet.
     assert.equal((await api.call.burnMintApi.pendingRewards(who.bob.address)).toBigInt(), 0n);
-    const early = await send(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave).then(
+    const early = await submit(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave).then(
       () => assert.fail('claimed locked rewards'),
       (e) => e,
     );
@@ -308,18 +308,18 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
 
   step('a frozen provider\'s rewards cannot be claimed by anyone until the freeze is lifted', async () => {
     const sudid = (events) => events.find(({ event }) => api.events.sudo.Sudid.is(event)).event.data.sudoResult;
-    const frozen = await send(api, api.tx.sudo.sudo(api.tx.burnMint.freezeProvider(who.bob.address)), who.alice);
+    const frozen = await submit(api, api.tx.sudo.sudo(api.tx.burnMint.freezeProvider(who.bob.address)), who.alice);
     assert.ok(sudid(frozen.events).isOk);
     const event = frozen.events.find(({ event }) => api.events.burnMint.ProviderFrozen.is(event)).event.data;
     assert.equal(event.provider.toString(), who.bob.address);
     const record = (await api.query.burnMint.providers(who.bob.address)).unwrap();
     assert.equal(record.frozenUntil.unwrap().toNumber(), event.until.toNumber());
-    const refused = await send(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave).then(
+    const refused = await submit(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave).then(
       () => assert.fail('claimed a frozen provider\'s rewards'),
       (e) => e,
     );
     assert.match(refused.message, /burnMint\.ProviderFrozen/);
-    const lifted = await send(api, api.tx.sudo.sudo(api.tx.burnMint.unfreezeProvider(who.bob.address)), who.alice);
+    const lifted = await submit(api, api.tx.sudo.sudo(api.tx.burnMint.unfreezeProvider(who.bob.address)), who.alice);
     assert.ok(sudid(lifted.events).isOk);
     assert.ok(lifted.events.some(({ event }) => api.events.burnMint.ProviderUnfrozen.is(event)));
     assert.ok((await api.query.burnMint.providers(who.bob.address)).unwrap().frozenUntil.isNone);
@@ -341,7 +341,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     ];
     for (const [tx, expected] of cases) {
       const before = { free: await freeOf(eve), credits: await creditsOf(eve) };
-      const error = await send(api, tx, who.eve).then(
+      const error = await submit(api, tx, who.eve).then(
         () => assert.fail(`${tx.method.method} succeeded`),
         (e) => e,
       );
@@ -354,7 +354,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     }
     // Too poor: a fresh price, then more than Eve holds.
     await price();
-    const error = await send(api, api.tx.burnMint.buyCredits(10n ** 25n, 0), who.eve).then(
+    const error = await submit(api, api.tx.burnMint.buyCredits(10n ** 25n, 0), who.eve).then(
       () => assert.fail('bought without the funds'),
       (e) => e,
     );
@@ -363,7 +363,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
 
   step('a verifier attack and a feeder attack on the real node are refused by name', async () => {
     // Alice is a capacity verifier: she may not attest her own account (issue 22).
-    const self = await send(api, api.tx.burnMint.attestCapacity(who.alice.address, 10), who.alice).then(
+    const self = await submit(api, api.tx.burnMint.attestCapacity(who.alice.address, 10), who.alice).then(
       () => assert.fail('a verifier attested itself'),
       (e) => e,
     );
@@ -374,7 +374,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     const feed = async () =>
       (await api.query.burnMint.priceFeeders()).find((f) => f.feeder.eq(who.alice.address)).latest.toJSON();
     const before = await feed();
-    const { events } = await send(api, api.tx.burnMint.submitPrice(inForce * 10n), who.alice);
+    const { events } = await submit(api, api.tx.burnMint.submitPrice(inForce * 10n), who.alice);
     const rejected = events.find(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event));
     assert.ok(rejected, 'burnMint.PriceSubmissionRejected');
     assert.equal(rejected.event.data.submitted.toBigInt(), inForce * 10n);
@@ -382,7 +382,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.deepEqual(await feed(), before);
     assert.equal((await api.query.burnMint.lastPrice()).unwrap().price.toBigInt(), inForce);
     // Governance cannot strand sales: an empty feeder set is refused by name.
-    const sudo = await send(api, api.tx.sudo.sudo(api.tx.burnMint.setPriceFeeders([])), who.alice);
+    const sudo = await submit(api, api.tx.sudo.sudo(api.tx.burnMint.setPriceFeeders([])), who.alice);
     const result = sudo.events.find(({ event }) => api.events.sudo.Sudid.is(event)).event.data.sudoResult;
     assert.ok(result.isErr);
     const meta = api.registry.findMetaError(result.asErr.asModule);
@@ -390,7 +390,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal((await api.query.burnMint.priceFeeders()).length, 1);
     // Nor let one verifier of two decide alone: with a quorum of one, a second verifier is
     // refused by name until governance raises the quorum.
-    const verifiers = await send(
+    const verifiers = await submit(
       api,
       api.tx.sudo.sudo(api.tx.burnMint.setCapacityVerifiers([who.alice.address, who.eve.address])),
       who.alice,
@@ -430,7 +430,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(pending, pool.usage.minted.toBigInt() + pool.availability.toBigInt());
     assert.ok(pool.usage.minted.toBigInt() <= (9n * CAPA * 80n) / 100n, 'usage within the 80% cap');
     const before = await freeOf(who.bob.address);
-    const { events } = await send(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave);
+    const { events } = await submit(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave);
     const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event)).event.data;
     assert.equal(claimed.amount.toBigInt(), pending);
     assert.equal(await freeOf(who.bob.address), before + pending);
@@ -474,7 +474,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     };
     // One planck, sent early enough in the epoch for a few blocks to check before the boundary.
     if ((await head()) % EPOCH > 6) await waitForEpoch((await epochIndex()) + 1);
-    const { blockHash } = await send(api, api.tx.balances.transferKeepAlive(pot, 1n), who.charlie);
+    const { blockHash } = await submit(api, api.tx.balances.transferKeepAlive(pot, 1n), who.charlie);
     const sent = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
     const boundary = (Math.floor(sent / EPOCH) + 1) * EPOCH;
     for (let number = sent; number < boundary; number += 1) {
@@ -495,11 +495,11 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
   /// block's issuance change explained to the planck with nothing on the outside lines.
   const dustOfARemovedAccount = async () => {
     const fresh = new Keyring({ type: 'sr25519', ss58Format: 4224 }).addFromUri('//CapaDust');
-    await send(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
+    await submit(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
     const dust = api.consts.balances.existentialDeposit.toBigInt() / 2n;
     const { partialFee } = await api.tx.balances.transferAllowDeath(who.eve.address, CAPA - dust).paymentInfo(fresh);
     const amount = CAPA - partialFee.toBigInt() - dust;
-    const { events, blockHash } = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, amount), fresh);
+    const { events, blockHash } = await submit(api, api.tx.balances.transferAllowDeath(who.eve.address, amount), fresh);
     const lost = sumOf(events, 'balances', 'DustLost', 'amount');
     // What was left after the fee actually paid and the transfer: all of it lost as dust.
     assert.equal(lost, CAPA - feeOf(events, fresh.address) - amount);
@@ -690,7 +690,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.ok(alice.lastAttested > 0, 'she attested Bob');
     assert.equal(alice.withdrawableFrom, alice.lastAttested + api.consts.burnMint.minUnbondingPeriod.toNumber());
     // Governance slashes half of it: burned, and booked as a slash.
-    const slashed = await send(
+    const slashed = await submit(
       api,
       api.tx.sudo.sudo(api.tx.burnMint.slashVerifier(who.alice.address, 500_000_000)),
       who.alice,
@@ -745,10 +745,10 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
   step('an account holding credits keeps its existential deposit; spending the last credit frees it', async () => {
     const fresh = new Keyring({ type: 'sr25519', ss58Format: 4224 }).addFromUri('//CapaCreditHolder');
     const account = async () => api.query.system.account(fresh.address);
-    await send(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
+    await submit(api, api.tx.balances.transferKeepAlive(fresh.address, CAPA), who.eve);
     assert.equal((await account()).consumers.toNumber(), 0);
     await price();
-    await send(api, api.tx.burnMint.buyCredits(CAPA / 10n, 1), fresh);
+    await submit(api, api.tx.burnMint.buyCredits(CAPA / 10n, 1), fresh);
     const credits = await creditsOf(fresh.address);
     assert.ok(credits > 0n);
     // The credit entry holds a reference on the account: sending everything away is refused
@@ -760,7 +760,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       // Half an existential deposit short of everything: the account would be removed.
       return free - partialFee.toBigInt() - api.consts.balances.existentialDeposit.toBigInt() / 2n;
     };
-    const refused = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh).then(
+    const refused = await submit(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh).then(
       () => 'sent',
       (e) => e.message,
     );
@@ -768,10 +768,10 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(await creditsOf(fresh.address), credits);
     assert.ok((await account()).data.free.toBigInt() >= api.consts.balances.existentialDeposit.toBigInt());
     // Spent to the last credit (with Bob), the entry and its reference go; then the account can.
-    await send(api, api.tx.burnMint.spendCredits(who.bob.address, credits), fresh);
+    await submit(api, api.tx.burnMint.spendCredits(who.bob.address, credits), fresh);
     assert.equal(await creditsOf(fresh.address), 0n);
     assert.equal((await account()).consumers.toNumber(), 0);
-    const { blockHash } = await send(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh);
+    const { blockHash } = await submit(api, api.tx.balances.transferAllowDeath(who.eve.address, await everything()), fresh);
     assert.equal(await freeOf(fresh.address, blockHash), 0n);
     assert.equal((await account()).providers.toNumber(), 0);
   }, 150_000);

@@ -40,7 +40,7 @@ import {
   freePorts,
   NODE_BIN,
   scenario,
-  send as sendTx,
+  submit,
   startDevNode,
   waitFor,
 } from './harness.mjs';
@@ -417,7 +417,7 @@ describe(
     const metricsText = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
     /// Signs and sends; resolves with the events once in a block (see harness.mjs).
-    const send = async (tx, signer) => (await sendTx(api, tx, signer)).events;
+    const submitEvents = async (tx, signer) => (await submit(api, tx, signer)).events;
 
     before(async () => {
       const [rpc, p2p, mockPort, metrics] = await freePorts(4);
@@ -483,7 +483,7 @@ describe(
         assert.equal(active.maxPriceDeviation, 100_000_000, 'presets: 10%');
         assert.equal(active.maxPriceChangePerBlock, 10_000_000, 'presets: 1%');
         const off = 999_999_999;
-        const events = await send(
+        const events = await submitEvents(
           api.tx.sudo.sudo(
             api.tx.burnMint.setParameters({
               ...active,
@@ -603,7 +603,7 @@ describe(
         );
         const credits = await creditsOf(bob);
         await assert.rejects(
-          send(api.tx.burnMint.buyCredits(CAPA, 0), bob),
+          submitEvents(api.tx.burnMint.buyCredits(CAPA, 0), bob),
           /burnMint\.PriceUnavailable/,
         );
         assert.equal(await creditsOf(bob), credits);
@@ -618,7 +618,7 @@ describe(
       const quoted = await waitFor('quoteCredits to be Some', () => quote(CAPA), 5 * BLOCK_MS);
       assert.equal(quoted, 1250n);
       const credits = await creditsOf(bob);
-      await send(api.tx.burnMint.buyCredits(CAPA, quoted), bob);
+      await submitEvents(api.tx.burnMint.buyCredits(CAPA, quoted), bob);
       assert.equal(await creditsOf(bob), credits + quoted);
 
       // With the feeder running, the chain stays usable for longer than price_max_age (4
@@ -628,7 +628,7 @@ describe(
       await waitFor('9 more blocks', async () => (await height()) >= from + 9, 14 * BLOCK_MS);
       const later = await quote(CAPA);
       assert.equal(later, 1250n);
-      await send(api.tx.burnMint.buyCredits(CAPA, later), bob);
+      await submitEvents(api.tx.burnMint.buyCredits(CAPA, later), bob);
       assert.equal(await creditsOf(bob), credits + quoted + later);
     });
 

@@ -27,7 +27,7 @@ export async function startDevNode({ rpc, p2p, basePath, name = 'node', args }) 
 }
 
 /// Signs and sends; see chain.mjs.
-export const send = submit;
+export { submit };
 
 /// The steps of a scenario: each is a test that is skipped once an earlier one failed (they
 /// build on each other); on a failure, `onFailure` prints what helps (the processes' last lines).

@@ -18,7 +18,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { metric } from '../network.mjs';
-import { BLOCK_MS, CAPA, Child, freePorts, NODE_BIN, scenario, send, startDevNode, waitFor } from './harness.mjs';
+import { BLOCK_MS, CAPA, Child, freePorts, NODE_BIN, scenario, submit, startDevNode, waitFor } from './harness.mjs';
 
 const AGENT = join(dirname(fileURLToPath(import.meta.url)), '..', 'provider', 'agent.mjs');
 const EXPORTER = join(dirname(fileURLToPath(import.meta.url)), '..', 'exporter', 'exporter.mjs');
@@ -81,11 +81,11 @@ describe('the provider agent on a real node, across a node restart', { skip: !NO
 
   step('governance raises the bond a unit: from the next epoch the agent tops the bond up to it', async () => {
     // Alice, the dev chain's verifier, attests the 10 units (the bond covers 100 + 10 x 1 CAPA).
-    await send(api, api.tx.burnMint.attestCapacity(dave.address, UNITS), alice);
+    await submit(api, api.tx.burnMint.attestCapacity(dave.address, UNITS), alice);
     assert.equal((await api.call.burnMintApi.requiredBond(dave.address)).unwrap().toBigInt(), MIN_BOND + BigInt(UNITS) * CAPA);
     // 2 CAPA a unit from the next epoch on: 100 + 10 x 2 = 120 CAPA.
     const active = (await api.query.burnMint.activeParameters()).unwrap().toJSON();
-    await send(api, api.tx.sudo.sudo(api.tx.burnMint.setParameters({ ...active, bondPerCapacityUnit: 2n * CAPA })), alice);
+    await submit(api, api.tx.sudo.sudo(api.tx.burnMint.setParameters({ ...active, bondPerCapacityUnit: 2n * CAPA })), alice);
     const required = MIN_BOND + BigInt(UNITS) * 2n * CAPA;
     await agent.waitForLine(/bond topped up by 10\.000000000000 CAPA to 120\.000000000000 CAPA/, 20 * BLOCK_MS);
     assert.equal((await api.call.burnMintApi.requiredBond(dave.address)).unwrap().toBigInt(), required);

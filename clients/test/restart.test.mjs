@@ -19,7 +19,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { BLOCK_MS, CAPA, freePorts, NODE_BIN, scenario, send, sleep, startDevNode, waitFor } from './harness.mjs';
+import { BLOCK_MS, CAPA, freePorts, NODE_BIN, scenario, submit, sleep, startDevNode, waitFor } from './harness.mjs';
 
 const run = promisify(execFile);
 /// `capacloud-node <args>`; resolves with its output (logs go to stderr).
@@ -123,10 +123,10 @@ describe('a node restarted, crashed and its chain exported', { skip: !NODE_BIN &
   });
 
   step('a dev node with a base path imports burn-mint transactions', async () => {
-    await send(api, api.tx.burnMint.registerProvider(10, 120n * CAPA), who.bob);
-    await send(api, api.tx.burnMint.attestCapacity(who.bob.address, 10), who.alice);
-    await send(api, api.tx.burnMint.buyCredits(10n * CAPA, 1), who.eve);
-    const { blockHash } = await send(api, api.tx.burnMint.payForCompute(who.bob.address, 5n * CAPA, 1), who.eve);
+    await submit(api, api.tx.burnMint.registerProvider(10, 120n * CAPA), who.bob);
+    await submit(api, api.tx.burnMint.attestCapacity(who.bob.address, 10), who.alice);
+    await submit(api, api.tx.burnMint.buyCredits(10n * CAPA, 1), who.eve);
+    const { blockHash } = await submit(api, api.tx.burnMint.payForCompute(who.bob.address, 5n * CAPA, 1), who.eve);
     servedEpoch = (await (await api.at(blockHash)).query.burnMint.currentEpoch()).index.toNumber();
     const credits = (await api.call.burnMintApi.creditsOf(who.eve.address)).toBigInt();
     assert.ok(credits > 0n, 'Eve holds credits');
@@ -185,7 +185,7 @@ describe('a node restarted, crashed and its chain exported', { skip: !NODE_BIN &
     const pending = (await api.call.burnMintApi.pendingRewards(who.bob.address)).toBigInt();
     assert.ok(pending > 0n, 'Bob has rewards to claim');
     const free = (await api.query.system.account(who.bob.address)).data.free.toBigInt();
-    const { events, blockHash } = await send(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave);
+    const { events, blockHash } = await submit(api, api.tx.burnMint.claimRewards(who.bob.address), who.dave);
     const claimed = events.find(({ event }) => api.events.burnMint.RewardsClaimed.is(event));
     const amount = claimed.event.data.amount.toBigInt();
     // Claimed in a later block than the one the pending amount was read at: at least that.

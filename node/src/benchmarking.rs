@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use capacloud_runtime::{
-    signing, AccountId, Balance, BalancesCall, BurnMintCall, RuntimeCall, SystemCall,
-    EXISTENTIAL_DEPOSIT, UNITS,
+    signing, AccountId, Balance, BalancesCall, BurnMintCall, RuntimeCall, SystemCall, CAPA,
+    EXISTENTIAL_DEPOSIT,
 };
 use sc_cli::Result;
 use sp_inherents::{InherentData, InherentDataProvider};
@@ -67,7 +67,7 @@ impl SignedCallBuilder {
             extrinsic: "buy_credits",
             call: |_| {
                 RuntimeCall::BurnMint(BurnMintCall::buy_credits {
-                    amount: UNITS / 10,
+                    amount: CAPA / 10,
                     min_credits: 1,
                 })
             },

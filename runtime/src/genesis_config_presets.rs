@@ -6,7 +6,7 @@
 //! parameters and price of [`configs::burn_mint`], where their values are explained.
 
 use crate::{
-    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig, UNITS,
+    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig, CAPA,
 };
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
@@ -16,7 +16,7 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 /// Every development account starts with one million CAPA.
-pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * UNITS;
+pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * CAPA;
 
 /// Initial emission: 0.1 CAPA per block, about 525,600 CAPA a year at 6-second blocks
 /// (~4% of the development supply); [`pallet_burn_mint::economics::presets`].

@@ -11,7 +11,7 @@
 //! - [`apis`]: the runtime APIs used by the node and by clients such as polkadot.js.
 //! - `signing` (std only): builds signed transactions for node benchmarks and tests.
 //!
-//! The token has 12 decimals ([`UNITS`] is one CAPA) and the chain uses its own SS58 prefix
+//! The token has 12 decimals ([`CAPA`] is one CAPA) and the chain uses its own SS58 prefix
 //! ([`SS58_PREFIX`]).
 //!
 //! The `fast-runtime` feature shortens every duration (epochs, referendum tracks, voting locks,
@@ -127,16 +127,16 @@ pub const DAYS: BlockNumber = HOURS * 24;
 /// that epochs (and parameter changes, which apply at epoch boundaries) can be watched live.
 pub const EPOCH_LENGTH: BlockNumber = prod_or_fast!(DAYS, MINUTES);
 
-/// One CAPA: the token has 12 decimals.
-pub const UNITS: Balance = 1_000_000_000_000;
+/// One CAPA: the token has 12 decimals (the economics crate's unit, one name everywhere).
+pub const CAPA: Balance = pallet_burn_mint::economics::presets::CAPA;
 /// One thousandth of a CAPA.
-pub const MILLI_UNITS: Balance = UNITS / 1_000;
+pub const MILLI_CAPA: Balance = pallet_burn_mint::economics::presets::MILLI_CAPA;
 /// One millionth of a CAPA.
-pub const MICRO_UNITS: Balance = UNITS / 1_000_000;
+pub const MICRO_CAPA: Balance = CAPA / 1_000_000;
 
 /// Smallest balance an account may hold: 0.01 CAPA. Small enough not to bother users, large
 /// enough that spamming the state with dust accounts costs real tokens.
-pub const EXISTENTIAL_DEPOSIT: Balance = 10 * MILLI_UNITS;
+pub const EXISTENTIAL_DEPOSIT: Balance = 10 * MILLI_CAPA;
 
 /// The chain's SS58 address prefix (not registered with any other network).
 pub const SS58_PREFIX: u16 = 4224;

@@ -12,7 +12,7 @@ use capacloud_runtime::{
         tracks::{ids, TRACKS},
     },
     Balances, BurnMint, ConvictionVoting, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall,
-    RuntimeEvent, RuntimeOrigin, System, UNITS,
+    RuntimeEvent, RuntimeOrigin, System, CAPA,
 };
 use codec::Encode;
 use common::{finish_block, run_to_block, run_until, start_block, with_dev_chain};
@@ -81,7 +81,7 @@ fn vote_aye(who: Sr25519Keyring, index: u32, balance: u128) {
 /// support threshold of the whole issuance, so the referendum confirms as soon as it may.
 fn majority_votes_aye(index: u32) {
     for who in [Alice, Bob, Charlie, Dave, Eve, Ferdie] {
-        vote_aye(who, index, 900_000 * UNITS);
+        vote_aye(who, index, 900_000 * CAPA);
     }
 }
 
@@ -173,7 +173,7 @@ fn emission_admin_referendum_changes_parameters_at_the_next_epoch_boundary() {
         assert!(
             pallet_conviction_voting::ClassLocksFor::<Runtime>::get(Bob.to_account_id())
                 .iter()
-                .any(|(class, amount)| *class == ids::EMISSION_ADMIN && *amount == 900_000 * UNITS)
+                .any(|(class, amount)| *class == ids::EMISSION_ADMIN && *amount == 900_000 * CAPA)
         );
 
         // Prepare, decide, confirm, enact: collect every event with its block.
@@ -280,7 +280,7 @@ fn referendum_without_enough_support_leaves_parameters_unchanged() {
         };
         let index = propose(Alice, Origin::EmissionAdmin, set_parameters(new));
         // One CAPA of support out of millions: far below even the track's support floor.
-        vote_aye(Bob, index, UNITS);
+        vote_aye(Bob, index, CAPA);
         let track = emission_track();
         let (_, events) = run_until(track.prepare_period + track.decision_period + 10, || {
             is_finished(index)
@@ -322,7 +322,7 @@ fn emission_admin_cannot_dispatch_calls_outside_burn_mint() {
         let eve_before = Balances::balance(&eve);
         let steal = RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
             who: eve.clone().into(),
-            new_free: 1_000_000_000 * UNITS,
+            new_free: 1_000_000_000 * CAPA,
         });
         let index = propose(Alice, Origin::EmissionAdmin, steal);
         majority_votes_aye(index);
@@ -501,7 +501,7 @@ fn a_freeze_referendum_lands_before_the_rewards_of_the_epoch_it_answers_unlock()
             <Runtime as pallet_burn_mint::Config>::ReputationOrigin::try_origin(freezer).is_err()
         );
         let bob: AccountId = Bob.to_account_id();
-        assert_ok!(BurnMint::register_provider(signed(Bob), 10, 200 * UNITS));
+        assert_ok!(BurnMint::register_provider(signed(Bob), 10, 200 * CAPA));
         let submitted = System::block_number();
         let index = propose(
             Charlie,

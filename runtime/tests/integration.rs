@@ -4,10 +4,10 @@ mod common;
 
 use capacloud_runtime::{
     signing, AllPalletsWithSystem, Balances, BalancesCall, Executive, Runtime, RuntimeCall,
-    RuntimeEvent, RuntimeGenesisConfig, System, EXISTENTIAL_DEPOSIT, UNITS,
+    RuntimeEvent, RuntimeGenesisConfig, System, CAPA, EXISTENTIAL_DEPOSIT,
 };
 use common::{development_ext, finish_block, start_block, with_dev_chain};
-use frame_support::traits::{fungible::Inspect, Contains, IntegrityTest};
+use frame_support::traits::{fungible::Inspect, Contains, Get, IntegrityTest};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use sp_runtime::traits::Dispatchable;
 
@@ -62,7 +62,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
         let issuance_before = Balances::total_issuance();
         let treasury_before =
             Balances::balance(&capacloud_runtime::configs::governance::TreasuryAccount::get());
-        let amount = 7 * UNITS;
+        let amount = 7 * CAPA;
         let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
             dest: bob.clone().into(),
             value: amount,
@@ -91,7 +91,7 @@ fn signed_transfer_charges_a_fee_and_moves_funds() {
             .expect("a fee was charged");
         assert!(fee > 0, "fee must be positive");
         assert!(
-            fee < UNITS / 10,
+            fee < CAPA / 10,
             "a transfer must cost well under 0.1 CAPA, cost {fee}"
         );
         assert_eq!(Balances::balance(&bob), bob_before + amount);
@@ -154,6 +154,32 @@ fn transfer_that_would_reap_sender_is_rejected_by_keep_alive() {
 }
 
 #[test]
+fn the_runtimes_hard_limits_are_the_presets_at_its_timing() {
+    // The simulator and the economics crate's tests use `presets::hard_limits`; the runtime
+    // configures each limit as its own constant. Every one of them must agree, at this build's
+    // timing (fast-runtime or production).
+    use capacloud_runtime::configs::burn_mint::TIMING;
+    use pallet_burn_mint::economics::presets;
+    assert_eq!(
+        pallet_burn_mint::Pallet::<Runtime>::hard_limits(),
+        presets::hard_limits(&TIMING)
+    );
+    assert_eq!(CAPA, presets::CAPA);
+    assert_eq!(
+        <<Runtime as pallet_burn_mint::Config>::MaxCapacity as Get<u32>>::get(),
+        presets::MAX_CAPACITY
+    );
+    assert_eq!(
+        <<Runtime as pallet_burn_mint::Config>::RewardClaimWindow as Get<u32>>::get(),
+        presets::REWARD_CLAIM_WINDOW
+    );
+    assert_eq!(
+        <<Runtime as pallet_burn_mint::Config>::LedgerRetention as Get<u32>>::get(),
+        presets::LEDGER_RETENTION
+    );
+}
+
+#[test]
 fn runtime_integrity_tests_pass() {
     development_ext().execute_with(|| AllPalletsWithSystem::integrity_test());
 }
@@ -165,7 +191,7 @@ fn balances_burn_is_filtered_so_every_burn_is_booked() {
         start_block();
         let before = Balances::total_issuance();
         let burn = RuntimeCall::Balances(BalancesCall::burn {
-            value: 1_000 * capacloud_runtime::UNITS,
+            value: 1_000 * capacloud_runtime::CAPA,
             keep_alive: true,
         });
         // A signed `Balances.burn` is refused by the runtime's call filter: nothing burned.
@@ -179,7 +205,7 @@ fn balances_burn_is_filtered_so_every_burn_is_booked() {
         // Every other call passes the filter (a transfer, for one).
         let transfer = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
             dest: Bob.to_account_id().into(),
-            value: capacloud_runtime::UNITS,
+            value: capacloud_runtime::CAPA,
         });
         assert!(<Runtime as frame_system::Config>::BaseCallFilter::contains(
             &transfer
@@ -204,13 +230,13 @@ fn genesis_reads_addresses_in_the_chains_own_format() {
     let generic = bob.to_ss58check_with_version(Ss58AddressFormat::custom(42));
     // The default genesis with the two accounts endowed, as the node hands it to the runtime.
     let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-    config["balances"]["balances"] = serde_json::json!([[own, 7 * UNITS], [generic, 9 * UNITS]]);
+    config["balances"]["balances"] = serde_json::json!([[own, 7 * CAPA], [generic, 9 * CAPA]]);
     sp_io::TestExternalities::default().execute_with(|| {
         <capacloud_runtime::Runtime as GenesisBuilderV1<capacloud_runtime::Block>>::build_state(
             serde_json::to_vec(&config).unwrap(),
         )
         .expect("the genesis builder reads both formats");
-        assert_eq!(Balances::balance(&alice), 7 * UNITS);
-        assert_eq!(Balances::balance(&bob), 9 * UNITS);
+        assert_eq!(Balances::balance(&alice), 7 * CAPA);
+        assert_eq!(Balances::balance(&bob), 9 * CAPA);
     });
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use capacloud_runtime::{Balances, BurnMint, Runtime, RuntimeOrigin, System, UNITS};
+use capacloud_runtime::{Balances, BurnMint, Runtime, RuntimeOrigin, System, CAPA};
 use common::{finish_block, run_to_block, start_block, with_dev_chain};
 use frame_support::{
     assert_ok,
@@ -44,14 +44,14 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
         let bob = Bob.to_account_id();
         assert_ok!(BurnMint::buy_credits(
             RuntimeOrigin::signed(bob),
-            1_000 * UNITS,
+            1_000 * CAPA,
             1,
         ));
         let epoch_length = pallet_burn_mint::ActiveParameters::<Runtime>::get()
             .unwrap()
             .epoch_length;
         run_to_block(System::block_number() + 2 * epoch_length);
-        Emission::<Runtime>::mutate(|e| e.controller.smoothed_burn_per_block = 12_345 * UNITS);
+        Emission::<Runtime>::mutate(|e| e.controller.smoothed_burn_per_block = 12_345 * CAPA);
 
         // The same state as v8 stored it: the controller without the new fields.
         let now = Emission::<Runtime>::get();
@@ -95,7 +95,7 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
         let epoch = CurrentEpoch::<Runtime>::get();
         let ledger: Vec<(u32, EpochBooks)> = Ledger::<Runtime>::iter().collect();
         assert_eq!(ledger.len(), 2, "epochs 0 and 1 closed");
-        let dust = 3 * UNITS;
+        let dust = 3 * CAPA;
         let books_of = |index| ledger.iter().find(|(i, _)| *i == index).unwrap().1;
         let (first, second) = (books_of(0), books_of(1));
         assert_ok!(<Balances as Mutate<_>>::burn_from(
@@ -235,7 +235,7 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
         let charlie = Charlie.to_account_id();
         assert_ok!(BurnMint::buy_credits(
             RuntimeOrigin::signed(bob.clone()),
-            1_000 * UNITS,
+            1_000 * CAPA,
             1,
         ));
         let epoch_length = pallet_burn_mint::ActiveParameters::<Runtime>::get()

@@ -13,13 +13,19 @@ use crate::{
     executor::{EpochEnd, Executor, Group},
     model::{Chain, Model},
     providers::{Honest, Standing},
-    scenario::{defaults, plancks, with_overrides, Adversary, Scenario},
+    scenario::{defaults, plancks, with_overrides, Scenario},
 };
 use capacloud_economics::{
     presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Credits,
     HardLimits, Parameters,
 };
-use sp_arithmetic::{FixedU128, Perbill};
+use sp_arithmetic::FixedU128;
+
+mod adversaries;
+use adversaries::{
+    adversary_epoch, governance_slashes, register_adversaries, settle_adversaries, AccountWork,
+    AdversaryState, Epoch,
+};
 
 /// One epoch of a run, as reported.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -294,17 +300,7 @@ pub fn drive<E: Executor>(
         setup.issuance as f64 / CAPA as f64,
         scenario.demand.at(0, setup.epochs_per_year) * setup.epochs_per_year,
     )?;
-    let mut honest = Honest::new(&scenario.providers);
-    let mut states: Vec<AdversaryState> = scenario
-        .adversaries
-        .iter()
-        .map(|_| AdversaryState::new(Standing::registered(&setup.params, 0)))
-        .collect();
-    let mut records = Vec::with_capacity(scenario.epochs as usize);
-    let mut breaches = Vec::new();
-    let mut impossible = Impossible::default();
-    // Reused every epoch (a sweep runs tens of millions of epochs).
-    let mut work = Vec::with_capacity(states.len());
+    let mut world = World::new(scenario, setup);
     for epoch in 0..scenario.epochs {
         schedule_changes(scenario, epoch, ex)?;
         // The parameters in force during the epoch (the close may apply new ones).
@@ -315,85 +311,134 @@ pub fn drive<E: Executor>(
         let sales = !scenario.outage_at(epoch);
         ex.open(epoch, sales.then_some(FixedU128::from_float(price)));
         if epoch == 0 {
-            for (index, adversary) in scenario.adversaries.iter().enumerate() {
-                let (bond, capacity) =
-                    register_adversary(adversary, attacking[index], index as u32, &params, ex);
-                states[index].bond = bond;
-                states[index].capacity = capacity;
-            }
+            register_adversaries(scenario, attacking, &params, &mut world.states, ex);
         }
-        governance_slashes(scenario, epoch, attacking, &params, &mut states, ex);
-        honest_membership(scenario, &mut honest, &params, epoch, ex);
+        governance_slashes(scenario, epoch, attacking, &params, &mut world.states, ex);
+        honest_membership(scenario, &mut world.honest, &params, epoch, ex);
         // What can still be burned this epoch: the tokens held at its open (the issuance less
         // what the reward pot holds unclaimed).
-        let mut left = issuance.saturating_sub(ex.pot());
-        let market_now = Market {
+        let left = issuance.saturating_sub(ex.pot());
+        let now = EpochMarket {
             epoch,
             price,
             demand,
             sales,
         };
-        let (honest_work, unmet_demand) =
-            honest_demand(&honest, &params, market_now, &mut left, &mut impossible, ex);
-        // Fees, paid from what is left, burned at the chain's split.
-        let fees = plancks(scenario.fees_per_epoch).min(left);
-        if fees > 0 {
-            ex.fee(fees);
-            left = left.saturating_sub(split_fee(fees, params.fee_burn_share).burned);
-        }
-        work.clear();
-        for (index, adversary) in scenario.adversaries.iter().enumerate() {
-            let at = Epoch {
-                index: epoch,
-                group: Group::Adversary(index as u32),
-                params: &params,
-                sales,
-            };
-            let w = adversary_epoch(
-                adversary,
-                attacking[index],
-                at,
-                &mut states[index],
-                &mut left,
-                &mut impossible,
-                ex,
-            );
-            work.push(w);
-        }
+        let (honest_work, unmet_demand) = world.burns(scenario, attacking, &params, now, left, ex);
         let end = ex.close();
         // Settlement: every provider settles its reward (the chain's shares, rounded down per
         // account) of the closed epoch's pool.
-        let incomes = settle_honest(&honest, &honest_work, &end, ex);
-        for (index, (state, w)) in states.iter_mut().zip(&work).enumerate() {
-            state.settle(Group::Adversary(index as u32), w, &end, ex);
-            if w.points > 0 {
-                state.standing.served(&params);
-            }
-        }
-        honest.after_epoch(&params, epoch);
+        let incomes = settle_honest(&world.honest, &honest_work, &end, ex);
+        settle_adversaries(&mut world.states, &world.work, &end, &params, ex);
+        world.honest.after_epoch(&params, epoch);
         let record = EpochRecord {
             sales_stopped: !sales,
             ..record_of(
                 epoch,
                 price,
                 demand,
-                honest.count(),
+                world.honest.count(),
                 &end,
                 incomes,
-                &states,
+                &world.states,
                 unmet_demand,
             )
         };
-        breaches.extend(limit_breaches(epoch, &end, &record, &limits));
-        records.push(record);
+        world
+            .breaches
+            .extend(limit_breaches(epoch, &end, &record, &limits));
+        world.records.push(record);
     }
-    Ok(Pass {
-        records,
-        received: states.iter().map(|s| s.received).collect(),
-        burned: states.iter().map(|s| s.burned).collect(),
-        breaches,
-        impossible,
-    })
+    Ok(world.into_pass())
+}
+
+/// What a pass keeps from epoch to epoch: the honest providers, each adversary's state, the
+/// records, the broken limits and what the world could not do.
+struct World {
+    honest: Honest,
+    states: Vec<AdversaryState>,
+    records: Vec<EpochRecord>,
+    breaches: Vec<String>,
+    impossible: Impossible,
+    /// Each adversary's work in the epoch (reused every epoch: a sweep runs tens of millions).
+    work: Vec<AccountWork>,
+}
+
+impl World {
+    fn new(scenario: &Scenario, setup: &RunSetup) -> Self {
+        let states: Vec<AdversaryState> = scenario
+            .adversaries
+            .iter()
+            .map(|_| AdversaryState::new(Standing::registered(&setup.params, 0)))
+            .collect();
+        World {
+            honest: Honest::new(&scenario.providers),
+            work: Vec::with_capacity(states.len()),
+            states,
+            records: Vec::with_capacity(scenario.epochs as usize),
+            breaches: Vec::new(),
+            impossible: Impossible::default(),
+        }
+    }
+
+    /// The epoch's burns in order, from the tokens `left` to burn at its open: honest demand,
+    /// fees (burned at the chain's split), then each adversary's. Returns the honest
+    /// providers' work and the unmet demand; each adversary's work is in `self.work`.
+    fn burns<E: Executor>(
+        &mut self,
+        scenario: &Scenario,
+        attacking: &[bool],
+        params: &Parameters,
+        now: EpochMarket,
+        mut left: Amount,
+        ex: &mut E,
+    ) -> (HonestWork, f64) {
+        let (honest_work, unmet_demand) = honest_demand(
+            &self.honest,
+            params,
+            now,
+            &mut left,
+            &mut self.impossible,
+            ex,
+        );
+        let fees = plancks(scenario.fees_per_epoch).min(left);
+        if fees > 0 {
+            ex.fee(fees);
+            left = left.saturating_sub(split_fee(fees, params.fee_burn_share).burned);
+        }
+        self.work.clear();
+        for (index, adversary) in scenario.adversaries.iter().enumerate() {
+            let at = Epoch {
+                index: now.epoch,
+                group: Group::Adversary(index as u32),
+                params,
+                sales: now.sales,
+            };
+            let state = &mut self.states[index];
+            let impossible = &mut self.impossible;
+            let w = adversary_epoch(
+                adversary,
+                attacking[index],
+                at,
+                state,
+                &mut left,
+                impossible,
+                ex,
+            );
+            self.work.push(w);
+        }
+        (honest_work, unmet_demand)
+    }
+
+    fn into_pass(self) -> Pass {
+        Pass {
+            received: self.states.iter().map(|s| s.received).collect(),
+            burned: self.states.iter().map(|s| s.burned).collect(),
+            records: self.records,
+            breaches: self.breaches,
+            impossible: self.impossible,
+        }
+    }
 }
 
 /// Governance accepts the scenario's parameter changes of `epoch` (applied at its close), each
@@ -433,33 +478,6 @@ fn price_in(
     .max(1e-18)
 }
 
-/// Governance's slashes of `epoch` of the attacking adversaries (`slash_provider`): their cost
-/// counts as burned.
-fn governance_slashes<E: Executor>(
-    scenario: &Scenario,
-    epoch: u32,
-    attacking: &[bool],
-    params: &Parameters,
-    states: &mut [AdversaryState],
-    ex: &mut E,
-) {
-    for slash in scenario.slashes.iter().filter(|s| s.epoch == epoch) {
-        let index = slash.adversary;
-        if !attacking[index] {
-            continue;
-        }
-        let share = Perbill::from_float(slash.share);
-        let accounts = scenario.adversaries[index].accounts();
-        let state = &mut states[index];
-        let (bond, _) = state
-            .standing
-            .slashed(params, state.bond, state.capacity, share);
-        state.bond = bond;
-        let burned = ex.slash(Group::Adversary(index as u32), accounts, share);
-        state.burned = state.burned.saturating_add(burned);
-    }
-}
-
 /// The honest providers that join (`register_provider`, attested in full) or leave (`leave`)
 /// at `epoch`, to the scenario's provider count.
 fn honest_membership<E: Executor>(
@@ -488,7 +506,7 @@ fn honest_membership<E: Executor>(
 
 /// The market of an epoch as the buyers meet it.
 #[derive(Clone, Copy)]
-struct Market {
+struct EpochMarket {
     epoch: u32,
     /// Stable units per CAPA.
     price: f64,
@@ -504,12 +522,12 @@ struct Market {
 fn honest_demand<E: Executor>(
     honest: &Honest,
     params: &Parameters,
-    market: Market,
+    market: EpochMarket,
     left: &mut Amount,
     impossible: &mut Impossible,
     ex: &mut E,
 ) -> (HonestWork, f64) {
-    let Market {
+    let EpochMarket {
         epoch,
         price,
         demand,
@@ -539,37 +557,6 @@ fn honest_demand<E: Executor>(
     let honest_work = honest_epoch(honest, params, epoch, tokens_each, ex);
     *left = left.saturating_sub(honest_work.burned);
     (honest_work, unmet_demand)
-}
-
-/// An adversary's epoch ([`adversary_work`]), with a refused purchase recorded as impossible
-/// and what it burned added to its account.
-fn adversary_epoch<E: Executor>(
-    adversary: &Adversary,
-    attack: bool,
-    epoch: Epoch,
-    state: &mut AdversaryState,
-    left: &mut Amount,
-    impossible: &mut Impossible,
-    ex: &mut E,
-) -> AccountWork {
-    let w = adversary_work(adversary, attack, epoch, state, ex, left);
-    if w.refused {
-        impossible.refused_purchases += 1;
-        let (now, available) = (epoch.index, *left);
-        let (Group::Adversary(index) | Group::Honest(index)) = epoch.group;
-        impossible.note(|| {
-            format!(
-                "epoch {now}: adversary {index} asked to burn {} CAPA, {} left to buy",
-                (plancks(adversary.burn_per_epoch()).saturating_mul(adversary.accounts() as u128))
-                    / CAPA,
-                available / CAPA
-            )
-        });
-    }
-    state.burned = state
-        .burned
-        .saturating_add(w.burned_each.saturating_mul(w.accounts as u128));
-    w
 }
 
 /// The hard limits the closed epoch broke, if any: emission per block above its cap, issuance
@@ -671,246 +658,6 @@ fn settle_honest<E: Executor>(
     income
 }
 
-/// An adversary's running state in a pass.
-#[derive(Clone, Debug)]
-struct AdversaryState {
-    /// Its accounts' standing (identical accounts).
-    standing: Standing,
-    /// Credits bought and not spent yet.
-    unspent: Vec<Unspent>,
-    /// What it received in all.
-    received: Amount,
-    /// Of which from the usage pools.
-    from_usage: Amount,
-    /// Of which from the availability pools.
-    from_availability: Amount,
-    /// What the attack cost it in burned tokens: its burns and its slashes.
-    burned: Amount,
-    /// The bond each account holds.
-    bond: Amount,
-    /// The verified capacity each account's bond must cover.
-    capacity: u32,
-}
-
-impl AdversaryState {
-    fn new(standing: Standing) -> Self {
-        AdversaryState {
-            bond: 0,
-            capacity: 0,
-            standing,
-            unspent: Vec::new(),
-            received: 0,
-            from_usage: 0,
-            from_availability: 0,
-            burned: 0,
-        }
-    }
-
-    /// Its accounts settle their rewards of the closed epoch.
-    fn settle<E: Executor>(&mut self, group: Group, w: &AccountWork, end: &EpochEnd, ex: &mut E) {
-        // Identical accounts get identical (rounded) rewards.
-        let each = end.reward_of(w.credits, w.basis, w.points);
-        let accounts = w.accounts as u128;
-        let all = ex.claim(group, w.accounts, end, each);
-        self.received = self.received.saturating_add(all);
-        // The same reward in its two parts (the usage share first, as the pool pays it).
-        let usage = settle_usage(&end.pool.usage, w.basis).min(each);
-        self.from_usage = self
-            .from_usage
-            .saturating_add(usage.saturating_mul(accounts));
-        self.from_availability = self
-            .from_availability
-            .saturating_add(all.saturating_sub(usage.saturating_mul(accounts)));
-    }
-}
-
-/// What an adversary sees of the epoch it acts in.
-#[derive(Clone, Copy)]
-struct Epoch<'a> {
-    index: u32,
-    group: Group,
-    params: &'a Parameters,
-    /// Whether the chain sells credits (no price-feed outage).
-    sales: bool,
-}
-
-/// An adversary's work in one epoch: `accounts` identical accounts, each serving `credits`
-/// bought by burning `basis`, proving `points` live and burning `burned_each` for the attack.
-#[derive(Clone, Copy, Debug, Default)]
-struct AccountWork {
-    accounts: u32,
-    credits: u128,
-    basis: Amount,
-    points: u128,
-    burned_each: Amount,
-    /// Its purchase this epoch was refused: the tokens did not exist.
-    refused: bool,
-}
-
-/// Credits an adversary's accounts bought and will spend later: the epoch they are spent in
-/// and the credits each account spends then.
-#[derive(Clone, Copy, Debug)]
-struct Unspent {
-    due: u32,
-    credits: u128,
-}
-
-/// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
-/// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
-/// declared capacity (the truth when it does not attack) and its bond; the verifiers attest
-/// the real capacity. Returns each account's bond and verified capacity (none when the bond
-/// does not cover the attestation).
-fn register_adversary<E: Executor>(
-    adversary: &Adversary,
-    attack: bool,
-    index: u32,
-    params: &Parameters,
-    ex: &mut E,
-) -> (Amount, u32) {
-    let group = Group::Adversary(index);
-    let initial = params.initial_reputation;
-    let (accounts, declared, real, bond) = match *adversary {
-        Adversary::SelfDealer {
-            group: accounts,
-            capacity,
-            ..
-        } => (accounts, capacity, capacity, params.required_bond(capacity)),
-        Adversary::CapacityInflater {
-            declared,
-            real,
-            bond,
-        } => (1, if attack { declared } else { real }, real, plancks(bond)),
-        Adversary::BoundaryTimer { capacity, .. } => {
-            (1, capacity, capacity, params.required_bond(capacity))
-        }
-    };
-    ex.register(group, accounts, declared, real, bond, initial);
-    let verified = if bond >= params.required_bond(real) {
-        real
-    } else {
-        0
-    };
-    (bond, verified)
-}
-
-/// An adversary's work in `epoch` on `ex`; its `state` keeps what it bought and spends in a
-/// later epoch; `left` is what can still be burned this epoch.
-fn adversary_work<E: Executor>(
-    adversary: &Adversary,
-    attack: bool,
-    epoch: Epoch,
-    state: &mut AdversaryState,
-    ex: &mut E,
-    left: &mut Amount,
-) -> AccountWork {
-    let (params, now, group) = (epoch.params, epoch.index, epoch.group);
-    // Proves liveness (`heartbeat`) when the chain would count it.
-    let standing = state.standing;
-    let live = |ex: &mut E, accounts: u32, capacity: u32| {
-        let points = standing.live_points(params, now, capacity);
-        if points > 0 {
-            ex.heartbeat(group, accounts, points)
-        } else {
-            0
-        }
-    };
-    match *adversary {
-        Adversary::SelfDealer {
-            group: accounts,
-            burn,
-            from,
-            epochs,
-            capacity,
-            spend_after,
-        } => {
-            let work = AccountWork {
-                accounts,
-                points: live(ex, accounts, capacity),
-                ..Default::default()
-            };
-            let buying = attack && now >= from && now < from.saturating_add(epochs) && epoch.sales;
-            let purchase = buying.then(|| plancks(burn));
-            self_dealing(work, purchase, spend_after, epoch, state, ex, left)
-        }
-        Adversary::CapacityInflater { real, bond, .. } => {
-            // The verifiers attest the real capacity whatever is declared; the chain accepts
-            // the attestation only if the bond covers it, and the registration only with the
-            // minimum bond. Declaring more changes nothing.
-            let bond = plancks(bond);
-            let attested = if bond >= params.required_bond(real) {
-                real
-            } else {
-                0
-            };
-            AccountWork {
-                accounts: 1,
-                points: live(ex, 1, attested),
-                ..Default::default()
-            }
-        }
-        Adversary::BoundaryTimer { capacity, period } => {
-            // Honest: live every epoch. Attacking: live one epoch in `period`.
-            let points = if !attack || now % period.max(1) == 0 {
-                live(ex, 1, capacity)
-            } else {
-                0
-            };
-            AccountWork {
-                accounts: 1,
-                points,
-                ..Default::default()
-            }
-        }
-    }
-}
-
-/// A self-dealing group's purchase and spending in `epoch`, on top of its liveness `work`: each
-/// account burns the `purchase`'s tokens for credits (none: not buying; the whole group is
-/// refused when the tokens do not exist, so that its accounts stay identical), kept until `spend_after` epochs
-/// later; the credits that are due are spent with the group's own providers while they may be
-/// paid (`ReputationTooLow` otherwise: the credits wait).
-fn self_dealing<E: Executor>(
-    mut work: AccountWork,
-    purchase: Option<Amount>,
-    spend_after: u32,
-    epoch: Epoch,
-    state: &mut AdversaryState,
-    ex: &mut E,
-    left: &mut Amount,
-) -> AccountWork {
-    let (now, group, accounts) = (epoch.index, epoch.group, work.accounts);
-    let tokens = purchase.unwrap_or(0);
-    let needed = tokens.saturating_mul(accounts as u128);
-    if purchase.is_some() && needed > *left {
-        work.refused = true;
-    } else if purchase.is_some() {
-        // A purchase too small for one credit is refused by the chain: nothing burned.
-        let credits = ex.buy(group, accounts, tokens);
-        if credits > 0 {
-            *left = left.saturating_sub(needed);
-            work.burned_each = tokens;
-            state.unspent.push(Unspent {
-                due: now.saturating_add(spend_after),
-                credits,
-            });
-        }
-    }
-    if state.standing.payable(epoch.params) {
-        let mut due = 0;
-        state.unspent.retain(|bought| {
-            if bought.due > now {
-                return true;
-            }
-            due += bought.credits;
-            false
-        });
-        if due > 0 {
-            work.credits = due;
-            work.basis = ex.spend(group, accounts, due);
-        }
-    }
-    work
-}
 fn record_of(
     epoch: u32,
     price: f64,

@@ -50,7 +50,7 @@ fn bench_params<T: Config>() -> Parameters {
         min_reputation: Permill::from_percent(10),
         service_reputation_gain: Permill::from_percent(1),
         // A majority of the full verifier set `setup` appoints: the most votes to count.
-        min_capacity_attestations: T::MaxCapacityVerifiers::get() / 2 + 1,
+        min_capacity_attestations: economics::smallest_majority(T::MaxCapacityVerifiers::get()),
         // As many windows as the epoch has blocks: a heartbeat proves one of ten.
         liveness_windows: 10u32.min(T::MaxEpochLength::get()),
         verifier_bond: 10 * unit,
@@ -526,7 +526,7 @@ mod benchmarks {
         // A quorum the new set can reach (checked against the parameters in force).
         ActiveParameters::<T>::mutate(|p| {
             if let Some(p) = p {
-                p.min_capacity_attestations = v / 2 + 1;
+                p.min_capacity_attestations = economics::smallest_majority(v);
             }
         });
         let new: Vec<T::AccountId> = (0..v).map(|i| account("new-verifier", i, SEED)).collect();
@@ -639,7 +639,7 @@ mod benchmarks {
         // parameters both need a quorum of the new set: a majority of it.
         feeders::<T>(T::MaxPriceFeeders::get());
         let mut params = ActiveParameters::<T>::get().unwrap();
-        params.min_price_feeds = f / 2 + 1;
+        params.min_price_feeds = economics::smallest_majority(f);
         ActiveParameters::<T>::put(params);
         PendingParameters::<T>::put(params);
         let new: Vec<T::AccountId> = (0..f).map(|i| account("new-feeder", i, SEED)).collect();

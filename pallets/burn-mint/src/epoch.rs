@@ -11,7 +11,7 @@ use crate::{
 use frame_support::{
     traits::{
         fungible::{Inspect, Mutate},
-        tokens::{Fortitude, Precision, Preservation},
+        tokens::Preservation,
         Get,
     },
     weights::Weight,
@@ -274,20 +274,5 @@ impl<T: Config> Pallet<T> {
         let burned = Self::burn_from_pot(pot, surplus);
         Self::deposit_event(Event::SurplusBurned { amount: burned });
         burned
-    }
-
-    /// Burns up to `amount` from the pot, keeping it alive. Returns what was burned.
-    pub(crate) fn burn_from_pot(pot: &T::AccountId, amount: Amount) -> Amount {
-        if amount.is_zero() {
-            return 0;
-        }
-        T::Currency::burn_from(
-            pot,
-            amount,
-            Preservation::Preserve,
-            Precision::BestEffort,
-            Fortitude::Polite,
-        )
-        .unwrap_or(0)
     }
 }

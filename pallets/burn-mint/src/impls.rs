@@ -62,6 +62,21 @@ impl<T: Config> Pallet<T> {
         <T::PalletId as Get<PalletId>>::get().into_account_truncating()
     }
 
+    /// Burns up to `amount` from the pot, keeping it alive. Returns what was burned.
+    pub(crate) fn burn_from_pot(pot: &T::AccountId, amount: Amount) -> Amount {
+        if amount.is_zero() {
+            return 0;
+        }
+        T::Currency::burn_from(
+            pot,
+            amount,
+            Preservation::Preserve,
+            Precision::BestEffort,
+            Fortitude::Polite,
+        )
+        .unwrap_or(0)
+    }
+
     /// The runtime's hard limits.
     pub fn hard_limits() -> HardLimits {
         HardLimits {

@@ -22,6 +22,37 @@
 //! | [`preview`] | the emission path under a parameter set, for voters |
 //! | [`presets`] | the chain's default parameters, hard limits, initial emission and price |
 //!
+//! ## Glossary
+//!
+//! One word per concept, in code, events, docs and clients. Where an on-chain name (storage,
+//! call, event or runtime API, part of the metadata that wallets and clients decode) says it
+//! otherwise, the name stays until a planned storage change renames it with a migration; it is
+//! listed here with the word it means.
+//!
+//! | word | means | on-chain names that say it otherwise |
+//! | --- | --- | --- |
+//! | **CAPA**, **plancks** | the token; 1 CAPA = 10^12 plancks ([`presets::CAPA`], the runtime's `CAPA`) | |
+//! | **credits** | compute credits, bought by burning CAPA at the price in force (**sold**), destroyed when spent with a provider (**served**) | |
+//! | **outstanding credits** | credits held by accounts, bought and not yet served | `total_credits` (runtime API `supply_stats`) |
+//! | **basis** | the CAPA burned for the credits a provider served: what its usage reward is a share of | |
+//! | **open epoch** | the epoch in progress, whose books are still being written | storage `CurrentEpoch` |
+//! | **closed epoch** | an epoch whose boundary has passed: its books are in the **ledger**, its **reward pools** minted | |
+//! | **books**, **totals** | an epoch's minted, burned and never-minted amounts by cause ([`EpochBooks`]); their sums since genesis ([`Totals`]) | |
+//! | **emission** | what is minted per block, split into the treasury's share, the usage pool and the availability pool | |
+//! | **treasury** | the ecosystem fund: the account that receives its share of emission and the unburned part of fees | `ecosystem_share` (parameter), `minted_ecosystem` (books) |
+//! | **unminted** | emission the supply cap or the per-block cap withheld: never minted | |
+//! | **reward pools** | a closed epoch's usage pool (shared by basis) and availability pool (shared by live points), held in the reward pot | |
+//! | **settle** | compute a provider's reward from a closed epoch's pools: its usage share ([`settle_usage`]) plus its availability share ([`availability_share`]) | |
+//! | **locked**, **claimable** | a settled reward within the `RewardDelay` epochs after its epoch (a freeze holds it, a removal forfeits it), and after them | `pending_rewards` (runtime API: the claimable amount) |
+//! | **pending** | parameters governance accepted, applied at the next epoch boundary; used for nothing else | storage `PendingParameters` |
+//! | **forfeited** | rewards burned instead of paid: a pool's remainder when it leaves the claim window, a removed provider's unclaimed rewards | |
+//! | **live points**, **liveness window** | a provider's proof of availability: one heartbeat in each window of the epoch earns its verified capacity's points ([`liveness`]) | |
+//! | **verified capacity** | the capacity a quorum of capacity verifiers attested, counted from the epoch after they agree | |
+//! | **price in force** | the median of the fresh price feeds, moved at most the parameters' step a block | storage `LastPrice` |
+//!
+//! In the clients (`clients/`): a signed extrinsic is **submitted** (`chain.mjs` `submit`),
+//! amounts are parsed and printed by `amounts.mjs`, signing keys loaded by `keys.mjs`.
+//!
 //! ## Guarantees
 //!
 //! Nothing here panics: every operation is checked or saturating, and every rounding goes in
@@ -155,7 +186,9 @@ pub use pricing::{
 };
 pub use slashing::{slash, Slash};
 pub use usage::{close_usage_pool, settle_usage, UsagePool};
-pub use verification::{agreed_capacity, check_majority, is_reachable_majority, QuorumError};
+pub use verification::{
+    agreed_capacity, check_majority, is_reachable_majority, smallest_majority, QuorumError,
+};
 
 /// Token amounts as the economics sees them (the runtime's balance type is `u128`).
 pub type Amount = u128;

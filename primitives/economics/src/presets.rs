@@ -95,6 +95,11 @@ impl Timing {
     pub const fn blocks_per_year(&self) -> u32 {
         365 * self.day
     }
+
+    /// The longest epoch a referendum may choose: 30 days (the runtime's `MaxEpochLength`).
+    pub const fn max_epoch_length(&self) -> u32 {
+        30 * self.day
+    }
 }
 
 /// The default economic parameters, with the reasoning:
@@ -163,7 +168,7 @@ pub fn hard_limits(timing: &Timing) -> HardLimits {
     HardLimits {
         max_emission_per_block: MAX_EMISSION_PER_BLOCK,
         min_epoch_length: timing.min_epoch_length,
-        max_epoch_length: 30 * timing.day,
+        max_epoch_length: timing.max_epoch_length(),
         max_step_per_epoch: MAX_STEP_PER_EPOCH,
         max_usage_reward_cap: MAX_USAGE_REWARD_CAP,
         max_self_dealing_return: MAX_SELF_DEALING_RETURN,

@@ -67,6 +67,12 @@ pub fn check_majority(quorum: u32, members: usize) -> Result<(), QuorumError> {
     Ok(())
 }
 
+/// The smallest majority of a set of `members`: the quorum `scripts/chain-spec` and the
+/// benchmarks choose ([`check_majority`] accepts it for every `members ≥ 1`).
+pub const fn smallest_majority(members: u32) -> u32 {
+    members / 2 + 1
+}
+
 /// Whether `quorum` is a majority of `members` that they can reach ([`check_majority`]).
 pub fn is_reachable_majority(quorum: u32, members: usize) -> bool {
     check_majority(quorum, members).is_ok()
@@ -75,6 +81,18 @@ pub fn is_reachable_majority(quorum: u32, members: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smallest_majority_is_a_majority_and_one_less_is_not() {
+        for members in 1..=64u32 {
+            let quorum = smallest_majority(members);
+            assert_eq!(check_majority(quorum, members as usize), Ok(()));
+            assert_eq!(
+                check_majority(quorum - 1, members as usize),
+                Err(QuorumError::TooSmall)
+            );
+        }
+    }
 
     #[test]
     fn the_agreed_capacity_is_the_kth_largest_vote() {

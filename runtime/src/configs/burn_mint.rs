@@ -23,8 +23,8 @@ use super::governance::{
     TreasuryAccount,
 };
 use crate::{
-    AccountId, Balance, Balances, Runtime, RuntimeHoldReason, DAYS, EPOCH_LENGTH, HOURS,
-    MILLI_UNITS, MINUTES, UNITS,
+    AccountId, Balance, Balances, Runtime, RuntimeHoldReason, CAPA, DAYS, EPOCH_LENGTH, HOURS,
+    MINUTES,
 };
 
 parameter_types! {
@@ -111,8 +111,8 @@ impl pallet_burn_mint::Config for Runtime {
     type MaxEmissionPerBlock = ConstU128<{ presets::MAX_EMISSION_PER_BLOCK }>;
     type MaxTotalSupply = MaxTotalSupply;
     type MinEpochLength = MinEpochLength;
-    /// Epochs of at most 30 days.
-    type MaxEpochLength = ConstU32<{ 30 * DAYS }>;
+    /// Epochs of at most 30 days (the presets' limit, at this build's timing).
+    type MaxEpochLength = ConstU32<{ TIMING.max_epoch_length() }>;
     type MaxStepPerEpoch = MaxStepPerEpoch;
     type MaxUsageRewardCap = MaxUsageRewardCap;
     type MaxSelfDealingReturn = MaxSelfDealingReturn;
@@ -133,7 +133,7 @@ impl pallet_burn_mint::Config for Runtime {
     type RewardClaimWindow = ConstU32<{ presets::REWARD_CLAIM_WINDOW }>;
     /// Ninety closed epochs of books (three months of daily epochs).
     type LedgerRetention = ConstU32<{ presets::LEDGER_RETENTION }>;
-    type TokenUnit = ConstU128<UNITS>;
+    type TokenUnit = ConstU128<CAPA>;
     /// One credit is 0.001 of the stable unit (think 0.001 USD).
     type CreditsPerStableUnit = ConstU128<{ presets::CREDITS_PER_STABLE_UNIT }>;
     /// A year of daily epochs.
@@ -168,7 +168,6 @@ const _: () = {
             && TIMING.liveness_windows == production.liveness_windows
     );
 };
-const _: () = assert!(UNITS == presets::CAPA && MILLI_UNITS == presets::MILLI_CAPA);
 
 /// The economic parameters of the development and local chains (the genesis presets) and of
 /// specs written by `scripts/chain-spec`: [`presets::default_parameters`] (where each value is

@@ -35,7 +35,7 @@ use sp_version::RuntimeVersion;
 use super::{
     AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
     RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-    System, EXISTENTIAL_DEPOSIT, MICRO_UNITS, SLOT_DURATION, SS58_PREFIX, VERSION,
+    System, EXISTENTIAL_DEPOSIT, MICRO_CAPA, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 use crate::weights;
 
@@ -171,7 +171,7 @@ parameter_types! {
     /// congestion pricing, so the multiplier stays at one.
     pub FeeMultiplier: Multiplier = Multiplier::one();
     /// One micro-CAPA per byte of transaction.
-    pub const TransactionByteFee: Balance = MICRO_UNITS;
+    pub const TransactionByteFee: Balance = MICRO_CAPA;
     /// Ten plancks per picosecond of execution: a transfer (~0.2 ms) costs about 0.002 CAPA.
     pub const WeightFeeFactor: Balance = 10;
 }

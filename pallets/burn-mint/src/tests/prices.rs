@@ -498,7 +498,7 @@ proptest! {
         steps in prop::collection::vec(step(), 1..300),
     ) {
         let feeders: Vec<AccountId> = (901..901 + n).collect();
-        let quorum = n / 2 + 1;
+        let quorum = crate::economics::smallest_majority(n as u32) as u64;
         let attackers = (n - quorum) as usize;
         let (bad, good) = feeders.split_at(attackers);
         let markets: Vec<FixedU128> =

@@ -55,8 +55,8 @@ use sp_runtime::{
 use super::RuntimeBlockWeights;
 use crate::{
     AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime,
-    RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, DAYS,
-    MILLI_UNITS, MINUTES, UNITS,
+    RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, CAPA,
+    DAYS, MILLI_CAPA, MINUTES,
 };
 use origins::{ReferendumCanceller, ReferendumKiller, Treasurer};
 
@@ -64,9 +64,9 @@ parameter_types! {
     /// Storing a preimage holds 1 CAPA plus 0.001 CAPA per byte (about 1.1 CAPA for a
     /// `set_parameters` call): cheap for a real proposal, costly for spam. Returned when the
     /// preimage is removed.
-    pub const PreimageBaseDeposit: Balance = UNITS;
+    pub const PreimageBaseDeposit: Balance = CAPA;
     /// See [`PreimageBaseDeposit`].
-    pub const PreimageByteDeposit: Balance = MILLI_UNITS;
+    pub const PreimageByteDeposit: Balance = MILLI_CAPA;
     /// The hold reason of preimage deposits.
     pub const PreimageHoldReason: RuntimeHoldReason =
         RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
@@ -128,7 +128,7 @@ impl pallet_conviction_voting::Config for Runtime {
 
 parameter_types! {
     /// Submitting a referendum holds 10 CAPA (returned when it ends unless it is killed).
-    pub const SubmissionDeposit: Balance = 10 * UNITS;
+    pub const SubmissionDeposit: Balance = 10 * CAPA;
     /// A referendum that never gets its decision deposit times out after two weeks.
     pub const UndecidingTimeout: BlockNumber = prod_or_fast!(14 * DAYS, 10 * MINUTES);
 }
@@ -169,7 +169,7 @@ parameter_types! {
     /// A spend must be claimed within 30 days of becoming payable.
     pub const PayoutPeriod: BlockNumber = prod_or_fast!(30 * DAYS, 10 * MINUTES);
     /// The most one `treasurer` referendum may spend: 100,000 CAPA.
-    pub const MaxTreasurerSpend: Balance = 100_000 * UNITS;
+    pub const MaxTreasurerSpend: Balance = 100_000 * CAPA;
     /// Root may spend everything.
     pub const MaxBalance: Balance = Balance::MAX;
 }

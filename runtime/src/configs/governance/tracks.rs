@@ -44,7 +44,7 @@
 //!   time, has the largest deposit and the longest decision period.
 
 use super::origins::Origin;
-use crate::{Balance, BlockNumber, OriginCaller, DAYS, HOURS, MINUTES, UNITS};
+use crate::{Balance, BlockNumber, OriginCaller, CAPA, DAYS, HOURS, MINUTES};
 use alloc::borrow::Cow;
 use pallet_referenda::{Curve, Track, TrackInfo};
 use sp_runtime::Perbill;
@@ -187,7 +187,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::ROOT,
         "root",
         1,
-        10_000 * UNITS,
+        10_000 * CAPA,
         periods(2 * HOURS, 14 * DAYS, DAYS, DAYS),
         linear(100, 50),
         linear(50, 5),
@@ -196,7 +196,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::EMISSION_ADMIN,
         "emission_admin",
         3,
-        2_000 * UNITS,
+        2_000 * CAPA,
         periods(2 * HOURS, 7 * DAYS, DAYS, DAYS),
         linear(100, 66),
         linear(30, 3),
@@ -205,7 +205,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::TREASURER,
         "treasurer",
         5,
-        1_000 * UNITS,
+        1_000 * CAPA,
         periods(2 * HOURS, 7 * DAYS, 3 * HOURS, DAYS),
         linear(100, 50),
         linear(20, 2),
@@ -214,7 +214,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::PROVIDER_ADMIN,
         "provider_admin",
         10,
-        500 * UNITS,
+        500 * CAPA,
         periods(HOURS, 7 * DAYS, 3 * HOURS, 10 * MINUTES),
         linear(100, 50),
         linear(10, 1),
@@ -228,7 +228,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::PROVIDER_FREEZER,
         "provider_freezer",
         10,
-        500 * UNITS,
+        500 * CAPA,
         // Short with `fast-runtime` too (5 blocks in all): its path bounds `RewardDelay`,
         // and a development chain keeps its one-epoch delay.
         periods_or(
@@ -252,7 +252,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::REFERENDUM_CANCELLER,
         "referendum_canceller",
         10,
-        2_000 * UNITS,
+        2_000 * CAPA,
         periods(HOURS, 7 * DAYS, 3 * HOURS, 10 * MINUTES),
         linear(100, 50),
         linear(10, 1),
@@ -261,7 +261,7 @@ pub const TRACKS: [Track<TrackId, Balance, BlockNumber>; 7] = [
         ids::REFERENDUM_KILLER,
         "referendum_killer",
         10,
-        5_000 * UNITS,
+        5_000 * CAPA,
         periods(HOURS, 7 * DAYS, 3 * HOURS, 10 * MINUTES),
         linear(100, 50),
         linear(10, 1),
