@@ -98,6 +98,9 @@ pub trait Executor {
     /// Governance slashes `share` of each of `accounts` providers of `group`
     /// (`slash_provider`); returns what was burned from all their bonds.
     fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> Amount;
+    /// Each of `accounts` providers of `group`, paused by a slash, adds `amount` to its bond
+    /// (`bond_extra`) and resumes (`resume`).
+    fn rebond(&mut self, group: Group, accounts: u32, amount: Amount);
     /// Each of `accounts` providers of `group` proves every liveness window of the epoch,
     /// worth `points` live points by the simulator's rules; returns the points the chain
     /// counted for each.

@@ -444,6 +444,12 @@ impl Executor for Model {
         burned
     }
 
+    fn rebond(&mut self, group: Group, _accounts: u32, amount: Amount) {
+        // Held, not burned: only the bond a later slash takes a share of changes.
+        let bond = self.bonds.entry(group).or_default();
+        *bond = bond.saturating_add(amount);
+    }
+
     fn heartbeat(&mut self, _group: Group, accounts: u32, points: u128) -> u128 {
         self.activity.live_points = self
             .activity

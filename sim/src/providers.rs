@@ -22,7 +22,7 @@ pub struct Standing {
     /// The first epoch it may prove liveness in (`NotEligibleYet` before).
     pub eligible_from: u32,
     /// Paused: a slash left its bond below what its capacity requires (neither paid nor live
-    /// until it re-bonds, which the simulator's providers do not).
+    /// until it re-bonds, [`Standing::resumed`]).
     pub paused: bool,
 }
 
@@ -66,6 +66,13 @@ impl Standing {
             self.paused = true;
         }
         (plan.bond, plan.burned)
+    }
+
+    /// After it re-bonded in `epoch` (`resume`): active again, paid at once, live from the
+    /// next epoch.
+    pub fn resumed(&mut self, epoch: u32) {
+        self.paused = false;
+        self.eligible_from = epoch.saturating_add(1);
     }
 
     /// The availability points it proves in `epoch` with `capacity` verified units when it

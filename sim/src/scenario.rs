@@ -68,6 +68,12 @@ pub struct SlashEvent {
     pub adversary: usize,
     /// The share slashed (0..=1).
     pub share: f64,
+    /// Whether the adversary then re-bonds: an account the slash paused tops its bond up to
+    /// what its capacity requires and resumes (`bond_extra`, `resume`) in the same epoch,
+    /// proving liveness again from the next (the chain's `resume`). Its tokens are held, not
+    /// burned.
+    #[serde(default)]
+    pub rebond: bool,
 }
 
 /// Epochs without a price in force.

@@ -344,6 +344,7 @@ fn a_slash_burns_the_bond_share_takes_reputation_and_pauses_what_it_uncovers() {
         epoch: 15,
         adversary: 0,
         share: 0.5,
+        rebond: false,
     }];
     let (_, result) = run_of(&scenario);
     assert_eq!(result.epochs[15].burned_slashes, 150 * CAPA);
@@ -358,7 +359,19 @@ fn a_slash_burns_the_bond_share_takes_reputation_and_pauses_what_it_uncovers() {
     let availability = |e: usize| result.epochs[e].adversary_availability[0];
     assert!(availability(14) > availability(13));
     assert_eq!(availability(14), availability(119));
+    // Re-bonded in the same epoch (75 CAPA more each, held, not burned) and resumed: live
+    // again from the next epoch, so availability grows again from epoch 16's settlement on;
+    // the slash and the burns cost the same.
+    scenario.slashes[0].rebond = true;
+    let (_, rebonded) = run_of(&scenario);
+    let again = |e: usize| rebonded.epochs[e].adversary_availability[0];
+    assert_eq!(rebonded.epochs[15].burned_slashes, 150 * CAPA);
+    assert_eq!(rebonded.adversaries[0].burned, 80_000 * CAPA + 150 * CAPA);
+    assert_eq!(again(15), availability(15));
+    assert!(again(16) > again(15));
+    assert!(again(119) > availability(119));
     // A slash of an adversary that does not exist is refused by name.
+    scenario.slashes[0].rebond = false;
     scenario.slashes[0].adversary = 3;
     let error = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap_err();
     assert!(error.contains("no adversary 3"), "{error}");

@@ -70,6 +70,14 @@ pub(super) fn governance_slashes<E: Executor>(
         state.bond = bond;
         let burned = ex.slash(Group::Adversary(index as u32), accounts, share);
         state.burned = state.burned.saturating_add(burned);
+        if slash.rebond && state.standing.paused {
+            let top_up = params
+                .required_bond(state.capacity)
+                .saturating_sub(state.bond);
+            ex.rebond(Group::Adversary(index as u32), accounts, top_up);
+            state.bond = state.bond.saturating_add(top_up);
+            state.standing.resumed(epoch);
+        }
     }
 }
 

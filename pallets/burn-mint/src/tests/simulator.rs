@@ -8,7 +8,7 @@ use crate::{economics::availability_points, ActiveParameters, PendingParameters}
 use capacloud_sim::{
     executor::{EpochEnd, Executor, Group},
     model::{Activity, Chain, Model},
-    run::{drive, RunSetup},
+    run::{drive, Pass, RunSetup},
     scenario::Scenario,
 };
 
@@ -411,6 +411,13 @@ impl Executor for OnChain {
         burned
     }
 
+    fn rebond(&mut self, group: Group, accounts: u32, amount: u128) {
+        for who in self.accounts(group, accounts) {
+            assert_ok!(BurnMint::bond_extra(signed(who), amount));
+            assert_ok!(BurnMint::resume(signed(who)));
+        }
+    }
+
     fn heartbeat(&mut self, group: Group, accounts: u32, _points: u128) -> u128 {
         let index = CurrentEpoch::<Test>::get().index;
         let mut points = 0;
@@ -447,6 +454,50 @@ impl Executor for OnChain {
             })
             .sum()
     }
+}
+
+/// `scenario` driven by the simulator's own run (`capacloud_sim::run::drive`, every adversary
+/// attacking) on the simulator's model and, as extrinsics, on this test chain (built with
+/// `reputation_params()`): the scenario's providers of the start (3 of 100 units at 80%)
+/// registered first, and a supply cap 20,000 plancks above the issuance, which the emission
+/// reaches within the run. Asserts every epoch's record, and what each adversary received and
+/// burned, identical to the planck; returns both passes.
+fn drive_both(scenario: &Scenario) -> (Pass, Pass) {
+    let params = reputation_params();
+    assert_ok!(Balances::mint_into(&HOLDER, 1_000_000_000_000_000));
+    let mut chain = OnChain::new();
+    chain.register(
+        Group::Honest(0),
+        3,
+        100,
+        100,
+        params.required_bond(100),
+        Permill::from_percent(80),
+    );
+    next_epoch();
+    // Some blocks are withheld, and burns in an epoch make room for its later blocks.
+    MaxTotalSupply::set(Some(issuance() + 20_000));
+    let mut model = simulator_from_chain();
+    model.limits = BurnMint::hard_limits();
+    let emission = Emission::<Test>::get();
+    let setup = RunSetup {
+        params: model.params,
+        emission: emission.controller.emission_per_block,
+        issuance: model.issuance,
+        epochs_per_year: 365.0 * 14_400.0 / model.params.epoch_length as f64,
+        controller: Some(emission.controller),
+    };
+    let attacking = vec![true; scenario.adversaries.len()];
+    let mut model = Model::new(model);
+    model.token_unit = UNIT;
+    let simulated = drive(scenario, &setup, &attacking, &mut model).unwrap();
+    let on_chain = drive(scenario, &setup, &attacking, &mut chain).unwrap();
+    for (epoch, (sim, chain)) in simulated.records.iter().zip(&on_chain.records).enumerate() {
+        assert_eq!(sim, chain, "epoch {epoch}");
+    }
+    assert_eq!(simulated.received, on_chain.received);
+    assert_eq!(simulated.burned, on_chain.burned);
+    (simulated, on_chain)
 }
 
 /// A scenario runs identically on the chain and in the simulator, driven by the simulator's
@@ -509,46 +560,10 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
     )
     .unwrap();
     RewardDelay::set(1);
-    let params = reputation_params();
     ExtBuilder::default()
-        .parameters(params)
+        .parameters(reputation_params())
         .build_and_execute(|| {
-            assert_ok!(Balances::mint_into(&HOLDER, 1_000_000_000_000_000));
-            // The scenario's providers of the start: established, at its reputation.
-            let mut chain = OnChain::new();
-            chain.register(
-                Group::Honest(0),
-                3,
-                100,
-                100,
-                params.required_bond(100),
-                Permill::from_percent(80),
-            );
-            next_epoch();
-            // A supply cap the emission reaches within the run, so that some blocks are
-            // withheld and burns in an epoch make room for its later blocks.
-            MaxTotalSupply::set(Some(issuance() + 20_000));
-            let mut model = simulator_from_chain();
-            model.limits = BurnMint::hard_limits();
-            let emission = Emission::<Test>::get();
-            let setup = RunSetup {
-                params: model.params,
-                emission: emission.controller.emission_per_block,
-                issuance: model.issuance,
-                epochs_per_year: 365.0 * 14_400.0 / model.params.epoch_length as f64,
-                controller: Some(emission.controller),
-            };
-            let attacking = [true, true];
-            let mut model = Model::new(model);
-            model.token_unit = UNIT;
-            let simulated = drive(&scenario, &setup, &attacking, &mut model).unwrap();
-            let on_chain = drive(&scenario, &setup, &attacking, &mut chain).unwrap();
-            for (epoch, (sim, chain)) in simulated.records.iter().zip(&on_chain.records).enumerate()
-            {
-                assert_eq!(sim, chain, "epoch {epoch}");
-            }
-            assert_eq!(simulated.received, on_chain.received);
-            assert_eq!(simulated.burned, on_chain.burned);
+            let (simulated, _) = drive_both(&scenario);
             // It exercised what it says: the supply cap binding (under a zero decay the
             // emission falls only to stay below it), expired pools' dust burned, the
             // self-dealers paid from the usage pools and the inflater from availability, the
@@ -575,5 +590,56 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
                 records[17].adversary_availability[0]
             );
             assert!(records[17].adversary_availability[1] > records[12].adversary_availability[1]);
+        });
+}
+
+/// A self-dealing group that governance slashes by 10% (any slash pauses it: it bonded exactly
+/// what its capacity requires) re-bonds and resumes in the same epoch (`bond_extra`, `resume`):
+/// identical on the chain and in the simulator to the planck, live again from the next epoch.
+#[test]
+fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simulator() {
+    let scenario = Scenario::from_toml(
+        r#"
+        name = "rebond"
+        epochs = 10
+        [demand]
+        kind = "flat"
+        per_epoch = 0.000000006
+        [price]
+        model = "fixed"
+        start = 2.0
+        [providers]
+        count = 3
+        capacity = 100
+        reputation = 0.8
+        [[adversaries]]
+        kind = "self_dealer"
+        group = 2
+        burn = 0.000000002
+        from = 1
+        epochs = 8
+        capacity = 40
+        [[slashes]]
+        epoch = 4
+        adversary = 0
+        share = 0.1
+        rebond = true
+        "#,
+    )
+    .unwrap();
+    RewardDelay::set(1);
+    ExtBuilder::default()
+        .parameters(reputation_params())
+        .build_and_execute(|| {
+            let (simulated, _) = drive_both(&scenario);
+            let records = &simulated.records;
+            // 10% of each account's 140 burned: 14 each.
+            assert_eq!(records[4].burned_slashes, 28);
+            let availability = |e: usize| records[e].adversary_availability[0];
+            // Paused and resumed in epoch 4: not live in it, live again from epoch 5.
+            assert!(availability(3) > availability(2));
+            assert_eq!(availability(4), availability(3));
+            assert!(availability(5) > availability(4));
+            assert!(availability(9) > availability(5));
         });
 }
