@@ -5,17 +5,38 @@
 import { spawn } from 'node:child_process';
 import { createServer as createTcpServer } from 'node:net';
 
-/// `count` free TCP ports on 127.0.0.1.
+/// Where `freePorts` picks: below Linux's ephemeral range (32768-60999 by default), from which
+/// the kernel takes the local port of every outgoing connection and of every `listen(0)`. A
+/// port picked there could be taken by one of the many connections the tests open between the
+/// pick and its use (seen: a feeder's metrics port, picked a minute before use, EADDRINUSE).
+const PORTS_FROM = 20_000;
+const PORTS_TO = 32_767;
+/// Ports this process handed out already: never handed out twice.
+const handedOut = new Set();
+
+/// `count` free TCP ports on 127.0.0.1, each checked by listening on it, picked at random in
+/// [`PORTS_FROM`, `PORTS_TO`] and never twice in one process.
 export async function freePorts(count) {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createTcpServer();
-      return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-    }),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const held = [];
+  try {
+    for (let attempts = 0; held.length < count; attempts += 1) {
+      if (attempts > 1_000) throw new Error(`no free port in ${PORTS_FROM}-${PORTS_TO} after 1,000 attempts`);
+      const port = PORTS_FROM + Math.floor(Math.random() * (PORTS_TO - PORTS_FROM + 1));
+      if (handedOut.has(port)) continue;
+      const server = await new Promise((resolve) => {
+        const candidate = createTcpServer();
+        candidate.once('error', () => resolve(null));
+        candidate.listen(port, '127.0.0.1', () => resolve(candidate));
+      });
+      if (server) {
+        held.push(server);
+        handedOut.add(port);
+      }
+    }
+    return held.map((s) => s.address().port);
+  } finally {
+    await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
