@@ -1,8 +1,10 @@
-// A CapaCloud network on loopback, run the way an operator runs one: each node with its own
-// base path and ports, validator keys inserted with `capacloud-node key insert`, node keys
-// generated with `key generate-node-key`, every node the others' bootnode (so that any of them
-// can restart and find the rest). Used by
-// scripts/local-testnet.
+// Nodes on loopback. `startNode` and `waitForRpc`: one node started and waited for, the way
+// every client and test here starts one (the test harness, the load test, the referendum demo,
+// the guide test). `Network`: a CapaCloud network run the way an operator runs one, each node
+// with its own base path and ports, validator keys inserted with `capacloud-node key insert`,
+// node keys generated with `key generate-node-key`, every node the others' bootnode (so that
+// any of them can restart and find the rest); used by scripts/local-testnet. `jsonRpc` and
+// `metric` read a node over HTTP.
 
 import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';

@@ -355,10 +355,15 @@ pub fn drive<E: Executor>(
 /// What a pass keeps from epoch to epoch: the honest providers, each adversary's state, the
 /// records, the broken limits and what the world could not do.
 struct World {
+    /// The honest providers, in cohorts.
     honest: Honest,
+    /// Each adversary's running state, in scenario order.
     states: Vec<AdversaryState>,
+    /// A record per closed epoch.
     records: Vec<EpochRecord>,
+    /// The hard limits an epoch broke.
     breaches: Vec<String>,
+    /// What the world asked for and could not do.
     impossible: Impossible,
     /// Each adversary's work in the epoch (reused every epoch: a sweep runs tens of millions).
     work: Vec<AccountWork>,
@@ -507,6 +512,7 @@ fn honest_membership<E: Executor>(
 /// The market of an epoch as the buyers meet it.
 #[derive(Clone, Copy)]
 struct EpochMarket {
+    /// The epoch.
     epoch: u32,
     /// Stable units per CAPA.
     price: f64,
