@@ -37,7 +37,8 @@ read (no key needed):
   params                      the parameters in force: shares in percent, amounts in CAPA
                               (--json: the chain's JSON, the input format of --params)
   provider ADDRESS            a provider: status, declared and verified capacity, reputation,
-                              bond, live points this epoch, claimable and locked rewards
+                              bond, live points this epoch, claimable and locked rewards (and
+                              the epoch each locked reward unlocks in)
   providers                   every provider, a line each: status, verified capacity, reputation
   price                       the price in force (stable units per CAPA), the block it was
                               computed at, and the credits one CAPA buys now (none: no sale)
@@ -285,6 +286,8 @@ async function snapshot(api) {
     rewardPools: pools.map(([key, pool]) => ({ epoch: key.args[0].toNumber(), ...json(pool.unwrap()) })),
     priceFeeds: json(feeds),
     lastPrice: json(lastPrice),
+    rewardDelay: api.consts.burnMint.rewardDelay.toNumber(),
+    minUnbondingPeriod: api.consts.burnMint.minUnbondingPeriod.toNumber(),
   };
 }
 
@@ -474,6 +477,9 @@ async function provider(api, address) {
     windowsProvenThisEpoch: work && work.epoch.toNumber() === epoch ? popcount(work.liveWindows.toNumber()) : 0,
     claimable: formatCapa(big(await api.call.burnMintApi.pendingRewards(address))),
     locked: formatCapa(big(p.locked)),
+    // When each settled epoch's locked reward becomes claimable (`RewardDelay` epochs after
+    // its epoch closed): epoch -> amount.
+    unlocks: Object.fromEntries(p.unlocking.map((c) => [`epoch ${c.epoch.toNumber()}`, formatCapa(big(c.amount))])),
   };
 }
 

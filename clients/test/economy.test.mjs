@@ -30,7 +30,7 @@ import {
   startDevNode,
   waitFor,
 } from './harness.mjs';
-import { formatCapa } from '../amounts.mjs';
+import { formatCapa, parseCapa } from '../amounts.mjs';
 
 const EPOCH = 10;
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
@@ -566,6 +566,11 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     // 20% initial + 5% for epoch 1's service; 30% if the agent started beside this step has
     // already proved both windows of another epoch.
     assert.ok(['25.00%', '30.00%'].includes(bob.reputation), bob.reputation);
+    // Each locked reward with the epoch it unlocks in (one epoch after its own closed, on
+    // this chain): together, what is locked.
+    const unlocking = Object.values(bob.unlocks).map(parseCapa).reduce((a, b) => a + b, 0n);
+    assert.equal(formatCapa(unlocking), bob.locked);
+    assert.ok(Object.keys(bob.unlocks).every((key) => /^epoch \d+$/.test(key)), Object.keys(bob.unlocks).join());
     // A buyer's reads: the price in force, a quote, credits and balances, the providers.
     const inForce = (await api.query.burnMint.lastPrice()).unwrap();
     const priced = await capa('price');

@@ -104,7 +104,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 113,
+    spec_version: 114,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -190,12 +190,14 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade: first the guard that refuses a chain
 /// older than the oldest migration here (pallet-burn-mint's storage v8), then pallet-burn-mint's
-/// storage v8 -> v9 (the controller's handed-over memory; spec 110) and v9 -> v10 (account
-/// references for credits and histories, the reward pools' expiry cursor; spec 112).
+/// storage v8 -> v9 (the controller's handed-over memory; spec 110), v9 -> v10 (account
+/// references for credits and histories, the reward pools' expiry cursor; spec 112) and
+/// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114).
 pub type Migrations = (
     pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 8>,
     pallet_burn_mint::migrations::v9::MigrateV8ToV9<Runtime>,
     pallet_burn_mint::migrations::v10::MigrateV9ToV10<Runtime>,
+    pallet_burn_mint::migrations::v11::MigrateV10ToV11<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

@@ -1,5 +1,5 @@
-//! pallet-burn-mint's storage migrations v8 -> v9 and v9 -> v10 from state written in the old
-//! layout, and the guard that refuses a chain older than the oldest migration.
+//! pallet-burn-mint's storage migrations v8 -> v9, v9 -> v10 and v10 -> v11 from state written
+//! in the old layout, and the guard that refuses a chain older than the oldest migration.
 
 mod common;
 
@@ -16,6 +16,7 @@ use frame_support::{
 use pallet_burn_mint::{
     migrations::{
         v10::{self, MigrateV9ToV10},
+        v11::{self as v11_migration, MigrateV10ToV11},
         v9::{v8, MigrateV8ToV9},
         RequireStorageVersion,
     },
@@ -26,11 +27,22 @@ use sp_keyring::Sr25519Keyring::{Bob, Charlie};
 use sp_runtime::Perbill;
 
 /// Runs the runtime's migrations as an upgrade would: with their try-runtime pre- and
-/// post-upgrade checks when the runtime has them (the test command's build does).
+/// post-upgrade checks when the runtime has them (the test command's build does), then every
+/// pallet's `try_state` on the migrated state, as `try-runtime on-runtime-upgrade` does (a
+/// migration's own `post_upgrade` checks what it changed: the invariants of the current code
+/// hold only once every migration has run).
 fn run_migrations() {
     #[cfg(feature = "try-runtime")]
-    capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
-        .expect("pre- and post-upgrade checks pass");
+    {
+        use frame_support::traits::{TryState, TryStateSelect};
+        capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
+            .expect("pre- and post-upgrade checks pass");
+        capacloud_runtime::AllPalletsWithSystem::try_state(
+            System::block_number(),
+            TryStateSelect::All,
+        )
+        .expect("every pallet's invariants hold after the migrations");
+    }
     #[cfg(not(feature = "try-runtime"))]
     capacloud_runtime::Migrations::on_runtime_upgrade();
 }
@@ -126,7 +138,7 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
         // Twin: the same chain had it never been written in the old layout.
         run_migrations();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 10);
+        assert_eq!(BurnMint::on_chain_storage_version(), 11);
         // Every old field kept, nothing handed over or held back: the state is the one the
         // chain had before it was written in the old layout.
         assert_eq!(Emission::<Runtime>::get(), now);
@@ -213,16 +225,15 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
         assert_eq!(BurnMint::on_chain_storage_version(), 7);
-        // Every older version is refused; versions 8 to 10 pass the guard.
+        // Every older version is refused; versions 8 to 11 pass the guard.
         for version in [0, 2, 3, 4, 5, 6] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Err(message));
         }
-        for version in [8, 9, 10] {
+        for version in [8, 9, 10, 11] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Ok(()));
         }
-        StorageVersion::new(10).put::<BurnMint>();
     });
 }
 
@@ -285,7 +296,7 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
 
         run_migrations();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 10);
+        assert_eq!(BurnMint::on_chain_storage_version(), 11);
         // Bob keeps his credits and gains the reference; the reaped account's credits, with
         // the tokens burned for them, are the treasury's, which holds a reference for them.
         assert_eq!(CreditBalances::<Runtime>::get(&bob), kept);
@@ -307,5 +318,87 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
         assert_eq!(System::consumers(&bob), bob_refs + 1);
         // The chain runs on (its invariants checked after every block).
         run_to_block(System::block_number() + epoch_length);
+    });
+}
+
+#[test]
+fn v10_provider_records_migrate_to_unlock_chunks_owing_what_they_owed() {
+    with_dev_chain(|| {
+        run_to_block(1);
+        // Bob provides 10 units, attested by Alice (the development verifier), and proves
+        // liveness in two epochs: the first epoch's reward settles, locked for `RewardDelay`.
+        let bob = Bob.to_account_id();
+        assert_ok!(BurnMint::register_provider(
+            RuntimeOrigin::signed(bob.clone()),
+            10,
+            200 * CAPA
+        ));
+        assert_ok!(BurnMint::attest_capacity(
+            RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Alice.to_account_id()),
+            bob.clone(),
+            10
+        ));
+        let next_epoch = || {
+            let epoch = CurrentEpoch::<Runtime>::get();
+            run_to_block(epoch.start + epoch.length);
+        };
+        for _ in 0..2 {
+            next_epoch();
+            assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+        }
+        let record = pallet_burn_mint::Providers::<Runtime>::get(&bob).unwrap();
+        assert!(record.locked > 0);
+        assert_eq!(record.unlocking.len(), 1);
+        let unlock = record.unlocking[0].epoch;
+
+        // The same record as version 10 stored it: one unlock epoch for all it locked.
+        let old = v11_migration::v10::Provider {
+            status: record.status,
+            capacity: record.capacity,
+            verified_capacity: record.verified_capacity,
+            previous_capacity: record.previous_capacity,
+            verified_from: record.verified_from,
+            reputation: record.reputation,
+            bond: record.bond,
+            eligible_from: record.eligible_from,
+            work: record.work,
+            locked: record.locked,
+            unlock_epoch: unlock,
+            pending: record.pending,
+            frozen_until: record.frozen_until,
+        };
+        pallet_burn_mint::Providers::<Runtime>::remove(&bob);
+        v11_migration::v10::Providers::<Runtime>::insert(&bob, old.clone());
+        StorageVersion::new(10).put::<BurnMint>();
+
+        run_migrations();
+
+        assert_eq!(BurnMint::on_chain_storage_version(), 11);
+        // Every field kept; the locked reward one chunk at the old unlock epoch.
+        assert_eq!(
+            pallet_burn_mint::Providers::<Runtime>::get(&bob).unwrap(),
+            record
+        );
+        assert_eq!(v11_migration::upgrade_provider(old), record);
+        // At v11 the migration runs no more.
+        MigrateV10ToV11::<Runtime>::on_runtime_upgrade();
+        assert_eq!(
+            pallet_burn_mint::Providers::<Runtime>::get(&bob).unwrap(),
+            record
+        );
+        // The reward unlocks in its epoch and Bob claims it (the chain's invariants checked
+        // after every block).
+        while CurrentEpoch::<Runtime>::get().index < unlock {
+            next_epoch();
+        }
+        let free = Balances::free_balance(&bob);
+        assert_ok!(BurnMint::claim_rewards(
+            RuntimeOrigin::signed(bob.clone()),
+            bob.clone()
+        ));
+        assert_eq!(
+            Balances::free_balance(&bob),
+            free + record.pending + record.locked
+        );
     });
 }

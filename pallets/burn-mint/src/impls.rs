@@ -52,6 +52,10 @@ impl<T: Config> Pallet<T> {
             T::RewardClaimWindow::get() > T::RewardDelay::get(),
             "reward pools must outlive the reward delay"
         );
+        assert!(
+            T::RewardDelay::get() <= crate::types::MAX_UNLOCK_CHUNKS,
+            "a provider record keeps at most MAX_UNLOCK_CHUNKS epochs of locked rewards"
+        );
         assert!(T::TokenUnit::get() > 0);
         assert!(T::CreditsPerStableUnit::get() > 0);
     }
@@ -168,8 +172,9 @@ impl<T: Config> Pallet<T> {
         current: u32,
     ) -> Option<(u32, economics::RewardPool)> {
         let mut changed = None;
-        // Unlock what is due first, so that an older reward never waits for a newer one.
-        Self::unlock(record, current);
+        // Unlock what is due first (each epoch's reward has its own chunk: a newer reward
+        // never delays an older one).
+        record.unlock(current);
         if let Some(work) = record.work.filter(|w| w.epoch < current) {
             // A pool outside the claim window pays nothing, even before a boundary has
             // expired it (after the window was lowered, expiry catches up over boundaries).
@@ -177,31 +182,16 @@ impl<T: Config> Pallet<T> {
             if let Some(mut pool) = RewardPools::<T>::get(work.epoch).filter(|_| claimable) {
                 let reward = pool.settle(&work);
                 changed = Some((work.epoch, pool));
-                if !reward.is_zero() {
-                    let unlock = work
-                        .epoch
-                        .saturating_add(1)
-                        .saturating_add(T::RewardDelay::get());
-                    record.unlock_epoch = if record.locked.is_zero() {
-                        unlock
-                    } else {
-                        record.unlock_epoch.max(unlock)
-                    };
-                    record.locked.saturating_accrue(reward);
-                }
+                let unlock = work
+                    .epoch
+                    .saturating_add(1)
+                    .saturating_add(T::RewardDelay::get());
+                record.lock(reward, unlock);
             }
             record.work = None;
         }
-        Self::unlock(record, current);
+        record.unlock(current);
         changed
-    }
-
-    /// Moves locked rewards to the claimable ones once their epoch has come.
-    fn unlock(record: &mut ProviderOf<T>, current: u32) {
-        if !record.locked.is_zero() && record.unlock_epoch <= current {
-            record.pending.saturating_accrue(record.locked);
-            record.locked = 0;
-        }
     }
 
     /// Proves the provider live in the open epoch `epoch`, in the liveness window the current
@@ -362,7 +352,7 @@ impl<T: Config> Pallet<T> {
     /// The tokens are burned from the pot and counted. Returns what was burned.
     pub(crate) fn forfeit(record: &mut ProviderOf<T>) -> Amount {
         let current = Self::current_epoch();
-        let mut forfeited = record.owed();
+        let mut forfeited = record.take_owed();
         if let Some(work) = record.work.take() {
             if work.epoch < current {
                 if let Some(mut pool) = RewardPools::<T>::get(work.epoch) {
@@ -373,8 +363,6 @@ impl<T: Config> Pallet<T> {
                 Self::note_in_books(|b| b.live_points.saturating_reduce(work.live_points));
             }
         }
-        record.pending = 0;
-        record.locked = 0;
         Self::burn_forfeited(forfeited)
     }
 

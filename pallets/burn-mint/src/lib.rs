@@ -93,7 +93,7 @@ pub mod pallet {
     use sp_arithmetic::{FixedU128, Perbill, Permill};
 
     /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(10);
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(11);
 
     #[pallet::pallet]
     #[pallet::storage_version(STORAGE_VERSION)]

@@ -186,6 +186,7 @@ impl<T: Config> Pallet<T> {
             if let Some(work) = record.work {
                 ensure!(work.epoch <= epoch.index, "work of a future epoch");
             }
+            Self::check_unlocking(&record, epoch.index)?;
             if let Some(until) = record.frozen_until {
                 ensure!(
                     until <= now.saturating_add(T::MinUnbondingPeriod::get().into()),
@@ -207,6 +208,36 @@ impl<T: Config> Pallet<T> {
             "live points differ from the open books'"
         );
         Ok(owed)
+    }
+
+    /// A provider's locked rewards are its unlock chunks' sum; each chunk holds something,
+    /// their epochs rise strictly, and none unlocks later than `RewardDelay` epochs after the
+    /// open epoch `current` (a reward settles after its epoch closes, and unlocks `RewardDelay`
+    /// epochs after that).
+    fn check_unlocking<B>(
+        record: &crate::types::Provider<B>,
+        current: u32,
+    ) -> Result<(), TryRuntimeError> {
+        let chunks = &record.unlocking;
+        let sum = chunks
+            .iter()
+            .fold(0, |sum: Amount, chunk| sum.saturating_add(chunk.amount));
+        ensure!(
+            sum == record.locked,
+            "a provider's locked rewards differ from its unlock chunks"
+        );
+        ensure!(
+            chunks.iter().all(|chunk| !chunk.amount.is_zero())
+                && chunks.windows(2).all(|pair| pair[0].epoch < pair[1].epoch),
+            "an empty unlock chunk, or chunks out of order"
+        );
+        ensure!(
+            chunks
+                .last()
+                .is_none_or(|chunk| chunk.epoch <= current.saturating_add(T::RewardDelay::get())),
+            "a reward locked for longer than the reward delay"
+        );
+        Ok(())
     }
 
     /// Reward pools are kept only for closed epochs not yet expired: none below the expiry

@@ -8,10 +8,39 @@ use crate::economics::{
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-    BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound,
+    traits::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound,
+    PartialEqNoBound,
 };
 use scale_info::TypeInfo;
 use sp_arithmetic::{traits::Zero, FixedU128, Permill};
+
+/// The most epochs a reward may stay locked after its epoch closes (the largest `RewardDelay`
+/// a runtime may configure): a provider record keeps one [`UnlockChunk`] per epoch whose
+/// reward is locked.
+pub const MAX_UNLOCK_CHUNKS: u32 = 8;
+
+/// A provider's locked rewards, one chunk per unlock epoch, oldest first.
+pub type Unlocking = BoundedVec<UnlockChunk, ConstU32<MAX_UNLOCK_CHUNKS>>;
+
+/// Rewards settled for one closed epoch, locked until `epoch`.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct UnlockChunk {
+    /// The first epoch in which the amount is claimable.
+    pub epoch: u32,
+    /// The amount.
+    pub amount: Amount,
+}
 
 /// A provider's availability state.
 #[derive(
@@ -44,8 +73,8 @@ pub enum ProviderStatus<BlockNumber> {
 /// active with a reputation at or above the parameters' minimum ([`Provider::points`]); a
 /// change of the verified capacity counts from the epoch after the verifiers agreed on it. Its
 /// rewards move through three stages: `work` (this or a closed epoch's usage and live points,
-/// not yet settled), `locked` (settled, claimable from epoch `unlock_epoch` on) and `pending`
-/// (claimable now).
+/// not yet settled), `locked` (settled, each epoch's reward claimable from its own epoch in
+/// `unlocking` on) and `pending` (claimable now).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Provider<BlockNumber> {
     /// Availability state.
@@ -72,10 +101,13 @@ pub struct Provider<BlockNumber> {
     pub eligible_from: u32,
     /// Work of its latest epoch (usage served, live points), not yet settled.
     pub work: Option<EpochWork>,
-    /// Rewards settled but still locked (forfeited if the provider is removed).
+    /// Rewards settled but still locked (forfeited if the provider is removed): the sum of
+    /// `unlocking`.
     pub locked: Amount,
-    /// Epoch from which `locked` becomes claimable.
-    pub unlock_epoch: u32,
+    /// The locked rewards by the epoch from which each becomes claimable, oldest first: one
+    /// chunk per settled epoch (an epoch's reward unlocks `RewardDelay` epochs after its epoch
+    /// closes, whatever the provider earns meanwhile).
+    pub unlocking: Unlocking,
     /// Rewards claimable now.
     pub pending: Amount,
     /// Frozen by governance until this block (excluded): pending a removal referendum, its
@@ -104,7 +136,7 @@ impl<BlockNumber> Provider<BlockNumber> {
             eligible_from,
             work: None,
             locked: 0,
-            unlock_epoch: 0,
+            unlocking: Unlocking::new(),
             pending: 0,
             frozen_until: None,
         }
@@ -174,6 +206,60 @@ impl<BlockNumber> Provider<BlockNumber> {
     /// still in its epoch's pool).
     pub fn owed(&self) -> Amount {
         self.pending.saturating_add(self.locked)
+    }
+
+    /// Locks `amount`, claimable from epoch `epoch` on. Chunks stay in the order of their
+    /// epochs: an amount that would unlock no later than the newest chunk joins it (and so
+    /// never unlocks earlier than its own epoch says); when every chunk is taken, which a
+    /// `RewardDelay` within [`MAX_UNLOCK_CHUNKS`] never causes, it joins the newest one and
+    /// waits for the later of the two epochs. Nothing is ever dropped.
+    pub fn lock(&mut self, amount: Amount, epoch: u32) {
+        if amount.is_zero() {
+            return;
+        }
+        self.locked = self.locked.saturating_add(amount);
+        if let Some(newest) = self.unlocking.last_mut() {
+            if newest.epoch >= epoch {
+                newest.amount = newest.amount.saturating_add(amount);
+                return;
+            }
+        }
+        if let Err(chunk) = self.unlocking.try_push(UnlockChunk { epoch, amount }) {
+            if let Some(newest) = self.unlocking.last_mut() {
+                newest.amount = newest.amount.saturating_add(chunk.amount);
+                newest.epoch = epoch;
+            }
+        }
+    }
+
+    /// Moves every locked chunk whose epoch has come (at most `current`) to `pending`.
+    pub fn unlock(&mut self, current: u32) {
+        let due = self
+            .unlocking
+            .iter()
+            .take_while(|chunk| chunk.epoch <= current)
+            .count();
+        if due == 0 {
+            return;
+        }
+        let amount = self
+            .unlocking
+            .iter()
+            .take(due)
+            .fold(0, |sum: Amount, chunk| sum.saturating_add(chunk.amount));
+        self.unlocking.drain(..due);
+        self.locked = self.locked.saturating_sub(amount);
+        self.pending = self.pending.saturating_add(amount);
+    }
+
+    /// Takes everything it is owed (claimable and locked) out of the record, which then owes
+    /// nothing; returns it.
+    pub fn take_owed(&mut self) -> Amount {
+        let owed = self.owed();
+        self.pending = 0;
+        self.locked = 0;
+        self.unlocking.clear();
+        owed
     }
 
     /// Whether nothing ties the record to the chain any more: it left, holds no bond and is

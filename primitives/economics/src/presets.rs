@@ -65,6 +65,10 @@ pub struct Timing {
     /// Liveness windows an epoch is cut into (24 in production: a provider proves liveness
     /// once an hour).
     pub liveness_windows: u32,
+    /// Epochs a provider's rewards stay locked after their epoch closes, so that a freeze
+    /// decided after the close lands before they can be claimed (the runtime's `RewardDelay`,
+    /// derived there from the `provider_freezer` track; 4 in production).
+    pub reward_delay: u32,
 }
 
 impl Timing {
@@ -83,6 +87,7 @@ impl Timing {
             min_epoch_length: hour,
             min_unbonding_period: 17 * day + 2 * hour,
             liveness_windows: 24,
+            reward_delay: 4,
         }
     }
 

@@ -151,6 +151,7 @@ pub const TIMING: presets::Timing = presets::Timing {
     min_epoch_length: MinEpochLength::get(),
     min_unbonding_period: MinUnbondingPeriod::get(),
     liveness_windows: prod_or_fast!(24, 2),
+    reward_delay: REWARD_DELAY,
 };
 
 // A production build's timing is the one the simulator's baseline and the economics crate's
@@ -166,6 +167,7 @@ const _: () = {
             && TIMING.min_epoch_length == production.min_epoch_length
             && TIMING.min_unbonding_period == production.min_unbonding_period
             && TIMING.liveness_windows == production.liveness_windows
+            && TIMING.reward_delay == production.reward_delay
     );
 };
 

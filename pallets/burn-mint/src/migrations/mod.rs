@@ -62,4 +62,5 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
 }
 
 pub mod v10;
+pub mod v11;
 pub mod v9;

@@ -253,6 +253,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV9ToV10<T> {
             CurrentEpoch::<T>::get() == upgrade_epoch(epoch, expiry_cursor::<T>(epoch.index)),
             "the open epoch changed beyond the expiry cursor, or the cursor is not at the oldest pool"
         );
-        Pallet::<T>::do_try_state()
+        // The pallet's invariants are the current code's: they hold once every migration has
+        // run, and `try-runtime on-runtime-upgrade` checks them then (as the runtime's
+        // migration tests do).
+        Ok(())
     }
 }

@@ -386,6 +386,53 @@ fn removal_slashes_forfeits_and_keeps_the_account_out() {
     RewardDelay::set(0);
 }
 
+/// Every epoch's reward unlocks `RewardDelay` epochs after its epoch closes, whatever the
+/// provider earns meanwhile: with a delay of 3, a provider live in every epoch and claiming in
+/// every one is paid epoch `k`'s reward in epoch `k + 4`, and holds the last three epochs'
+/// rewards locked. (Until storage version 11 a record kept one unlock epoch for everything
+/// locked, and each newer reward pushed it back: a provider serving every epoch under a delay
+/// of 2 or more could never claim; production's delay is 4.)
+#[test]
+fn every_epochs_reward_unlocks_on_time_while_the_provider_keeps_earning() {
+    RewardDelay::set(3);
+    ExtBuilder::default().build_and_execute(|| {
+        live_provider(P1, 100);
+        let first = CurrentEpoch::<Test>::get().index;
+        let mut paid = 0;
+        for _ in 0..8 {
+            next_epoch();
+            heartbeat(P1);
+            let current = CurrentEpoch::<Test>::get().index;
+            // Epochs `first..current` closed and were settled; those up to `current - 4`
+            // unlocked.
+            let unlocked = (first..current).filter(|k| k + 4 <= current).count() as u128;
+            let locked = (current - first) as u128 - unlocked;
+            let record = Providers::<Test>::get(P1).unwrap();
+            assert_eq!(record.locked, locked.min(3) * POOL, "epoch {current}");
+            if unlocked * POOL > paid {
+                assert_ok!(BurnMint::claim_rewards(signed(ALICE), P1));
+                assert_eq!(
+                    last_event(),
+                    Event::RewardsClaimed {
+                        provider: P1,
+                        amount: POOL
+                    }
+                );
+                paid += POOL;
+            } else {
+                assert_noop!(
+                    BurnMint::claim_rewards(signed(ALICE), P1),
+                    Error::<Test>::RewardsLocked
+                );
+            }
+            assert_eq!(paid, unlocked * POOL, "epoch {current}");
+        }
+        // Eight epochs closed: the first five paid, the last three locked.
+        assert_eq!(paid, 5 * POOL);
+    });
+    RewardDelay::set(0);
+}
+
 #[test]
 fn unclaimed_rewards_expire_burned_and_counted() {
     RewardClaimWindow::set(2);
