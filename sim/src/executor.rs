@@ -101,6 +101,20 @@ pub trait Executor {
     /// Each of `accounts` providers of `group`, paused by a slash, adds `amount` to its bond
     /// (`bond_extra`) and resumes (`resume`).
     fn rebond(&mut self, group: Group, accounts: u32, amount: Amount);
+    /// Governance freezes each of `accounts` providers of `group` (`freeze_provider`): their
+    /// rewards cannot be claimed for the runtime's `MinUnbondingPeriod` blocks.
+    fn freeze(&mut self, group: Group, accounts: u32);
+    /// Governance removes each of `accounts` providers of `group` (`remove_provider`): `share`
+    /// of its bond burned, the rest released, and what it is owed, `forfeited` by the run's
+    /// account (its rewards still locked), burned from the reward pot. Returns what all of
+    /// them lost: `(slashed, forfeited)`.
+    fn remove(
+        &mut self,
+        group: Group,
+        accounts: u32,
+        share: Perbill,
+        forfeited: Amount,
+    ) -> (Amount, Amount);
     /// Each of `accounts` providers of `group` proves every liveness window of the epoch,
     /// worth `points` live points by the simulator's rules; returns the points the chain
     /// counted for each.

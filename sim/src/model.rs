@@ -61,6 +61,9 @@ pub struct Activity {
     pub burned_fees: Amount,
     /// Bonds slashed.
     pub burned_slashes: Amount,
+    /// Rewards forfeited by removed providers (burned from the pot during the epoch; the
+    /// close adds what expired pools leave).
+    pub burned_forfeited: Amount,
     /// Availability points of the providers that proved liveness.
     pub live_points: u128,
 }
@@ -207,6 +210,7 @@ impl Chain {
             .saturating_sub(activity.burned_credits)
             .saturating_sub(activity.burned_fees)
             .saturating_sub(activity.burned_slashes)
+            .saturating_sub(activity.burned_forfeited)
             .saturating_sub(forfeited);
         let books = EpochBooks {
             burned_credits: activity.burned_credits,
@@ -216,7 +220,7 @@ impl Chain {
             credits_served: activity.credits_served,
             basis_served: activity.basis_served,
             live_points: activity.live_points,
-            burned_forfeited: forfeited,
+            burned_forfeited: forfeited.saturating_add(activity.burned_forfeited),
             total_issuance_at_open: opened_at,
             ..Default::default()
         };
@@ -272,7 +276,8 @@ impl Chain {
             .saturating_add(treasury.saturating_mul(first_fits as u128))
             .saturating_sub(activity.burned_credits)
             .saturating_sub(activity.burned_fees)
-            .saturating_sub(activity.burned_slashes);
+            .saturating_sub(activity.burned_slashes)
+            .saturating_sub(activity.burned_forfeited);
         let rest_fits =
             blocks_that_fit(&per_block, room(after_first), max, length.saturating_sub(1)) as u64;
         if first_fits == 1 {
@@ -442,6 +447,26 @@ impl Executor for Model {
         let burned = plan.burned.saturating_mul(accounts as u128);
         self.activity.burned_slashes = self.activity.burned_slashes.saturating_add(burned);
         burned
+    }
+
+    fn freeze(&mut self, _group: Group, _accounts: u32) {
+        // No token moves: the pot keeps what the accounts are owed, the run counts it.
+    }
+
+    fn remove(
+        &mut self,
+        group: Group,
+        accounts: u32,
+        share: Perbill,
+        forfeited: Amount,
+    ) -> (Amount, Amount) {
+        // The chain's `remove_provider`: the share of the bond rounded down, the rest released.
+        let bond = self.bonds.remove(&group).unwrap_or_default();
+        let slashed = share.mul_floor(bond).saturating_mul(accounts as u128);
+        self.activity.burned_slashes = self.activity.burned_slashes.saturating_add(slashed);
+        // The pot pays the forfeit out of what the pools owed the accounts: burned.
+        self.activity.burned_forfeited = self.activity.burned_forfeited.saturating_add(forfeited);
+        (slashed, forfeited)
     }
 
     fn rebond(&mut self, group: Group, _accounts: u32, amount: Amount) {

@@ -23,8 +23,8 @@ use sp_arithmetic::FixedU128;
 
 mod adversaries;
 use adversaries::{
-    adversary_epoch, governance_slashes, register_adversaries, settle_adversaries, AccountWork,
-    AdversaryState, Epoch,
+    adversary_epoch, governance_freezes, governance_removals, governance_slashes,
+    register_adversaries, settle_adversaries, AccountWork, AdversaryState, Epoch,
 };
 
 /// One epoch of a run, as reported.
@@ -154,6 +154,11 @@ pub struct RunSetup {
     /// The controller's memory, when starting from a live chain (else it starts at
     /// `emission`).
     pub controller: Option<ControllerState>,
+    /// Epochs a provider's rewards stay locked after their epoch closes (the runtime's
+    /// `RewardDelay`): what a removal forfeits.
+    pub reward_delay: u32,
+    /// Blocks a freeze holds a provider's rewards (the runtime's `MinUnbondingPeriod`).
+    pub freeze_blocks: u32,
 }
 
 /// Epochs of `epoch_length` blocks in a year of the chain's production timing (6-second
@@ -178,6 +183,8 @@ impl RunSetup {
             issuance: plancks(scenario.start.supply),
             epochs_per_year: epochs_per_year(params.epoch_length),
             controller: None,
+            reward_delay: capacloud_economics::presets::Timing::production().reward_delay,
+            freeze_blocks: capacloud_economics::presets::Timing::production().min_unbonding_period,
         })
     }
 }
@@ -314,6 +321,8 @@ pub fn drive<E: Executor>(
             register_adversaries(scenario, attacking, &params, &mut world.states, ex);
         }
         governance_slashes(scenario, epoch, attacking, &params, &mut world.states, ex);
+        governance_freezes(scenario, epoch, attacking, setup, &mut world.states, ex);
+        governance_removals(scenario, epoch, attacking, &mut world.states, ex);
         honest_membership(scenario, &mut world.honest, &params, epoch, ex);
         // What can still be burned this epoch: the tokens held at its open (the issuance less
         // what the reward pot holds unclaimed).
@@ -374,7 +383,9 @@ impl World {
         let states: Vec<AdversaryState> = scenario
             .adversaries
             .iter()
-            .map(|_| AdversaryState::new(Standing::registered(&setup.params, 0)))
+            .map(|_| {
+                AdversaryState::new(Standing::registered(&setup.params, 0), setup.reward_delay)
+            })
             .collect();
         World {
             honest: Honest::new(&scenario.providers),

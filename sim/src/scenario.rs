@@ -54,6 +54,41 @@ pub struct Scenario {
     /// Slashes governance decides against an attacking adversary (`slash_provider`).
     #[serde(default)]
     pub slashes: Vec<SlashEvent>,
+    /// Removals governance decides against an attacking adversary (`remove_provider`).
+    #[serde(default)]
+    pub removals: Vec<RemovalEvent>,
+    /// Freezes governance decides against an attacking adversary (`freeze_provider`).
+    #[serde(default)]
+    pub freezes: Vec<FreezeEvent>,
+}
+
+/// A freeze of an adversary's accounts, made only when it attacks (as a slash): for the
+/// runtime's `MinUnbondingPeriod` blocks from the epoch's first block, nobody can claim their
+/// rewards (`ProviderFrozen`); they keep acting and earning, and a removal in the meantime
+/// forfeits every reward they have not claimed.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeEvent {
+    /// The epoch (at its start).
+    pub epoch: u32,
+    /// The adversary (index in `adversaries`).
+    pub adversary: usize,
+}
+
+/// The removal of an adversary's accounts, made only when it attacks (as a slash): `share` of
+/// each account's bond burned, the rest released; every reward not yet paid (the last
+/// `reward_delay` epochs' rewards, still locked, and work not yet settled) forfeited and
+/// burned from the reward pot; the accounts stop (their reputation is zero: the chain pays
+/// them nothing more).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemovalEvent {
+    /// The epoch (at its start, after the previous epoch's rewards were settled).
+    pub epoch: u32,
+    /// The adversary (index in `adversaries`).
+    pub adversary: usize,
+    /// The share of the bond slashed (0..=1).
+    pub share: f64,
 }
 
 /// A slash of an adversary's accounts, made only when it attacks (the counterfactual, honest,
@@ -527,11 +562,25 @@ impl Scenario {
                 self.providers.capacity
             ));
         }
-        for slash in &self.slashes {
-            if slash.adversary >= self.adversaries.len() || !(0.0..=1.0).contains(&slash.share) {
+        let events = self
+            .slashes
+            .iter()
+            .map(|s| ("slash", s.epoch, s.adversary, s.share))
+            .chain(
+                self.removals
+                    .iter()
+                    .map(|r| ("removal", r.epoch, r.adversary, r.share)),
+            )
+            .chain(
+                self.freezes
+                    .iter()
+                    .map(|f| ("freeze", f.epoch, f.adversary, 0.0)),
+            );
+        for (what, epoch, adversary, share) in events {
+            if adversary >= self.adversaries.len() || !(0.0..=1.0).contains(&share) {
                 return Err(format!(
-                    "slash at epoch {}: no adversary {} or a share {} outside 0..=1",
-                    slash.epoch, slash.adversary, slash.share
+                    "{what} at epoch {epoch}: no adversary {adversary} or a share {share} \
+                     outside 0..=1"
                 ));
             }
         }

@@ -4,7 +4,7 @@
 //! honest providers it has (their number and average verified capacity).
 
 use crate::run::RunSetup;
-use capacloud_economics::{Amount, ControllerState, Parameters};
+use capacloud_economics::{presets, Amount, ControllerState, Parameters};
 use serde_json::{Map, Value};
 use sp_arithmetic::Perbill;
 
@@ -144,6 +144,22 @@ pub fn from_json(text: &str) -> Result<Snapshot, String> {
             issuance: amount(&json["totalIssuance"], "totalIssuance")?,
             epochs_per_year: crate::run::epochs_per_year(params.epoch_length),
             controller: Some(controller),
+            // Written by `capa snapshot` since it exists (optional: older snapshots have the
+            // production delay).
+            reward_delay: json["rewardDelay"]
+                .as_u64()
+                .map_or(
+                    Ok(presets::Timing::production().reward_delay),
+                    u32::try_from,
+                )
+                .map_err(|e| format!("rewardDelay: {e}"))?,
+            freeze_blocks: json["minUnbondingPeriod"]
+                .as_u64()
+                .map_or(
+                    Ok(presets::Timing::production().min_unbonding_period),
+                    u32::try_from,
+                )
+                .map_err(|e| format!("minUnbondingPeriod: {e}"))?,
         },
         controller,
         providers: (count, average as u32),

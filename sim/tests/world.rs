@@ -376,3 +376,107 @@ fn a_slash_burns_the_bond_share_takes_reputation_and_pauses_what_it_uncovers() {
     let error = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap_err();
     assert!(error.contains("no adversary 3"), "{error}");
 }
+
+#[test]
+fn a_removal_forfeits_the_locked_rewards_burns_the_bond_share_and_stops_the_accounts() {
+    // The short scenario's self-dealers (two accounts of 50 units, bonded 150 CAPA each)
+    // removed at epoch 15 with half their bonds slashed: 75 CAPA burned from each, the rest
+    // released; the rewards they settled in the last `RewardDelay` (4) epochs are still
+    // locked on the chain and are forfeited, burned from the pot in epoch 15's books.
+    let mut scenario = load("short.toml");
+    scenario.removals = vec![capacloud_sim::scenario::RemovalEvent {
+        epoch: 15,
+        adversary: 0,
+        share: 0.5,
+    }];
+    let (setup, result) = run_of(&scenario);
+    assert_eq!(setup.reward_delay, 4);
+    // What the accounts settled, cumulated, after each epoch's close (usage and availability).
+    let settled = |e: usize| {
+        let r = &result.epochs[e];
+        r.adversary_usage[0] + r.adversary_availability[0]
+    };
+    let locked = settled(14) - settled(10);
+    assert!(settled(10) > 0 && locked > 0);
+    // Epoch 15 burns the forfeit (nothing expires this early) and the slash, exactly.
+    assert_eq!(result.epochs[15].burned_forfeited, locked);
+    assert_eq!(result.epochs[15].burned_slashes, 150 * CAPA);
+    assert!(result.epochs[..15].iter().all(|r| r.burned_forfeited == 0));
+    // The accounts stop: no burn, no usage, no availability after the removal.
+    assert_eq!(settled(119), settled(14));
+    // Its cost: its burns before the removal (epochs 10 to 14: 5 × 2 × 2,000 CAPA) and the
+    // slash.
+    assert_eq!(result.adversaries[0].burned, 20_000 * CAPA + 150 * CAPA);
+    // Against the same run without the removal (the profit columns are measured against the
+    // same honest counterfactual): equal up to epoch 14; in epoch 15 the removed accounts lose
+    // the forfeit and the slash, do not burn their 4,000 CAPA and do not earn epoch 15's reward.
+    let mut kept = scenario.clone();
+    kept.removals.clear();
+    let (_, plain) = run_of(&kept);
+    let profit = |r: &RunResult, e: usize| r.epochs[e].adversary_profit[0];
+    assert_eq!(profit(&result, 14), profit(&plain, 14));
+    let earned_15 = {
+        let settled = |e: usize| {
+            plain.epochs[e].adversary_usage[0] + plain.epochs[e].adversary_availability[0]
+        };
+        settled(15) - settled(14)
+    };
+    assert_eq!(
+        profit(&result, 15) - profit(&plain, 15),
+        -(locked as i128) - (150 * CAPA) as i128 + (4_000 * CAPA) as i128 - earned_15 as i128
+    );
+    assert_physical("short with a removal", &setup, &result);
+    // A removal of an adversary that does not exist is refused by name.
+    scenario.removals[0].adversary = 3;
+    let error = run(&scenario, &RunSetup::from_scenario(&scenario).unwrap()).unwrap_err();
+    assert!(
+        error.contains("removal at epoch 15: no adversary 3"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_freeze_holds_what_unlocks_until_the_removal_forfeits_it_and_costs_nothing_alone() {
+    // The short scenario's self-dealers frozen at epoch 15: for `MinUnbondingPeriod` (17 days
+    // 2 hours: eighteen daily epochs) nobody claims their rewards; removed at epoch 20, they
+    // forfeit everything they settled from epoch 11 on (epochs 11 to 14 were locked at the
+    // freeze, 15 to 19 settled during it), not only the last `RewardDelay` (4) epochs'.
+    let mut scenario = load("short.toml");
+    scenario.freezes = vec![capacloud_sim::scenario::FreezeEvent {
+        epoch: 15,
+        adversary: 0,
+    }];
+    scenario.removals = vec![capacloud_sim::scenario::RemovalEvent {
+        epoch: 20,
+        adversary: 0,
+        share: 0.0,
+    }];
+    let (setup, frozen) = run_of(&scenario);
+    assert_eq!(setup.freeze_blocks, 17 * 14_400 + 1_200);
+    let settled = |r: &RunResult, e: usize| {
+        r.epochs[e].adversary_usage[0] + r.epochs[e].adversary_availability[0]
+    };
+    assert_eq!(
+        frozen.epochs[20].burned_forfeited,
+        settled(&frozen, 19) - settled(&frozen, 10)
+    );
+    // Without the freeze the removal takes the last four epochs' rewards only.
+    let mut unfrozen = scenario.clone();
+    unfrozen.freezes.clear();
+    let (_, removed) = run_of(&unfrozen);
+    assert_eq!(
+        removed.epochs[20].burned_forfeited,
+        settled(&removed, 19) - settled(&removed, 15)
+    );
+    assert!(frozen.epochs[20].burned_forfeited > removed.epochs[20].burned_forfeited);
+    // A freeze that no removal follows moves no token: the run is the run without it.
+    let mut alone = scenario.clone();
+    alone.removals.clear();
+    let (_, held) = run_of(&alone);
+    let mut nothing = scenario.clone();
+    nothing.removals.clear();
+    nothing.freezes.clear();
+    let (_, plain) = run_of(&nothing);
+    assert_eq!(held.epochs, plain.epochs);
+    assert_physical("short with a freeze and a removal", &setup, &frozen);
+}

@@ -3,7 +3,7 @@
 //! slashes of them, and the settlement of what they earned. [`super::drive`] calls these in
 //! the chain's order.
 
-use super::Impossible;
+use super::{Impossible, RunSetup};
 use crate::{
     executor::{EpochEnd, Executor, Group},
     providers::Standing,
@@ -11,6 +11,7 @@ use crate::{
 };
 use capacloud_economics::{presets::CAPA, settle_usage, Amount, Parameters};
 use sp_arithmetic::Perbill;
+use std::collections::VecDeque;
 
 /// Registers every adversary's accounts (in the run's first epoch) and keeps the bond and the
 /// verified capacity each account got.
@@ -81,8 +82,66 @@ pub(super) fn governance_slashes<E: Executor>(
     }
 }
 
+/// Governance's freezes of `epoch` of the attacking adversaries (`freeze_provider`): nobody
+/// claims their rewards for `setup.freeze_blocks` blocks from the epoch's first block.
+pub(super) fn governance_freezes<E: Executor>(
+    scenario: &Scenario,
+    epoch: u32,
+    attacking: &[bool],
+    setup: &RunSetup,
+    states: &mut [AdversaryState],
+    ex: &mut E,
+) {
+    for freeze in scenario.freezes.iter().filter(|f| f.epoch == epoch) {
+        let index = freeze.adversary;
+        let state = &mut states[index];
+        if !attacking[index] || state.removed {
+            continue;
+        }
+        let accounts = scenario.adversaries[index].accounts();
+        ex.freeze(Group::Adversary(index as u32), accounts);
+        state.frozen_for = setup.freeze_blocks;
+    }
+}
+
+/// Governance's removals of `epoch` of the attacking adversaries (`remove_provider`): the
+/// share of their bonds slashed counts as burned; the rewards still locked are forfeited (no
+/// longer received); the accounts stop.
+pub(super) fn governance_removals<E: Executor>(
+    scenario: &Scenario,
+    epoch: u32,
+    attacking: &[bool],
+    states: &mut [AdversaryState],
+    ex: &mut E,
+) {
+    for removal in scenario.removals.iter().filter(|r| r.epoch == epoch) {
+        let index = removal.adversary;
+        let state = &mut states[index];
+        if !attacking[index] || state.removed {
+            continue;
+        }
+        let accounts = scenario.adversaries[index].accounts();
+        // Everything not claimed: what is locked, and what unlocked during a freeze.
+        let unclaimed = state
+            .locked
+            .drain(..)
+            .fold(std::mem::take(&mut state.held), Amount::saturating_add);
+        let (slashed, forfeited) = ex.remove(
+            Group::Adversary(index as u32),
+            accounts,
+            Perbill::from_float(removal.share),
+            unclaimed,
+        );
+        state.burned = state.burned.saturating_add(slashed);
+        state.received = state.received.saturating_sub(forfeited);
+        state.forfeited = state.forfeited.saturating_add(forfeited);
+        state.removed = true;
+        state.bond = 0;
+    }
+}
+
 /// An adversary's epoch ([`adversary_work`]), with a refused purchase recorded as impossible
-/// and what it burned added to its account.
+/// and what it burned added to its account. A removed adversary does nothing.
 pub(super) fn adversary_epoch<E: Executor>(
     adversary: &Adversary,
     attack: bool,
@@ -92,6 +151,9 @@ pub(super) fn adversary_epoch<E: Executor>(
     impossible: &mut Impossible,
     ex: &mut E,
 ) -> AccountWork {
+    if state.removed {
+        return AccountWork::default();
+    }
     let w = adversary_work(adversary, attack, epoch, state, ex, left);
     if w.refused {
         impossible.refused_purchases += 1;
@@ -131,11 +193,31 @@ pub(super) struct AdversaryState {
     pub(super) bond: Amount,
     /// The verified capacity each account's bond must cover.
     pub(super) capacity: u32,
+    /// What its accounts settled in the last `reward_delay` closed epochs, oldest first: still
+    /// locked on the chain, forfeited by a removal.
+    locked: VecDeque<Amount>,
+    /// Epochs a reward stays locked after its epoch closes.
+    reward_delay: u32,
+    /// What a removal took back of what it had settled.
+    pub(super) forfeited: Amount,
+    /// Blocks a freeze still holds its rewards, from the open epoch's first block (none: not
+    /// frozen).
+    frozen_for: u32,
+    /// What unlocked while a freeze held it: unclaimed until the freeze ends.
+    held: Amount,
+    /// Governance removed its accounts: they do nothing more.
+    pub(super) removed: bool,
 }
 
 impl AdversaryState {
-    pub(super) fn new(standing: Standing) -> Self {
+    pub(super) fn new(standing: Standing, reward_delay: u32) -> Self {
         AdversaryState {
+            locked: VecDeque::with_capacity(reward_delay as usize + 1),
+            reward_delay,
+            forfeited: 0,
+            frozen_for: 0,
+            held: 0,
+            removed: false,
             bond: 0,
             capacity: 0,
             standing,
@@ -160,6 +242,21 @@ impl AdversaryState {
         let accounts = w.accounts as u128;
         let all = ex.claim(group, w.accounts, end, each);
         self.received = self.received.saturating_add(all);
+        // Locked for `reward_delay` epochs: claimable once the next `reward_delay` closes
+        // have passed, and claimed then unless a freeze holds it. The claim is made in the
+        // first block after `end` closed: a freeze lasts until then if it had more blocks left
+        // than the epoch had.
+        self.frozen_for = self.frozen_for.saturating_sub(end.length);
+        self.locked.push_back(all);
+        while self.locked.len() > self.reward_delay as usize {
+            let unlocked = self.locked.pop_front().unwrap_or(0);
+            if self.frozen_for > 0 {
+                self.held = self.held.saturating_add(unlocked);
+            }
+        }
+        if self.frozen_for == 0 {
+            self.held = 0;
+        }
         // The same reward in its two parts (the usage share first, as the pool pays it).
         let usage = settle_usage(&end.pool.usage, w.basis).min(each);
         self.from_usage = self

@@ -418,6 +418,36 @@ impl Executor for OnChain {
         }
     }
 
+    fn freeze(&mut self, group: Group, accounts: u32) {
+        for who in self.accounts(group, accounts) {
+            assert_ok!(BurnMint::freeze_provider(signed(FREEZER), who));
+        }
+    }
+
+    fn remove(
+        &mut self,
+        group: Group,
+        accounts: u32,
+        share: Perbill,
+        _forfeited: u128,
+    ) -> (u128, u128) {
+        let (mut slashed, mut forfeited) = (0, 0);
+        for who in self.accounts(group, accounts) {
+            assert_ok!(BurnMint::remove_provider(RuntimeOrigin::root(), who, share));
+            let Event::ProviderRemoved {
+                slashed: s,
+                forfeited: f,
+                ..
+            } = last_event()
+            else {
+                panic!("no removal event");
+            };
+            slashed += s;
+            forfeited += f;
+        }
+        (slashed, forfeited)
+    }
+
     fn heartbeat(&mut self, group: Group, accounts: u32, _points: u128) -> u128 {
         let index = CurrentEpoch::<Test>::get().index;
         let mut points = 0;
@@ -442,15 +472,19 @@ impl Executor for OnChain {
     }
 
     fn claim(&mut self, group: Group, accounts: u32, end: &EpochEnd, _reward: u128) -> u128 {
-        // What each account's work of the closed epoch settles to (it settles at its next
-        // call, before the pool expires): the chain's own record of the work.
+        // What each account's work of the closed epoch settles to: the chain's own record of
+        // the work. Each account then claims what has unlocked (refused while nothing has:
+        // `RewardsLocked`, `NothingToClaim`), so that what a removal forfeits is what is still
+        // locked, as the simulator counts it.
         self.accounts(group, accounts)
             .into_iter()
             .map(|who| {
-                Providers::<Test>::get(who)
+                let reward = Providers::<Test>::get(who)
                     .and_then(|record| record.work)
                     .filter(|work| work.epoch == end.index)
-                    .map_or(0, |work| end.pool.reward_of(&work))
+                    .map_or(0, |work| end.pool.reward_of(&work));
+                let _ = BurnMint::claim_rewards(signed(who), who);
+                reward
             })
             .sum()
     }
@@ -486,6 +520,9 @@ fn drive_both(scenario: &Scenario) -> (Pass, Pass) {
         issuance: model.issuance,
         epochs_per_year: 365.0 * 14_400.0 / model.params.epoch_length as f64,
         controller: Some(emission.controller),
+        reward_delay: RewardDelay::get(),
+        freeze_blocks:
+            <<Test as crate::Config>::MinUnbondingPeriod as frame_support::traits::Get<u32>>::get(),
     };
     let attacking = vec![true; scenario.adversaries.len()];
     let mut model = Model::new(model);
@@ -642,4 +679,123 @@ fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simula
             assert!(availability(5) > availability(4));
             assert!(availability(9) > availability(5));
         });
+}
+
+/// Governance removes a self-dealing group (`remove_provider`, a quarter of each bond slashed)
+/// under a `RewardDelay` of 2, its accounts having claimed every epoch what had unlocked:
+/// identical on the chain and in the simulator to the planck, the rewards of the two epochs
+/// still locked forfeited and burned, the accounts stopped. (With one unlock epoch per record,
+/// as before storage version 11, the chain's accounts could claim nothing under this delay,
+/// and the removal forfeited every reward they had earned: the records differed.)
+#[test]
+fn a_removed_group_forfeits_its_locked_rewards_identically_on_the_chain_and_in_the_simulator() {
+    let scenario = Scenario::from_toml(
+        r#"
+        name = "removal"
+        epochs = 10
+        [demand]
+        kind = "flat"
+        per_epoch = 0.000000006
+        [price]
+        model = "fixed"
+        start = 2.0
+        [providers]
+        count = 3
+        capacity = 100
+        reputation = 0.8
+        [[adversaries]]
+        kind = "self_dealer"
+        group = 2
+        burn = 0.000000002
+        from = 1
+        epochs = 8
+        capacity = 40
+        [[removals]]
+        epoch = 6
+        adversary = 0
+        share = 0.25
+        "#,
+    )
+    .unwrap();
+    RewardDelay::set(2);
+    ExtBuilder::default()
+        .parameters(reputation_params())
+        .build_and_execute(|| {
+            let (simulated, on_chain) = drive_both(&scenario);
+            let records = &simulated.records;
+            let settled =
+                |e: usize| records[e].adversary_usage[0] + records[e].adversary_availability[0];
+            // A quarter of each account's 140 bond: 35 each.
+            assert_eq!(records[6].burned_slashes, 70);
+            // The rewards of epochs 4 and 5 (settled after their closes, unlocking in epochs 7
+            // and 8) are forfeited; nothing expired in the run.
+            let locked = settled(5) - settled(3);
+            assert!(locked > 0);
+            assert_eq!(records[6].burned_forfeited, locked);
+            assert!(records
+                .iter()
+                .enumerate()
+                .all(|(e, r)| (e == 6) == (r.burned_forfeited > 0)));
+            // The accounts stop: nothing more settled after the removal.
+            assert_eq!(settled(9), settled(5));
+            // Each account claimed the rewards of epochs up to 3 before the removal.
+            assert_eq!(on_chain.received[0], settled(3));
+            assert!(Providers::<Test>::iter_keys().count() == 3);
+        });
+    RewardDelay::set(0);
+}
+
+/// Governance freezes a self-dealing group (`freeze_provider`: 15 blocks in the mock, claims
+/// refused in the first block of the next epoch) and removes it one epoch later: identical
+/// on the chain and in the simulator, the reward that unlocked during the freeze forfeited
+/// with the one still locked.
+#[test]
+fn a_frozen_then_removed_group_forfeits_what_the_freeze_held_identically_on_the_chain_and_in_the_simulator(
+) {
+    let scenario = Scenario::from_toml(
+        r#"
+        name = "freeze"
+        epochs = 8
+        [demand]
+        kind = "flat"
+        per_epoch = 0.000000006
+        [price]
+        model = "fixed"
+        start = 2.0
+        [providers]
+        count = 3
+        capacity = 100
+        reputation = 0.8
+        [[adversaries]]
+        kind = "self_dealer"
+        group = 2
+        burn = 0.000000002
+        from = 1
+        epochs = 6
+        capacity = 40
+        [[freezes]]
+        epoch = 4
+        adversary = 0
+        [[removals]]
+        epoch = 5
+        adversary = 0
+        share = 0.0
+        "#,
+    )
+    .unwrap();
+    RewardDelay::set(1);
+    ExtBuilder::default()
+        .parameters(reputation_params())
+        .build_and_execute(|| {
+            let (simulated, on_chain) = drive_both(&scenario);
+            let records = &simulated.records;
+            let settled =
+                |e: usize| records[e].adversary_usage[0] + records[e].adversary_availability[0];
+            // Epoch 3's reward unlocked in the first block of epoch 5, during the freeze, and
+            // epoch 4's was still locked: both forfeited.
+            assert!(settled(3) > settled(2) && settled(4) > settled(3));
+            assert_eq!(records[5].burned_forfeited, settled(4) - settled(2));
+            assert_eq!(on_chain.received[0], settled(2));
+        });
+    RewardDelay::set(0);
 }
