@@ -197,7 +197,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 10);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 11);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow', 'requiredBond']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }

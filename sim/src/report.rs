@@ -284,8 +284,15 @@ type Chart = (
 /// The charts of a run: supply, minted and burned, emission, an honest provider's income, price
 /// and demand, and (with adversaries) their cumulative profit.
 fn charts(result: &RunResult) -> Vec<Chart> {
-    let e = &result.epochs;
-    let mut charts: Vec<Chart> = vec![
+    let mut charts = supply_charts(&result.epochs);
+    charts.extend(market_charts(&result.epochs));
+    charts.extend(adversary_chart(result));
+    charts
+}
+
+/// The supply side: total issuance, minted and burned per epoch, the emission rate.
+fn supply_charts(e: &[EpochRecord]) -> Vec<Chart> {
+    vec![
         (
             "supply",
             "Total issuance",
@@ -322,6 +329,12 @@ fn charts(result: &RunResult) -> Vec<Chart> {
             })],
             None,
         ),
+    ]
+}
+
+/// The market side: an honest provider's income, the token price over compute demand.
+fn market_charts(e: &[EpochRecord]) -> Vec<Chart> {
+    vec![
         (
             "provider-income",
             "An honest provider's income",
@@ -347,22 +360,27 @@ fn charts(result: &RunResult) -> Vec<Chart> {
                 vec![series(e, "compute demand", |r| r.demand)],
             )),
         ),
-    ];
-    if !result.adversaries.is_empty() {
-        let lines = result
-            .adversaries
-            .iter()
-            .map(|a| series(e, &a.label, |r| capa(r.adversary_profit[a.index] as f64)))
-            .collect();
-        charts.push((
-            "adversary-profit",
-            "Adversaries' cumulative profit",
-            "CAPA",
-            lines,
-            None,
-        ));
+    ]
+}
+
+/// The adversaries' cumulative profit, one line each (none without adversaries).
+fn adversary_chart(result: &RunResult) -> Option<Chart> {
+    if result.adversaries.is_empty() {
+        return None;
     }
-    charts
+    let e = &result.epochs;
+    let lines = result
+        .adversaries
+        .iter()
+        .map(|a| series(e, &a.label, |r| capa(r.adversary_profit[a.index] as f64)))
+        .collect();
+    Some((
+        "adversary-profit",
+        "Adversaries' cumulative profit",
+        "CAPA",
+        lines,
+        None,
+    ))
 }
 
 #[cfg(test)]

@@ -30,7 +30,10 @@ use crate::{
     weigh_for_availability, Amount, ControllerState, EmissionAccrual, EpochBooks, EpochObservation,
     HardLimits, Parameters, RewardPool, Totals,
 };
-use sp_arithmetic::traits::{AtLeast32BitUnsigned, Saturating};
+use sp_arithmetic::{
+    traits::{AtLeast32BitUnsigned, Saturating},
+    Perbill,
+};
 
 /// The state at an epoch boundary: what [`plan_epoch_close`] needs to know.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -141,18 +144,60 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
     // 2. The books.
     let mut books = state.books.with_accrual(&closed);
     // 3. The reward pools, and 4. their mint within the supply cap (usage first).
-    let (mut usage, mut unminted) = close_usage_pool(
-        closed.usage,
-        books.credits_served,
-        books.basis_served,
-        state.params.usage_reward_cap,
-    );
-    let (mut availability, unallocated) =
-        close_availability_pool(closed.availability, books.live_points);
-    unminted.saturating_accrue(unallocated);
-    let mut room = limits
+    let room = limits
         .max_total_supply
         .map_or(Amount::MAX, |cap| cap.saturating_sub(state.total_issuance));
+    let (pool, unminted) = mint_pools(
+        closed.usage,
+        closed.availability,
+        &books,
+        state.params.usage_reward_cap,
+        room,
+    );
+    books.minted_usage = pool.usage.minted;
+    books.minted_providers.saturating_accrue(pool.minted());
+    books.unminted.saturating_accrue(unminted);
+    books.usage_accrued = 0;
+    books.availability_accrued = 0;
+    books.total_issuance_at_close = state.total_issuance.saturating_add(pool.minted());
+    // 5. The controller under the next epoch's parameters, and 6. the hard limits.
+    let (params, controller) = next_controller(&state, &books, limits);
+    // 7. The next epoch's split.
+    accrual.per_block = split_emission(controller.emission_per_block, &params);
+    EpochClosePlan {
+        index: state.index,
+        books,
+        pay_treasury: books.minted_ecosystem,
+        pool,
+        applied: state.pending,
+        params,
+        controller,
+        accrual,
+        prune: state.index.checked_sub(state.ledger_retention),
+        totals_before: state.closed_totals,
+    }
+}
+
+/// Steps 3 and 4 of [`plan_epoch_close`]: the reward pools of what accrued to usage and to
+/// availability over the epoch whose `books` are given (usage within the reward cap, no
+/// availability without live points), then their mint within `room` below the supply cap,
+/// the usage pool first. Returns the pools and what was not minted.
+fn mint_pools(
+    usage_accrued: Amount,
+    availability_accrued: Amount,
+    books: &EpochBooks,
+    usage_reward_cap: Perbill,
+    mut room: Amount,
+) -> (RewardPool, Amount) {
+    let (mut usage, mut unminted) = close_usage_pool(
+        usage_accrued,
+        books.credits_served,
+        books.basis_served,
+        usage_reward_cap,
+    );
+    let (mut availability, unallocated) =
+        close_availability_pool(availability_accrued, books.live_points);
+    unminted.saturating_accrue(unallocated);
     for minted in [&mut usage.minted, &mut availability] {
         let within = (*minted).min(room);
         unminted.saturating_accrue(*minted - within);
@@ -165,15 +210,18 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
         availability,
         claimed: 0,
     };
-    books.minted_usage = usage.minted;
-    books.minted_providers.saturating_accrue(pool.minted());
-    books.unminted.saturating_accrue(unminted);
-    books.usage_accrued = 0;
-    books.availability_accrued = 0;
-    books.total_issuance_at_close = state.total_issuance.saturating_add(pool.minted());
-    // 5. The controller under the next epoch's parameters (a mode switch starts from the
-    //    current choice; the band in force moves at most by the outgoing step in the
-    //    transition epoch), and 6. the hard limits.
+    (pool, unminted)
+}
+
+/// Steps 5 and 6 of [`plan_epoch_close`]: the parameters of the next epoch (the pending ones,
+/// if any) and the controller under them, within the hard limits. A mode switch starts from
+/// the current choice; the band in force moves at most by the outgoing step in the transition
+/// epoch; the burn is weighed under the closing epoch's parameters, like the average's memory.
+fn next_controller<BlockNumber: Copy>(
+    state: &EpochClose<BlockNumber>,
+    books: &EpochBooks,
+    limits: &HardLimits,
+) -> (Parameters, ControllerState) {
     let params = state.pending.unwrap_or(state.params);
     let prior = transition(
         state.controller,
@@ -190,7 +238,6 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
         prior,
         &stepping,
         EpochObservation {
-            // Made under the closing epoch's parameters, like the average's memory.
             burned: weigh_for_availability(books.net_burn(), &state.params, &params),
             epoch_length: state.length,
             total_issuance: books.total_issuance_at_close,
@@ -198,20 +245,7 @@ pub fn plan_epoch_close<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
         },
         limits,
     );
-    // 7. The next epoch's split.
-    accrual.per_block = split_emission(controller.emission_per_block, &params);
-    EpochClosePlan {
-        index: state.index,
-        books,
-        pay_treasury: books.minted_ecosystem,
-        pool,
-        applied: state.pending,
-        params,
-        controller,
-        accrual,
-        prune: state.index.checked_sub(state.ledger_retention),
-        totals_before: state.closed_totals,
-    }
+    (params, controller)
 }
 
 #[cfg(test)]
