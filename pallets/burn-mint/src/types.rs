@@ -239,15 +239,10 @@ impl<BlockNumber> Provider<BlockNumber> {
             .iter()
             .take_while(|chunk| chunk.epoch <= current)
             .count();
-        if due == 0 {
-            return;
-        }
         let amount = self
             .unlocking
-            .iter()
-            .take(due)
+            .drain(..due)
             .fold(0, |sum: Amount, chunk| sum.saturating_add(chunk.amount));
-        self.unlocking.drain(..due);
         self.locked = self.locked.saturating_sub(amount);
         self.pending = self.pending.saturating_add(amount);
     }

@@ -310,3 +310,47 @@ fn a_full_slash_books_exactly_what_total_issuance_lost() {
         assert_eq!(last_event(), Event::ProviderPaused { provider: who });
     });
 }
+
+/// A record's locked rewards: one chunk per unlock epoch, oldest first; an amount that unlocks
+/// no later than the newest chunk joins it (never unlocking before its own epoch); a record
+/// whose chunks are all taken (no `RewardDelay` within `MAX_UNLOCK_CHUNKS` does that) adds to
+/// the newest and waits for the later epoch; unlocking drains what is due, exactly.
+#[test]
+fn locked_rewards_unlock_chunk_by_chunk_and_nothing_is_ever_dropped() {
+    use crate::types::{UnlockChunk, MAX_UNLOCK_CHUNKS};
+    let mut record = crate::types::Provider::<u64>::new(10, 1_000, Permill::one(), 0);
+    for epoch in 1..=MAX_UNLOCK_CHUNKS {
+        record.lock(100 * epoch as u128, epoch);
+    }
+    assert_eq!(record.unlocking.len() as u32, MAX_UNLOCK_CHUNKS);
+    // Full: the ninth joins the eighth, which now waits for epoch 9.
+    record.lock(900, 9);
+    // An amount due no later than the newest chunk joins it; nothing is locked for 0.
+    record.lock(5, 3);
+    record.lock(0, 20);
+    assert_eq!(record.unlocking.len() as u32, MAX_UNLOCK_CHUNKS);
+    assert_eq!(
+        record.unlocking.last(),
+        Some(&UnlockChunk {
+            epoch: 9,
+            amount: 800 + 900 + 5
+        })
+    );
+    let total = (1..=8u128).map(|e| 100 * e).sum::<u128>() + 900 + 5;
+    assert_eq!((record.locked, record.pending), (total, 0));
+    // Epoch 3: the chunks of epochs 1 to 3 unlock, the others wait.
+    record.unlock(3);
+    assert_eq!(record.pending, 100 + 200 + 300);
+    assert_eq!(record.locked, total - 600);
+    assert_eq!(record.unlocking.first().map(|c| c.epoch), Some(4));
+    record.unlock(3);
+    assert_eq!(record.pending, 600);
+    // Epoch 9: everything.
+    record.unlock(9);
+    assert_eq!((record.locked, record.pending), (0, total));
+    assert!(record.unlocking.is_empty());
+    // A removal takes what is owed, all of it.
+    record.lock(70, 12);
+    assert_eq!(record.take_owed(), total + 70);
+    assert_eq!((record.owed(), record.unlocking.len()), (0, 0));
+}

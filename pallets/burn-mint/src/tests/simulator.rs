@@ -630,15 +630,15 @@ fn a_scenario_runs_identically_on_the_chain_and_in_the_simulator() {
         });
 }
 
-/// A self-dealing group that governance slashes by 10% (any slash pauses it: it bonded exactly
-/// what its capacity requires) re-bonds and resumes in the same epoch (`bond_extra`, `resume`):
-/// identical on the chain and in the simulator to the planck, live again from the next epoch.
-#[test]
-fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simulator() {
-    let scenario = Scenario::from_toml(
+/// A scenario of `epochs` epochs: flat demand of 6 plancks' worth per epoch paid to the three
+/// honest providers of the start, the price fixed at 2.0, and a self-dealing group of two
+/// accounts of 40 units each burning 2 plancks' worth from epoch 1 for `dealing` epochs;
+/// `rest` adds its tables (the governance events).
+fn self_dealers(name: &str, epochs: u32, dealing: u32, rest: &str) -> Scenario {
+    Scenario::from_toml(&format!(
         r#"
-        name = "rebond"
-        epochs = 10
+        name = "{name}"
+        epochs = {epochs}
         [demand]
         kind = "flat"
         per_epoch = 0.000000006
@@ -654,16 +654,30 @@ fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simula
         group = 2
         burn = 0.000000002
         from = 1
-        epochs = 8
+        epochs = {dealing}
         capacity = 40
+        {rest}"#
+    ))
+    .unwrap()
+}
+
+/// A self-dealing group that governance slashes by 10% (any slash pauses it: it bonded exactly
+/// what its capacity requires) re-bonds and resumes in the same epoch (`bond_extra`, `resume`):
+/// identical on the chain and in the simulator to the planck, live again from the next epoch.
+#[test]
+fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simulator() {
+    let scenario = self_dealers(
+        "rebond",
+        10,
+        8,
+        r#"
         [[slashes]]
         epoch = 4
         adversary = 0
         share = 0.1
         rebond = true
         "#,
-    )
-    .unwrap();
+    );
     RewardDelay::set(1);
     ExtBuilder::default()
         .parameters(reputation_params())
@@ -689,34 +703,17 @@ fn a_slashed_group_that_re_bonds_runs_identically_on_the_chain_and_in_the_simula
 /// and the removal forfeited every reward they had earned: the records differed.)
 #[test]
 fn a_removed_group_forfeits_its_locked_rewards_identically_on_the_chain_and_in_the_simulator() {
-    let scenario = Scenario::from_toml(
+    let scenario = self_dealers(
+        "removal",
+        10,
+        8,
         r#"
-        name = "removal"
-        epochs = 10
-        [demand]
-        kind = "flat"
-        per_epoch = 0.000000006
-        [price]
-        model = "fixed"
-        start = 2.0
-        [providers]
-        count = 3
-        capacity = 100
-        reputation = 0.8
-        [[adversaries]]
-        kind = "self_dealer"
-        group = 2
-        burn = 0.000000002
-        from = 1
-        epochs = 8
-        capacity = 40
         [[removals]]
         epoch = 6
         adversary = 0
         share = 0.25
         "#,
-    )
-    .unwrap();
+    );
     RewardDelay::set(2);
     ExtBuilder::default()
         .parameters(reputation_params())
@@ -752,27 +749,11 @@ fn a_removed_group_forfeits_its_locked_rewards_identically_on_the_chain_and_in_t
 #[test]
 fn a_frozen_then_removed_group_forfeits_what_the_freeze_held_identically_on_the_chain_and_in_the_simulator(
 ) {
-    let scenario = Scenario::from_toml(
+    let scenario = self_dealers(
+        "freeze",
+        8,
+        6,
         r#"
-        name = "freeze"
-        epochs = 8
-        [demand]
-        kind = "flat"
-        per_epoch = 0.000000006
-        [price]
-        model = "fixed"
-        start = 2.0
-        [providers]
-        count = 3
-        capacity = 100
-        reputation = 0.8
-        [[adversaries]]
-        kind = "self_dealer"
-        group = 2
-        burn = 0.000000002
-        from = 1
-        epochs = 6
-        capacity = 40
         [[freezes]]
         epoch = 4
         adversary = 0
@@ -781,8 +762,7 @@ fn a_frozen_then_removed_group_forfeits_what_the_freeze_held_identically_on_the_
         adversary = 0
         share = 0.0
         "#,
-    )
-    .unwrap();
+    );
     RewardDelay::set(1);
     ExtBuilder::default()
         .parameters(reputation_params())
