@@ -225,8 +225,15 @@ describe('the operator\'s guide, as written, for a bootnode and four validators'
     await runBlock(writer, text);
     const plain = JSON.parse(await readFile(join(writer.dir, 'capacloud-plain.json'), 'utf8'));
     const genesis = plain.genesis.runtimeGenesis.patch;
-    assert.deepEqual(genesis.aura.authorities, VALIDATORS.map((n) => machines.get(n).authority[0]));
-    assert.deepEqual(genesis.grandpa.authorities, VALIDATORS.map((n) => [machines.get(n).authority[1], 1]));
+    // The validators are the session's: each is its Aura key's account, with its two keys.
+    const validators = VALIDATORS.map((n) => machines.get(n).authority);
+    assert.deepEqual(genesis.validatorSet.validators, validators.map(([aura]) => aura));
+    assert.deepEqual(
+      genesis.session.keys,
+      validators.map(([aura, grandpa]) => [aura, aura, { aura, grandpa }]),
+    );
+    assert.deepEqual(genesis.aura.authorities, []);
+    assert.deepEqual(genesis.grandpa.authorities, []);
     assert.equal(genesis.sudo.key, null);
     assert.deepEqual(plain.bootNodes, [`/ip4/127.0.0.1/tcp/${boot.ports.p2p}/p2p/${boot.peerId}`]);
     // Published: every operator gets the spec and its hash.

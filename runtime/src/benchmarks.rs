@@ -18,6 +18,7 @@ frame_benchmarking::define_benchmarks!(
     [pallet_sudo, Sudo]
     [pallet_utility, Utility]
     [pallet_burn_mint, BurnMint]
+    [pallet_validator_set, ValidatorSet]
     [pallet_preimage, Preimage]
     [pallet_scheduler, Scheduler]
     [pallet_conviction_voting, ConvictionVoting]

@@ -6,7 +6,8 @@
 //! parameters and price of [`configs::burn_mint`], where their values are explained.
 
 use crate::{
-    configs, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig, SudoConfig, CAPA,
+    configs, opaque::SessionKeys, AccountId, BalancesConfig, BurnMintConfig, RuntimeGenesisConfig,
+    SessionConfig, SudoConfig, ValidatorSetConfig, CAPA,
 };
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
@@ -38,16 +39,25 @@ fn testnet_genesis(
                 .collect(),
             ..Default::default()
         },
-        aura: pallet_aura::GenesisConfig {
-            authorities: initial_authorities
+        // Aura's and GRANDPA's authorities come from the session's genesis: each authority
+        // is a validator whose account is its Aura key's account.
+        validator_set: ValidatorSetConfig {
+            validators: initial_authorities
                 .iter()
-                .map(|(aura, _)| aura.clone())
+                .map(|(aura, _)| configs::validators::validator_account(aura))
                 .collect(),
         },
-        grandpa: pallet_grandpa::GenesisConfig {
-            authorities: initial_authorities
+        session: SessionConfig {
+            keys: initial_authorities
                 .iter()
-                .map(|(_, grandpa)| (grandpa.clone(), 1))
+                .map(|(aura, grandpa)| {
+                    let account = configs::validators::validator_account(aura);
+                    let keys = SessionKeys {
+                        aura: aura.clone(),
+                        grandpa: grandpa.clone(),
+                    };
+                    (account.clone(), account, keys)
+                })
                 .collect(),
             ..Default::default()
         },

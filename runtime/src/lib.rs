@@ -51,6 +51,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 #[cfg(feature = "std")]
 pub mod signing;
 pub mod weights;
@@ -104,7 +105,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 114,
+    spec_version: 115,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -192,12 +193,14 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// older than the oldest migration here (pallet-burn-mint's storage v8), then pallet-burn-mint's
 /// storage v8 -> v9 (the controller's handed-over memory; spec 110), v9 -> v10 (account
 /// references for credits and histories, the reward pools' expiry cursor; spec 112) and
-/// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114).
+/// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114); then
+/// the validators of a chain without sessions handed to pallet-session (spec 115).
 pub type Migrations = (
     pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 8>,
     pallet_burn_mint::migrations::v9::MigrateV8ToV9<Runtime>,
     pallet_burn_mint::migrations::v10::MigrateV9ToV10<Runtime>,
     pallet_burn_mint::migrations::v11::MigrateV10ToV11<Runtime>,
+    migrations::SessionFromConsensusAuthorities,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.
@@ -231,12 +234,20 @@ mod runtime {
     pub type System = frame_system;
     #[runtime::pallet_index(1)]
     pub type Timestamp = pallet_timestamp;
+    // Genesis is built and hooks run in this order. Balances before the session: the
+    // session's genesis takes a consumer reference on each genesis validator's account.
+    #[runtime::pallet_index(4)]
+    pub type Balances = pallet_balances;
+    // Before the session: the session's genesis asks it for the first validators.
+    #[runtime::pallet_index(8)]
+    pub type ValidatorSet = pallet_validator_set;
+    // Before Aura and GRANDPA: a session rotation hands them the new session's keys.
+    #[runtime::pallet_index(9)]
+    pub type Session = pallet_session;
     #[runtime::pallet_index(2)]
     pub type Aura = pallet_aura;
     #[runtime::pallet_index(3)]
     pub type Grandpa = pallet_grandpa;
-    #[runtime::pallet_index(4)]
-    pub type Balances = pallet_balances;
     #[runtime::pallet_index(5)]
     pub type TransactionPayment = pallet_transaction_payment;
     #[runtime::pallet_index(6)]

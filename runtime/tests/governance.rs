@@ -11,23 +11,25 @@ use capacloud_runtime::{
         origins::Origin,
         tracks::{ids, TRACKS},
     },
-    Balances, BurnMint, ConvictionVoting, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall,
-    RuntimeEvent, RuntimeOrigin, System, CAPA,
+    Balances, BurnMint, OriginCaller, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
+    CAPA,
 };
-use codec::Encode;
-use common::{finish_block, run_to_block, run_until, start_block, with_dev_chain};
+use common::{
+    finish_block,
+    referenda::{
+        dispatch_result, enactment_task, is_finished, majority_votes_aye, propose,
+        run_until_enacted_within, signed, vote_aye,
+    },
+    run_to_block, run_until, start_block, with_dev_chain,
+};
 use frame_support::{
     assert_noop, assert_ok,
-    traits::{fungible::Inspect, schedule::DispatchTime, Bounded, Get},
+    traits::{fungible::Inspect, Get},
 };
 use pallet_burn_mint::economics::Parameters;
-use pallet_conviction_voting::{AccountVote, Conviction, Vote};
 use pallet_referenda::ReferendumInfo;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
-use sp_runtime::{
-    traits::{BlakeTwo256, Hash},
-    DispatchError, Perbill,
-};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
+use sp_runtime::{DispatchError, Perbill};
 
 type AccountId = capacloud_runtime::AccountId;
 
@@ -39,50 +41,6 @@ fn emission_track() -> pallet_referenda::TrackInfo<u128, u32> {
         .expect("the track exists")
         .info
         .clone()
-}
-
-fn signed(who: Sr25519Keyring) -> RuntimeOrigin {
-    RuntimeOrigin::signed(who.to_account_id())
-}
-
-/// Notes `call`'s preimage, submits it on the track of `origin` and places the decision
-/// deposit, all as `proposer`, the way a person does it with polkadot.js. Returns the index.
-fn propose(proposer: Sr25519Keyring, origin: Origin, call: RuntimeCall) -> u32 {
-    let encoded = call.encode();
-    let hash = BlakeTwo256::hash(&encoded);
-    assert_ok!(Preimage::note_preimage(signed(proposer), encoded.clone()));
-    let index = pallet_referenda::ReferendumCount::<Runtime>::get();
-    assert_ok!(Referenda::submit(
-        signed(proposer),
-        Box::new(OriginCaller::Origins(origin)),
-        Bounded::Lookup {
-            hash,
-            len: encoded.len() as u32
-        },
-        DispatchTime::After(0),
-    ));
-    assert_ok!(Referenda::place_decision_deposit(signed(proposer), index));
-    index
-}
-
-/// Votes aye on `index` with `balance`, locked with 1x conviction.
-fn vote_aye(who: Sr25519Keyring, index: u32, balance: u128) {
-    let vote = AccountVote::Standard {
-        vote: Vote {
-            aye: true,
-            conviction: Conviction::Locked1x,
-        },
-        balance,
-    };
-    assert_ok!(ConvictionVoting::vote(signed(who), index, vote));
-}
-
-/// The dev accounts vote aye with most of their balance: more than the track's initial
-/// support threshold of the whole issuance, so the referendum confirms as soon as it may.
-fn majority_votes_aye(index: u32) {
-    for who in [Alice, Bob, Charlie, Dave, Eve, Ferdie] {
-        vote_aye(who, index, 900_000 * CAPA);
-    }
 }
 
 fn active_parameters() -> Parameters {
@@ -102,37 +60,9 @@ fn set_parameters(parameters: Parameters) -> RuntimeCall {
     RuntimeCall::BurnMint(pallet_burn_mint::Call::set_parameters { parameters })
 }
 
-fn is_finished(index: u32) -> bool {
-    !matches!(
-        pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
-        Some(ReferendumInfo::Ongoing(_))
-    )
-}
-
-/// The name under which pallet-referenda schedules the enactment of referendum `index`.
-fn enactment_task(index: u32) -> [u8; 32] {
-    (*b"assembly", "enactment", index).using_encoded(sp_io::hashing::blake2_256)
-}
-
-/// The result with which the scheduler dispatched the call of an enacted referendum (the
-/// scheduler also dispatches the referenda's own alarms; those are not enactments).
-fn dispatch_result(events: &[RuntimeEvent]) -> Option<Result<(), DispatchError>> {
-    events.iter().find_map(|e| match e {
-        RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched {
-            id: Some(id),
-            result,
-            ..
-        }) if (0..8).any(|index| *id == enactment_task(index)) => Some(*result),
-        _ => None,
-    })
-}
-
 /// Runs until the scheduler has dispatched the approved referendum's call (bounded).
 fn run_until_enacted() -> (u32, Vec<RuntimeEvent>) {
-    run_until(enactment_bound(), || {
-        let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
-        dispatch_result(&events).is_some()
-    })
+    run_until_enacted_within(enactment_bound())
 }
 
 /// More blocks than a referendum with overwhelming support needs from submission to enactment.

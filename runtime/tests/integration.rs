@@ -43,8 +43,21 @@ fn local_testnet_preset_has_two_authorities() {
     )
     .unwrap();
     let config: RuntimeGenesisConfig = serde_json::from_slice(&preset).unwrap();
-    assert_eq!(config.aura.authorities.len(), 2);
-    assert_eq!(config.grandpa.authorities.len(), 2);
+    use sp_runtime::BuildStorage;
+    // Aura's and GRANDPA's authorities come from the session's genesis keys.
+    assert_eq!(config.session.keys.len(), 2);
+    assert_eq!(config.validator_set.validators.len(), 2);
+    assert!(config.aura.authorities.is_empty());
+    assert!(config.grandpa.authorities.is_empty());
+    sp_io::TestExternalities::new(config.build_storage().expect("genesis builds")).execute_with(
+        || {
+            assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
+            assert_eq!(
+                pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
+                2
+            );
+        },
+    );
     assert!(
         capacloud_runtime::genesis_config_presets::get_preset(&"no-such-preset".into()).is_none()
     );

@@ -5,6 +5,8 @@
 //! module:
 //! - [`burn_mint`]: the burn-and-mint economy (pallet-burn-mint, its hard limits, and the
 //!   default economic parameters of the genesis presets);
+//! - [`validators`]: who validates (pallet-session and pallet-validator-set, changed by
+//!   referendum);
 //! - [`governance`]: OpenGov (preimage, scheduler, conviction voting, referenda, custom origins
 //!   and tracks) and the ecosystem treasury.
 //!
@@ -14,6 +16,7 @@
 
 pub mod burn_mint;
 pub mod governance;
+pub mod validators;
 
 use frame_support::{
     derive_impl,
@@ -123,7 +126,7 @@ impl pallet_aura::Config for Runtime {
     type AuthorityId = AuraId;
     type DisabledValidators = ();
     /// A small authority set: this is a proof-of-authority chain run by known operators.
-    type MaxAuthorities = ConstU32<32>;
+    type MaxAuthorities = ConstU32<{ validators::MAX_VALIDATORS }>;
     type AllowMultipleBlocksPerSlot = ConstBool<false>;
     type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
@@ -131,7 +134,7 @@ impl pallet_aura::Config for Runtime {
 impl pallet_grandpa::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type WeightInfo = ();
-    type MaxAuthorities = ConstU32<32>;
+    type MaxAuthorities = ConstU32<{ validators::MAX_VALIDATORS }>;
     type MaxNominators = ConstU32<0>;
     type MaxSetIdSessionEntries = ConstU64<0>;
     type KeyOwnerProof = sp_core::Void;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod referenda;
+
 use capacloud_runtime::{
     AllPalletsWithSystem, Executive, Header, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
     System, TimestampCall, UncheckedExtrinsic, SLOT_DURATION,
