@@ -13,6 +13,7 @@ import { UNIT, formatCapa, parseCapa, withSeparators } from './amounts.mjs';
 import { CONNECT_SECONDS, UsageError, connect, submit } from './chain.mjs';
 import { DEV_ACCOUNTS, loadKey } from './keys.mjs';
 import { describeParameters, parameterProblems } from './parameters.mjs';
+import { registerSessionKeys, validatorState } from './validators.mjs';
 
 /// The chain's SS58 address format (the runtime's `SS58Prefix`) and the generic Substrate one,
 /// which development tools print and the chain reads as the same account.
@@ -22,6 +23,7 @@ const GENERIC_SS58 = 42;
 const WRITES = [
   'buy', 'pay', 'spend', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
   'register', 'bond-extra', 'update-capacity', 'pause', 'resume', 'leave', 'withdraw', 'forget-history',
+  'session-keys',
 ];
 
 const USAGE = `usage: capa COMMAND [options]
@@ -48,6 +50,8 @@ read (no key needed):
   verifier ADDRESS            a capacity verifier (or candidate): in the set or not, its bond, the
                               bond the parameters require, the block of its latest attestation
                               and the first block its bond may be withdrawn at
+  validators                  the validator set governance keeps, the session's validators
+                              (authoring now) and the next session's, and the session index
   snapshot [--out FILE]       the chain's economic state as JSON (parameters, controller, open
                               epoch, totals, issuance, providers, reward pools, price feeds), for
                               the simulator to start from; to FILE or standard output
@@ -72,6 +76,11 @@ write (signed; the key never goes on the command line):
                                         verifier attests only with the parameters' bond held)
   verifier-withdraw                     release the signer's verifier bond (out of the set, and
                                         the unbonding minimum after its latest attestation)
+  session-keys                          as a validator's operator, on the validator's own machine:
+                                        new session keys in the keystore of the node at --url,
+                                        registered for the signer (session.setKeys, with the
+                                        proof the node makes; holds the key deposit); a
+                                        referendum then adds the signer (docs/operators.md)
   keepalive [--blocks N]                a provider's agent: one heartbeat in every liveness window
                                         the signer has not proven yet, asked of the chain at each
                                         new block; runs until stopped (or for N blocks)
@@ -531,6 +540,11 @@ const COMMANDS = {
     }
   },
   price: async ({ api, options }) => print(await price(api), options.json),
+  validators: async ({ api, options }) => print(await validatorState(api), options.json),
+  'session-keys': async ({ api, pair, options }) => {
+    const keys = await registerSessionKeys(api, pair);
+    print({ validator: pair.address, keys }, options.json);
+  },
   quote: async ({ api, input, options }) => {
     const quote = await api.call.burnMintApi.quoteCredits(input.amount);
     print({ amount: formatCapa(input.amount), credits: quote.isSome ? quote.unwrap().toString() : null }, options.json);

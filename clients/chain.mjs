@@ -31,8 +31,20 @@ export async function connect(url, reconnect = false) {
   } finally {
     clearTimeout(timer);
   }
-  return ApiPromise.create({ provider, noInitWarn: true });
+  return ApiPromise.create({ provider, noInitWarn: true, rpc: RPC });
 }
+
+/// RPC methods of the node that this release of polkadot.js does not know yet.
+export const RPC = {
+  author: {
+    rotateKeysWithOwner: {
+      description:
+        'Generates new session keys in the node\'s keystore with a proof that they belong to `owner` (unsafe: the node\'s own machine only)',
+      params: [{ name: 'owner', type: 'Bytes' }],
+      type: 'Json',
+    },
+  },
+};
 
 /// The name of a failed dispatch's error: `section.Name` for a module error, else the
 /// variant (`BadOrigin`, ...).

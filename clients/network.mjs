@@ -88,11 +88,15 @@ export function metric(text, name, labels = {}) {
 
 /// One node of a network: its name, keys, ports and process.
 class NetworkNode {
-  constructor(network, { name, validator }, [p2p, rpc, prometheus]) {
+  constructor(network, { name, validator, joining = false }, [p2p, rpc, prometheus]) {
     this.network = network;
     this.name = name;
-    /// The secret URI of its Aura (sr25519) and GRANDPA (ed25519) keys, if it validates.
+    /// The secret URI of its Aura (sr25519) and GRANDPA (ed25519) keys, if it validates from
+    /// genesis.
     this.validator = validator;
+    /// A validator that joins later: it runs with `--validator` and no keys; its operator
+    /// generates them on the node (`author_rotateKeysWithOwner`) and registers them.
+    this.joining = joining;
     this.basePath = join(network.root, name);
     this.ports = { p2p, rpc, prometheus };
     this.peerId = undefined;
@@ -146,7 +150,7 @@ class NetworkNode {
       ...['--chain', this.network.chain, '--base-path', this.basePath, '--name', this.name],
       ...['--port', String(this.ports.p2p), '--rpc-port', String(this.ports.rpc)],
       ...['--prometheus-port', String(this.ports.prometheus)],
-      ...(this.validator ? ['--validator'] : []),
+      ...(this.validator || this.joining ? ['--validator'] : []),
       ...(bootnodes.length ? ['--bootnodes', ...bootnodes] : []),
       // Loopback only: no discovery of other networks on this machine, no telemetry.
       ...['--no-mdns', '--no-telemetry'],
@@ -183,7 +187,8 @@ class NetworkNode {
   }
 }
 
-/// A network of `nodes` ({ name, validator?: secret URI }) under `root`, on free loopback ports.
+/// A network of `nodes` ({ name, validator?: secret URI, joining?: bool }) under `root`, on free
+/// loopback ports.
 export class Network {
   constructor({ bin, root, chain = 'local', nodes, extraArgs = [] }) {
     this.bin = bin;
@@ -257,7 +262,7 @@ export class Network {
     return this.nodes
       .map(
         (n) =>
-          `${n.name.padEnd(6)} ${n.validator ? 'validator' : 'rpc node '}  ${n.wsUrl}  ` +
+          `${n.name.padEnd(6)} ${n.validator || n.joining ? 'validator' : 'rpc node '}  ${n.wsUrl}  ` +
           `metrics http://127.0.0.1:${n.ports.prometheus}/metrics  base path ${n.basePath}`,
       )
       .join('\n');

@@ -27,7 +27,8 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { UNIT as CAPA, formatCapa, withSeparators } from './amounts.mjs';
-import { connect, submit } from './chain.mjs';
+import { connect } from './chain.mjs';
+import { propose, voteAye, waitForEvent as waitFor } from './governance.mjs';
 import { DEV_ACCOUNTS, devUri } from './keys.mjs';
 import { startNode } from './network.mjs';
 import { freePorts } from './processes.mjs';
@@ -38,31 +39,7 @@ const TIMEOUT_BLOCKS = 120;
 const fmt = (planck) => `${withSeparators(formatCapa(BigInt(planck.toString())))} CAPA`;
 const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
 
-/// Resolves with the first `{ event, block }` for which `pick(event)` is true, in a new block,
-/// or rejects after TIMEOUT_BLOCKS blocks.
-function waitForEvent(api, description, pick) {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    let unsubscribe = () => {};
-    api.rpc.chain
-      .subscribeNewHeads(async (header) => {
-        seen += 1;
-        const at = await api.at(header.hash);
-        const events = await at.query.system.events();
-        const hit = events.find(({ event }) => pick(event));
-        if (hit) {
-          unsubscribe();
-          resolve({ event: hit.event, block: header.number.toNumber() });
-        } else if (seen > TIMEOUT_BLOCKS) {
-          unsubscribe();
-          reject(new Error(`timed out waiting for ${description}`));
-        }
-      })
-      .then((u) => {
-        unsubscribe = u;
-      }, reject);
-  });
-}
+const waitForEvent = (api, description, pick) => waitFor(api, description, pick, TIMEOUT_BLOCKS);
 
 /// Starts a development node of $CAPA_NODE_BIN on free loopback ports for the demo.
 async function startDemoNode() {
@@ -90,26 +67,9 @@ async function main() {
 /// Notes `call`'s preimage, submits it on the `emission_admin` track with its decision deposit
 /// (Alice), and votes aye with every dev account; returns the referendum's index.
 async function submitAndVote(api, call, alice, voters) {
-  const encoded = call.method.toHex();
-  await submit(api, api.tx.preimage.notePreimage(encoded), alice);
-  const index = (await api.query.referenda.referendumCount()).toNumber();
-  await submit(
-    api,
-    api.tx.utility.batchAll([
-      api.tx.referenda.submit(
-        { Origins: 'EmissionAdmin' },
-        { Lookup: { hash: call.method.hash, len: call.method.encodedLength } },
-        { After: 0 },
-      ),
-      api.tx.referenda.placeDecisionDeposit(index),
-    ]),
-    alice,
-  );
+  const index = await propose(api, { Origins: 'EmissionAdmin' }, call, alice);
   log(`referendum #${index} submitted on emission_admin, decision deposit placed`);
-  const vote = { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * CAPA } };
-  await Promise.all(
-    [alice, ...voters].map((who) => submit(api, api.tx.convictionVoting.vote(index, vote), who)),
-  );
+  await voteAye(api, index, [alice, ...voters], 900_000n * CAPA);
   log(`${voters.length + 1} dev accounts voted aye with 900,000 CAPA each (conviction 1x)`);
   return index;
 }
