@@ -13,6 +13,7 @@ import { UNIT, formatCapa, parseCapa, withSeparators } from './amounts.mjs';
 import { CONNECT_SECONDS, UsageError, connect, submit } from './chain.mjs';
 import { DEV_ACCOUNTS, loadKey } from './keys.mjs';
 import { describeParameters, parameterProblems } from './parameters.mjs';
+import { applyUpgrade, checkUpgrade, proposeUpgrade } from './upgrade.mjs';
 import { registerSessionKeys, validatorState } from './validators.mjs';
 
 /// The chain's SS58 address format (the runtime's `SS58Prefix`) and the generic Substrate one,
@@ -23,7 +24,7 @@ const GENERIC_SS58 = 42;
 const WRITES = [
   'buy', 'pay', 'spend', 'claim', 'heartbeat', 'keepalive', 'attest', 'verifier-bond', 'verifier-withdraw',
   'register', 'bond-extra', 'update-capacity', 'pause', 'resume', 'leave', 'withdraw', 'forget-history',
-  'session-keys',
+  'session-keys', 'upgrade-propose', 'upgrade-apply',
 ];
 
 const USAGE = `usage: capa COMMAND [options]
@@ -52,6 +53,11 @@ read (no key needed):
                               and the first block its bond may be withdrawn at
   validators                  the validator set governance keeps, the session's validators
                               (authoring now) and the next session's, and the session index
+  upgrade-check WASM          check a runtime blob against the chain's state at the best block,
+                [--node-bin PATH]  as try-runtime does: the state copied into a throwaway node
+                              (PATH, default $CAPA_NODE_BIN or capacloud-node) with WASM as its
+                              runtime, its migrations run with every pre/post check and every
+                              pallet's try_state; exit 1 with the runtime's message if one fails
   snapshot [--out FILE]       the chain's economic state as JSON (parameters, controller, open
                               epoch, totals, issuance, providers, reward pools, price feeds), for
                               the simulator to start from; to FILE or standard output
@@ -81,6 +87,13 @@ write (signed; the key never goes on the command line):
                                         registered for the signer (session.setKeys, with the
                                         proof the node makes; holds the key deposit); a
                                         referendum then adds the signer (docs/operators.md)
+  upgrade-propose WASM [--node-bin PATH] propose the runtime upgrade to WASM: upgrade-check first
+                                        (nothing is proposed if it fails), then a root-track
+                                        referendum of system.authorizeUpgrade(blake2-256 of WASM)
+                                        with its decision deposit; prints the referendum's index
+  upgrade-apply WASM                    once that referendum is enacted: system.applyAuthorized-
+                                        Upgrade(WASM) (anyone may); the next block runs the new
+                                        runtime and its migrations (docs/operators.md, section 8)
   keepalive [--blocks N]                a provider's agent: one heartbeat in every liveness window
                                         the signer has not proven yet, asked of the chain at each
                                         new block; runs until stopped (or for N blocks)
@@ -96,6 +109,10 @@ options:
                          VAR (default CAPA_SEED)
   --json                 print JSON instead of text (amounts without thousands separators)
   -h, --help             this text`;
+
+/// capa's answer on standard output, a line (polkadot.js's own logs go to standard error: see
+/// `main`).
+const out = (text) => process.stdout.write(`${text}\n`);
 
 const big = (codec) => BigInt(codec.toString());
 
@@ -182,6 +199,11 @@ export function parseInputs(command, args) {
     case 'update-capacity':
       count(1, 1, 'UNITS');
       return { units: units(args[0]) };
+    case 'upgrade-check':
+    case 'upgrade-propose':
+    case 'upgrade-apply':
+      count(1, 1, 'a runtime blob (a WASM file)');
+      return { wasm: args[0] };
     case 'attest':
       count(2, 2, 'a PROVIDER and a whole number of UNITS');
       if (!/^\d+$/.test(args[1]) || Number(args[1]) > 0xffff_ffff) {
@@ -241,7 +263,7 @@ async function keepAlive(api, pair, options, blocks) {
           if (answer.isSome && answer.unwrap().proven.isFalse) {
             const sent = await heartbeat(api, pair, { ...options, json: true });
             // One line a heartbeat: JSON lines with --json.
-            console.log(
+            out(
               options.json
                 ? JSON.stringify(sent)
                 : `heartbeat in block ${sent.block}: epoch ${sent.epoch}, window ${sent.window}, ${sent.points} live points`,
@@ -501,7 +523,7 @@ function popcount(mask) {
 
 function print(value, json) {
   if (json) {
-    console.log(JSON.stringify(value, null, 2));
+    out(JSON.stringify(value, null, 2));
     return;
   }
   const lines = (object, indent) =>
@@ -510,7 +532,7 @@ function print(value, json) {
         ? [`${indent}${key}:`, ...lines(v, `${indent}  `)]
         : [`${indent}${key}: ${typeof v === 'string' ? withSeparators(v) : v}`],
     );
-  console.log(lines(value, '').join('\n'));
+  out(lines(value, '').join('\n'));
 }
 
 /// What each command does once its inputs are checked and the node answers: `ctx` holds the
@@ -520,8 +542,8 @@ const COMMANDS = {
   supply: async ({ api, options }) => print(await supply(api), options.json),
   params: async ({ api, options }) => {
     const params = (await api.query.burnMint.activeParameters()).toJSON();
-    if (options.json || params === null) console.log(JSON.stringify(params, null, 2));
-    else for (const line of describeParameters(api, params, (p) => withSeparators(formatCapa(p)))) console.log(line);
+    if (options.json || params === null) out(JSON.stringify(params, null, 2));
+    else for (const line of describeParameters(api, params, (p) => withSeparators(formatCapa(p)))) out(line);
   },
   preview: async (ctx) => printPreview(await preview(ctx), ctx.options.json),
   snapshot: async ({ api, options }) => {
@@ -536,7 +558,7 @@ const COMMANDS = {
     const list = await providers(api);
     if (options.json) return print(list, true);
     for (const p of list) {
-      console.log(`${p.address} ${p.status} ${p.verifiedCapacity} units, reputation ${p.reputation}, bond ${withSeparators(p.bond)}`);
+      out(`${p.address} ${p.status} ${p.verifiedCapacity} units, reputation ${p.reputation}, bond ${withSeparators(p.bond)}`);
     }
   },
   price: async ({ api, options }) => print(await price(api), options.json),
@@ -544,6 +566,22 @@ const COMMANDS = {
   'session-keys': async ({ api, pair, options }) => {
     const keys = await registerSessionKeys(api, pair);
     print({ validator: pair.address, keys }, options.json);
+  },
+  'upgrade-check': async ({ api, input, options }) => {
+    const result = await upgradeCheck(api, input, options);
+    print(result, options.json);
+    if (!result.ok) throw new Error(`the upgrade fails its checks: ${result.error}`);
+  },
+  'upgrade-propose': async ({ api, input, pair, options }) => {
+    const check = await upgradeCheck(api, input, options);
+    if (!check.ok) throw new Error(`not proposed: the upgrade fails its checks: ${check.error}`);
+    const code = await readFile(input.wasm);
+    const { index, hash } = await proposeUpgrade(api, code, pair);
+    print({ referendum: index, codeHash: hash, specVersion: check.specVersion, migrationWeight: check.weight }, options.json);
+  },
+  'upgrade-apply': async ({ api, input, pair, options }) => {
+    const applied = await applyUpgrade(api, await readFile(input.wasm), pair);
+    print({ codeUpdatedAt: applied.block, codeHash: applied.hash }, options.json);
   },
   quote: async ({ api, input, options }) => {
     const quote = await api.call.burnMintApi.quoteCredits(input.amount);
@@ -599,6 +637,23 @@ const COMMANDS = {
   },
 };
 
+/// `capa upgrade-check`: the blob in `input.wasm` checked against the state at the best block
+/// of the node capa is connected to (clients/upgrade.mjs).
+async function upgradeCheck(api, input, options) {
+  const code = await readFile(input.wasm);
+  const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+  const result = await checkUpgrade({ url: options.url, bin: options['node-bin'], code });
+  if (result.ok && result.specVersion <= before) {
+    // The chain would refuse the blob when it is applied (system.SpecVersionNeedsToIncrease),
+    // after a referendum for nothing.
+    Object.assign(result, { ok: false, error: `its spec_version ${result.specVersion} is not above the chain's ${before}` });
+  }
+  return { ...result, specVersionInForce: before, weight: weightText(result.weight), maxBlock: weightText(result.maxBlock) };
+}
+
+/// A weight as text: reference time in ms and proof size in bytes.
+const weightText = (w) => w && `${(Number(w.refTime) / 1e9).toFixed(3)} ms, ${w.proofSize} proof bytes`;
+
 /// The emission path `capa preview` asks the chain for (at most its `MaxPreviewEpochs`, said
 /// out loud), under the parameters in force or those of `--params`.
 async function preview({ api, options, epochs }) {
@@ -617,7 +672,7 @@ async function preview({ api, options, epochs }) {
 function printPreview(path, json) {
   if (json) return print(path, true);
   for (const p of path) {
-    console.log(`epoch +${p.epoch}: ${withSeparators(p.emissionPerBlock)} CAPA/block, issuance ${withSeparators(p.totalIssuance)}`);
+    out(`epoch +${p.epoch}: ${withSeparators(p.emissionPerBlock)} CAPA/block, issuance ${withSeparators(p.totalIssuance)}`);
   }
 }
 
@@ -636,6 +691,7 @@ function parseCommandLine(argv) {
       out: { type: 'string' },
       epochs: { type: 'string', default: '12' },
       blocks: { type: 'string' },
+      'node-bin': { type: 'string', default: process.env.CAPA_NODE_BIN || 'capacloud-node' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -657,10 +713,13 @@ function parseCommandLine(argv) {
 async function main(argv) {
   const line = parseCommandLine(argv);
   if (line.help) {
-    console.log(USAGE);
+    out(USAGE);
     return;
   }
   const { command, options } = line;
+  // polkadot.js logs with console.log (a runtime upgrade seen while capa runs, for one): to
+  // standard error, so that standard output holds capa's answer alone (JSON with --json).
+  console.log = console.error;
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
   const pair = WRITES.includes(command) ? loadKey(options, { keyring }) : null;

@@ -34,6 +34,10 @@ export CAPA_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runti
 # (runtime/production): what scripts/ops-test checks a Live spec and a validator with.
 export CAPA_PRODUCTION_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime-production/capacloud_runtime_production.compact.compressed.wasm"
 
+# The upgrade rehearsal's runtime (runtime/next: spec_version one higher, a pallet-burn-mint
+# migration) that every workspace build also compiles: what clients/test/upgrade.test.mjs enacts.
+export CAPA_NEXT_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime-next/capacloud_runtime_next.compact.compressed.wasm"
+
 # Runs scripts/install-deps once per run: the first script that needs the build dependencies
 # installs them and exports CAPA_DEPS_INSTALLED=1, so the scripts it starts (scripts/test starts
 # scripts/benchmark, which starts scripts/build-node, ...) skip the check.

@@ -100,12 +100,29 @@ pub mod opaque {
 
 /// The runtime version. Bump `spec_version` on every change to the runtime's logic and
 /// `transaction_version` when calls or transaction extensions change their encoding.
+#[cfg(not(feature = "upgrade-rehearsal"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
     spec_version: 115,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
+};
+
+/// The runtime version of the upgrade rehearsal's blob (`runtime/next`, feature
+/// `upgrade-rehearsal`): the version above, `spec_version` one higher. Keep the two equal in
+/// every other field (`clients/test/upgrade.test.mjs` checks the step of one).
+#[cfg(feature = "upgrade-rehearsal")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+    spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
+    impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
+    authoring_version: 1,
+    spec_version: 116,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -194,14 +211,24 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// storage v8 -> v9 (the controller's handed-over memory; spec 110), v9 -> v10 (account
 /// references for credits and histories, the reward pools' expiry cursor; spec 112) and
 /// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114); then
-/// the validators of a chain without sessions handed to pallet-session (spec 115).
+/// the validators of a chain without sessions handed to pallet-session (spec 115); in the
+/// upgrade rehearsal's blob only, its own migration.
 pub type Migrations = (
     pallet_burn_mint::migrations::RequireStorageVersion<Runtime, 8>,
     pallet_burn_mint::migrations::v9::MigrateV8ToV9<Runtime>,
     pallet_burn_mint::migrations::v10::MigrateV9ToV10<Runtime>,
     pallet_burn_mint::migrations::v11::MigrateV10ToV11<Runtime>,
     migrations::SessionFromConsensusAuthorities,
+    Rehearsal,
 );
+
+/// The upgrade rehearsal's migration (pallet-burn-mint v11 -> v12, every provider record
+/// rewritten as it is), only in the blob of `runtime/next`.
+#[cfg(feature = "upgrade-rehearsal")]
+type Rehearsal = pallet_burn_mint::migrations::rehearsal::MigrateV11ToV12<Runtime>;
+/// Outside the upgrade rehearsal, no migration.
+#[cfg(not(feature = "upgrade-rehearsal"))]
+type Rehearsal = ();
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

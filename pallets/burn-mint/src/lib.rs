@@ -92,8 +92,14 @@ pub mod pallet {
     use frame_system::pallet_prelude::*;
     use sp_arithmetic::{FixedU128, Perbill, Permill};
 
-    /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(11);
+    /// The in-code storage version: 11, and 12 in the upgrade rehearsal's build
+    /// (`migrations::rehearsal`, feature `upgrade-rehearsal`).
+    const STORAGE_VERSION: StorageVersion =
+        StorageVersion::new(if cfg!(feature = "upgrade-rehearsal") {
+            12
+        } else {
+            11
+        });
 
     #[pallet::pallet]
     #[pallet::storage_version(STORAGE_VERSION)]

@@ -61,6 +61,8 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
     }
 }
 
+#[cfg(feature = "upgrade-rehearsal")]
+pub mod rehearsal;
 pub mod v10;
 pub mod v11;
 pub mod v9;
