@@ -34,6 +34,13 @@ export async function connect(url, reconnect = false) {
   return ApiPromise.create({ provider, noInitWarn: true, rpc: RPC });
 }
 
+/// Whether the connection `api` lost the chain's own runtime APIs to a runtime upgrade:
+/// polkadot.js (16.5.6) re-reads the metadata of a new runtime without the runtime APIs'
+/// definitions, so `api.call.burnMintApi` disappears from a connection that lives through an
+/// upgrade. A long-running client (the provider agent, the economy exporter) then connects
+/// again: a new connection reads them (`clients/test/upgrade.test.mjs`).
+export const lostRuntimeApis = (api) => !api.call.burnMintApi;
+
 /// RPC methods of the node that this release of polkadot.js does not know yet.
 export const RPC = {
   author: {

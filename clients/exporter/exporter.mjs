@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 import client from 'prom-client';
 
-import { connect, UsageError } from '../chain.mjs';
+import { connect, lostRuntimeApis, UsageError } from '../chain.mjs';
 import { serveRegistry } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/economy-exporter [--url URL] [--port P] [--host H]
@@ -129,11 +129,7 @@ export class Exporter {
   }
 
   async start() {
-    this.api = await connect(this.options.url, true);
-    this.api.on('disconnected', () => {
-      if (!this.stopped) this.log(`disconnected from ${this.options.url}; reconnecting`);
-      this.metrics.up.set(0);
-    });
+    await this.connect();
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
     this.server = await serveRegistry({
       registry: this.metrics.registry,
@@ -143,6 +139,19 @@ export class Exporter {
     });
     this.log(`economy exporter: ${this.options.url} -> http://${this.options.host}:${this.server.address().port}/metrics`);
     this.loop = this.run();
+  }
+
+  /// Connects (again, after a runtime upgrade: see `lostRuntimeApis`).
+  async connect() {
+    const api = await connect(this.options.url, true);
+    api.on('disconnected', () => {
+      if (this.stopped || api !== this.api) return;
+      this.log(`disconnected from ${this.options.url}; reconnecting`);
+      this.metrics.up.set(0);
+    });
+    const old = this.api;
+    this.api = api;
+    await old?.disconnect().catch(() => {});
   }
 
   async stop() {
@@ -162,6 +171,10 @@ export class Exporter {
     let last = -1;
     while (!this.stopped) {
       try {
+        if (lostRuntimeApis(this.api)) {
+          this.log(`runtime upgraded to spec ${this.api.runtimeVersion.specVersion}: connecting again for its runtime APIs`);
+          await this.connect();
+        }
         const hash = await this.api.rpc.chain.getBlockHash();
         const number = (await this.api.rpc.chain.getHeader(hash)).number.toNumber();
         if (number !== last) {

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import client from 'prom-client';
 
-import { connect, submit, UsageError } from '../chain.mjs';
+import { connect, lostRuntimeApis, submit, UsageError } from '../chain.mjs';
 import { formatCapa, parseCapa } from '../amounts.mjs';
 import { loadKey } from '../keys.mjs';
 import { serveRegistry } from '../metrics-server.mjs';
@@ -163,19 +163,8 @@ export class Agent {
 
   async start() {
     const { options } = this;
-    this.api = await connect(options.url, true);
+    await this.connect();
     this.address = encodeAddress(this.pair.publicKey, this.api.registry.chainSS58);
-    this.api.on('disconnected', () => {
-      if (this.stopped) return;
-      this.metrics.up.set(0);
-      this.reconnecting = true;
-      this.log(`disconnected from ${options.url}; reconnecting`);
-    });
-    this.api.on('connected', () => {
-      if (!this.reconnecting) return;
-      this.reconnecting = false;
-      this.log(`reconnected to ${options.url}`);
-    });
     this.metrics.up.set(1);
     this.blockMs = Number((await this.api.call.auraApi.slotDuration()).toString());
     if (options.metricsPort !== 0) {
@@ -193,6 +182,26 @@ export class Agent {
         (this.server ? `; metrics http://${options.metricsHost}:${this.server.address().port}/metrics` : ''),
     );
     this.loop = this.run();
+  }
+
+  /// Connects (again, after a runtime upgrade: see `lostRuntimeApis`).
+  async connect() {
+    const { url } = this.options;
+    const api = await connect(url, true);
+    api.on('disconnected', () => {
+      if (this.stopped || api !== this.api) return;
+      this.metrics.up.set(0);
+      this.reconnecting = true;
+      this.log(`disconnected from ${url}; reconnecting`);
+    });
+    api.on('connected', () => {
+      if (!this.reconnecting || api !== this.api) return;
+      this.reconnecting = false;
+      this.log(`reconnected to ${url}`);
+    });
+    const old = this.api;
+    this.api = api;
+    await old?.disconnect().catch(() => {});
   }
 
   async stop() {
@@ -226,6 +235,10 @@ export class Agent {
     let last = -1;
     while (!this.stopped) {
       try {
+        if (lostRuntimeApis(this.api)) {
+          this.log(`runtime upgraded to spec ${this.api.runtimeVersion.specVersion}: connecting again for its runtime APIs`);
+          await this.connect();
+        }
         const header = await this.api.rpc.chain.getHeader();
         const number = header.number.toNumber();
         this.lastSeenAt = Date.now();

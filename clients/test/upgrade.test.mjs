@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { promisify } from 'node:util';
 
@@ -23,21 +24,23 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { connect, submit } from '../chain.mjs';
 import { voteAye, waitForEvent } from '../governance.mjs';
-import { Network } from '../network.mjs';
+import { Network, metric } from '../network.mjs';
 import { checkUpgrade, codeHash } from '../upgrade.mjs';
-import { BLOCK_MS, CAPA, NODE_BIN, scenario, waitFor } from './harness.mjs';
+import { BLOCK_MS, CAPA, Child, NODE_BIN, freePorts, scenario, waitFor } from './harness.mjs';
 
 const NEXT_WASM = process.env.CAPA_NEXT_RUNTIME_WASM;
 /// The runtime the test node embeds (scripts/env.sh).
 const CURRENT_WASM = process.env.CAPA_RUNTIME_WASM;
 /// Blocks per epoch in a fast-runtime build.
 const EPOCH = 10;
-/// Dev accounts and their stashes: with 990,000 CAPA each, more than the root track's support.
-const VOTERS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].flatMap((n) => [`//${n}`, `//${n}//stash`]);
+/// Dev accounts and their stashes but Bob's (his provider agent signs with his key): with
+/// 990,000 CAPA each, more than the root track's support.
+const VOTERS = ['Alice', 'Charlie', 'Dave', 'Eve', 'Ferdie'].flatMap((n) => [`//${n}`, `//${n}//stash`]);
 /// The storage items of pallet-burn-mint compared across the upgrade, each entry's bytes.
 const MAPS = ['providers', 'creditBalances', 'rewardPools', 'ledger', 'history'];
 
 const run = promisify(execFile);
+const CLIENTS = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe(
   'a runtime upgrade by referendum',
@@ -48,10 +51,15 @@ describe(
     let api;
     let code;
     let specBefore;
+    /// Bob's provider agent and the economy exporter, long-running clients across the upgrade.
+    let agent;
+    let exporter;
+    let exporterPort;
     const who = {};
 
     const step = scenario(() => {
       for (const node of network?.nodes ?? []) console.error(`--- ${node.name}\n${node.child?.dump(25)}`);
+      for (const client of [agent, exporter]) if (client) console.error(client.dump(25));
     });
     const capa = async (...args) => {
       const { stdout } = await run(process.execPath, ['capa.mjs', ...args, '--url', network.node('alice').wsUrl, '--json'], {
@@ -95,6 +103,8 @@ describe(
     });
 
     after(async () => {
+      await agent?.stop('SIGINT');
+      await exporter?.stop('SIGINT');
       await api?.disconnect();
       await network?.destroy();
       if (root) await rm(root, { recursive: true, force: true });
@@ -117,6 +127,19 @@ describe(
       assert.ok(Object.keys(maps.ledger).length >= 1);
       assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 11);
     }, 180_000);
+
+    step('Bob\'s provider agent and the economy exporter run against the network', async () => {
+      const url = network.node('alice').wsUrl;
+      const [agentPort, port] = await freePorts(2);
+      exporterPort = port;
+      agent = new Child('agent', process.execPath, [
+        join(CLIENTS, 'provider', 'agent.mjs'), '--dev-account', 'bob', '--units', '10', '--bond', '120',
+        '--url', url, '--metrics-port', String(agentPort),
+      ], 1000);
+      exporter = new Child('exporter', process.execPath, [join(CLIENTS, 'exporter', 'exporter.mjs'), '--url', url, '--port', String(port)], 1000);
+      await agent.waitForLine(/provider agent for /, 30_000);
+      await exporter.waitForLine(/economy exporter: /, 30_000);
+    });
 
     step('capa upgrade-check: the next runtime migrates the live state with every check passing', async () => {
       const result = await capa('upgrade-check', NEXT_WASM);
@@ -169,7 +192,7 @@ describe(
       // Away from an epoch boundary, so that the block of the migration closes no epoch and the
       // state before and after differs only by the migration and a block's emission.
       await waitFor('a block early in an epoch', async () => [1, 2].includes((await head()) % EPOCH), 2 * EPOCH * BLOCK_MS);
-      const applied = await capa('upgrade-apply', NEXT_WASM, '--dev-account', 'bob');
+      const applied = await capa('upgrade-apply', NEXT_WASM, '--dev-account', 'dave');
       const set = applied.codeUpdatedAt;
       await waitFor(`block #${set + 1}`, async () => (await head()) > set, 10 * BLOCK_MS);
       const [old, upgraded] = [await hashOf(set), await hashOf(set + 1)];
@@ -207,6 +230,34 @@ describe(
       console.log(`code set at #${set}, runtime ${specBefore + 1} and its migration from #${set + 1}`);
       who.upgradedAt = set + 1;
     }, 180_000);
+
+    step('the provider agent and the exporter connect again for the new runtime and go on', async () => {
+      const upgraded = new RegExp(`runtime upgraded to spec ${specBefore + 1}: connecting again for its runtime APIs`);
+      await agent.waitForLine(upgraded, 10 * BLOCK_MS);
+      await exporter.waitForLine(upgraded, 10 * BLOCK_MS);
+      // Bob's agent proves a liveness window under the new runtime (one in every 5 blocks).
+      const heartbeat = await waitFor(
+        'a heartbeat of Bob\'s agent under the new runtime',
+        () => agent.matching(/heartbeat in block \d+/).map((line) => Number(/heartbeat in block (\d+)/.exec(line)[1])).find((n) => n > who.upgradedAt),
+        3 * EPOCH * BLOCK_MS,
+      );
+      const live = (await (await api.at(await hashOf(heartbeat))).query.system.events()).filter(
+        ({ event }) => api.events.burnMint.ProviderLive.is(event) && event.data.provider.eq(who.bob.address),
+      );
+      assert.equal(live.length, 1, `block #${heartbeat} has Bob's heartbeat`);
+      // The exporter reads the runtime APIs at blocks of the new runtime.
+      const text = await waitFor(
+        'the exporter at a block of the new runtime',
+        async () => {
+          const t = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
+          return metric(t, 'capacloud_block') > who.upgradedAt ? t : false;
+        },
+        5 * BLOCK_MS,
+      );
+      assert.ok(metric(text, 'capacloud_total_issuance_capa') > 0);
+      assert.equal(metric(text, 'capacloud_exporter_up'), 1);
+      console.log(`after the upgrade: Bob's agent proved liveness in block #${heartbeat}, the exporter read #${metric(text, 'capacloud_block')}`);
+    }, 300_000);
 
     step('the chain goes on under the new runtime: both validators author, blocks finalize', async () => {
       const from = who.upgradedAt;
