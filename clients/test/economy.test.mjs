@@ -586,10 +586,10 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     const balance = await capa('balance', who.bob.address);
     assert.equal(balance.held, '120.000000000000', "Bob's bond");
     const listed = await capa('providers');
-    assert.deepEqual(
-      listed.find((p) => p.address === who.bob.address),
-      { address: who.bob.address, status: 'Active', verifiedCapacity: 10, reputation: bob.reputation, bond: '120.000000000000' },
-    );
+    const { reputation, ...listedBob } = listed.find((p) => p.address === who.bob.address);
+    assert.deepEqual(listedBob, { address: who.bob.address, status: 'Active', verifiedCapacity: 10, bond: '120.000000000000' });
+    // Read after `capa provider`: the agent may have proved another epoch in between.
+    assert.ok([bob.reputation, '30.00%'].includes(reputation), reputation);
     const path = await capa('preview', '--epochs', '3');
     assert.equal(path.length, 3);
     const params = await capa('params');
