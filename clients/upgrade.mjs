@@ -19,7 +19,7 @@ import { join } from 'node:path';
 
 import { WsProvider } from '@polkadot/api';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { compactFromU8a, hexToU8a, u8aToHex } from '@polkadot/util';
 
 import { submit } from './chain.mjs';
 import { propose } from './governance.mjs';
@@ -129,27 +129,13 @@ function runtimeMessage(log) {
 }
 
 /// `(Weight, Weight)` in SCALE (two compact u64 each) as two `{ refTime, proofSize }`.
-function decodeWeights(hex) {
-  const bytes = Buffer.from(hex.slice(2), 'hex');
+export function decodeWeights(hex) {
+  const bytes = hexToU8a(hex);
   let offset = 0;
   const compact = () => {
-    const mode = bytes[offset] & 3;
-    if (mode === 0) return BigInt(bytes[offset++] >> 2);
-    if (mode === 1) {
-      const v = bytes.readUInt16LE(offset) >> 2;
-      offset += 2;
-      return BigInt(v);
-    }
-    if (mode === 2) {
-      const v = bytes.readUInt32LE(offset) >>> 2;
-      offset += 4;
-      return BigInt(v);
-    }
-    const length = (bytes[offset] >> 2) + 4;
-    let v = 0n;
-    for (let i = 0; i < length; i += 1) v |= BigInt(bytes[offset + 1 + i]) << BigInt(8 * i);
-    offset += 1 + length;
-    return v;
+    const [length, value] = compactFromU8a(bytes.subarray(offset));
+    offset += length;
+    return BigInt(value.toString());
   };
   const weight = () => ({ refTime: compact(), proofSize: compact() });
   return [weight(), weight()];

@@ -14,6 +14,7 @@ import { cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-cr
 import { formatCapa, parseCapa, withSeparators } from '../amounts.mjs';
 import { address, parseInputs } from '../capa.mjs';
 import { devUri, loadKey } from '../keys.mjs';
+import { decodeWeights, forkSpec } from '../upgrade.mjs';
 
 const CAPA_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'capa.mjs');
 const REFERENDUM = join(dirname(fileURLToPath(import.meta.url)), '..', 'referendum.mjs');
@@ -127,6 +128,19 @@ describe('capa before it reaches a node', () => {
     const run = await capa(['buy', '1', '--url', NOWHERE], { CAPA_SEED: mistyped });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /the key in CAPA_SEED is not a valid mnemonic/);
+  });
+
+  it('upgrade-check: reads the weights the runtime answers and writes the blob as the copy\'s code', () => {
+    // (Weight, Weight) as SCALE compacts: 324,000,000 / 0, then 2,000,000,000,000 / u64::MAX.
+    assert.deepEqual(decodeWeights('0x02643f4d000b00204aa9d10113ffffffffffffffff'), [
+      { refTime: 324_000_000n, proofSize: 0n },
+      { refTime: 2_000_000_000_000n, proofSize: 18_446_744_073_709_551_615n },
+    ]);
+    const spec = forkSpec({ '0x3a636f6465': '0x00', '0x26aa': '0x01' }, new Uint8Array([1, 2, 3]));
+    assert.deepEqual(spec.genesis.raw.top, { '0x3a636f6465': '0x010203', '0x26aa': '0x01' });
+    assert.equal(spec.bootNodes.length, 0);
+    assert.deepEqual(parseInputs('upgrade-check', ['next.wasm']), { wasm: 'next.wasm' });
+    assert.throws(() => parseInputs('upgrade-apply', []), /needs a runtime blob/);
   });
 
   it('gives up on an unreachable node with one line naming it (exit 1)', async () => {

@@ -1,11 +1,15 @@
 // What the end-to-end tests share: free ports, polling, child processes that never outlive the
-// test, a `--dev --tmp` node on loopback, and signing with the module error decoded by name.
+// test, a `--dev --tmp` node on loopback, a network of the `local` chain, and signing with the
+// module error decoded by name.
 
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 
 import { submit } from '../chain.mjs';
-import { startNode } from '../network.mjs';
+import { Network, startNode } from '../network.mjs';
 
 export { Child, freePorts, sleep, waitFor } from '../processes.mjs';
 
@@ -24,6 +28,22 @@ export async function startDevNode({ rpc, p2p, basePath, name = 'node', args }) 
     throw new Error(`CAPA_NODE_BIN=${NODE_BIN} does not exist: build it (scripts/build-node)`);
   }
   return startNode({ bin: NODE_BIN, name, rpc, p2p, basePath, args });
+}
+
+/// Starts a network of the `local` chain (Alice and Bob its genesis validators) of `nodes`
+/// (`Network` node specs) in a new temporary directory named after `name`; resolves with the
+/// started network (`destroy()` stops it and removes the directory).
+export async function startLocalNetwork(name, nodes) {
+  const root = await mkdtemp(join(tmpdir(), `capacloud-${name}-`));
+  const network = new Network({ bin: NODE_BIN, root, chain: 'local', nodes });
+  try {
+    await network.prepare();
+    await network.start();
+  } catch (e) {
+    await network.destroy();
+    throw e;
+  }
+  return network;
 }
 
 /// Signs and sends; see chain.mjs.

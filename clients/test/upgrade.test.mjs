@@ -12,8 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
@@ -24,9 +23,9 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { connect, submit } from '../chain.mjs';
 import { voteAye, waitForEvent } from '../governance.mjs';
-import { Network, metric } from '../network.mjs';
+import { metric } from '../network.mjs';
 import { checkUpgrade, codeHash } from '../upgrade.mjs';
-import { BLOCK_MS, CAPA, Child, NODE_BIN, freePorts, scenario, waitFor } from './harness.mjs';
+import { BLOCK_MS, CAPA, Child, NODE_BIN, freePorts, scenario, startLocalNetwork, waitFor } from './harness.mjs';
 
 const NEXT_WASM = process.env.CAPA_NEXT_RUNTIME_WASM;
 /// The runtime the test node embeds (scripts/env.sh).
@@ -46,7 +45,6 @@ describe(
   'a runtime upgrade by referendum',
   { skip: (!NODE_BIN || !NEXT_WASM || !CURRENT_WASM) && 'CAPA_NODE_BIN, CAPA_RUNTIME_WASM or CAPA_NEXT_RUNTIME_WASM is not set' },
   () => {
-    let root;
     let network;
     let api;
     let code;
@@ -84,18 +82,10 @@ describe(
     before(async () => {
       await cryptoWaitReady();
       code = await readFile(NEXT_WASM);
-      root = await mkdtemp(join(tmpdir(), 'capacloud-upgrade-'));
-      network = new Network({
-        bin: NODE_BIN,
-        root,
-        chain: 'local',
-        nodes: [
-          { name: 'alice', validator: '//Alice' },
-          { name: 'bob', validator: '//Bob' },
-        ],
-      });
-      await network.prepare();
-      await network.start();
+      network = await startLocalNetwork('upgrade', [
+        { name: 'alice', validator: '//Alice' },
+        { name: 'bob', validator: '//Bob' },
+      ]);
       api = await connect(network.node('alice').wsUrl);
       const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
       for (const name of ['Alice', 'Bob', 'Charlie', 'Dave']) who[name.toLowerCase()] = keyring.addFromUri(`//${name}`);
@@ -107,7 +97,6 @@ describe(
       await exporter?.stop('SIGINT');
       await api?.disconnect();
       await network?.destroy();
-      if (root) await rm(root, { recursive: true, force: true });
     });
 
     step('an economy runs: a provider, credits bought and spent, an epoch closed with its books', async () => {

@@ -9,9 +9,6 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { promisify } from 'node:util';
 
@@ -20,9 +17,8 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { connect } from '../chain.mjs';
 import { propose, voteAye, waitForEvent } from '../governance.mjs';
-import { Network } from '../network.mjs';
 import { validatorState } from '../validators.mjs';
-import { BLOCK_MS, CAPA, NODE_BIN, scenario, waitFor } from './harness.mjs';
+import { BLOCK_MS, CAPA, NODE_BIN, scenario, startLocalNetwork, waitFor } from './harness.mjs';
 
 /// Blocks per session in a fast-runtime build (`SessionLength`).
 const SESSION = 10;
@@ -37,7 +33,6 @@ const run = promisify(execFile);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 describe('a validator joins and leaves by referendum', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not set' }, () => {
-  let root;
   let network;
   let api;
   let joinerApi;
@@ -53,19 +48,11 @@ describe('a validator joins and leaves by referendum', { skip: !NODE_BIN && 'CAP
 
   before(async () => {
     await cryptoWaitReady();
-    root = await mkdtemp(join(tmpdir(), 'capacloud-validators-'));
-    network = new Network({
-      bin: NODE_BIN,
-      root,
-      chain: 'local',
-      nodes: [
-        { name: 'alice', validator: '//Alice' },
-        { name: 'bob', validator: '//Bob' },
-        { name: 'charlie', joining: true },
-      ],
-    });
-    await network.prepare();
-    await network.start();
+    network = await startLocalNetwork('validators', [
+      { name: 'alice', validator: '//Alice' },
+      { name: 'bob', validator: '//Bob' },
+      { name: 'charlie', joining: true },
+    ]);
     api = await connect(network.node('alice').wsUrl);
     joinerApi = await connect(network.node('charlie').wsUrl);
     keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
@@ -78,7 +65,6 @@ describe('a validator joins and leaves by referendum', { skip: !NODE_BIN && 'CAP
     await joinerApi?.disconnect();
     await api?.disconnect();
     await network?.destroy();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   /// A root-track referendum calling `call`, voted through; resolves with the block of the
