@@ -24,12 +24,14 @@ import { compactFromU8a, hexToU8a, u8aToHex } from '@polkadot/util';
 import { submit } from './chain.mjs';
 import { propose } from './governance.mjs';
 import { jsonRpc, startNode } from './network.mjs';
-import { freePorts } from './processes.mjs';
+import { freePorts, sleep } from './processes.mjs';
 
 /// The storage key of the runtime code (`:code`).
 export const CODE_KEY = '0x3a636f6465';
 /// Keys read per `state_getKeysPaged` / `state_queryStorageAt` call.
 const PAGE = 512;
+/// The prefix of the top-trie keys that root child tries (`:child_storage:`).
+const CHILD_STORAGE_PREFIX = '0x3a6368696c645f73746f726167653a';
 /// The SCALE encoding of `UpgradeCheckSelect::All`: pre/post checks and every `try_state`.
 const ALL_CHECKS = '0x01';
 
@@ -51,7 +53,7 @@ export async function liveState(url, at) {
       if (keys.length < PAGE) break;
       start = keys[keys.length - 1];
     }
-    if (Object.keys(top).some((key) => key.startsWith('0x3a6368696c645f73746f726167653a'))) {
+    if (Object.keys(top).some((key) => key.startsWith(CHILD_STORAGE_PREFIX))) {
       throw new Error('the state has child tries, which this check does not copy');
     }
     return { at: block, top };
@@ -108,7 +110,7 @@ export async function checkUpgrade({ url, bin, code, at, edit }) {
       result = await jsonRpc(rpc, 'state_call', ['TryRuntime_on_runtime_upgrade', ALL_CHECKS]);
     } catch (e) {
       // The call fails with a wasm trap; the runtime logged why when it panicked.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       return { ok: false, ...base, error: runtimeMessage(node.lines.slice(logged).join('\n')) ?? e.message.split('\n')[0] };
     }
     const [weight, maxBlock] = decodeWeights(result);
