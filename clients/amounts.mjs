@@ -1,7 +1,7 @@
 // CAPA amounts as every client here reads and prints them: exact plancks (12 decimals) as
 // BigInt, text with all 12 decimals, thousands separators for people.
 
-import { UsageError } from './chain.mjs';
+import { UsageError } from './errors.mjs';
 
 /// Decimals of the token (the runtime's `TOKEN_DECIMALS`).
 export const DECIMALS = 12;

@@ -3,11 +3,12 @@
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
+import { UsageError } from './errors.mjs';
+
+export { UsageError };
+
 /// How long a client waits for a node to answer before it gives up.
 export const CONNECT_SECONDS = 10;
-
-/// A mistake in how a command was called (exit code 2), as opposed to what the chain answered.
-export class UsageError extends Error {}
 
 /// Connects to `url` (ws://, wss://, or http(s):// taken as ws(s)://), or fails within
 /// CONNECT_SECONDS naming it. With `reconnect` (a long-running agent) the connection is

@@ -64,12 +64,22 @@ log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 # Installs the Node.js packages of clients/ (polkadot.js, pinned by clients/package-lock.json)
 # with `npm ci`, again only when the lock file changed since the last install: a copy of the lock
 # that npm ci installed is kept in node_modules/ as a stamp (npm's own node_modules/.package-lock.json
-# never equals the lock file byte for byte).
-capa_clients_install() {
-	local dir="$CAPA_ROOT/clients"
+# never equals the lock file byte for byte). `capa_npm_install DIR` does the same for another
+# package of the repository (dashboard/).
+capa_npm_install() {
+	local dir="$1"
 	if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.capacloud-installed-lock.json" 2>/dev/null; then
-		log "npm ci (clients)"
+		log "npm ci ($(basename "$dir"))"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
 		cp "$dir/package-lock.json" "$dir/node_modules/.capacloud-installed-lock.json"
 	fi
+}
+capa_clients_install() { capa_npm_install "$CAPA_ROOT/clients"; }
+
+# Installs the dashboard's packages (dashboard/package-lock.json) and builds the page into
+# dashboard/dist (`vite build`, under a second).
+capa_dashboard_build() {
+	capa_npm_install "$CAPA_ROOT/dashboard"
+	log "vite build (dashboard)"
+	(cd "$CAPA_ROOT/dashboard" && node node_modules/vite/bin/vite.js build --logLevel warn >&2)
 }

@@ -113,7 +113,7 @@ async function fund(api, alice, accounts, amount, log) {
 
 /// Registers `count` providers (1 unit, the minimum bond) funded by the other dev accounts;
 /// resolves once the chain counts them all.
-async function registerProviders(api, keyring, count, log) {
+export async function registerProviders(api, keyring, count, log) {
   const funders = ['//Charlie', '//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
   const providers = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//provider//${i}`));
   const chunks = [];
