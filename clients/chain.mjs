@@ -42,6 +42,44 @@ export async function connect(url, reconnect = false) {
 /// again: a new connection reads them (`clients/test/upgrade.test.mjs`).
 export const lostRuntimeApis = (api) => !api.call.burnMintApi;
 
+/// The connection a long-running client keeps (the provider agent, the economy exporter):
+/// `api` is the live ApiPromise, re-established by polkadot.js after a lost connection
+/// (`onDown` and `onUp` say when it drops and comes back); `open()` connects anew, as after a
+/// runtime upgrade (`lostRuntimeApis`), and closes the old connection once the new one is up.
+export class LastingConnection {
+  constructor(url, { onDown, onUp } = {}) {
+    this.url = url;
+    this.onDown = onDown;
+    this.onUp = onUp;
+    this.api = null;
+    this.down = false;
+    this.closed = false;
+  }
+
+  async open() {
+    const api = await connect(this.url, true);
+    api.on('disconnected', () => {
+      if (this.closed || api !== this.api) return;
+      this.down = true;
+      this.onDown?.();
+    });
+    api.on('connected', () => {
+      if (!this.down || api !== this.api) return;
+      this.down = false;
+      this.onUp?.();
+    });
+    const old = this.api;
+    this.api = api;
+    await old?.disconnect().catch(() => {});
+    return api;
+  }
+
+  async close() {
+    this.closed = true;
+    await this.api?.disconnect().catch(() => {});
+  }
+}
+
 /// RPC methods of the node that this release of polkadot.js does not know yet.
 export const RPC = {
   author: {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 import client from 'prom-client';
 
-import { connect, lostRuntimeApis, UsageError } from '../chain.mjs';
+import { LastingConnection, lostRuntimeApis, UsageError } from '../chain.mjs';
 import { serveRegistry } from '../metrics-server.mjs';
 
 const USAGE = `usage: scripts/economy-exporter [--url URL] [--port P] [--host H]
@@ -141,24 +141,28 @@ export class Exporter {
     this.loop = this.run();
   }
 
+  /// The live connection's API.
+  get api() {
+    return this.connection?.api;
+  }
+
   /// Connects (again, after a runtime upgrade: see `lostRuntimeApis`).
   async connect() {
-    const api = await connect(this.options.url, true);
-    api.on('disconnected', () => {
-      if (this.stopped || api !== this.api) return;
-      this.log(`disconnected from ${this.options.url}; reconnecting`);
-      this.metrics.up.set(0);
+    this.connection ??= new LastingConnection(this.options.url, {
+      onDown: () => {
+        if (this.stopped) return;
+        this.log(`disconnected from ${this.options.url}; reconnecting`);
+        this.metrics.up.set(0);
+      },
     });
-    const old = this.api;
-    this.api = api;
-    await old?.disconnect().catch(() => {});
+    await this.connection.open();
   }
 
   async stop() {
     this.stopped = true;
     await this.loop?.catch(() => {});
     this.server?.close();
-    await this.api?.disconnect().catch(() => {});
+    await this.connection?.close();
   }
 
   /// Healthy while a new block was read within three block times.

@@ -142,27 +142,24 @@ export async function registerProviders(api, keyring, count, log) {
   log(`registered ${count} providers (${before + count} in all)`);
 }
 
-/// One phase: `make(account)` is the call each account sends, `perAccount` times.
-async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, log }) {
-  // Pre-sign: nonces from the chain, immortal (no era to expire while queued).
+/// Signs `perAccount` calls `make(account)` for each account: nonces from the chain,
+/// immortal (no era to expire while queued), in account order.
+async function presign(api, accounts, perAccount, make) {
   const signed = [];
   for (const account of accounts) {
     const nonce = (await api.rpc.system.accountNextIndex(account.address)).toNumber();
     for (let k = 0; k < perAccount; k += 1) {
-      const tx = await make(account).signAsync(account, { nonce: nonce + k, era: 0 });
-      signed.push(tx);
+      signed.push(await make(account).signAsync(account, { nonce: nonce + k, era: 0 }));
     }
   }
-  const hashes = new Set(signed.map((tx) => tx.hash.toHex()));
-  log(`${name}: ${signed.length} extrinsics signed`);
+  return signed;
+}
 
-  const startHeader = await api.rpc.chain.getHeader();
-  const startNumber = startHeader.number.toNumber();
-  const timesBefore = await blockTimes(metricsUrl);
+/// Submits round by round (nonce k of every account, then k + 1), all of a round in flight at
+/// once; counts what the pool accepted and each reason it rejected.
+async function submitRounds(api, signed, perAccount) {
   const rejected = new Map();
   let accepted = 0;
-  const started = Date.now();
-  // Sent round by round (nonce k of every account, then k + 1), all of a round in flight at once.
   for (let k = 0; k < perAccount; k += 1) {
     const round = signed.filter((_, i) => i % perAccount === k);
     const results = await Promise.allSettled(round.map((tx) => api.rpc.author.submitExtrinsic(tx)));
@@ -174,14 +171,16 @@ async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, 
       }
     }
   }
-  const submitSeconds = (Date.now() - started) / 1000;
-  log(`${name}: ${signed.length} submitted in ${submitSeconds.toFixed(1)} s (${accepted} accepted into the pool)`);
+  return { accepted, rejected };
+}
 
-  // Blocks from the first after submission started until the pool holds none of ours, or `wait`
-  // blocks after the last submission.
+/// Each block from `from` on until `accepted` of the extrinsics `hashes` are included, or
+/// `wait` blocks in a row include none: how many of ours it included, its weight and length
+/// fullness, failed extrinsics, and whether it opened an epoch.
+async function watchBlocks(api, { from, hashes, accepted, wait }) {
   const blocks = [];
   let included = 0;
-  let next = startNumber + 1;
+  let next = from;
   let idle = 0;
   const maxWeight = api.consts.system.blockWeights.perClass.normal.maxTotal.unwrap().refTime.toBigInt();
   const maxLength = api.consts.system.blockLength.max.normal.toNumber();
@@ -206,11 +205,29 @@ async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, 
     idle = ours === 0 ? idle + 1 : 0;
     next += 1;
   }
+  return { blocks, included };
+}
+
+/// One phase: `make(account)` is the call each account sends, `perAccount` times.
+async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, log }) {
+  const signed = await presign(api, accounts, perAccount, make);
+  const hashes = new Set(signed.map((tx) => tx.hash.toHex()));
+  log(`${name}: ${signed.length} extrinsics signed`);
+
+  const startNumber = (await api.rpc.chain.getHeader()).number.toNumber();
+  const timesBefore = await blockTimes(metricsUrl);
+  const started = Date.now();
+  const { accepted, rejected } = await submitRounds(api, signed, perAccount);
+  const submitSeconds = (Date.now() - started) / 1000;
+  log(`${name}: ${signed.length} submitted in ${submitSeconds.toFixed(1)} s (${accepted} accepted into the pool)`);
+
+  // Blocks from the first after submission started until the pool holds none of ours, or `wait`
+  // blocks after the last submission.
+  const { blocks, included } = await watchBlocks(api, { from: startNumber + 1, hashes, accepted, wait });
   const timesAfter = await blockTimes(metricsUrl);
   // Blocks while ours were still queued: all but the last one (which may be partly empty).
   const loaded = blocks.filter((b) => b.ours > 0);
   const full = loaded.length > 1 ? loaded.slice(0, -1) : loaded;
-  const per = summary(full.map((b) => b.ours));
   return {
     name,
     signed: signed.length,
@@ -219,7 +236,7 @@ async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, 
     included,
     leftInPool: accepted - included,
     blocks: blocks.length,
-    includedPerBlock: per,
+    includedPerBlock: summary(full.map((b) => b.ours)),
     weightFullness: summary(full.map((b) => b.weight)),
     lengthFullness: summary(full.map((b) => b.length)),
     failedInBlocks: blocks.reduce((s, b) => s + b.failed, 0),

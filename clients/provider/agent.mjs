@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import client from 'prom-client';
 
-import { connect, lostRuntimeApis, submit, UsageError } from '../chain.mjs';
+import { LastingConnection, lostRuntimeApis, submit, UsageError } from '../chain.mjs';
 import { formatCapa, parseCapa } from '../amounts.mjs';
 import { loadKey } from '../keys.mjs';
 import { serveRegistry } from '../metrics-server.mjs';
@@ -184,31 +184,30 @@ export class Agent {
     this.loop = this.run();
   }
 
+  /// The live connection's API.
+  get api() {
+    return this.connection?.api;
+  }
+
   /// Connects (again, after a runtime upgrade: see `lostRuntimeApis`).
   async connect() {
     const { url } = this.options;
-    const api = await connect(url, true);
-    api.on('disconnected', () => {
-      if (this.stopped || api !== this.api) return;
-      this.metrics.up.set(0);
-      this.reconnecting = true;
-      this.log(`disconnected from ${url}; reconnecting`);
+    this.connection ??= new LastingConnection(url, {
+      onDown: () => {
+        if (this.stopped) return;
+        this.metrics.up.set(0);
+        this.log(`disconnected from ${url}; reconnecting`);
+      },
+      onUp: () => this.log(`reconnected to ${url}`),
     });
-    api.on('connected', () => {
-      if (!this.reconnecting || api !== this.api) return;
-      this.reconnecting = false;
-      this.log(`reconnected to ${url}`);
-    });
-    const old = this.api;
-    this.api = api;
-    await old?.disconnect().catch(() => {});
+    await this.connection.open();
   }
 
   async stop() {
     this.stopped = true;
     await this.loop?.catch(() => {});
     this.server?.close();
-    await this.api?.disconnect().catch(() => {});
+    await this.connection?.close();
   }
 
   /// Healthy while the node answers (a block seen within three block times) and the last

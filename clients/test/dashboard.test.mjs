@@ -89,6 +89,7 @@ describe('the supply dashboard in a browser', { skip: missing }, () => {
         warning: document.getElementById('warning').hidden ? null : document.getElementById('warning').textContent,
         salesOpen: document.getElementById('price-sales').dataset.open,
         invariants: document.getElementById('invariants').dataset.result,
+        liveProviders: document.getElementById('epoch-live').dataset.count,
       };
     });
   const pageAt = (description, check, ms = 60_000) =>
@@ -151,13 +152,16 @@ describe('the supply dashboard in a browser', { skip: missing }, () => {
 
   step('a provider\'s record is shown from its address', async () => {
     await submit(api, api.tx.burnMint.registerProvider(10, 120n * CAPA), who.bob);
+    // Alice, the dev chain's capacity verifier, attests it: Bob may prove liveness from the
+    // next epoch on (the chart step has him do so).
+    await submit(api, api.tx.burnMint.attestCapacity(who.bob.address, 10), who.alice);
     await page.fill('#provider-address', who.bob.address);
     await page.click('#provider-form button');
     await page.waitForSelector('#provider-result:not([data-state="loading"])', { timeout: 30_000 });
     const text = await page.textContent('#provider-result');
     assert.equal(await page.getAttribute('#provider-result', 'data-state'), 'provider', text);
     assert.match(text, /Statusactive/);
-    assert.match(text, /Capacity \(declared \/ verified\)10 \/ 0 units/);
+    assert.match(text, /Capacity \(declared \/ verified\)10 \/ 10 units/);
     assert.match(text, /Bond120\.0000 CAPA/);
     await page.fill('#provider-address', who.charlie.address);
     await page.click('#provider-form button');
@@ -189,8 +193,23 @@ describe('the supply dashboard in a browser', { skip: missing }, () => {
     assert.deepEqual(consoleErrors, []);
   }, (EPOCH + 10) * BLOCK_MS + 60_000);
 
-  step('the chart has one point per closed epoch', async () => {
-    const s = await pageAt('two epochs closed', (v) => v.epoch >= 2, (2 * EPOCH + 5) * BLOCK_MS + 30_000);
+  step('the chart has one point per closed epoch; the live providers are counted', async () => {
+    // Two epochs closed, and Bob eligible (the epoch after his capacity was attested).
+    const eligible = (await api.query.burnMint.providers(who.bob.address)).unwrap().eligibleFrom.toNumber();
+    const s = await pageAt('two epochs closed', (v) => v.epoch >= Math.max(2, eligible), (2 * EPOCH + 5) * BLOCK_MS + 30_000);
+    // Bob proves liveness: the page counts him live in the open epoch, as the chain does.
+    const { blockHash } = await submit(api, api.tx.burnMint.heartbeat(), who.bob);
+    const proven = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    const live = await pageAt(`the page at #${proven}`, (v) => v.block >= proven && v.liveProviders !== '', 30_000);
+    const at = await api.at(live.hash);
+    const open = (await at.query.burnMint.currentEpoch()).index.toNumber();
+    const chainLive = (await at.query.burnMint.providers.entries()).filter(([, p]) => {
+      const work = p.unwrap().work;
+      return work.isSome && work.unwrap().epoch.toNumber() === open && work.unwrap().liveWindows.toNumber() > 0;
+    }).length;
+    // Bob alone proved liveness (the providers the measurement registers never do).
+    assert.equal(chainLive, 1);
+    assert.equal(Number(live.liveProviders), chainLive);
     const ledger = await (await api.at((await api.rpc.chain.getBlockHash(s.epochRead)).toHex())).query.burnMint.ledger.entries();
     assert.equal(s.chartPoints, ledger.length);
     assert.equal(s.chartLabels, ledger.length);

@@ -154,7 +154,12 @@ function renderBlock(s) {
   setText('epoch-left', String(Math.max(0, s.epoch.start + s.epoch.length - 1 - s.number)));
   setCapa('epoch-burned', burnedOf(s.open));
   setText('epoch-credits', `${s.open.creditsSold.toLocaleString('en-US')} / ${s.open.creditsServed.toLocaleString('en-US')}`);
-  setText('epoch-points', `${s.livePoints.toLocaleString('en-US')} (${s.providerCount} providers registered)`);
+  setText('epoch-points', s.livePoints.toLocaleString('en-US'));
+  const live = $('epoch-live');
+  live.dataset.count = s.liveProviders ? String(s.liveProviders.count) : '';
+  live.textContent = s.liveProviders
+    ? `${s.liveProviders.complete ? '' : 'at least '}${s.liveProviders.count.toLocaleString('en-US')} of ${s.providerCount.toLocaleString('en-US')} registered`
+    : 'reading the providers…';
   rows(
     $('epoch-causes').tBodies[0],
     BURN_CAUSES.filter(([field]) => s.open[field] > 0n).map(([field, name]) => [`burned: ${name}`, `${capa(s.open[field])} CAPA`]),

@@ -178,6 +178,7 @@ export class ChainReader {
       return;
     }
     const snapshot = await this.readBlock(api, header);
+    this.trackLiveness(snapshot);
     this.requests.lastBlock = this.provider.stats.total.requests - before;
     this.requests.maxPerBlock = Math.max(this.requests.maxPerBlock, this.requests.lastBlock);
     this.timings.lastBlockMs = Math.round(performance.now() - started);
@@ -196,8 +197,30 @@ export class ChainReader {
     this.timings.lastEpochMs = Math.round(performance.now() - epochStarted);
     this.lastEpoch = snapshot.epoch.index;
     this.requests.lastEpoch = this.provider.stats.total.requests - epochBefore;
+    this.live = {
+      epoch: epochData.epoch,
+      providers: new Set(epochData.providers.filter((p) => p.work?.epoch === epochData.epoch && p.work.liveWindows > 0).map((p) => p.account)),
+      last: snapshot.number,
+      complete: true,
+    };
+    this.trackLiveness(snapshot);
     this.onEpoch?.(epochData);
     this.onBlock?.(snapshot);
+  }
+
+  /// The providers live in the open epoch: those the epoch's provider list showed live, and
+  /// every `ProviderLive` event of the blocks read since (a block skipped while the page was
+  /// behind makes the count a lower bound: `complete` false). Sets `snapshot.liveProviders`.
+  trackLiveness(snapshot) {
+    const live = this.live;
+    if (!live || live.epoch !== snapshot.epoch.index) {
+      snapshot.liveProviders = null;
+      return;
+    }
+    if (snapshot.number > live.last + 1) live.complete = false;
+    live.last = Math.max(live.last, snapshot.number);
+    for (const e of snapshot.live) if (e.epoch === live.epoch) live.providers.add(e.provider);
+    snapshot.liveProviders = { count: live.providers.size, complete: live.complete };
   }
 
   /// Everything the page shows that changes every block, at block `header`.
@@ -223,10 +246,14 @@ export class ChainReader {
         submitted: fixed(event.data.submitted),
         price: fixed(event.data.price),
       }));
+    const live = events
+      .filter(({ event }) => api.events.burnMint.ProviderLive.is(event))
+      .map(({ event }) => ({ provider: event.data.provider.toString(), epoch: num(event.data.epoch) }));
     return {
       number,
       hash,
       specVersion: this.specVersion,
+      live,
       issuance: big(stats.totalIssuance),
       emissionPerBlock: big(stats.emissionPerBlock),
       maxEmissionPerBlock: big(stats.maxEmissionPerBlock),

@@ -34,6 +34,7 @@
 extern crate alloc;
 
 pub use capacloud_economics as economics;
+pub mod config_preludes;
 pub mod migrations;
 pub mod queries;
 pub mod runtime_api;
@@ -107,9 +108,10 @@ pub mod pallet {
 
     /// Configuration of the pallet: the runtime decides the currency, the origins and the hard
     /// limits no parameter set can cross.
-    #[pallet::config]
+    #[pallet::config(with_default)]
     pub trait Config: frame_system::Config {
         /// The native token. Its balance type is `u128`, the type of [`economics`].
+        #[pallet::no_default]
         type Currency: Inspect<Self::AccountId, Balance = Amount>
             + Mutate<Self::AccountId>
             + Balanced<Self::AccountId>
@@ -117,24 +119,30 @@ pub mod pallet {
             + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
         /// The runtime's hold reason, of which [`HoldReason`] is a part.
+        #[pallet::no_default]
         type RuntimeHoldReason: From<HoldReason>;
 
         /// May change the economic parameters (Root, or an OpenGov track).
+        #[pallet::no_default]
         type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// May set providers' reputation and slash their bonds.
+        #[pallet::no_default]
         type ReputationOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// May freeze a provider's rewards and bond pending a removal referendum: the runtime
         /// gives it a track whose longest path is shorter than [`Config::RewardDelay`] epochs,
         /// so that rewards of the epoch a misbehaviour was seen in cannot be claimed before
         /// the freeze lands. Lifting a freeze takes [`Config::ReputationOrigin`].
+        #[pallet::no_default]
         type FreezeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// May replace the set of price feeders.
+        #[pallet::no_default]
         type FeederAdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// May replace the set of capacity verifiers.
+        #[pallet::no_default]
         type VerifierAdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         /// Identifies the reward pot account.
@@ -142,6 +150,7 @@ pub mod pallet {
         type PalletId: Get<PalletId>;
 
         /// Receives the ecosystem share of emission and the unburned share of fees.
+        #[pallet::no_default]
         type TreasuryAccount: Get<Self::AccountId>;
 
         /// Hard cap on the emission per block; no parameter set can exceed it.

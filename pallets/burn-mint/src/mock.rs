@@ -4,7 +4,6 @@ use crate::{self as pallet_burn_mint, economics::*};
 use frame_support::{
     derive_impl, parameter_types,
     traits::{ConstU128, ConstU32},
-    PalletId,
 };
 use frame_system::EnsureRoot;
 use sp_arithmetic::{FixedU128, Perbill, Permill};
@@ -41,8 +40,8 @@ impl pallet_balances::Config for Test {
 
 /// Existential deposit of the test chain.
 pub const ED: u128 = 10;
-/// One whole token in the test chain.
-pub const UNIT: u128 = 1_000;
+/// One whole token in the test chain (the prelude's `TokenUnit`).
+pub const UNIT: u128 = crate::config_preludes::TOKEN_UNIT;
 /// The reputation origin accepts Root or this account (the feeder and admin origins accept
 /// Root only).
 pub const REPUTATION_ORACLE: AccountId = 99;
@@ -67,7 +66,6 @@ pub const P2: AccountId = 12;
 pub const P3: AccountId = 13;
 
 parameter_types! {
-    pub const BurnMintPalletId: PalletId = PalletId(*b"capa/bmp");
     pub const Treasury: AccountId = TREASURY;
     pub static MaxTotalSupply: Option<u128> = None;
 }
@@ -101,6 +99,7 @@ impl frame_support::traits::SortedMembers<AccountId> for Oracle {
     }
 }
 
+#[derive_impl(crate::config_preludes::TestDefaultConfig)]
 impl pallet_burn_mint::Config for Test {
     type Currency = Balances;
     type RuntimeHoldReason = RuntimeHoldReason;
@@ -109,33 +108,15 @@ impl pallet_burn_mint::Config for Test {
     type FreezeOrigin = EnsureFreeze;
     type FeederAdminOrigin = EnsureRoot<AccountId>;
     type VerifierAdminOrigin = EnsureRoot<AccountId>;
-    type PalletId = BurnMintPalletId;
     type TreasuryAccount = Treasury;
-    type MaxEmissionPerBlock = ConstU128<100_000>;
+    // What the tests vary (statics below); the rest is the prelude's.
     type MaxTotalSupply = MaxTotalSupply;
-    type MinEpochLength = ConstU32<5>;
-    type MaxEpochLength = ConstU32<1_000>;
-    type MaxStepPerEpoch = MaxStep;
-    type MaxUsageRewardCap = MaxCap;
-    type MaxSelfDealingReturn = MaxSelfDealing;
-    type BlocksPerYear = ConstU32<3_650>;
-    type MaxCapacity = ConstU32<10_000>;
-    type MaxPriceFeeders = ConstU32<8>;
-    type MaxCapacityVerifiers = ConstU32<4>;
-    type MinUnbondingPeriod = ConstU32<15>;
     type RewardDelay = RewardDelay;
     type RewardClaimWindow = RewardClaimWindow;
     type LedgerRetention = LedgerRetention;
-    type TokenUnit = ConstU128<UNIT>;
-    type CreditsPerStableUnit = ConstU128<1_000>;
-    type MaxPreviewEpochs = ConstU32<64>;
-    type WeightInfo = ();
 }
 
 parameter_types! {
-    pub const MaxCap: Perbill = Perbill::from_percent(95);
-    pub const MaxSelfDealing: Perbill = Perbill::from_percent(90);
-    pub const MaxStep: Perbill = Perbill::from_percent(50);
     pub static LedgerRetention: u32 = 100;
     pub static RewardDelay: u32 = 0;
     pub static RewardClaimWindow: u32 = 10;
