@@ -49,7 +49,6 @@ const state = {
   rejected: [],
   started: performance.now(),
   firstDataMs: null,
-  upgraded: null,
 };
 window.capaDashboard = state;
 
@@ -77,7 +76,6 @@ function showStatus(status) {
     return;
   }
   if (status.kind === 'upgraded') {
-    state.upgraded = status.text;
     $('notice').hidden = false;
     $('notice').textContent = status.text;
     $('notice').dataset.kind = status.kind;

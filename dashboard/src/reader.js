@@ -120,12 +120,7 @@ export class ChainReader {
     this.constants = {
       blocksPerYear: num(api.consts.burnMint.blocksPerYear),
       claimWindow: num(api.consts.burnMint.rewardClaimWindow),
-      rewardDelay: num(api.consts.burnMint.rewardDelay),
-      ledgerRetention: num(api.consts.burnMint.ledgerRetention),
-      ss58: api.registry.chainSS58,
       chain: (await api.rpc.system.chain()).toString(),
-      specName: api.runtimeVersion.specName.toString(),
-      genesis: api.genesisHash.toHex(),
     };
     this.lastEpoch = null;
     this.unsubscribe = await api.rpc.chain.subscribeNewHeads((header) => this.schedule(header));
@@ -169,7 +164,6 @@ export class ChainReader {
     if (version !== this.specVersion || !api.call.burnMintApi) {
       const from = this.specVersion;
       await this.open();
-      this.upgraded = { from, to: this.specVersion, at: header.number.toNumber() };
       this.onStatus?.({
         level: 'info',
         kind: 'upgraded',

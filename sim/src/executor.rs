@@ -82,6 +82,9 @@ pub trait Executor {
         bond: Amount,
         reputation: Permill,
     );
+    /// The capacity verifiers attest `capacity` units for each of the newest `accounts`
+    /// providers of `group` (`attest_capacity` by a quorum); it counts from the next epoch.
+    fn attest(&mut self, group: Group, accounts: u32, capacity: u32);
     /// The newest `accounts` accounts of `group` leave.
     fn leave(&mut self, group: Group, accounts: u32);
     /// A buyer pays each of `accounts` providers of `group` `tokens` (`pay_for_compute`);
@@ -95,6 +98,9 @@ pub trait Executor {
     fn spend(&mut self, group: Group, accounts: u32, credits: Credits) -> Amount;
     /// A transaction fee of `amount` is paid.
     fn fee(&mut self, amount: Amount);
+    /// `amount` is minted outside the pallet's books (`Root`'s `force_set_balance`) into an
+    /// account that holds it.
+    fn mint_outside(&mut self, amount: Amount);
     /// Governance slashes `share` of each of `accounts` providers of `group`
     /// (`slash_provider`); returns what was burned from all their bonds.
     fn slash(&mut self, group: Group, accounts: u32, share: Perbill) -> Amount;

@@ -5,7 +5,7 @@ use capacloud_sim::{
     run::{run, RunResult, RunSetup},
     scenario::Scenario,
     snapshot,
-    sweep::{run_set, search, Summary, Sweep},
+    sweep::{run_set, search, QuorumStrategy, Summary, Sweep},
 };
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -198,11 +198,12 @@ fn start_from_snapshot(file: &Path, scenario: &mut Scenario) -> Result<RunSetup,
     Ok(snap.setup)
 }
 
-/// A line per adversary: what it burned, its profit, what it got back of its burn.
+/// A line per adversary: what it burned, its profit, what it got back of its burn, and the
+/// share of the supply above which a party holding tokens of its own would gain in value.
 fn print_adversaries(result: &RunResult) {
     for a in &result.adversaries {
         println!(
-            "adversary {}: burned {} CAPA, profit {} CAPA{} ({})",
+            "adversary {}: burned {} CAPA, profit {} CAPA{}{} ({})",
             a.index,
             capa(a.burned),
             if a.gain < 0 {
@@ -212,6 +213,12 @@ fn print_adversaries(result: &RunResult) {
             },
             a.return_ratio
                 .map(|r| format!(", got back {:.2}% of its burn", r * 100.0))
+                .unwrap_or_default(),
+            a.value_threshold()
+                .map(|share| format!(
+                    "; in value it pays only a party holding {:.2}% of the supply or more",
+                    share * 100.0
+                ))
                 .unwrap_or_default(),
             a.strategy
         );
@@ -479,7 +486,47 @@ fn search_command(path: &Path, epochs: Option<u32>) -> Result<(), String> {
             .iter()
             .map(|(a, s)| (a.to_string(), s.best_return, Some(s.bound)))
             .collect::<Vec<_>>(),
-    )
+    )?;
+    quorum_search_command(&scenario)
+}
+
+/// The verifier-quorum search ([`capacloud_sim::sweep::quorum_search`]): fails when a lie
+/// answered in time gains anything.
+fn quorum_search_command(scenario: &Scenario) -> Result<(), String> {
+    let setup = RunSetup::from_scenario(scenario)?;
+    let started = Instant::now();
+    let results = capacloud_sim::sweep::quorum_search(scenario, &setup)?;
+    let delay = setup.reward_delay;
+    let (in_time, late): (Vec<_>, Vec<_>) = results
+        .iter()
+        .partition(|(strategy, _)| strategy.answered_in_time(delay));
+    let best = |set: &[&(QuorumStrategy, i128)]| set.iter().map(|(_, gain)| *gain).max();
+    let signed = |gain: Option<i128>| match gain {
+        Some(g) if g < 0 => format!("-{} CAPA", capa(g.unsigned_abs())),
+        Some(g) => format!("{} CAPA", capa(g as u128)),
+        None => "none".into(),
+    };
+    println!(
+        "searched {} verifier-quorum lies in {:.1} s (rewards locked {delay} epochs): answered          within {} epochs of the lie, the best gain is {}; answered later or never, {}",
+        results.len(),
+        started.elapsed().as_secs_f64(),
+        delay + 1,
+        signed(best(&in_time)),
+        signed(best(&late)),
+    );
+    let gaining: Vec<String> = in_time
+        .iter()
+        .filter(|(_, gain)| *gain > 0)
+        .map(|(strategy, gain)| format!("{strategy}: {}", signed(Some(*gain))))
+        .collect();
+    if gaining.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "a lie answered in time gained: {}",
+            gaining.join("; ")
+        ))
+    }
 }
 
 fn main() -> ExitCode {

@@ -66,6 +66,9 @@ pub struct Activity {
     pub burned_forfeited: Amount,
     /// Availability points of the providers that proved liveness.
     pub live_points: u128,
+    /// Minted outside the pallet in the epoch's first block (`Root`'s): no book of the
+    /// pallet's records it; the close puts it on the `outside_minted` line.
+    pub minted_outside: Amount,
 }
 
 impl Activity {
@@ -193,8 +196,9 @@ impl Chain {
 
     /// Runs the open epoch with `activity` and closes it, as the pallet does: each block mints
     /// the treasury's share into the pot unless the supply cap or the hard cap withholds it
-    /// (then its whole emission is never minted); burns leave the issuance; at the boundary
-    /// the plan is executed (treasury paid, pools minted, parameters applied).
+    /// (then its whole emission is never minted); burns leave the issuance, a mint outside the
+    /// pallet adds to it (booked on the `outside_minted` line); at the boundary the plan is
+    /// executed (treasury paid, pools minted, parameters applied).
     pub fn run_epoch(&mut self, activity: &Activity) -> Closed {
         let length = self.params.epoch_length.max(1);
         let first = self.block + 1;
@@ -206,6 +210,7 @@ impl Chain {
         let forfeited = self.expire_pools();
         self.issuance = self
             .issuance
+            .saturating_add(activity.minted_outside)
             .saturating_add(treasury.saturating_mul(fitting as u128))
             .saturating_sub(activity.burned_credits)
             .saturating_sub(activity.burned_fees)
@@ -223,7 +228,9 @@ impl Chain {
             burned_forfeited: forfeited.saturating_add(activity.burned_forfeited),
             total_issuance_at_open: opened_at,
             ..Default::default()
-        };
+        }
+        // What no book explains (a mint outside the pallet), booked as the pallet books it.
+        .with_outside_lines_at(&self.accrual, last, self.issuance);
         let emission_per_block = self.controller.emission_per_block;
         let plan = plan_epoch_close(
             EpochClose {
@@ -260,7 +267,7 @@ impl Chain {
     /// the chain's rule (all or nothing, within the hard cap per block, the treasury's share
     /// below the supply cap), and returns how many blocks minted. The epoch's extrinsics run in
     /// its first block, after that block's mint: the first block sees the room at the open, the
-    /// others the room its burns left.
+    /// others the room its burns left (less what was minted outside the pallet in it).
     fn mint_blocks(&mut self, activity: &Activity, first: u64, length: u32) -> u64 {
         let per_block = self.accrual.per_block;
         let treasury = self.accrual.minted_per_block();
@@ -273,6 +280,7 @@ impl Chain {
         let first_fits = blocks_that_fit(&per_block, room(self.issuance), max, 1) as u64;
         let after_first = self
             .issuance
+            .saturating_add(activity.minted_outside)
             .saturating_add(treasury.saturating_mul(first_fits as u128))
             .saturating_sub(activity.burned_credits)
             .saturating_sub(activity.burned_fees)
@@ -388,6 +396,9 @@ impl Executor for Model {
 
     fn leave(&mut self, _: Group, _: u32) {}
 
+    // The run computes the live points of the capacity in force (`heartbeat` takes them).
+    fn attest(&mut self, _: Group, _: u32, _: u32) {}
+
     fn pay(&mut self, _group: Group, accounts: u32, tokens: Amount) -> Credits {
         let credits = self.credits_for(tokens);
         if credits > 0 {
@@ -432,6 +443,10 @@ impl Executor for Model {
         self.activity
             .serve(credits.saturating_mul(n), basis.saturating_mul(n));
         basis
+    }
+
+    fn mint_outside(&mut self, amount: Amount) {
+        self.activity.minted_outside = self.activity.minted_outside.saturating_add(amount);
     }
 
     fn fee(&mut self, amount: Amount) {

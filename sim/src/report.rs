@@ -29,6 +29,7 @@ pub fn header(adversaries: usize) -> Vec<String> {
         "burned_slashes_plancks",
         "burned_forfeited_plancks",
         "unminted_plancks",
+        "minted_outside_plancks",
         "total_issuance_plancks",
         "income_per_credit_plancks",
         "income_per_unit_plancks",
@@ -75,6 +76,7 @@ pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
             r.burned_slashes.to_string(),
             r.burned_forfeited.to_string(),
             r.unminted.to_string(),
+            r.minted_outside.to_string(),
             r.total_issuance.to_string(),
             r.income_per_credit.to_string(),
             r.income_per_unit.to_string(),
@@ -308,7 +310,12 @@ fn supply_charts(e: &[EpochRecord]) -> Vec<Chart> {
             "CAPA per epoch",
             vec![
                 series(e, "minted", |r| {
-                    capa((r.minted_treasury + r.minted_usage + r.minted_availability) as f64)
+                    capa(
+                        (r.minted_treasury
+                            + r.minted_usage
+                            + r.minted_availability
+                            + r.minted_outside) as f64,
+                    )
                 }),
                 series(e, "burned", |r| {
                     capa(

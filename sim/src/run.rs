@@ -55,6 +55,8 @@ pub struct EpochRecord {
     pub burned_forfeited: Amount,
     /// Emission never minted (no live provider, the usage cap, the supply cap).
     pub unminted: Amount,
+    /// Minted outside the pallet (the scenario's `[[mints]]`), on the books' outside line.
+    pub minted_outside: Amount,
     /// Total issuance at the close.
     pub total_issuance: Amount,
     /// An honest provider's usage reward per credit served (plancks), zero without usage.
@@ -94,6 +96,44 @@ pub struct AdversaryResult {
     pub gain: i128,
     /// `gain / burned`, if it burned anything.
     pub return_ratio: Option<f64>,
+    /// What it received in all (tokens), with its attack and without it (its honest part).
+    pub received: (Amount, Amount),
+    /// Total issuance at the end, with its attack and without it.
+    pub supply: (Amount, Amount),
+    /// The token price at the end (stable units per CAPA: the market's answer to each final
+    /// supply), with its attack and without it.
+    pub price_at_end: (f64, f64),
+}
+
+impl AdversaryResult {
+    /// What the attack changed in the stable value, at the end's prices, of everything a party
+    /// owns at the end if it also holds `holding` CAPA of its own (it buys what it burns from
+    /// the holders): `(holding + received − burned)·P − (holding + received_without)·P′`, with
+    /// `P` and `P′` the final prices with and without the attack. In the market the price is
+    /// `X / S` for an `X` no attack moves (the holding and the compute demand), so burning
+    /// raises the price of every token the party holds: this counts that price move.
+    pub fn value_gain(&self, holding: Amount) -> f64 {
+        let (with, without) = self.received;
+        let tokens = |t: u128| t as f64 / capacloud_economics::presets::CAPA as f64;
+        let attacking = tokens(holding.saturating_add(with)) - tokens(self.burned);
+        let honest = tokens(holding.saturating_add(without));
+        attacking * self.price_at_end.0 - honest * self.price_at_end.1
+    }
+
+    /// In the market, the smallest share of the final supply without the attack that a
+    /// party's tokens (its own holding and its honest part's rewards, `W`) must be for the
+    /// attack to gain it value: [`Self::value_gain`] is positive exactly when
+    /// `W·(S − S_a) > S·(B − g)`, with `S` and `S_a` the final supplies without and with the
+    /// attack, `B` its burn and `g` what the attack added to what it received (`P = X / S`:
+    /// `(W + g − B) / S_a > W / S`). So the share is `(B − g) / (S − S_a)`: its net token loss
+    /// over the supply the attack removed. `None` when the attack removed no supply (no
+    /// holding makes a token loss pay) or lost no tokens (it pays at any holding).
+    pub fn value_threshold(&self) -> Option<f64> {
+        let (with, without) = self.received;
+        let net_loss = (self.burned as i128) - (with as i128 - without as i128);
+        let removed = self.supply.1 as i128 - self.supply.0 as i128;
+        (net_loss > 0 && removed > 0).then(|| net_loss as f64 / removed as f64)
+    }
 }
 
 /// A finished run.
@@ -203,6 +243,7 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
         burned,
         breaches: limit_breaches,
         impossible,
+        final_price,
     } = simulate(scenario, setup, &all)?;
     let mut adversaries = Vec::new();
     for (index, adversary) in scenario.adversaries.iter().enumerate() {
@@ -211,8 +252,11 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
         let Pass {
             records: other_epochs,
             received: other_received,
+            final_price: other_price,
             ..
         } = simulate(scenario, setup, &without)?;
+        let final_supply =
+            |records: &[EpochRecord]| records.last().map_or(setup.issuance, |r| r.total_issuance);
         let gain = received[index] as i128 - other_received[index] as i128;
         let burned = burned[index];
         // Cumulative profit per epoch: what the attack changed so far, less what it burned.
@@ -226,13 +270,17 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
             burned,
             gain: gain - burned as i128,
             return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
+            received: (received[index], other_received[index]),
+            supply: (final_supply(&epochs), final_supply(&other_epochs)),
+            price_at_end: (final_price, other_price),
         });
     }
     let coalition = if scenario.adversaries.len() > 1 {
         let none: Attacking = vec![false; scenario.adversaries.len()];
-        let honest = simulate(scenario, setup, &none)?.received;
+        let honest = simulate(scenario, setup, &none)?;
         let sum = |v: &[Amount]| v.iter().fold(0i128, |acc, x| acc + *x as i128);
-        let gain = sum(&received) - sum(&honest);
+        let gain = sum(&received) - sum(&honest.received);
+        let total = |v: &[Amount]| v.iter().fold(0, |acc: Amount, x| acc.saturating_add(*x));
         let burned = burned
             .iter()
             .fold(0, |acc: Amount, x| acc.saturating_add(*x));
@@ -243,6 +291,15 @@ pub fn run(scenario: &Scenario, setup: &RunSetup) -> Result<RunResult, String> {
             burned,
             gain: gain - burned as i128,
             return_ratio: (burned > 0).then(|| gain as f64 / burned as f64),
+            received: (total(&received), total(&honest.received)),
+            supply: (
+                epochs.last().map_or(setup.issuance, |r| r.total_issuance),
+                honest
+                    .records
+                    .last()
+                    .map_or(setup.issuance, |r| r.total_issuance),
+            ),
+            price_at_end: (final_price, honest.final_price),
         })
     } else {
         None
@@ -270,6 +327,9 @@ pub struct Pass {
     pub breaches: Vec<String>,
     /// What the world could not do.
     pub impossible: Impossible,
+    /// The token price at the end: the market's answer to the final supply (the price the
+    /// next epoch would open at), or the fixed path's.
+    pub final_price: f64,
 }
 
 /// One pass over the scenario with the given attacks, on the simulator's model started from
@@ -294,7 +354,8 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
 /// follow the chain's rules ([`crate::providers`]); the scenario's providers of the start
 /// (cohort 0) are established, registered before the run; those who join later and every
 /// adversary's accounts register during it (the adversaries in the first epoch). During a
-/// price-feed outage no credit is sold. Honest demand is paid to the payable honest providers
+/// price-feed outage no credit is sold. A mint outside the pallet (`[[mints]]`) happens before
+/// the epoch's burns, and its tokens can be burned. Honest demand is paid to the payable honest providers
 /// in equal parts (`pay_for_compute`).
 pub fn drive<E: Executor>(
     scenario: &Scenario,
@@ -324,9 +385,16 @@ pub fn drive<E: Executor>(
         governance_freezes(scenario, epoch, attacking, setup, &mut world.states, ex);
         governance_removals(scenario, epoch, attacking, &mut world.states, ex);
         honest_membership(scenario, &mut world.honest, &params, epoch, ex);
+        // Root mints outside the pallet's books, into an account that sells at the market.
+        let minted_outside = plancks(scenario.minted_outside_at(epoch));
+        if minted_outside > 0 {
+            ex.mint_outside(minted_outside);
+        }
         // What can still be burned this epoch: the tokens held at its open (the issuance less
-        // what the reward pot holds unclaimed).
-        let left = issuance.saturating_sub(ex.pot());
+        // what the reward pot holds unclaimed) and what was minted outside since.
+        let left = issuance
+            .saturating_sub(ex.pot())
+            .saturating_add(minted_outside);
         let now = EpochMarket {
             epoch,
             price,
@@ -358,7 +426,16 @@ pub fn drive<E: Executor>(
             .extend(limit_breaches(epoch, &end, &record, &limits));
         world.records.push(record);
     }
-    Ok(world.into_pass())
+    let end = scenario.epochs;
+    let final_price = price_in(
+        scenario,
+        setup,
+        market,
+        end,
+        scenario.demand.at(end, setup.epochs_per_year),
+        ex.issuance(),
+    );
+    Ok(world.into_pass(final_price))
 }
 
 /// What a pass keeps from epoch to epoch: the honest providers, each adversary's state, the
@@ -446,8 +523,9 @@ impl World {
         (honest_work, unmet_demand)
     }
 
-    fn into_pass(self) -> Pass {
+    fn into_pass(self, final_price: f64) -> Pass {
         Pass {
+            final_price,
             received: self.states.iter().map(|s| s.received).collect(),
             burned: self.states.iter().map(|s| s.burned).collect(),
             records: self.records,
@@ -699,6 +777,7 @@ fn record_of(
         burned_slashes: books.burned_slashes,
         burned_forfeited: books.burned_forfeited,
         unminted: books.unminted,
+        minted_outside: books.outside_minted,
         total_issuance: books.total_issuance_at_close,
         income_per_credit,
         income_per_unit,

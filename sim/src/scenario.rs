@@ -60,6 +60,24 @@ pub struct Scenario {
     /// Freezes governance decides against an attacking adversary (`freeze_provider`).
     #[serde(default)]
     pub freezes: Vec<FreezeEvent>,
+    /// Tokens minted outside the pallet's books (`Root` through pallet-balances'
+    /// `force_set_balance`, a pallet that keeps no books).
+    #[serde(default)]
+    pub mints: Vec<OutsideMint>,
+}
+
+/// Tokens minted outside the pallet in an epoch's first block, after its mint and before its
+/// extrinsics, into an account that holds them and sells at the market price. The chain books
+/// them on the epoch's `outside_minted` line and does not follow them (they are not demand);
+/// below a supply cap they take room, so blocks the controller planned for can be withheld
+/// until it lowers the emission.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutsideMint {
+    /// The epoch.
+    pub epoch: u32,
+    /// CAPA minted.
+    pub amount: f64,
 }
 
 /// A freeze of an adversary's accounts, made only when it attacks (as a slash): for the
@@ -470,6 +488,21 @@ pub enum Adversary {
         /// One live epoch in this many.
         period: u32,
     },
+    /// A quorum of capacity verifiers that lies for a friend: a provider registered with `real`
+    /// units attested (the truth) and a bond covering `declared`, whose capacity the colluding
+    /// quorum (`min_capacity_attestations` verifiers or more) attests at `declared` in epoch
+    /// `from`. As on the chain, the agreed capacity counts from the next epoch. Governance's
+    /// answer is the scenario's `[[freezes]]` and `[[removals]]` of this adversary: the
+    /// threat model's claim is that a freeze landing within `RewardDelay` epochs of the lie
+    /// (a watched chain) leaves the friend nothing of it.
+    LyingQuorum {
+        /// Capacity the quorum attests.
+        declared: u32,
+        /// Capacity the provider has (what honest verifiers attest).
+        real: u32,
+        /// The epoch of the lie.
+        from: u32,
+    },
 }
 
 impl Adversary {
@@ -483,6 +516,11 @@ impl Adversary {
             Adversary::BoundaryTimer { period, .. } => {
                 format!("boundary timer (live 1 epoch in {period})")
             }
+            Adversary::LyingQuorum {
+                declared,
+                real,
+                from,
+            } => format!("lying verifier quorum ({declared} for {real} from epoch {from})"),
         }
     }
 
@@ -490,7 +528,9 @@ impl Adversary {
     pub fn accounts(&self) -> u32 {
         match *self {
             Adversary::SelfDealer { group, .. } => group,
-            Adversary::CapacityInflater { .. } | Adversary::BoundaryTimer { .. } => 1,
+            Adversary::CapacityInflater { .. }
+            | Adversary::BoundaryTimer { .. }
+            | Adversary::LyingQuorum { .. } => 1,
         }
     }
 
@@ -498,7 +538,9 @@ impl Adversary {
     pub fn burn_per_epoch(&self) -> f64 {
         match *self {
             Adversary::SelfDealer { burn, .. } => burn,
-            Adversary::CapacityInflater { .. } | Adversary::BoundaryTimer { .. } => 0.0,
+            Adversary::CapacityInflater { .. }
+            | Adversary::BoundaryTimer { .. }
+            | Adversary::LyingQuorum { .. } => 0.0,
         }
     }
 }
@@ -584,11 +626,22 @@ impl Scenario {
                 ));
             }
         }
+        if let Some(mint) = self
+            .mints
+            .iter()
+            .find(|m| !(m.amount >= 0.0 && m.amount.is_finite()))
+        {
+            return Err(format!(
+                "mint at epoch {}: {} CAPA is not an amount that can be minted",
+                mint.epoch, mint.amount
+            ));
+        }
         for (index, adversary) in self.adversaries.iter().enumerate() {
             let declared = match *adversary {
                 Adversary::SelfDealer { capacity, .. }
                 | Adversary::BoundaryTimer { capacity, .. } => capacity,
-                Adversary::CapacityInflater { declared, .. } => declared,
+                Adversary::CapacityInflater { declared, .. }
+                | Adversary::LyingQuorum { declared, .. } => declared,
             };
             if declared > max {
                 return Err(format!(
@@ -598,6 +651,15 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    /// CAPA minted outside the pallet in `epoch` ([`OutsideMint`]).
+    pub fn minted_outside_at(&self, epoch: u32) -> f64 {
+        self.mints
+            .iter()
+            .filter(|m| m.epoch == epoch)
+            .map(|m| m.amount)
+            .sum()
     }
 
     /// Whether the price feeds are out in `epoch` (no credits sold).

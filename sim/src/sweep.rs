@@ -3,11 +3,13 @@
 //! the range of an honest provider's income, and the best adversary's return ratio. And the
 //! adversary search: for a parameter set, the self-dealing strategy (volume, timing, group size,
 //! capacity, when it spends what it bought, and the referendum it times its burns around) with
-//! the highest return, against the bound the economics crate proves (`a + c` of the burn).
+//! the highest return, against the bound the economics crate proves (`a + c` of the burn); and
+//! the verifier-quorum search: a quorum's lie for a friend against the time governance takes to
+//! answer it ([`quorum_search`]).
 
 use crate::{
     run::{run, RunResult, RunSetup},
-    scenario::{defaults, with_overrides, Adversary, Change, Scenario},
+    scenario::{defaults, with_overrides, Adversary, Change, FreezeEvent, RemovalEvent, Scenario},
 };
 use capacloud_economics::{Amount, HardLimits, Parameters};
 use core::fmt;
@@ -522,4 +524,108 @@ pub fn search(scenario: &Scenario, set: &toml::Table) -> Vec<(Strategy, Summary)
             (strategy, summary)
         })
         .collect()
+}
+
+/// A capacity-verifier quorum's lie for a friend ([`Adversary::LyingQuorum`]) and governance's
+/// answer: a freeze `freeze_after` epochs after the lie's epoch (none: nobody watches) and the
+/// friend's removal in the epoch after the freeze (none of its bond slashed: the cost of the
+/// lie is left out, so a lie that gains nothing gains nothing before any slash).
+#[derive(Clone, Debug)]
+pub struct QuorumStrategy {
+    /// The lie.
+    pub lie: Adversary,
+    /// Epochs from the lie to the freeze.
+    pub freeze_after: Option<u32>,
+}
+
+impl QuorumStrategy {
+    /// Whether governance answers in time: the freeze lands before the lie's first reward is
+    /// claimed. The lie of epoch `from` counts from `from + 1`, whose reward unlocks
+    /// `reward_delay` epochs after that epoch closes and is claimed in the first block of
+    /// epoch `from + 2 + reward_delay`, before that epoch's governance acts; a freeze up to
+    /// `reward_delay + 1` epochs after the lie holds it (the threat model's "watched chain").
+    pub fn answered_in_time(&self, reward_delay: u32) -> bool {
+        self.freeze_after
+            .is_some_and(|after| after <= reward_delay.saturating_add(1))
+    }
+}
+
+impl fmt::Display for QuorumStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.lie.label())?;
+        match self.freeze_after {
+            Some(after) => write!(
+                f,
+                ", frozen {after} epochs after the lie and removed the epoch after"
+            ),
+            None => write!(f, ", never answered"),
+        }
+    }
+}
+
+/// The verifier-quorum strategies of a run of `epochs` epochs with rewards locked for
+/// `reward_delay` epochs: lies of 2, 10 and 100 times a real capacity of 10 or 100 units,
+/// early (epoch 1) and half way, each answered by a freeze 0 to `reward_delay + 3` epochs
+/// after it (in time, then late) or never.
+pub fn quorum_strategies(epochs: u32, reward_delay: u32) -> Vec<QuorumStrategy> {
+    let mut out = Vec::new();
+    for real in [10u32, 100] {
+        for factor in [2u32, 10, 100] {
+            for from in [1, epochs / 2] {
+                let lie = Adversary::LyingQuorum {
+                    declared: real * factor,
+                    real,
+                    from,
+                };
+                let answers = (0..=reward_delay.saturating_add(3)).map(Some);
+                for freeze_after in answers.chain(core::iter::once(None)) {
+                    out.push(QuorumStrategy {
+                        lie: lie.clone(),
+                        freeze_after,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The verifier-quorum search in `scenario` from `setup` (its adversaries replaced by each
+/// strategy of [`quorum_strategies`], its freezes and removals by the strategy's answer):
+/// each strategy with the friend's gain, what the lie changed in everything it received
+/// (plancks; negative: a loss). A strategy whose answer would fall after the run's end is left
+/// out.
+pub fn quorum_search(
+    scenario: &Scenario,
+    setup: &RunSetup,
+) -> Result<Vec<(QuorumStrategy, i128)>, String> {
+    let mut out = Vec::new();
+    for strategy in quorum_strategies(scenario.epochs, setup.reward_delay) {
+        let Adversary::LyingQuorum { from, .. } = strategy.lie else {
+            continue;
+        };
+        let mut one = scenario.clone();
+        one.adversaries = vec![strategy.lie.clone()];
+        one.slashes.clear();
+        one.freezes.clear();
+        one.removals.clear();
+        if let Some(after) = strategy.freeze_after {
+            let freeze = from.saturating_add(after);
+            if freeze.saturating_add(1) >= scenario.epochs {
+                continue;
+            }
+            one.freezes.push(FreezeEvent {
+                epoch: freeze,
+                adversary: 0,
+            });
+            one.removals.push(RemovalEvent {
+                epoch: freeze + 1,
+                adversary: 0,
+                share: 0.0,
+            });
+        }
+        let result = run(&one, setup)?;
+        out.push((strategy, result.adversaries[0].gain));
+    }
+    Ok(out)
 }

@@ -7,7 +7,7 @@ use capacloud_economics::presets::CAPA;
 use capacloud_sim::{
     run::{run, RunSetup},
     scenario::{Adversary, Scenario},
-    sweep::{search, Sweep},
+    sweep::{quorum_search, search, strategies, Sweep},
 };
 use std::{fs, path::PathBuf, process::Command};
 
@@ -51,7 +51,7 @@ fn every_shipped_scenario_keeps_the_limits_and_the_books() {
             let minted = r.minted_treasury + r.minted_usage + r.minted_availability;
             assert_eq!(
                 r.total_issuance,
-                issuance + minted
+                issuance + minted + r.minted_outside
                     - r.burned_credits
                     - r.burned_fees
                     - r.burned_slashes
@@ -308,4 +308,94 @@ fn the_adversary_search_over_time_finds_no_return_above_the_bound() {
     assert!(around_referendums > 5_000, "{around_referendums}");
     assert!(demands > 2_000, "{demands}");
     assert!(coalitions > 500, "{coalitions}");
+}
+
+/// The verifier-quorum search over the short scenario (production's `RewardDelay` of 4): a lie
+/// for a friend answered by a freeze within `RewardDelay + 1` epochs of it (the lie's rewards
+/// still locked when the freeze lands, forfeited by the removal that follows) gains the friend
+/// nothing, whatever the lie's size and timing; the same lies never answered gain.
+#[test]
+fn a_verifier_quorums_lie_answered_in_time_gains_nothing() {
+    let scenario = load("short.toml");
+    let setup = RunSetup::from_scenario(&scenario).unwrap();
+    assert_eq!(setup.reward_delay, 4);
+    let results = quorum_search(&scenario, &setup).unwrap();
+    // 2 real capacities x 3 lies x 2 times x (8 answers + never): all inside the 120 epochs.
+    assert_eq!(results.len(), 108);
+    let in_time = results
+        .iter()
+        .filter(|(s, _)| s.answered_in_time(setup.reward_delay))
+        .count();
+    assert_eq!(in_time, 2 * 3 * 2 * 6);
+    for (strategy, gain) in &results {
+        if strategy.answered_in_time(setup.reward_delay) {
+            assert!(*gain <= 0, "{strategy}: gained {gain}");
+        }
+        if strategy.freeze_after.is_none() {
+            assert!(*gain > 0, "{strategy}: gained {gain}");
+        }
+    }
+}
+
+/// The self-dealing strategies of the search (short scenario, defaults) counted in stable value
+/// at the end, for a party that also holds tokens of its own: the attack's burns raise the
+/// market price of every token it holds. `value_gain` is positive exactly above
+/// `value_threshold` (checked on both sides of it), and no strategy pays a holder of less than
+/// the smallest threshold found, printed with its strategy.
+#[test]
+fn a_self_dealer_gains_value_only_above_its_share_of_the_supply() {
+    let scenario = load("short.toml");
+    let setup = RunSetup::from_scenario(&scenario).unwrap();
+    let mut lowest: Option<(f64, String)> = None;
+    let mut checked = 0;
+    for strategy in strategies(scenario.epochs) {
+        let mut one = scenario.clone();
+        one.adversaries = strategy.adversaries.clone();
+        one.demand = one.demand.scaled(strategy.demand_scale);
+        one.changes.extend(strategy.referendum.clone());
+        let Ok(result) = run(&one, &setup) else {
+            continue;
+        };
+        let measured = result
+            .coalition
+            .clone()
+            .or(result.adversaries.first().cloned());
+        let Some(a) = measured.filter(|a| a.burned > 0) else {
+            continue;
+        };
+        // The token loss the bound proves, in every strategy.
+        assert!(a.gain < 0, "{strategy}");
+        let Some(share) = a.value_threshold() else {
+            // No supply removed: no holding pays.
+            assert!(a.value_gain(setup.issuance) < 0.0, "{strategy}");
+            continue;
+        };
+        checked += 1;
+        // The party's tokens without the attack: its holding and its honest rewards.
+        let holding_at = |share: f64| {
+            let tokens = share * a.supply.1 as f64 - a.received.1 as f64;
+            tokens.max(0.0) as u128
+        };
+        let below = holding_at(share * 0.999);
+        let above = holding_at(share * 1.001);
+        if below > 0 {
+            assert!(a.value_gain(below) < 0.0, "{strategy}: below {share}");
+        }
+        assert!(a.value_gain(above) > 0.0, "{strategy}: above {share}");
+        if lowest.as_ref().is_none_or(|(l, _)| share < *l) {
+            lowest = Some((share, strategy.to_string()));
+        }
+    }
+    let (share, strategy) = lowest.unwrap();
+    println!(
+        "{checked} strategies: the smallest share of the supply that makes self-dealing pay in \
+         value is {:.2}%: {strategy}",
+        share * 100.0
+    );
+    assert!(checked > 500, "{checked}");
+    // The figures sim/README.md and docs/threat-model.md give.
+    assert_eq!(format!("{:.2}%", share * 100.0), "74.53%");
+    let short = run(&scenario, &setup).unwrap();
+    let share = short.adversaries[0].value_threshold().unwrap();
+    assert_eq!(format!("{:.2}%", share * 100.0), "87.76%");
 }

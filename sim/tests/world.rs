@@ -219,7 +219,7 @@ fn the_readme_results_are_what_the_scenarios_give() {
         .take_while(|l| !l.starts_with("- **Speed**"))
         .filter(|l| l.starts_with("| `"))
         .collect();
-    assert_eq!(rows.len(), 8, "{rows:?}");
+    assert_eq!(rows.len(), 9, "{rows:?}");
     for row in rows {
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         let name = cells[1].split('`').nth(1).unwrap();

@@ -190,14 +190,11 @@ impl<T: Config> Pallet<T> {
         epoch: &mut EpochInfo<BlockNumberFor<T>>,
         emission: &EmissionState<BlockNumberFor<T>>,
     ) {
-        let mut last = emission.accrual;
-        last.advance_to(last_block);
-        let outside = epoch
-            .books
-            .with_accrual(&last)
-            .with_outside(T::Currency::total_issuance());
-        epoch.books.outside_minted = outside.outside_minted;
-        epoch.books.outside_burned = outside.outside_burned;
+        epoch.books = epoch.books.with_outside_lines_at(
+            &emission.accrual,
+            last_block,
+            T::Currency::total_issuance(),
+        );
     }
 
     /// Executes the plan's payments: the treasury's share, which waited in the pot, and the

@@ -6,7 +6,7 @@ use crate::{Amount, Credits, EmissionAccrual};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
-use sp_arithmetic::traits::Saturating;
+use sp_arithmetic::traits::{AtLeast32BitUnsigned, Saturating};
 
 /// One epoch's books. While the epoch is open, extrinsics record burns and credits here and
 /// the emission side is accrued lazily ([`EpochBooks::with_accrual`] joins the two); at the
@@ -150,6 +150,27 @@ impl EpochBooks {
         self.availability_accrued = accrual.availability;
         self.unminted = accrual.unminted;
         self.emission_per_block = accrual.per_block.total();
+        self
+    }
+
+    /// These books with their outside lines as of block `last_block`: the emission side
+    /// accrued through that block ([`EmissionAccrual::advance_to`] on a copy of `accrual`,
+    /// joined by [`Self::with_accrual`]) explains what it can of `total_issuance`, and what it
+    /// cannot goes on the outside lines ([`Self::with_outside`]). Only the outside lines
+    /// change. The pallet books them this way when an epoch closes (on the issuance after its
+    /// last block, before the close mints anything) and the simulator when it closes an epoch
+    /// in which something minted outside the pallet: one rule for both.
+    pub fn with_outside_lines_at<BlockNumber: AtLeast32BitUnsigned + Copy + Default>(
+        mut self,
+        accrual: &EmissionAccrual<BlockNumber>,
+        last_block: BlockNumber,
+        total_issuance: Amount,
+    ) -> Self {
+        let mut last = *accrual;
+        last.advance_to(last_block);
+        let outside = self.with_accrual(&last).with_outside(total_issuance);
+        self.outside_minted = outside.outside_minted;
+        self.outside_burned = outside.outside_burned;
         self
     }
 }
@@ -315,6 +336,46 @@ mod tests {
             let issuance = books.total_issuance_at_open + books.minted() - books.burned();
             assert_eq!(books.with_outside(issuance), books);
         }
+    }
+
+    #[test]
+    fn the_outside_lines_at_a_block_count_the_emission_accrued_through_it() {
+        // An epoch from block 10 at 1_000 a block (100 to the treasury, minted each block),
+        // through block 14: 500 minted for the treasury; 40 burned for credits.
+        let accrual = EmissionAccrual::<u32> {
+            per_block: crate::EmissionSplit {
+                ecosystem: 100,
+                usage: 300,
+                availability: 600,
+            },
+            updated_at: 9,
+            ..Default::default()
+        };
+        let books = EpochBooks {
+            total_issuance_at_open: 1_000_000,
+            burned_credits: 40,
+            ..Default::default()
+        };
+        // 2_000 minted outside during the epoch: the issuance after block 14 is
+        // 1_000_000 + 500 − 40 + 2_000.
+        let booked = books.with_outside_lines_at(&accrual, 14, 1_002_460);
+        assert_eq!((booked.outside_minted, booked.outside_burned), (2_000, 0));
+        // Only the outside lines change: the emission side is still the open epoch's (joined
+        // at the close, by the plan).
+        assert_eq!(
+            booked,
+            EpochBooks {
+                outside_minted: 2_000,
+                ..books
+            }
+        );
+        // The issuance the books explain through block 14: nothing outside; 100 less than
+        // they explain (block 14 withheld by something outside, or burned): outside burned.
+        assert_eq!(books.with_outside_lines_at(&accrual, 14, 1_000_460), books);
+        let short = books.with_outside_lines_at(&accrual, 14, 1_000_360);
+        assert_eq!((short.outside_minted, short.outside_burned), (0, 100));
+        // The accrual given is not advanced.
+        assert_eq!(accrual.updated_at, 9);
     }
 
     #[test]

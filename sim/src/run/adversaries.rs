@@ -1,6 +1,7 @@
 //! The adversaries of a run: their accounts' registration, each epoch's work (liveness,
-//! self-dealing purchases and spending, an inflated capacity, boundary timing), governance's
-//! slashes of them, and the settlement of what they earned. [`super::drive`] calls these in
+//! self-dealing purchases and spending, an inflated capacity, boundary timing, a verifier
+//! quorum's lie), governance's slashes, freezes and removals of them, and the settlement of
+//! what they earned. [`super::drive`] calls these in
 //! the chain's order.
 
 use super::{Impossible, RunSetup};
@@ -301,8 +302,8 @@ struct Unspent {
 
 /// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
 /// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
-/// declared capacity (the truth when it does not attack) and its bond; the verifiers attest
-/// the real capacity. Returns each account's bond and verified capacity (none when the bond
+/// declared capacity (the truth when it does not attack) and its bond, a lying quorum's friend
+/// with the capacity and bond of the lie; the verifiers attest the real capacity. Returns each account's bond and verified capacity (none when the bond
 /// does not cover the attestation).
 fn register_adversary<E: Executor>(
     adversary: &Adversary,
@@ -326,6 +327,11 @@ fn register_adversary<E: Executor>(
         } => (1, if attack { declared } else { real }, real, plancks(bond)),
         Adversary::BoundaryTimer { capacity, .. } => {
             (1, capacity, capacity, params.required_bond(capacity))
+        }
+        // Declares and bonds for the lie from the start, attested the truth until the quorum
+        // lies; the same when it does not attack, so that only the lie differs.
+        Adversary::LyingQuorum { declared, real, .. } => {
+            (1, declared, real, params.required_bond(declared))
         }
     };
     ex.register(group, accounts, declared, real, bond, initial);
@@ -389,6 +395,23 @@ fn adversary_work<E: Executor>(
             AccountWork {
                 accounts: 1,
                 points: live(ex, 1, attested),
+                ..Default::default()
+            }
+        }
+        Adversary::LyingQuorum {
+            declared,
+            real,
+            from,
+        } => {
+            // The lie, in epoch `from`: agreed then, counted from the next epoch.
+            if attack && now == from {
+                ex.attest(group, 1, declared);
+                state.capacity = declared;
+            }
+            let capacity = if attack && now > from { declared } else { real };
+            AccountWork {
+                accounts: 1,
+                points: live(ex, 1, capacity),
                 ..Default::default()
             }
         }
