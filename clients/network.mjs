@@ -29,8 +29,11 @@ export async function jsonRpc(port, method, params = []) {
 
 /// Resolves once the node process `child` answers `system_health` on RPC port `port`; rejects
 /// with its last lines if it exits first, or after `ms`. Every client that starts a node waits
-/// for it this way.
-export function waitForRpc(child, port, ms = 60_000) {
+/// for it this way. A node alone answers within seconds (about 6 s on the 2-core build machine,
+/// most of it compiling the runtime for the genesis state); the default allows for the test
+/// command starting a dozen at once beside other work, which on a fresh machine took more than
+/// 60 s (every phase that started its nodes in the first minute timed out at a 60 s limit).
+export function waitForRpc(child, port, ms = 180_000) {
   return waitFor(
     `${child.name}'s RPC server`,
     async () => {

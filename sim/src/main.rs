@@ -507,7 +507,7 @@ fn quorum_search_command(scenario: &Scenario) -> Result<(), String> {
         None => "none".into(),
     };
     println!(
-        "searched {} verifier-quorum lies in {:.1} s (rewards locked {delay} epochs): answered          within {} epochs of the lie, the best gain is {}; answered later or never, {}",
+        "searched {} verifier-quorum lies in {:.1} s (rewards locked {delay} epochs): answered within {} epochs of the lie, the best gain is {}; answered later or never, {}",
         results.len(),
         started.elapsed().as_secs_f64(),
         delay + 1,
