@@ -127,12 +127,15 @@ impl AdversaryResult {
     /// attack, `B` its burn and `g` what the attack added to what it received (`P = X / S`:
     /// `(W + g − B) / S_a > W / S`). So the share is `(B − g) / (S − S_a)`: its net token loss
     /// over the supply the attack removed. `None` when the attack removed no supply (no
-    /// holding makes a token loss pay) or lost no tokens (it pays at any holding).
+    /// holding makes a token loss pay), lost no tokens (it pays at any holding), or the price
+    /// does not answer the supply (a fixed path: both final prices are the path's, and a
+    /// holding gains nothing from the burn).
     pub fn value_threshold(&self) -> Option<f64> {
         let (with, without) = self.received;
         let net_loss = (self.burned as i128) - (with as i128 - without as i128);
         let removed = self.supply.1 as i128 - self.supply.0 as i128;
-        (net_loss > 0 && removed > 0).then(|| net_loss as f64 / removed as f64)
+        let answers_supply = self.price_at_end.0 != self.price_at_end.1;
+        (net_loss > 0 && removed > 0 && answers_supply).then(|| net_loss as f64 / removed as f64)
     }
 }
 
@@ -355,8 +358,8 @@ fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Res
 /// (cohort 0) are established, registered before the run; those who join later and every
 /// adversary's accounts register during it (the adversaries in the first epoch). During a
 /// price-feed outage no credit is sold. A mint outside the pallet (`[[mints]]`) happens before
-/// the epoch's burns, and its tokens can be burned. Honest demand is paid to the payable honest providers
-/// in equal parts (`pay_for_compute`).
+/// the epoch's burns, and its tokens can be burned. Honest demand is paid to the payable
+/// honest providers in equal parts (`pay_for_compute`).
 pub fn drive<E: Executor>(
     scenario: &Scenario,
     setup: &RunSetup,

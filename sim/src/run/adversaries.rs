@@ -1,8 +1,7 @@
 //! The adversaries of a run: their accounts' registration, each epoch's work (liveness,
 //! self-dealing purchases and spending, an inflated capacity, boundary timing, a verifier
 //! quorum's lie), governance's slashes, freezes and removals of them, and the settlement of
-//! what they earned. [`super::drive`] calls these in
-//! the chain's order.
+//! what they earned. [`super::drive`] calls these in the chain's order.
 
 use super::{Impossible, RunSetup};
 use crate::{
@@ -303,8 +302,8 @@ struct Unspent {
 /// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
 /// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
 /// declared capacity (the truth when it does not attack) and its bond, a lying quorum's friend
-/// with the capacity and bond of the lie; the verifiers attest the real capacity. Returns each account's bond and verified capacity (none when the bond
-/// does not cover the attestation).
+/// with the capacity and bond of the lie; the verifiers attest the real capacity. Returns each
+/// account's bond and verified capacity (none when the bond does not cover the attestation).
 fn register_adversary<E: Executor>(
     adversary: &Adversary,
     attack: bool,
