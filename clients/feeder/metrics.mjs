@@ -11,7 +11,6 @@ export const REFUSAL_REASONS = [
   'disagree', // the sources' spread exceeds --tolerance
   'not_feeder', // the key is not in burnMint.priceFeeders
   'dispatch_error', // burnMint.submitPrice was included but failed
-  'out_of_band', // included, but the chain rejected the price: too far from the price in force
   'rejected', // the node refused the transaction (pool error) or it was dropped
   'transport', // the node could not be reached
 ];
@@ -24,7 +23,7 @@ export class Metrics {
     this.lastBlock = undefined;
     this.lastSubmittedAt = undefined; // milliseconds
     this.submissions = 0;
-    this.bandEdges = 0;
+    this.farRounds = 0;
     this.refusals = new Map(REFUSAL_REASONS.map((r) => [r, 0]));
     this.up = false;
     // Nothing submitted for longer than this and /health answers 503 (3 × every × block time).
@@ -38,9 +37,10 @@ export class Metrics {
     this.submissions += 1;
   }
 
-  /// A round whose sources' price was outside the chain's band: the band's edge was submitted.
-  followedBand() {
-    this.bandEdges += 1;
+  /// A round whose sources' price was more than max_price_deviation from the price in force
+  /// (submitted as it is: the price in force follows it one step a block).
+  farFromPrice() {
+    this.farRounds += 1;
   }
 
   refused(reason) {
@@ -81,10 +81,10 @@ export class Metrics {
       'counter',
     );
     gauge(
-      'capacloud_feeder_band_edge_total',
-      "Rounds whose sources' price was outside the chain's max_price_deviation band around the" +
-        " price in force: the band's edge was submitted instead.",
-      this.bandEdges,
+      'capacloud_feeder_far_from_price_total',
+      "Rounds whose sources' price was more than max_price_deviation from the price in force" +
+        ' (submitted as it is; the price in force follows one step a block).',
+      this.farRounds,
       'counter',
     );
     lines.push(

@@ -118,28 +118,6 @@ export function aggregate(values, { tolerance, minSources = 1 }) {
   return { price: median(values) };
 }
 
-/// Perbill's accuracy: parts per billion.
-export const BILLION = 1_000_000_000n;
-
-/// The band the chain accepts a submission in: `[p·(1 − d), p / (1 − d)]` around the price in
-/// force `p` (inner value) for `max_price_deviation` `d` in Perbill parts, both ends rounded
-/// down exactly as the pallet does (`economics::within_band`). `d` of 100% (refused by the chain)
-/// would open the band: `{ lower: 0n, upper: undefined }`.
-export function bandAround(inForce, deviationParts) {
-  const keep = BILLION - BigInt(deviationParts);
-  if (keep <= 0n) return { lower: 0n, upper: undefined };
-  return { lower: (inForce * keep) / BILLION, upper: (inForce * BILLION) / keep };
-}
-
-/// `price` if the chain would accept it, else the band's edge towards it: what an honest feeder
-/// submits when its market left the band, so that the price in force follows the market one
-/// step a block instead of sales stopping. `{ price, clipped }`.
-export function towardsBand(price, band) {
-  if (price < band.lower) return { price: band.lower, clipped: true };
-  if (band.upper !== undefined && price > band.upper) return { price: band.upper, clipped: true };
-  return { price, clipped: false };
-}
-
 /// A FixedU128-scaled ratio as a percentage with up to two decimals (rounded down): "12.5%".
 export function percent(ratio) {
   const hundredths = (ratio * 10_000n) / ONE;

@@ -10,7 +10,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { encodeAddress } from '@polkadot/util-crypto';
 
 import { errorName } from '../chain.mjs';
-import { aggregate, bandAround, formatPrice, percent, towardsBand } from './price.mjs';
+import { aggregate, formatPrice, percent } from './price.mjs';
 import { readSource } from './sources.mjs';
 
 const BACKOFF_START_MS = 1000;
@@ -22,9 +22,6 @@ const ONCE_DEADLINE_MS = 60_000;
 
 /// The transaction was included but failed (a module error by name, e.g. burnMint.NotPriceFeeder).
 class DispatchFailure extends Error {}
-/// burnMint.submitPrice was included, but the chain rejected the price as too far from the
-/// price in force (burnMint.PriceSubmissionRejected): nothing stored.
-class OutOfBand extends Error {}
 /// The node refused the transaction (transaction pool error) or dropped it.
 class Rejected extends Error {}
 
@@ -236,30 +233,26 @@ export class Feeder {
       this.log(`${prefix} not submitted: ${outcome.message}${detail}${ignored}`);
       return false;
     }
-    // The chain rejects a price further than max_price_deviation from the last price in force,
-    // however old: a market that left the band is followed at the band's edge, one step a block.
-    let price = outcome.price;
-    let edge = '';
+    // The market as the sources give it, however far from the price in force: the chain stores
+    // it as reported and moves the price in force towards the feeds' median one step a block.
+    const price = outcome.price;
+    let far = '';
     if (lastPrice.isSome && this.maxDeviation !== null) {
       const inForce = lastPrice.unwrap().price.toBigInt();
-      const band = bandAround(inForce, this.maxDeviation);
-      const towards = towardsBand(price, band);
-      if (towards.clipped) {
-        metrics.followedBand();
-        edge =
-          `; the sources' ${formatPrice(price)} is outside the band` +
-          ` [${formatPrice(band.lower)}, ${formatPrice(band.upper)}] around the price in force` +
-          ` ${formatPrice(inForce)}: the band's edge, which the price follows one step a block`;
-        price = towards.price;
+      const keep = 1_000_000_000n - BigInt(this.maxDeviation);
+      if (price * 1_000_000_000n < inForce * keep || price * keep > inForce * 1_000_000_000n) {
+        metrics.farFromPrice();
+        far =
+          `; more than max_price_deviation from the price in force ${formatPrice(inForce)}:` +
+          ' it follows one step a block while a quorum of feeds agrees';
       }
     }
     let block;
     try {
       block = await this.submit(price);
     } catch (e) {
-      if (e instanceof DispatchFailure || e instanceof Rejected || e instanceof OutOfBand) {
-        const reason =
-          e instanceof DispatchFailure ? 'dispatch_error' : e instanceof OutOfBand ? 'out_of_band' : 'rejected';
+      if (e instanceof DispatchFailure || e instanceof Rejected) {
+        const reason = e instanceof DispatchFailure ? 'dispatch_error' : 'rejected';
         metrics.refused(reason);
         this.log(`${prefix} not submitted: ${e.message}`);
         return false;
@@ -268,7 +261,7 @@ export class Feeder {
     }
     metrics.submitted(price, block);
     const from = values.length === 1 ? read[0] : `median of ${read.join(', ')}`;
-    this.log(`submitted ${formatPrice(price)} (${from}) in block #${block}${edge}${ignored}`);
+    this.log(`submitted ${formatPrice(price)} (${from}) in block #${block}${far}${ignored}`);
     return true;
   }
 
@@ -304,17 +297,6 @@ export class Feeder {
             settle(
               reject,
               new DispatchFailure(`burnMint.submitPrice failed: ${errorName(api, dispatchError)}`),
-            );
-            return;
-          }
-          const refused = events.find(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event));
-          if (refused) {
-            const inForce = formatPrice(refused.event.data.price.toBigInt());
-            settle(
-              reject,
-              new OutOfBand(
-                `the chain rejected ${formatPrice(price)}: further than max_price_deviation from the price in force, ${inForce}`,
-              ),
             );
             return;
           }

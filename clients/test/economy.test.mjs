@@ -361,25 +361,27 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.match(error.message, /burnMint\.InsufficientBalance/);
   }, 150_000);
 
-  step('a verifier attack and a feeder attack on the real node are refused by name', async () => {
+  step('a verifier attack and a feeder attack on the real node are refused by name or bounded', async () => {
     // Alice is a capacity verifier: she may not attest her own account (issue 22).
     const self = await submit(api, api.tx.burnMint.attestCapacity(who.alice.address, 10), who.alice).then(
       () => assert.fail('a verifier attested itself'),
       (e) => e,
     );
     assert.match(self.message, /burnMint\.SelfAttestation/);
-    // Alice is also the feeder: ten times the price in force is outside the band. The call is
-    // included, the event names the rejection, and nothing is stored.
+    // Alice is also the feeder: a report of ten times the price in force is stored as made, and
+    // the price in force moves towards it by at most max_price_change_per_block (1%: p / 0.99,
+    // rounded down), the event naming the limit; her report of the old price brings it back.
     const inForce = (await api.query.burnMint.lastPrice()).unwrap().price.toBigInt();
     const feed = async () =>
-      (await api.query.burnMint.priceFeeders()).find((f) => f.feeder.eq(who.alice.address)).latest.toJSON();
-    const before = await feed();
+      (await api.query.burnMint.priceFeeders()).find((f) => f.feeder.eq(who.alice.address)).latest.unwrap()[0].toBigInt();
     const { events } = await submit(api, api.tx.burnMint.submitPrice(inForce * 10n), who.alice);
-    const rejected = events.find(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event));
-    assert.ok(rejected, 'burnMint.PriceSubmissionRejected');
-    assert.equal(rejected.event.data.submitted.toBigInt(), inForce * 10n);
-    assert.equal(rejected.event.data.price.toBigInt(), inForce);
-    assert.deepEqual(await feed(), before);
+    const limited = events.find(({ event }) => api.events.burnMint.PriceMovementLimited.is(event));
+    assert.ok(limited, 'burnMint.PriceMovementLimited');
+    assert.equal(limited.event.data.median.toBigInt(), inForce * 10n);
+    assert.equal(limited.event.data.price.toBigInt(), (inForce * 100n) / 99n);
+    assert.equal(await feed(), inForce * 10n);
+    assert.equal((await api.query.burnMint.lastPrice()).unwrap().price.toBigInt(), (inForce * 100n) / 99n);
+    await submit(api, api.tx.burnMint.submitPrice(inForce), who.alice);
     assert.equal((await api.query.burnMint.lastPrice()).unwrap().price.toBigInt(), inForce);
     // Governance cannot strand sales: an empty feeder set is refused by name.
     const sudo = await submit(api, api.tx.sudo.sudo(api.tx.burnMint.setPriceFeeders([])), who.alice);

@@ -22,7 +22,6 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Metrics, serveMetrics } from '../feeder/metrics.mjs';
 import {
   aggregate,
-  bandAround,
   formatPrice,
   median,
   ONE,
@@ -30,7 +29,6 @@ import {
   parseTolerance,
   percent,
   spread,
-  towardsBand,
 } from '../feeder/price.mjs';
 import { extractPath, parseSource, readSource } from '../feeder/sources.mjs';
 import {
@@ -141,22 +139,6 @@ describe('median and tolerance', () => {
       aggregate([p('1'), p('1.000000000000000001')], { tolerance: 0n }).refusal,
       'disagree',
     );
-  });
-
-  it("follows a market outside the chain's band at the band's edge, rounded as the chain rounds", () => {
-    // 10% around 0.5: [0.45, 0.5 / 0.9 = 0.555…] rounded down (the pallet's `within_band`).
-    const band = bandAround(p('0.5'), 100_000_000);
-    assert.deepEqual(band, { lower: p('0.45'), upper: p('0.555555555555555555') });
-    assert.deepEqual(towardsBand(p('2'), band), { price: p('0.555555555555555555'), clipped: true });
-    assert.deepEqual(towardsBand(p('0.1'), band), { price: p('0.45'), clipped: true });
-    assert.deepEqual(towardsBand(p('0.52'), band), { price: p('0.52'), clipped: false });
-    // The edges themselves are inside.
-    assert.deepEqual(towardsBand(p('0.45'), band), { price: p('0.45'), clipped: false });
-    // 0.3 with 1 ppb kept: the widest band the chain allows.
-    assert.deepEqual(bandAround(p('0.3'), 999_999_999), {
-      lower: 300_000_000n,
-      upper: p('300000000'),
-    });
   });
 });
 
@@ -670,17 +652,16 @@ describe(
       await startNode();
       await feeders.alice.waitForLine(/reconnected to ws:/, 30_000, from);
       // A new chain: the presets' bounds, and the genesis price of 0.50. A price of 2 is more
-      // than 10% away: the chain would reject it (burnMint.PriceSubmissionRejected), so the
-      // feeder submits the band's edge towards it, and the price in force climbs 1% a block.
+      // than 10% away: the feeder submits it as it is (the chain stores a report as made), says
+      // so, and the price in force climbs towards it 1% a block.
       await feeders.alice.waitForLine(
-        /submitted 0\.5\d* \(median of .*\) in block #\d+; the sources' 2 is outside the band \[0\.\d+, 0\.5\d+\] around the price in force 0\.5\d*: the band's edge/,
+        /submitted 2 \(median of .*\) in block #\d+; more than max_price_deviation from the price in force 0\.5\d*: it follows one step a block/,
         60_000,
         from,
       );
-      assert.match(await metricsText(), /^capacloud_feeder_band_edge_total [1-9]\d*$/m);
-      assert.match(await metricsText(), /^capacloud_feeder_refusals_total\{reason="out_of_band"\} 0$/m);
+      assert.match(await metricsText(), /^capacloud_feeder_far_from_price_total [1-9]\d*$/m);
       await waitFor('the price in force to climb', async () => (await quote(CAPA)) > 500n, 6 * BLOCK_MS);
-      // 0.52 is within the band: accepted as it is, and the price in force follows it by at
+      // 0.52: submitted as it is too, and the price in force follows it by at
       // most 1% a block.
       mock.price = '0.52';
       mock.price2 = '0.52';

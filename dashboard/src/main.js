@@ -38,7 +38,7 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineContro
 const DEFAULT_NODE = 'ws://127.0.0.1:9944';
 const MINT_COLOURS = ['#2f6fd6', '#6fa1ee', '#1b9e77', '#999999'];
 const BURN_COLOURS = ['#d95f02', '#e7298a', '#7570b3', '#a6761d', '#666666', '#bbbbbb'];
-const REJECTIONS_KEPT = 20;
+const LIMITED_KEPT = 20;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -46,7 +46,7 @@ const state = {
   snapshot: null,
   epochData: null,
   series: [],
-  rejected: [],
+  limited: [],
   started: performance.now(),
   firstDataMs: null,
 };
@@ -185,7 +185,7 @@ function renderPrice(s) {
   }
   if (p && s.price.price !== null) {
     const d = p.maxPriceDeviation;
-    setText('price-band', `${(s.price.price * (1 - d)).toFixed(6)} – ${(s.price.price * (1 + d)).toFixed(6)} (±${percent(d)})`);
+    setText('price-band', `a quorum of fresh feeds within ${percent(d)} of their median`);
     const age = s.number - s.price.at;
     setText('price-age', `${age} blocks ago (a price is stale after ${p.priceMaxAge})`);
   }
@@ -211,12 +211,12 @@ function renderPrice(s) {
       f.age === null ? '–' : { text: `${f.age} blocks${f.fresh ? '' : ' (stale)'}`, className: f.fresh ? 'good' : 'bad' },
     ]),
   );
-  if (s.rejected.length) {
-    state.rejected = [...s.rejected, ...state.rejected].slice(0, REJECTIONS_KEPT);
+  if (s.limited.length) {
+    state.limited = [...s.limited, ...state.limited].slice(0, LIMITED_KEPT);
   }
   rows(
-    $('rejected').tBodies[0],
-    state.rejected.map((r) => [`#${r.block}`, short(r.feeder), r.submitted.toFixed(6), r.price.toFixed(6)]),
+    $('limited').tBodies[0],
+    state.limited.map((r) => [`#${r.block}`, r.median.toFixed(6), r.price.toFixed(6)]),
   );
 }
 
@@ -373,7 +373,7 @@ async function connectTo(url) {
   await state.reader?.stop().catch(() => {});
   state.snapshot = null;
   state.series = [];
-  state.rejected = [];
+  state.limited = [];
   showStatus(null);
   setText('where', `Connecting to ${url}…`);
   state.reader = new ChainReader(url, { onStatus: showStatus, onBlock: renderBlock, onEpoch: renderEpoch });

@@ -232,12 +232,11 @@ export class ChainReader {
     ]);
     const params = stats.parameters.isSome ? stats.parameters.unwrap() : null;
     const c = emission.controller;
-    const rejected = events
-      .filter(({ event }) => api.events.burnMint.PriceSubmissionRejected.is(event))
+    const limited = events
+      .filter(({ event }) => api.events.burnMint.PriceMovementLimited.is(event))
       .map(({ event }) => ({
         block: number,
-        feeder: event.data.feeder.toString(),
-        submitted: fixed(event.data.submitted),
+        median: fixed(event.data.median),
         price: fixed(event.data.price),
       }));
     const live = events
@@ -284,7 +283,7 @@ export class ChainReader {
         feeder: f.feeder.toString(),
         latest: f.latest.isSome ? { price: fixed(f.latest.unwrap()[0]), at: num(f.latest.unwrap()[1]) } : null,
       })),
-      rejected,
+      limited,
     };
   }
 

@@ -11,6 +11,7 @@
 //! | module | what it does |
 //! | --- | --- |
 //! | [`executor`] | what a run asks of the chain, as extrinsics: the simulator's model and the pallet's equivalence test execute the same calls |
+//! | [`feeds`] | the price feeders block by block by the chain's rules: the price in force, its lag, a lying minority |
 //! | [`model`] | the chain's state between epochs and one epoch run and closed as the pallet does |
 //! | [`providers`] | providers as the chain treats them: reputation, eligibility, who is paid, honest cohorts |
 //! | [`scenario`] | scenario files (TOML): demand, a token market, providers, adversaries, outages, changes |
@@ -22,6 +23,7 @@
 //! See `sim/README.md` for the command line, the shipped scenarios and what they show.
 
 pub mod executor;
+pub mod feeds;
 pub mod model;
 pub mod providers;
 #[cfg(feature = "cli")]

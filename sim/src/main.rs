@@ -487,7 +487,14 @@ fn search_command(path: &Path, epochs: Option<u32>) -> Result<(), String> {
             .map(|(a, s)| (a.to_string(), s.best_return, Some(s.bound)))
             .collect::<Vec<_>>(),
     )?;
-    quorum_search_command(&scenario)
+    quorum_search_command(&scenario)?;
+    feeder_search_command(&scenario)
+}
+
+/// A signed amount of plancks as CAPA: "-1,234.500 CAPA".
+fn signed_capa(plancks: i128) -> String {
+    let sign = if plancks < 0 { "-" } else { "" };
+    format!("{sign}{} CAPA", capa(plancks.unsigned_abs()))
 }
 
 /// The verifier-quorum search ([`capacloud_sim::sweep::quorum_search`]): fails when a lie
@@ -501,11 +508,7 @@ fn quorum_search_command(scenario: &Scenario) -> Result<(), String> {
         .iter()
         .partition(|(strategy, _)| strategy.answered_in_time(delay));
     let best = |set: &[&(QuorumStrategy, i128)]| set.iter().map(|(_, gain)| *gain).max();
-    let signed = |gain: Option<i128>| match gain {
-        Some(g) if g < 0 => format!("-{} CAPA", capa(g.unsigned_abs())),
-        Some(g) => format!("{} CAPA", capa(g as u128)),
-        None => "none".into(),
-    };
+    let signed = |gain: Option<i128>| gain.map_or("none".into(), signed_capa);
     println!(
         "searched {} verifier-quorum lies in {:.1} s (rewards locked {delay} epochs): answered within {} epochs of the lie, the best gain is {}; answered later or never, {}",
         results.len(),
@@ -525,6 +528,64 @@ fn quorum_search_command(scenario: &Scenario) -> Result<(), String> {
         Err(format!(
             "a lie answered in time gained: {}",
             gaining.join("; ")
+        ))
+    }
+}
+
+/// The feeder search ([`capacloud_sim::sweep::feeder_search`]): fails when a settled price
+/// leaves the band of the honest reports (the threat model's bound for a minority).
+fn feeder_search_command(scenario: &Scenario) -> Result<(), String> {
+    let setup = RunSetup::from_scenario(scenario)?;
+    let started = Instant::now();
+    let results = capacloud_sim::sweep::feeder_search(scenario, &setup)?;
+    let (count, quorum) = capacloud_sim::sweep::SEARCH_FEEDERS;
+    let best = results.iter().max_by_key(|o| o.friend_gain);
+    let high = results
+        .iter()
+        .map(|o| o.price_range.0)
+        .fold(f64::MIN, f64::max);
+    let low = results
+        .iter()
+        .map(|o| o.price_range.1)
+        .fold(f64::MAX, f64::min);
+    let burn = results.iter().min_by_key(|o| o.burn_change);
+    let stopping = results.iter().filter(|o| o.stopped.0 > o.stopped.1).count();
+    println!(
+        "searched {} feeder lies ({} feeders, a quorum of {quorum}) in {:.1} s: the price in force stayed within {:.4}x to {:.4}x the market (band {:.4}x to {:.4}x); {stopping} lies stopped sales",
+        results.len(),
+        count,
+        started.elapsed().as_secs_f64(),
+        low,
+        high,
+        1.0 - setup.params.max_price_deviation.deconstruct() as f64 / 1e9,
+        1.0 / (1.0 - setup.params.max_price_deviation.deconstruct() as f64 / 1e9),
+    );
+    if let Some(best) = best {
+        println!(
+            "  the friend's best gain: {} ({}); the largest change in the tokens burned for credits: {}",
+            signed_capa(best.friend_gain),
+            best.strategy,
+            burn.map_or("none".into(), |o| format!(
+                "{} ({})",
+                signed_capa(o.burn_change),
+                o.strategy
+            )),
+        );
+    }
+    let breaches: Vec<String> = results
+        .iter()
+        .flat_map(|o| {
+            o.breaches
+                .iter()
+                .map(move |b| format!("{}: {b}", o.strategy))
+        })
+        .collect();
+    if breaches.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "a feeder lie moved the price beyond the band: {}",
+            breaches.join("; ")
         ))
     }
 }

@@ -17,6 +17,8 @@ pub fn header(adversaries: usize) -> Vec<String> {
     let mut columns: Vec<String> = [
         "epoch",
         "price_stable_per_capa",
+        "price_in_force_stable_per_capa",
+        "price_lag_blocks",
         "demand_stable",
         "unmet_demand_stable",
         "providers",
@@ -64,6 +66,8 @@ pub fn write_csv(path: &Path, result: &RunResult) -> Result<(), String> {
         let mut row = vec![
             r.epoch.to_string(),
             r.price.to_string(),
+            r.price_in_force.to_string(),
+            r.price_lag_blocks.to_string(),
             r.demand.to_string(),
             r.unmet_demand.to_string(),
             r.providers.to_string(),

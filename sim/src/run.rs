@@ -11,13 +11,14 @@
 
 use crate::{
     executor::{EpochEnd, Executor, Group},
+    feeds::{Feeders, Reports, Settled},
     model::{Chain, Model},
     providers::{Honest, Standing},
     scenario::{defaults, plancks, with_overrides, Scenario},
 };
 use capacloud_economics::{
-    presets::CAPA, settle_usage, split_emission, split_fee, Amount, ControllerState, Credits,
-    HardLimits, Parameters,
+    presets::CAPA, settle_usage, split_emission, split_fee, within_band, Amount, ControllerState,
+    Credits, HardLimits, Parameters,
 };
 use sp_arithmetic::FixedU128;
 
@@ -79,6 +80,12 @@ pub struct EpochRecord {
     /// Honest demand the market could not serve (stable units): it needed more tokens than
     /// were left to burn this epoch. Only a fixed price path can run out.
     pub unmet_demand: f64,
+    /// The price the chain sold credits at once the feeds settled (stable units per CAPA; 0:
+    /// none, sales stopped): the market's `price` unless feeders lie or lag.
+    pub price_in_force: f64,
+    /// Blocks of the epoch before the price in force settled (the lag behind a moved market;
+    /// the epoch's length: it never settled).
+    pub price_lag_blocks: u32,
 }
 
 /// An adversary's result over the whole run.
@@ -335,9 +342,9 @@ pub struct Pass {
     pub final_price: f64,
 }
 
-/// One pass over the scenario with the given attacks, on the simulator's model started from
-/// `setup`.
-fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &Attacking) -> Result<Pass, String> {
+/// One pass over the scenario with the given attacks (`attacking[i]`: whether adversary `i`
+/// attacks), on the simulator's model started from `setup`.
+pub fn simulate(scenario: &Scenario, setup: &RunSetup, attacking: &[bool]) -> Result<Pass, String> {
     let (_, limits) = defaults();
     let mut chain = Chain::new(setup.params, limits, setup.emission, setup.issuance);
     if let Some(controller) = setup.controller {
@@ -372,6 +379,18 @@ pub fn drive<E: Executor>(
         scenario.demand.at(0, setup.epochs_per_year) * setup.epochs_per_year,
     )?;
     let mut world = World::new(scenario, setup);
+    let start_price = price_in(
+        scenario,
+        setup,
+        market,
+        0,
+        scenario.demand.at(0, setup.epochs_per_year),
+        setup.issuance,
+    );
+    let mut feeders = Feeders::new(
+        scenario.feeder_count(&setup.params)?,
+        Some(FixedU128::from_float(start_price)),
+    );
     for epoch in 0..scenario.epochs {
         schedule_changes(scenario, epoch, ex)?;
         // The parameters in force during the epoch (the close may apply new ones).
@@ -379,8 +398,9 @@ pub fn drive<E: Executor>(
         let demand = scenario.demand.at(epoch, setup.epochs_per_year);
         let issuance = ex.issuance();
         let price = price_in(scenario, setup, market, epoch, demand, issuance);
-        let sales = !scenario.outage_at(epoch);
-        ex.open(epoch, sales.then_some(FixedU128::from_float(price)));
+        let feeding = feed(scenario, attacking, epoch, price, &params, &mut feeders);
+        let sales = feeding.settled.price.is_some();
+        ex.open(epoch, feeding.settled.price);
         if epoch == 0 {
             register_adversaries(scenario, attacking, &params, &mut world.states, ex);
         }
@@ -400,7 +420,7 @@ pub fn drive<E: Executor>(
             .saturating_add(minted_outside);
         let now = EpochMarket {
             epoch,
-            price,
+            price: feeding.buyers_price,
             demand,
             sales,
         };
@@ -411,8 +431,11 @@ pub fn drive<E: Executor>(
         let incomes = settle_honest(&world.honest, &honest_work, &end, ex);
         settle_adversaries(&mut world.states, &world.work, &end, &params, ex);
         world.honest.after_epoch(&params, epoch);
+        world.breaches.extend(feeding.breach);
         let record = EpochRecord {
             sales_stopped: !sales,
+            price_in_force: feeding.settled.price.map_or(0.0, |p| p.to_float()),
+            price_lag_blocks: feeding.settled.lag,
             ..record_of(
                 epoch,
                 price,
@@ -552,6 +575,85 @@ fn schedule_changes<E: Executor>(
             .map_err(|e| format!("change at epoch {epoch}: {e:?}"))?;
     }
     Ok(())
+}
+
+/// An epoch's feeding: the price its buyers meet, and whether it broke the feeders' bound.
+struct Feeding {
+    /// The price in force once the feeds settled, the first block's, the lag.
+    settled: Settled,
+    /// Stable units per CAPA of credits at the settled price: the market's price while the
+    /// price in force is the market's (the same number, not its 18-decimal rounding).
+    buyers_price: f64,
+    /// The settled price outside the band (`max_price_deviation`) of the honest feeders'
+    /// submissions: the threat model's bound for a minority of feeders broken.
+    breach: Option<String>,
+}
+
+/// The feeders through `epoch` ([`Feeders::epoch`]): every honest feeder online reports the
+/// market `price`, except during an outage (none online) or the honest outage a lie waits
+/// for; the liars their lie while they attack.
+fn feed(
+    scenario: &Scenario,
+    attacking: &[bool],
+    epoch: u32,
+    price: f64,
+    params: &Parameters,
+    feeders: &mut Feeders,
+) -> Feeding {
+    let market = FixedU128::from_float(price);
+    let count = feeders.latest().len() as u32;
+    let reports = match scenario.feeder_lie_at(epoch, attacking) {
+        _ if scenario.outage_at(epoch) => Reports {
+            market,
+            honest_online: 0,
+            lie: None,
+        },
+        Some((liars, factor, offline)) => Reports {
+            market,
+            honest_online: count.saturating_sub(liars).saturating_sub(offline),
+            // Not attacking: they report the market, as honest feeders.
+            lie: Some((
+                liars,
+                factor.map_or(market, |factor| FixedU128::from_float(price * factor)),
+            )),
+        },
+        None => Reports {
+            market,
+            honest_online: count,
+            lie: None,
+        },
+    };
+    let settled = feeders.epoch(params.epoch_length, &reports, params);
+    // The threat model's bound once settled: within the band below the lowest honest report
+    // and above the highest (their market).
+    let d = params.max_price_deviation;
+    let breach = match (settled.price, feeders.honest_range(&reports)) {
+        (Some(p), Some((low, high)))
+            if settled.lag < params.epoch_length
+                && !(within_band(p, low, d)
+                    || within_band(p, high, d)
+                    || (low <= p && p <= high)) =>
+        {
+            Some(format!(
+                "epoch {epoch}: price in force {} outside the band of the honest reports \
+                 {} to {} (the market {price})",
+                p.to_float(),
+                low.to_float(),
+                high.to_float()
+            ))
+        }
+        _ => None,
+    };
+    let buyers_price = match settled.price {
+        Some(p) if p == market => price,
+        Some(p) => p.to_float(),
+        None => price,
+    };
+    Feeding {
+        settled,
+        buyers_price,
+        breach,
+    }
 }
 
 /// The token price in `epoch` (stable units per CAPA): the market's answer to the supply at
@@ -794,5 +896,7 @@ fn record_of(
         controller: end.controller,
         unmet_demand,
         sales_stopped: false,
+        price_in_force: 0.0,
+        price_lag_blocks: 0,
     }
 }

@@ -47,10 +47,14 @@ pub struct Scenario {
     /// Parameter changes accepted by referendum: applied at the boundary after `epoch`.
     #[serde(default)]
     pub changes: Vec<Change>,
-    /// Price-feed outages: fewer than `min_price_feeds` fresh feeds, so the chain sells no
-    /// credits (`PriceUnavailable`); credits already bought can still be spent.
+    /// Price-feed outages: no feeder submits, so once their last submissions are stale
+    /// (`price_max_age`) the chain sells no credits (`PriceUnavailable`); credits already
+    /// bought can still be spent.
     #[serde(default)]
     pub outages: Vec<Outage>,
+    /// The price feeders.
+    #[serde(default)]
+    pub feeders: FeederSet,
     /// Slashes governance decides against an attacking adversary (`slash_provider`).
     #[serde(default)]
     pub slashes: Vec<SlashEvent>,
@@ -127,6 +131,16 @@ pub struct SlashEvent {
     /// burned.
     #[serde(default)]
     pub rebond: bool,
+}
+
+/// The price-feeder set (`set_price_feeders`): every feeder online submits in every block
+/// (see [`crate::feeds`]).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeederSet {
+    /// Feeders in the set; none: `min_price_feeds` (the smallest set the quorum is a majority
+    /// of). The chain refuses a set the quorum is not a majority of, or above its size.
+    pub count: Option<u32>,
 }
 
 /// Epochs without a price in force.
@@ -503,6 +517,28 @@ pub enum Adversary {
         /// The epoch of the lie.
         from: u32,
     },
+    /// A minority of the price feeders that lies: `feeders` of the set (fewer than
+    /// `n − min_price_feeds + 1`, so that every quorum holds an honest feed: the threat
+    /// model's threshold) report `factor` times the market price from epoch `from` for
+    /// `epochs` epochs (the band's edge towards it while it is outside the band: a rejected
+    /// submission changes nothing). During those epochs `honest_offline` honest feeders are
+    /// offline: an outage of the honest feeders the liars wait for. Its honest part reports the
+    /// market; the outage happens in both. The liars receive nothing from the chain: what
+    /// their lie is worth shows in the coalition with a buyer or self-dealer (credits per
+    /// token) and in the holders' value (tokens the honest buyers burn).
+    LyingFeeders {
+        /// Liars in the set.
+        feeders: u32,
+        /// Their report, as a multiple of the market price.
+        factor: f64,
+        /// The first epoch of the lie.
+        from: u32,
+        /// Epochs it lasts.
+        epochs: u32,
+        /// Honest feeders offline meanwhile.
+        #[serde(default)]
+        honest_offline: u32,
+    },
 }
 
 impl Adversary {
@@ -521,6 +557,17 @@ impl Adversary {
                 real,
                 from,
             } => format!("lying verifier quorum ({declared} for {real} from epoch {from})"),
+            Adversary::LyingFeeders {
+                feeders,
+                factor,
+                from,
+                epochs,
+                honest_offline,
+            } => format!(
+                "lying feeders ({feeders} at {factor}x, epochs {from}..{}, {honest_offline} \
+                 honest offline)",
+                from.saturating_add(epochs)
+            ),
         }
     }
 
@@ -531,6 +578,8 @@ impl Adversary {
             Adversary::CapacityInflater { .. }
             | Adversary::BoundaryTimer { .. }
             | Adversary::LyingQuorum { .. } => 1,
+            // Feeders are not providers: no account of the pallet's.
+            Adversary::LyingFeeders { .. } => 0,
         }
     }
 
@@ -540,7 +589,8 @@ impl Adversary {
             Adversary::SelfDealer { burn, .. } => burn,
             Adversary::CapacityInflater { .. }
             | Adversary::BoundaryTimer { .. }
-            | Adversary::LyingQuorum { .. } => 0.0,
+            | Adversary::LyingQuorum { .. }
+            | Adversary::LyingFeeders { .. } => 0.0,
         }
     }
 }
@@ -642,6 +692,15 @@ impl Scenario {
                 | Adversary::BoundaryTimer { capacity, .. } => capacity,
                 Adversary::CapacityInflater { declared, .. }
                 | Adversary::LyingQuorum { declared, .. } => declared,
+                Adversary::LyingFeeders { factor, .. } => {
+                    if !(factor > 0.0 && factor.is_finite()) {
+                        return Err(format!(
+                            "adversary {index}: a lie of {factor} times the market is not a \
+                             price (the chain refuses a zero price)"
+                        ));
+                    }
+                    0
+                }
             };
             if declared > max {
                 return Err(format!(
@@ -660,6 +719,74 @@ impl Scenario {
             .filter(|m| m.epoch == epoch)
             .map(|m| m.amount)
             .sum()
+    }
+
+    /// The feeder set's size under `params`, checked as the chain checks it
+    /// (`check_majority`: `min_price_feeds` a majority of the set, at most its size), and the
+    /// liars a minority the threat model claims (fewer than `n − min_price_feeds + 1`: every
+    /// quorum holds an honest feed), the honest feeders offline at most the honest ones.
+    pub fn feeder_count(&self, params: &Parameters) -> Result<u32, String> {
+        let quorum = params.min_price_feeds;
+        let count = self.feeders.count.unwrap_or(quorum);
+        capacloud_economics::check_majority(quorum, count as usize).map_err(|e| {
+            format!(
+                "feeders: a quorum of {quorum} of {count} feeders, the chain refuses it ({e:?})"
+            )
+        })?;
+        for (index, adversary) in self.adversaries.iter().enumerate() {
+            if let Adversary::LyingFeeders {
+                feeders,
+                honest_offline,
+                ..
+            } = *adversary
+            {
+                if feeders == 0 || feeders > count - quorum {
+                    return Err(format!(
+                        "adversary {index}: {feeders} lying feeders of {count} with a quorum of \
+                         {quorum}: the threat model's minority is 1 to {}",
+                        count - quorum
+                    ));
+                }
+                if honest_offline > count - feeders {
+                    return Err(format!(
+                        "adversary {index}: {honest_offline} honest feeders offline, only {} \
+                         are honest",
+                        count - feeders
+                    ));
+                }
+            }
+        }
+        if self
+            .adversaries
+            .iter()
+            .filter(|a| matches!(a, Adversary::LyingFeeders { .. }))
+            .count()
+            > 1
+        {
+            return Err("more than one lying feeder group: the liars are one minority".into());
+        }
+        Ok(count)
+    }
+
+    /// The lying feeders in force in `epoch` among the attacking adversaries: `(liars, factor,
+    /// honest offline)`. The outage of the honest feeders is the world's, in force whether or
+    /// not they attack; the lie only when they do.
+    pub fn feeder_lie_at(&self, epoch: u32, attacking: &[bool]) -> Option<(u32, Option<f64>, u32)> {
+        self.adversaries
+            .iter()
+            .zip(attacking)
+            .find_map(|(adversary, attack)| match *adversary {
+                Adversary::LyingFeeders {
+                    feeders,
+                    factor,
+                    from,
+                    epochs,
+                    honest_offline,
+                } if epoch >= from && epoch < from.saturating_add(epochs) => {
+                    Some((feeders, attack.then_some(factor), honest_offline))
+                }
+                _ => None,
+            })
     }
 
     /// Whether the price feeds are out in `epoch` (no credits sold).

@@ -5,11 +5,14 @@
 //! capacity, when it spends what it bought, and the referendum it times its burns around) with
 //! the highest return, against the bound the economics crate proves (`a + c` of the burn); and
 //! the verifier-quorum search: a quorum's lie for a friend against the time governance takes to
-//! answer it ([`quorum_search`]).
+//! answer it ([`quorum_search`]); and the feeder search: a minority of the price feeders lying
+//! for a buyer of its own, waiting for the honest feeders' outages ([`feeder_search`]).
 
 use crate::{
-    run::{run, RunResult, RunSetup},
-    scenario::{defaults, with_overrides, Adversary, Change, FreezeEvent, RemovalEvent, Scenario},
+    run::{run, simulate, RunResult, RunSetup},
+    scenario::{
+        defaults, with_overrides, Adversary, Change, FeederSet, FreezeEvent, RemovalEvent, Scenario,
+    },
 };
 use capacloud_economics::{Amount, HardLimits, Parameters};
 use core::fmt;
@@ -626,6 +629,134 @@ pub fn quorum_search(
         }
         let result = run(&one, setup)?;
         out.push((strategy, result.adversaries[0].gain));
+    }
+    Ok(out)
+}
+
+/// Feeders in the feeder search's set, and its quorum (`min_price_feeds`): a minority is one or
+/// two of them.
+pub const SEARCH_FEEDERS: (u32, u32) = (5, 3);
+
+/// A lie of a minority of the price feeders for a friend that buys credits: the friend, a
+/// self-dealing account of 100 verified units, burns `burn` CAPA an epoch during the lie and
+/// spends the credits with itself.
+#[derive(Clone, Debug)]
+pub struct FeederStrategy {
+    /// The liars ([`Adversary::LyingFeeders`]).
+    pub lie: Adversary,
+    /// The friend ([`Adversary::SelfDealer`]).
+    pub friend: Adversary,
+}
+
+impl fmt::Display for FeederStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} for {}", self.lie.label(), self.friend.label())
+    }
+}
+
+/// What a feeder lie did, against the same run with the liars reporting the market (the
+/// friend buying as much in both, the honest feeders' outage in both).
+#[derive(Clone, Debug)]
+pub struct FeederOutcome {
+    /// The strategy.
+    pub strategy: FeederStrategy,
+    /// What the lie changed in what the friend received (plancks; negative: a loss).
+    pub friend_gain: i128,
+    /// What the friend received with the lie and without it.
+    pub friend_received: (Amount, Amount),
+    /// What the lie changed in the tokens burned for credits by everyone (plancks; negative:
+    /// less burned, the holders' loss).
+    pub burn_change: i128,
+    /// Epochs in which sales stopped, with the lie and without it.
+    pub stopped: (usize, usize),
+    /// The highest settled price in force over the market's, and the lowest, with the lie.
+    pub price_range: (f64, f64),
+    /// The epochs whose settled price left the band of the honest reports (the threat model's
+    /// bound broken: must be empty).
+    pub breaches: Vec<String>,
+}
+
+/// The feeder strategies of a run of `epochs` epochs: one or two liars of
+/// [`SEARCH_FEEDERS`], 0 to 3 honest feeders offline meanwhile, lies of 0.5 to 10 times the
+/// market (inside the band and beyond it, both ways), for one epoch or thirty, early or half
+/// way, for a friend burning 1,000 CAPA an epoch then.
+pub fn feeder_strategies(epochs: u32) -> Vec<FeederStrategy> {
+    let (count, quorum) = SEARCH_FEEDERS;
+    let mut out = Vec::new();
+    for feeders in 1..=count - quorum {
+        for honest_offline in 0..=3u32.min(count - feeders) {
+            for factor in [0.5, 0.9, 0.95, 1.05, 1.11, 1.5, 10.0] {
+                for (from, length) in [(1, 30), (epochs / 2, 1), (epochs / 2, 30)] {
+                    let length = length.min(epochs.saturating_sub(from));
+                    out.push(FeederStrategy {
+                        lie: Adversary::LyingFeeders {
+                            feeders,
+                            factor,
+                            from,
+                            epochs: length,
+                            honest_offline,
+                        },
+                        friend: Adversary::SelfDealer {
+                            group: 1,
+                            burn: 1_000.0,
+                            from,
+                            epochs: length,
+                            capacity: 100,
+                            spend_after: 0,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The feeder search in `scenario` from `setup`, with the feeder set and quorum of
+/// [`SEARCH_FEEDERS`]: each strategy of [`feeder_strategies`] run with the lie and with the
+/// liars reporting the market.
+pub fn feeder_search(scenario: &Scenario, setup: &RunSetup) -> Result<Vec<FeederOutcome>, String> {
+    let (count, quorum) = SEARCH_FEEDERS;
+    let mut setup = setup.clone();
+    setup.params.min_price_feeds = quorum;
+    let mut out = Vec::new();
+    for strategy in feeder_strategies(scenario.epochs) {
+        let mut one = scenario.clone();
+        one.feeders = FeederSet { count: Some(count) };
+        one.adversaries = vec![strategy.friend.clone(), strategy.lie.clone()];
+        one.slashes.clear();
+        one.freezes.clear();
+        one.removals.clear();
+        let with = simulate(&one, &setup, &[true, true])?;
+        let without = simulate(&one, &setup, &[true, false])?;
+        let burned = |pass: &crate::run::Pass| {
+            pass.records
+                .iter()
+                .map(|r| r.burned_credits as i128)
+                .sum::<i128>()
+        };
+        let stopped =
+            |pass: &crate::run::Pass| pass.records.iter().filter(|r| r.sales_stopped).count();
+        let ratios = with
+            .records
+            .iter()
+            .filter(|r| r.price_in_force > 0.0)
+            .map(|r| r.price_in_force / r.price);
+        let price_range = ratios.fold((f64::MIN, f64::MAX), |(hi, lo), x| (hi.max(x), lo.min(x)));
+        out.push(FeederOutcome {
+            friend_gain: with.received[0] as i128 - without.received[0] as i128,
+            friend_received: (with.received[0], without.received[0]),
+            burn_change: burned(&with) - burned(&without),
+            stopped: (stopped(&with), stopped(&without)),
+            price_range,
+            breaches: with
+                .breaches
+                .iter()
+                .filter(|b| b.contains("price in force"))
+                .cloned()
+                .collect(),
+            strategy,
+        });
     }
     Ok(out)
 }

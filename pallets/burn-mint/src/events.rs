@@ -110,14 +110,6 @@ mod events {
             feeder: T::AccountId,
             price: FixedU128,
         },
-        /// A submission further than [`Parameters::max_price_deviation`] from the last price in
-        /// force (however old) was rejected: not stored (the feeder's previous submission
-        /// stays, and ages).
-        PriceSubmissionRejected {
-            feeder: T::AccountId,
-            submitted: FixedU128,
-            price: FixedU128,
-        },
         /// The agreed median of the fresh feeds is further from the last price in force than
         /// [`Parameters::max_price_change_per_block`] allows: the price in force follows it
         /// only so far (one step per block).

@@ -328,8 +328,7 @@ pub mod pallet {
     >;
 
     /// The price in force as last computed: the price sold at while enough fresh feeds agree,
-    /// the centre of the band a submission must fall in, and the reference that bounds how far
-    /// the next price may move ([`Parameters::max_price_change_per_block`]). Written by
+    /// and the reference that bounds how far the next price may move ([`Parameters::max_price_change_per_block`]). Written by
     /// [`Pallet::submit_price`] whenever enough fresh feeds agree; read through
     /// [`Pallet::current_price`].
     #[pallet::storage]
@@ -525,12 +524,10 @@ pub mod pallet {
             Self::do_claim_rewards(provider)
         }
 
-        /// Submits the caller's price: stable units per whole token. A price further than
-        /// [`Parameters::max_price_deviation`] from the last price in force, however old, is
-        /// rejected: nothing is stored and [`Event::PriceSubmissionRejected`] reports it (the
-        /// call itself succeeds, so that the event stays); a feeder whose market left the band
-        /// submits the band's edge. An accepted price recomputes the price in force: when at
-        /// least `min_price_feeds` fresh feeds agree with their median, the price moves towards
+        /// Submits the caller's price: stable units per whole token, its market as it sees it
+        /// (stored as submitted, however far from the price in force). The submission
+        /// recomputes the price in force: when at least `min_price_feeds` fresh feeds lie
+        /// within [`Parameters::max_price_deviation`] of their median, the price moves towards
         /// it by at most [`Parameters::max_price_change_per_block`], once per block
         /// ([`Event::PriceMovementLimited`] when the bound binds).
         #[pallet::call_index(12)]

@@ -41,18 +41,10 @@ fn agreed_median<T: Config>(
     feeds: &[PriceFeed<T::AccountId, BlockNumberFor<T>>],
     now: BlockNumberFor<T>,
 ) -> Option<FixedU128> {
-    let max_age = params.price_max_age.into();
-    let mut fresh: Vec<FixedU128> = feeds
-        .iter()
-        .filter_map(|feed| feed.latest)
-        .filter(|(_, at)| now.saturating_sub(*at) <= max_age)
-        .map(|(price, _)| price)
-        .collect();
-    if (fresh.len() as u32) < params.min_price_feeds {
-        return None;
-    }
-    economics::agreed_median(
-        &mut fresh,
+    let max_age: BlockNumberFor<T> = params.price_max_age.into();
+    economics::agreed_fresh_median(
+        feeds.iter().filter_map(|feed| feed.latest),
+        |at| now.saturating_sub(at) <= max_age,
         params.max_price_deviation,
         params.min_price_feeds,
     )
@@ -61,7 +53,7 @@ fn agreed_median<T: Config>(
 /// The agreed median of the submissions among `feeds` fresh in block `now` and the price in
 /// force that a submission in `now` records: the median moved from `last` (the stored
 /// [`LastPrice`]) by at most [`Parameters::max_price_change_per_block`], once per block
-/// however long ago `last` was (see [`economics::bounded_price`]; after an outage too). `None`
+/// however long ago `last` was (see [`PriceInForce::bounded`]; after an outage too). `None`
 /// without an agreeing quorum. The caller passes what it read, so that `submit_price` reads
 /// each item once.
 pub(crate) fn price_and_median<T: Config>(
@@ -71,13 +63,9 @@ pub(crate) fn price_and_median<T: Config>(
     now: BlockNumberFor<T>,
 ) -> Option<(FixedU128, FixedU128)> {
     let median = agreed_median::<T>(params, feeds, now)?;
-    let from = last.map(|last| {
-        let (price, at) = last.reference(now);
-        (price, now.saturating_sub(at).saturated_into::<u32>())
-    });
     Some((
         median,
-        economics::bounded_price(median, from, params.max_price_change_per_block),
+        PriceInForce::bounded(last, median, now, params.max_price_change_per_block),
     ))
 }
 

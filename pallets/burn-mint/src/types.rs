@@ -354,65 +354,9 @@ pub struct PriceFeed<AccountId, BlockNumber> {
     pub latest: Option<(FixedU128, BlockNumber)>,
 }
 
-/// The price in force, as the chain remembers it to bound the next one ([`crate::LastPrice`]).
-///
-/// The price in a block is bounded by the price at the end of the last *earlier* block that
-/// computed one: every submission of a block counts, and the price still moves at most once
-/// per block's worth of the bound.
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-)]
-pub struct PriceInForce<BlockNumber> {
-    /// The price in force after the latest submission.
-    pub price: FixedU128,
-    /// The block of the latest submission.
-    pub at: BlockNumber,
-    /// The price in force at the end of the last block before `at` that computed one.
-    pub base: FixedU128,
-    /// That block.
-    pub base_at: BlockNumber,
-}
-
-impl<BlockNumber: Copy + PartialOrd> PriceInForce<BlockNumber> {
-    /// A price in force since block `at`, with nothing before it.
-    pub fn new(price: FixedU128, at: BlockNumber) -> Self {
-        Self {
-            price,
-            at,
-            base: price,
-            base_at: at,
-        }
-    }
-
-    /// The price that bounds the price in block `now`, and its block.
-    pub fn reference(&self, now: BlockNumber) -> (FixedU128, BlockNumber) {
-        if self.at < now {
-            (self.price, self.at)
-        } else {
-            (self.base, self.base_at)
-        }
-    }
-
-    /// The memory after `price` is computed in block `now` (not before `at`).
-    pub fn record(self, price: FixedU128, now: BlockNumber) -> Self {
-        let (base, base_at) = self.reference(now);
-        Self {
-            price,
-            at: now,
-            base,
-            base_at,
-        }
-    }
-}
+/// The price in force, as the chain remembers it to bound the next one ([`crate::LastPrice`]):
+/// the economics crate's type, so that the simulator follows the feeders by the same rule.
+pub use crate::economics::PriceInForce;
 
 /// Everything about emission, in one storage item ([`crate::Emission`]): the controller's
 /// memory, the open epoch's lazily advanced accrual and what the pot owes.

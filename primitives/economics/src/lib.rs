@@ -182,7 +182,8 @@ pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
 pub use pools::{availability_share, close_availability_pool, EpochWork, RewardPool};
 pub use preview::{preview_path, PathPoint};
 pub use pricing::{
-    agreed_median, basis_of, bounded_price, credits_for_tokens, median_price, within_band,
+    agreed_fresh_median, agreed_median, basis_of, bounded_price, credits_for_tokens, median_price,
+    within_band, PriceInForce,
 };
 pub use slashing::{slash, Slash};
 pub use usage::{close_usage_pool, settle_usage, UsagePool};

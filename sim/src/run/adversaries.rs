@@ -302,8 +302,9 @@ struct Unspent {
 /// Registers an adversary's accounts (new accounts, in the run's first epoch): a self-dealer's
 /// and a boundary timer's with the bond their capacity requires, a capacity inflater with its
 /// declared capacity (the truth when it does not attack) and its bond, a lying quorum's friend
-/// with the capacity and bond of the lie; the verifiers attest the real capacity. Returns each
-/// account's bond and verified capacity (none when the bond does not cover the attestation).
+/// with the capacity and bond of the lie (lying feeders register nothing); the verifiers attest
+/// the real capacity. Returns each account's bond and verified capacity (none when the bond
+/// does not cover the attestation).
 fn register_adversary<E: Executor>(
     adversary: &Adversary,
     attack: bool,
@@ -314,6 +315,8 @@ fn register_adversary<E: Executor>(
     let group = Group::Adversary(index);
     let initial = params.initial_reputation;
     let (accounts, declared, real, bond) = match *adversary {
+        // Feeders are not providers: nothing to register.
+        Adversary::LyingFeeders { .. } => return (0, 0),
         Adversary::SelfDealer {
             group: accounts,
             capacity,
@@ -414,6 +417,8 @@ fn adversary_work<E: Executor>(
                 ..Default::default()
             }
         }
+        // The lie is in the price the epoch opened with ([`crate::feeds`]).
+        Adversary::LyingFeeders { .. } => AccountWork::default(),
         Adversary::BoundaryTimer { capacity, period } => {
             // Honest: live every epoch. Attacking: live one epoch in `period`.
             let points = if !attack || now % period.max(1) == 0 {

@@ -4,9 +4,12 @@
 //! books, the same issuance and the same rewards.
 
 use super::*;
-use crate::{economics::availability_points, ActiveParameters, PendingParameters};
+use crate::{
+    economics::availability_points, ActiveParameters, LastPrice, PendingParameters, PriceInForce,
+};
 use capacloud_sim::{
     executor::{EpochEnd, Executor, Group},
+    feeds::{Feeders, Reports},
     model::{Activity, Chain, Model},
     run::{drive, Pass, RunSetup},
     scenario::Scenario,
@@ -880,4 +883,117 @@ fn a_lying_quorums_friend_frozen_in_time_forfeits_the_lie_identically_on_the_cha
     assert_eq!(records[5].burned_forfeited, earned(4) - earned(1));
     assert_eq!(on_chain.received[0], earned(1));
     assert_eq!(earned(7), earned(4));
+}
+
+/// The world's report of feeder `index` of `count` under `reports`: honest ones first (the
+/// first `honest_online` of them online), the liars last; none when offline.
+fn report_of(index: u32, count: u32, reports: &Reports) -> Option<FixedU128> {
+    let liars = reports.lie.map_or(0, |(liars, _)| liars);
+    if index >= count - liars {
+        reports.lie.map(|(_, lie)| lie)
+    } else {
+        (index < reports.honest_online).then_some(reports.market)
+    }
+}
+
+#[test]
+fn the_simulators_feeders_settle_the_price_as_the_chain_does_block_by_block() {
+    // Three feeders, a quorum of two, a band of 10%, 1% a block, fresh for 20 blocks. Each
+    // phase runs on the chain block by block (every online feeder submits its report, then a
+    // buyer asks the price) and
+    // in the simulator as one epoch of `Feeders::epoch` (its shortcuts included): the first
+    // block's price, the settled price, the lag and the chain's memory agree.
+    let params = Parameters {
+        max_price_deviation: Perbill::from_percent(10),
+        max_price_change_per_block: Perbill::from_percent(1),
+        ..test_params()
+    };
+    let fixed = FixedU128::from_float;
+    let phases = [
+        // Quiet: the market the genesis price.
+        (fixed(2.0), 3, None, 30),
+        // A crash to half: followed one step a block.
+        (fixed(1.0), 3, None, 100),
+        // One honest feeder offline, the liar at 1.5: once the offline feed is stale, two
+        // fresh feeds, their mean the median.
+        (fixed(1.0), 1, Some((1, fixed(1.5))), 100),
+        // Everybody back, the liar at ten times the market: the median is honest.
+        (fixed(1.0), 2, Some((1, fixed(10.0))), 60),
+        // An outage: nobody submits; the feeds go stale after 20 blocks and sales stop.
+        (fixed(1.0), 0, None, 40),
+        // Back, the market 30% up.
+        (fixed(1.3), 3, None, 60),
+        // A one-block epoch.
+        (fixed(1.31), 3, None, 1),
+    ];
+    ExtBuilder::default()
+        .parameters(params)
+        .build_and_execute(|| {
+            let count = FEEDERS.len() as u32;
+            let mut sim = Feeders::new(count, LastPrice::<Test>::get().map(|last| last.price));
+            assert_eq!(System::block_number(), sim.now() as u64);
+            let mut lags = Vec::new();
+            for (phase, (market, honest_online, lie, length)) in phases.into_iter().enumerate() {
+                let reports = Reports {
+                    market,
+                    honest_online,
+                    lie,
+                };
+                let settled = sim.epoch(length, &reports, &params);
+                let mut on_sale = Vec::new();
+                for _ in 0..length {
+                    for (index, feeder) in FEEDERS.into_iter().enumerate() {
+                        let Some(report) = report_of(index as u32, count, &reports) else {
+                            continue;
+                        };
+                        assert_ok!(BurnMint::submit_price(signed(feeder), report));
+                    }
+                    on_sale.push(BurnMint::current_price());
+                    run_to_block(System::block_number() + 1);
+                }
+                let last = *on_sale.last().unwrap();
+                // The blocks before the price on sale stays what it settled at.
+                let lag = on_sale
+                    .iter()
+                    .rposition(|p| *p != last)
+                    .map_or(0, |i| i + 1) as u32;
+                assert_eq!(
+                    (on_sale[0], last, lag),
+                    (settled.first, settled.price, settled.lag),
+                    "phase {phase}"
+                );
+                let last = LastPrice::<Test>::get().map(|l| PriceInForce {
+                    price: l.price,
+                    at: l.at as u32,
+                    base: l.base,
+                    base_at: l.base_at as u32,
+                });
+                assert_eq!(last, sim.last(), "phase {phase}");
+                let feeds: Vec<_> = PriceFeeders::<Test>::get()
+                    .iter()
+                    .map(|f| f.latest.map(|(p, at)| (p, at as u32)))
+                    .collect();
+                assert_eq!(feeds, sim.latest(), "phase {phase}");
+                assert_eq!(System::block_number(), sim.now() as u64);
+                lags.push((settled.price.map(|p| p.to_float()), settled.lag));
+            }
+            // What the phases came to: the crash followed in 68 blocks; with one honest feeder
+            // offline, once its report is stale (20 blocks in) the liar's 1.5 and the honest 1.0
+            // are the fresh pair and neither is within 10% of their mean: sales stop (the
+            // denial the threat model grants a minority facing fewer than a quorum of honest
+            // feeds); with both honest ones back the price is the market's at once (it never
+            // moved); the outage stops sales 20 blocks in; the rise of 30% takes 26 blocks.
+            assert_eq!(
+                lags,
+                [
+                    (Some(2.0), 0),
+                    (Some(1.0), 68),
+                    (None, 20),
+                    (Some(1.0), 0),
+                    (None, 20),
+                    (Some(1.3), 26),
+                    (Some(1.31), 0),
+                ]
+            );
+        });
 }
