@@ -173,7 +173,13 @@ export async function applyUpgrade(api, code, signer) {
   if (!authorized) throw new Error('no upgrade is authorized: the referendum has not been enacted');
   if (authorized.hash !== hash) throw new Error(`the authorized upgrade is ${authorized.hash}, this blob is ${hash}`);
   const { events, blockHash } = await submit(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), signer, 120_000);
-  if (!events.some(({ event }) => api.events.system.CodeUpdated.is(event))) {
+  // The block's events were written by the old runtime, and polkadot.js may decode them with
+  // the new runtime's metadata (the code in the block's state) and give none: then the code in
+  // the block's state is the proof (its storage hash is the blob's blake2-256).
+  const updated =
+    events.some(({ event }) => api.events.system.CodeUpdated.is(event)) ||
+    (await api.rpc.state.getStorageHash(CODE_KEY, blockHash)).toHex() === hash;
+  if (!updated) {
     throw new Error('the upgrade was applied without system.CodeUpdated');
   }
   const header = await api.rpc.chain.getHeader(blockHash);

@@ -379,6 +379,7 @@ pub fn drive<E: Executor>(
         scenario.demand.at(0, setup.epochs_per_year) * setup.epochs_per_year,
     )?;
     let mut world = World::new(scenario, setup);
+    // The genesis price: the market before anyone burns.
     let start_price = price_in(
         scenario,
         setup,
@@ -386,6 +387,7 @@ pub fn drive<E: Executor>(
         0,
         scenario.demand.at(0, setup.epochs_per_year),
         setup.issuance,
+        0.0,
     );
     let mut feeders = Feeders::new(
         scenario.feeder_count(&setup.params)?,
@@ -397,7 +399,8 @@ pub fn drive<E: Executor>(
         let params = ex.params();
         let demand = scenario.demand.at(epoch, setup.epochs_per_year);
         let issuance = ex.issuance();
-        let price = price_in(scenario, setup, market, epoch, demand, issuance);
+        let burns = scenario.planned_burn_at(epoch, attacking);
+        let price = price_in(scenario, setup, market, epoch, demand, issuance, burns);
         let feeding = feed(scenario, attacking, epoch, price, &params, &mut feeders);
         let sales = feeding.settled.price.is_some();
         ex.open(epoch, feeding.settled.price);
@@ -460,6 +463,7 @@ pub fn drive<E: Executor>(
         end,
         scenario.demand.at(end, setup.epochs_per_year),
         ex.issuance(),
+        0.0,
     );
     Ok(world.into_pass(final_price))
 }
@@ -657,7 +661,8 @@ fn feed(
 }
 
 /// The token price in `epoch` (stable units per CAPA): the market's answer to the supply at
-/// the epoch's open and the year's demand, or the scenario's fixed path.
+/// the epoch's open, the year's demand and the adversaries' planned burns of the epoch
+/// (`burns`, CAPA, at the epoch's rate for a year), or the scenario's fixed path.
 fn price_in(
     scenario: &Scenario,
     setup: &RunSetup,
@@ -665,12 +670,14 @@ fn price_in(
     epoch: u32,
     demand: f64,
     issuance: Amount,
+    burns: f64,
 ) -> f64 {
     match market {
         Some(market) => market.price(
             scenario.price.events_at(epoch),
             demand * setup.epochs_per_year,
             issuance as f64 / CAPA as f64,
+            burns * setup.epochs_per_year,
         ),
         None => scenario.price.at(epoch),
     }

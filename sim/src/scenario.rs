@@ -400,9 +400,18 @@ pub struct Market {
 }
 
 impl Market {
-    /// `P = (H·events + per_year / v) / supply` (stable units per CAPA; `supply` in CAPA).
-    pub fn price(&self, events: f64, per_year: f64, supply: f64) -> f64 {
-        (self.holding * events + per_year / self.velocity) / supply.max(f64::MIN_POSITIVE)
+    /// `P = (H·events + per_year / v) / (supply − burned_per_year / v)` (stable units per CAPA;
+    /// `supply` in CAPA): honest buyers of compute spend `per_year` stable units a year, and
+    /// the adversaries burn `burned_per_year` CAPA a year (their purchases at the epoch's rate).
+    /// An adversary buying credits is a buyer like any other: its spend, `P·burned_per_year`,
+    /// is compute demand, and the float held for it (`burned_per_year / v` tokens) is taken
+    /// from the supply the other demands share. Its purchases raise the price it and everyone
+    /// else pays; what an epoch burns in all stays below `supply·v / epochs a year` (an
+    /// adversary whose burns alone would need more than that is an impossible world: the float
+    /// it takes is capped at 99% of the supply).
+    pub fn price(&self, events: f64, per_year: f64, supply: f64, burned_per_year: f64) -> f64 {
+        let float = (supply - burned_per_year / self.velocity).max(supply * 0.01);
+        (self.holding * events + per_year / self.velocity) / float.max(f64::MIN_POSITIVE)
     }
 }
 
@@ -710,6 +719,30 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    /// CAPA the attacking adversaries plan to burn in `epoch` (a self-dealing group's purchases
+    /// while it buys; none during an outage, when nothing is sold): demand for tokens the
+    /// market prices in ([`Market::price`]).
+    pub fn planned_burn_at(&self, epoch: u32, attacking: &[bool]) -> f64 {
+        if self.outage_at(epoch) {
+            return 0.0;
+        }
+        self.adversaries
+            .iter()
+            .zip(attacking)
+            .filter(|(_, attack)| **attack)
+            .map(|(adversary, _)| match *adversary {
+                Adversary::SelfDealer {
+                    group,
+                    burn,
+                    from,
+                    epochs,
+                    ..
+                } if epoch >= from && epoch < from.saturating_add(epochs) => burn * group as f64,
+                _ => 0.0,
+            })
+            .sum()
     }
 
     /// CAPA minted outside the pallet in `epoch` ([`OutsideMint`]).

@@ -158,14 +158,19 @@ fn the_market_price_answers_supply_and_demand() {
     // Calibrated: H = 0.5 × 100M − 3.65M / 12.
     assert_eq!(market.velocity, 12.0);
     assert!((market.holding - (50_000_000.0 - per_year / 12.0)).abs() < 1e-6);
-    assert!((market.price(1.0, per_year, 100_000_000.0) - 0.5).abs() < 1e-12);
+    assert!((market.price(1.0, per_year, 100_000_000.0, 0.0) - 0.5).abs() < 1e-12);
     // Half the supply, twice the price; twice the compute, a higher price; a crash of
     // confidence to 30% of the holding demand lowers it.
-    let at = |events: f64, demand: f64, supply: f64| market.price(events, demand, supply);
+    let at = |events: f64, demand: f64, supply: f64| market.price(events, demand, supply, 0.0);
     assert!((at(1.0, per_year, 50_000_000.0) - 1.0).abs() < 1e-12);
     assert!(at(1.0, 2.0 * per_year, 100_000_000.0) > 0.5);
     let crashed = at(0.3, per_year, 100_000_000.0);
     assert!((crashed - (0.3 * market.holding + per_year / 12.0) / 1e8).abs() < 1e-12);
+    // An adversary burning 100,000 CAPA a day is demand too: its float, 100,000 × 365 / 12
+    // CAPA, is taken from the supply the others share, and the price rises with it.
+    let burned = 100_000.0 * 365.0;
+    let with = market.price(1.0, per_year, 100_000_000.0, burned);
+    assert!((with - 0.5 * 1e8 / (1e8 - burned / 12.0)).abs() < 1e-12);
     // Compute alone worth more than the supply at the start price: refused by name.
     let mut slow = scenario.price.clone();
     slow.velocity = 0.01;
@@ -174,11 +179,22 @@ fn the_market_price_answers_supply_and_demand() {
         .unwrap_err()
         .contains("velocity"));
 
-    // In a run: a hundred times the baseline's demand burns less than `S·v/E` every epoch.
+    // In a run: a hundred times the baseline's demand, and a self-dealing group burning
+    // 100,000 CAPA a day for its first 100 epochs, burn less than `S·v/E` every epoch in all
+    // (the group's purchases are demand: the price rises with them and the honest buyers need
+    // fewer tokens).
     let mut heavy = scenario.clone();
     heavy.demand = Demand::Flat {
         per_epoch: 1_000_000.0,
     };
+    heavy.adversaries = vec![Adversary::SelfDealer {
+        group: 5,
+        burn: 20_000.0,
+        from: 0,
+        epochs: 100,
+        capacity: 100,
+        spend_after: 0,
+    }];
     let (setup, result) = run_of(&heavy);
     let mut open = setup.issuance as f64;
     for r in &result.epochs {
