@@ -163,16 +163,22 @@ impl Feeders {
         changed
     }
 
-    /// The lowest and the highest latest submission of the honest feeders online under
-    /// `reports` (their market): the `[l, h]` of the threat
-    /// model's bound. None without an honest feeder online.
-    pub fn honest_range(&self, reports: &Reports) -> Option<(FixedU128, FixedU128)> {
+    /// The lowest and the highest of the honest feeders' submissions still fresh in the last
+    /// block built (their markets; an offline feeder's last report counts while it is fresh):
+    /// the `[l, h]` of the threat model's bound. None without a fresh honest submission.
+    pub fn honest_range(
+        &self,
+        reports: &Reports,
+        params: &Parameters,
+    ) -> Option<(FixedU128, FixedU128)> {
         let count = self.latest.len() as u32;
         let liars = reports.lie.map_or(0, |(liars, _)| liars.min(count));
-        let honest = reports.honest_online.min(count.saturating_sub(liars)) as usize;
+        let honest = count.saturating_sub(liars) as usize;
+        let built = self.block.saturating_sub(1);
         self.latest[..honest]
             .iter()
             .flatten()
+            .filter(|(_, at)| built.saturating_sub(*at) <= params.price_max_age)
             .fold(None, |range, (price, _)| match range {
                 None => Some((*price, *price)),
                 Some((low, high)) => Some((low.min(*price), high.max(*price))),
@@ -445,5 +451,29 @@ mod tests {
         let settled = feeders.epoch(14_400, &reports(0.27), &params);
         let mean = (fixed(0.25).into_inner() + fixed(0.27).into_inner()) / 2;
         assert_eq!(settled.price, Some(FixedU128::from_inner(mean)));
+    }
+
+    #[test]
+    fn an_offline_feeders_last_report_counts_as_honest_while_it_is_fresh() {
+        // Three feeders, one honest offline since genesis (its report 2.0 at block 0, fresh
+        // for 600 blocks): after an epoch of 100 blocks at a market of 1.9 the honest reports
+        // are 1.9 and its 2.0; after another 600 blocks only 1.9.
+        let params = params(2);
+        let mut feeders = Feeders::new(3, Some(fixed(2.0)));
+        let reports = Reports {
+            market: fixed(1.9),
+            honest_online: 2,
+            lie: None,
+        };
+        feeders.epoch(100, &reports, &params);
+        assert_eq!(
+            feeders.honest_range(&reports, &params),
+            Some((fixed(1.9), fixed(2.0)))
+        );
+        feeders.epoch(600, &reports, &params);
+        assert_eq!(
+            feeders.honest_range(&reports, &params),
+            Some((fixed(1.9), fixed(1.9)))
+        );
     }
 }

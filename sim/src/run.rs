@@ -629,9 +629,9 @@ fn feed(
     };
     let settled = feeders.epoch(params.epoch_length, &reports, params);
     // The threat model's bound once settled: within the band below the lowest honest report
-    // and above the highest (their market).
+    // fresh and above the highest (their markets).
     let d = params.max_price_deviation;
-    let breach = match (settled.price, feeders.honest_range(&reports)) {
+    let breach = match (settled.price, feeders.honest_range(&reports, params)) {
         (Some(p), Some((low, high)))
             if settled.lag < params.epoch_length
                 && !(within_band(p, low, d)
