@@ -1,5 +1,5 @@
-//! Prices: the feeders' submissions, the price in force, how far from the median of the feeds
-//! it may be and how fast it may move (the rules are `economics::pricing`'s), and the feeder set. The calls in
+//! Prices: the feeders' submissions, the price in force, the agreement it needs and how fast
+//! it may move (the rules are `economics::pricing`'s), and the feeder set. The calls in
 //! `lib.rs` check the origin and call these.
 
 use crate::{
@@ -20,30 +20,27 @@ impl<T: Config> Pallet<T> {
             .position(|f| f.feeder == who)
             .ok_or(Error::<T>::NotPriceFeeder)?;
         ensure!(!price.is_zero(), Error::<T>::ZeroPrice);
-        // Unconfigured: no price can be in force, nothing to compare with.
-        let Some(params) = ActiveParameters::<T>::get() else {
-            feeds[index].latest = Some((price, frame_system::Pallet::<T>::block_number()));
-            Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
-            PriceFeeders::<T>::put(feeds);
-            return Ok(());
-        };
         // Stored as submitted, however far from the price in force: a feeder reports its
         // market. Held to a band around the price in force, an honest feeder whose market left
         // it could only submit the band's edge, which agrees with the price in force by
         // construction: a minority could then hold the price away from a moved market
         // (`economics::pricing`, "Why the reports are not held to a band").
-        let last = LastPrice::<T>::get();
         let now = frame_system::Pallet::<T>::block_number();
         feeds[index].latest = Some((price, now));
         Self::deposit_event(Event::PriceSubmitted { feeder: who, price });
-        if let Some((median, in_force)) = queries::price_and_median::<T>(&params, &feeds, last, now)
-        {
-            LastPrice::<T>::put(PriceInForce::after(last, in_force, now));
-            if in_force != median {
-                Self::deposit_event(Event::PriceMovementLimited {
-                    median,
-                    price: in_force,
-                });
+        // Unconfigured: no price can be in force.
+        if let Some(params) = ActiveParameters::<T>::get() {
+            let last = LastPrice::<T>::get();
+            if let Some((median, in_force)) =
+                queries::price_and_median::<T>(&params, &feeds, last, now)
+            {
+                LastPrice::<T>::put(PriceInForce::after(last, in_force, now));
+                if in_force != median {
+                    Self::deposit_event(Event::PriceMovementLimited {
+                        median,
+                        price: in_force,
+                    });
+                }
             }
         }
         PriceFeeders::<T>::put(feeds);
