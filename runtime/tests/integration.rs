@@ -253,3 +253,32 @@ fn genesis_reads_addresses_in_the_chains_own_format() {
         assert_eq!(Balances::balance(&bob), 9 * CAPA);
     });
 }
+
+/// The block hook pays the reads its benchmark does not count: the pallet's parameters and
+/// open epoch are whitelisted (every later access in the block is served from the overlay),
+/// and the hook is the first to read them in every block.
+#[test]
+fn the_block_hook_charges_the_whitelisted_items_it_reads_first() {
+    use frame_support::{
+        traits::{Hooks, WhitelistedStorageKeys},
+        weights::constants::ParityDbWeight,
+    };
+    use pallet_burn_mint::weights::WeightInfo;
+    type Weights = <Runtime as pallet_burn_mint::Config>::WeightInfo;
+    with_dev_chain(|| {
+        common::run_to_block(2);
+        let providers = pallet_burn_mint::ProviderCount::<Runtime>::get();
+        let weight = capacloud_runtime::BurnMint::on_initialize(3);
+        let expected =
+            Weights::on_initialize_block(providers).saturating_add(ParityDbWeight::get().reads(2));
+        assert_eq!(weight, expected);
+        // The keys are whitelisted, so the benchmarks do not see them.
+        let keys = AllPalletsWithSystem::whitelisted_storage_keys();
+        for key in [
+            pallet_burn_mint::ActiveParameters::<Runtime>::hashed_key(),
+            pallet_burn_mint::CurrentEpoch::<Runtime>::hashed_key(),
+        ] {
+            assert!(keys.iter().any(|k| k.key == key.to_vec()));
+        }
+    });
+}

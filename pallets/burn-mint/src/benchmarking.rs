@@ -106,6 +106,21 @@ fn caller<T: Config>(name: &'static str, index: u32) -> T::AccountId {
     who
 }
 
+/// The benchmarks' buyer (whitelisted, as a signer), holding the credits one token buys at the
+/// fresh price of one feeder; returns it and its credits.
+fn buyer_with_credits<T: Config>() -> (T::AccountId, economics::Credits) {
+    let buyer = caller::<T>("caller", 0);
+    feeders::<T>(1);
+    Pallet::<T>::buy_credits(
+        RawOrigin::Signed(buyer.clone()).into(),
+        T::TokenUnit::get(),
+        1,
+    )
+    .expect("buys");
+    let credits = CreditBalances::<T>::get(&buyer).credits;
+    (buyer, credits)
+}
+
 /// Sets `n` feeders with a fresh price of 1.0 each; returns them.
 fn feeders<T: Config>(n: u32) -> Vec<T::AccountId> {
     let now = frame_system::Pallet::<T>::block_number();
@@ -366,15 +381,8 @@ mod benchmarks {
         setup::<T>();
         let who = provider::<T>(0);
         closed_usage::<T>(&who);
-        let buyer = caller::<T>("caller", 0);
-        feeders::<T>(1);
-        Pallet::<T>::buy_credits(
-            RawOrigin::Signed(buyer.clone()).into(),
-            T::TokenUnit::get(),
-            1,
-        )
-        .unwrap();
-        let credits = CreditBalances::<T>::get(&buyer).credits / 2;
+        let (buyer, credits) = buyer_with_credits::<T>();
+        let credits = credits / 2;
         #[extrinsic_call]
         _(RawOrigin::Signed(buyer.clone()), who.clone(), credits);
         assert!(Providers::<T>::get(&who).unwrap().owed() > 0);
@@ -395,6 +403,57 @@ mod benchmarks {
             1,
         );
         assert!(Providers::<T>::get(&who).unwrap().work.is_some());
+    }
+
+    /// Spending with a provider already served in the open epoch (or never served): no
+    /// closed epoch's work to settle, no reward pool touched. What `spend_credits` is charged
+    /// after dispatch when it settled nothing.
+    #[benchmark]
+    fn spend_credits_open_epoch() {
+        setup::<T>();
+        let who = provider::<T>(0);
+        let (buyer, credits) = buyer_with_credits::<T>();
+        let credits = credits / 4;
+        Pallet::<T>::spend_credits(
+            RawOrigin::Signed(buyer.clone()).into(),
+            who.clone(),
+            credits,
+        )
+        .unwrap();
+        #[extrinsic_call]
+        spend_credits(RawOrigin::Signed(buyer.clone()), who.clone(), credits);
+        let work = Providers::<T>::get(&who).unwrap().work.unwrap();
+        assert_eq!(work.credits, 2 * credits);
+    }
+
+    /// Paying a provider already served in the open epoch (or never served): no closed
+    /// epoch's work to settle, no reward pool touched: the common case, once a provider's
+    /// first payment of the epoch has settled its older work. What `pay_for_compute` is
+    /// charged after dispatch when it settled nothing.
+    #[benchmark]
+    fn pay_for_compute_open_epoch(f: Linear<1, { T::MaxPriceFeeders::get() }>) {
+        setup::<T>();
+        let who = provider::<T>(0);
+        feeders::<T>(f);
+        let buyer = caller::<T>("caller", 0);
+        Pallet::<T>::pay_for_compute(
+            RawOrigin::Signed(buyer.clone()).into(),
+            who.clone(),
+            T::TokenUnit::get(),
+            1,
+        )
+        .unwrap();
+        let before = Providers::<T>::get(&who).unwrap().work.unwrap();
+        #[extrinsic_call]
+        pay_for_compute(
+            RawOrigin::Signed(buyer),
+            who.clone(),
+            T::TokenUnit::get(),
+            1,
+        );
+        let work = Providers::<T>::get(&who).unwrap().work.unwrap();
+        assert_eq!(work.epoch, before.epoch);
+        assert_eq!(work.basis, 2 * before.basis);
     }
 
     /// The worst case: settling a closed epoch's pools, unlocking, paying, and removing the

@@ -8,7 +8,7 @@ use crate::{
 };
 use frame_support::{
     ensure,
-    pallet_prelude::DispatchResult,
+    pallet_prelude::{DispatchError, DispatchResult},
     traits::{fungible::Mutate, tokens::Preservation},
 };
 use sp_runtime::{traits::Zero, Saturating};
@@ -42,12 +42,13 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// [`Pallet::spend_credits`] for `who`.
+    /// [`Pallet::spend_credits`] for `who`. Returns whether the provider's closed-epoch work
+    /// was settled ([`Pallet::serve`]).
     pub(crate) fn do_spend_credits(
         who: T::AccountId,
         provider: T::AccountId,
         credits: Credits,
-    ) -> DispatchResult {
+    ) -> Result<bool, DispatchError> {
         ensure!(!credits.is_zero(), Error::<T>::ZeroAmount);
         let record = Self::ensure_payable(&provider)?;
         let mut account = CreditBalances::<T>::get(&who);
@@ -61,23 +62,22 @@ impl<T: Config> Pallet<T> {
         } else {
             CreditBalances::<T>::insert(&who, account);
         }
-        Self::serve(&who, &provider, record, credits, basis);
-        Ok(())
+        Ok(Self::serve(&who, &provider, record, credits, basis))
     }
 
-    /// [`Pallet::pay_for_compute`] for `who`.
+    /// [`Pallet::pay_for_compute`] for `who`. Returns whether the provider's closed-epoch
+    /// work was settled ([`Pallet::serve`]).
     pub(crate) fn do_pay_for_compute(
         who: T::AccountId,
         provider: T::AccountId,
         amount: Amount,
         min_credits: Credits,
-    ) -> DispatchResult {
+    ) -> Result<bool, DispatchError> {
         // Check the provider first so that a payment to an inactive provider burns nothing.
         let record = Self::ensure_payable(&provider)?;
         let credits = Self::credits_for_purchase(amount, min_credits)?;
         Self::burn_for_credits(&who, amount, credits)?;
-        Self::serve(&who, &provider, record, credits, amount);
-        Ok(())
+        Ok(Self::serve(&who, &provider, record, credits, amount))
     }
 
     /// [`Pallet::claim_rewards`] for `provider` (anyone may trigger it).

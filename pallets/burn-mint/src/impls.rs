@@ -423,20 +423,23 @@ impl<T: Config> Pallet<T> {
     /// Records `credits`, bought by burning `basis` tokens, as served by a payable
     /// `provider` in the open epoch. Serving is not a proof of liveness: anyone can pay any
     /// provider one credit, so only the provider's own [`Pallet::heartbeat`] counts.
-    /// Infallible: the caller has validated everything.
+    /// Infallible: the caller has validated everything. Returns whether the record held a
+    /// closed epoch's work, settled first against that epoch's reward pool (the worst case
+    /// the calls are charged for; otherwise they are charged their open-epoch weight).
     pub(crate) fn serve(
         who: &T::AccountId,
         provider: &T::AccountId,
         mut record: ProviderOf<T>,
         credits: Credits,
         basis: Amount,
-    ) {
+    ) -> bool {
         let current = CurrentEpoch::<T>::mutate(|e| {
             e.books.credits_served.saturating_accrue(credits);
             e.books.basis_served.saturating_accrue(basis);
             e.index
         });
         // A record holds one epoch's work: settle an older epoch's first.
+        let settled = record.work.is_some_and(|w| w.epoch < current);
         Self::settle(&mut record, current);
         let work = record.work.get_or_insert(EpochWork {
             epoch: current,
@@ -450,6 +453,7 @@ impl<T: Config> Pallet<T> {
             provider: provider.clone(),
             credits,
         });
+        settled
     }
 
     /// Records something (a burn, a sale) in the open epoch's books.

@@ -250,7 +250,13 @@ pub mod pallet {
     }
 
     /// The parameters in force.
+    ///
+    /// Whitelisted for the benchmarks: the block hook reads it first in every block (and
+    /// charges that read explicitly, [`Pallet::hook_whitelisted_weight`]), so every later read
+    /// in the block is served from the overlay. Written only by the epoch boundary and the
+    /// first configuration, which charge the write explicitly.
     #[pallet::storage]
+    #[pallet::whitelist_storage]
     pub type ActiveParameters<T: Config> = StorageValue<_, Parameters, OptionQuery>;
 
     /// Parameters accepted by governance, applied at the next epoch boundary.
@@ -258,7 +264,17 @@ pub mod pallet {
     pub type PendingParameters<T: Config> = StorageValue<_, Parameters, OptionQuery>;
 
     /// The open epoch: bounds and the books kept by extrinsics.
+    ///
+    /// Whitelisted for the benchmarks: the block hook reads it first in every block (charging
+    /// that read explicitly, [`Pallet::hook_whitelisted_weight`]), and every signed extrinsic
+    /// already writes it through its fee ([`FeeHandler`] books the fee's burn here), a cost
+    /// inside the runtime's base extrinsic weight, which `benchmark overhead` measures with
+    /// signed, fee-paying transactions. A signed call that books something more writes the
+    /// same value in the overlay; the block commits it once. Calls of other origins (the
+    /// governance slashes and removals, the first configuration) and the epoch boundary
+    /// charge their write explicitly.
     #[pallet::storage]
+    #[pallet::whitelist_storage]
     pub type CurrentEpoch<T: Config> = StorageValue<_, EpochInfo<BlockNumberFor<T>>, ValueQuery>;
 
     /// The controller's state (emission per block in force, schedule, smoothed burn) and the
@@ -447,7 +463,7 @@ pub mod pallet {
         /// (below the parameters' minimum it earns nothing and cannot be paid). It is kept in
         /// the account's history.
         #[pallet::call_index(6)]
-        #[pallet::weight(T::WeightInfo::set_reputation())]
+        #[pallet::weight(T::WeightInfo::set_reputation().saturating_add(Pallet::<T>::unsigned_books_write()))]
         pub fn set_reputation(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -462,7 +478,7 @@ pub mod pallet {
         /// epoch. A provider left with less bond than its verified capacity requires is paused
         /// until it re-bonds. Works on leaving providers too, until they withdraw.
         #[pallet::call_index(7)]
-        #[pallet::weight(T::WeightInfo::slash_provider())]
+        #[pallet::weight(T::WeightInfo::slash_provider().saturating_add(Pallet::<T>::unsigned_books_write()))]
         pub fn slash_provider(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -486,21 +502,27 @@ pub mod pallet {
         }
 
         /// Spends `credits` of the caller's credits with an active provider: the credits are
-        /// destroyed and counted as the provider's served usage in this epoch.
+        /// destroyed and counted as the provider's served usage in this epoch. Charged its
+        /// open-epoch weight unless the provider's closed-epoch work had to be settled first.
         #[pallet::call_index(9)]
         #[pallet::weight(T::WeightInfo::spend_credits())]
         pub fn spend_credits(
             origin: OriginFor<T>,
             provider: T::AccountId,
             credits: Credits,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            Self::do_spend_credits(who, provider, credits)
+            let settled = Self::do_spend_credits(who, provider, credits)?;
+            Ok((!settled)
+                .then(T::WeightInfo::spend_credits_open_epoch)
+                .into())
         }
 
         /// Burns `amount` tokens for credits and spends them all with `provider`, in one call.
         /// The credits never reach the caller's credit balance: their basis is exactly
-        /// `amount`, whatever other credits the caller holds.
+        /// `amount`, whatever other credits the caller holds. Charged its open-epoch weight
+        /// unless the provider's closed-epoch work had to be settled first (once per provider
+        /// and epoch at most).
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::pay_for_compute(T::MaxPriceFeeders::get()))]
         pub fn pay_for_compute(
@@ -508,9 +530,12 @@ pub mod pallet {
             provider: T::AccountId,
             amount: Amount,
             min_credits: Credits,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            Self::do_pay_for_compute(who, provider, amount, min_credits)
+            let settled = Self::do_pay_for_compute(who, provider, amount, min_credits)?;
+            Ok((!settled)
+                .then(|| T::WeightInfo::pay_for_compute_open_epoch(T::MaxPriceFeeders::get()))
+                .into())
         }
 
         /// Pays a provider everything it may claim now. Anyone may trigger it; the provider is
@@ -555,7 +580,8 @@ pub mod pallet {
         /// Accepts a new parameter set; it takes effect at the next epoch boundary (or now, if
         /// the pallet had no parameters yet: the first epoch then starts in this block).
         #[pallet::call_index(14)]
-        #[pallet::weight(T::WeightInfo::set_parameters())]
+        // The first configuration writes the whitelisted parameters and epoch.
+        #[pallet::weight(T::WeightInfo::set_parameters().saturating_add(T::DbWeight::get().writes(2)))]
         pub fn set_parameters(origin: OriginFor<T>, parameters: Parameters) -> DispatchResult {
             T::AdminOrigin::ensure_origin(origin)?;
             Self::do_set_parameters(parameters)
@@ -630,7 +656,7 @@ pub mod pallet {
         /// the removal and a reputation of zero, so registering again earns nothing until
         /// governance restores it.
         #[pallet::call_index(19)]
-        #[pallet::weight(T::WeightInfo::remove_provider())]
+        #[pallet::weight(T::WeightInfo::remove_provider().saturating_add(Pallet::<T>::unsigned_books_write()))]
         pub fn remove_provider(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -686,7 +712,7 @@ pub mod pallet {
         /// bonds again; removing it from the set is a separate decision
         /// ([`Pallet::set_capacity_verifiers`]). Works on former verifiers until they withdraw.
         #[pallet::call_index(24)]
-        #[pallet::weight(T::WeightInfo::slash_verifier())]
+        #[pallet::weight(T::WeightInfo::slash_verifier().saturating_add(Pallet::<T>::unsigned_books_write()))]
         pub fn slash_verifier(
             origin: OriginFor<T>,
             verifier: T::AccountId,

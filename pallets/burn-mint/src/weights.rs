@@ -57,6 +57,8 @@ pub trait WeightInfo {
 	fn buy_credits(f: u32, ) -> Weight;
 	fn spend_credits() -> Weight;
 	fn pay_for_compute(f: u32, ) -> Weight;
+	fn spend_credits_open_epoch() -> Weight;
+	fn pay_for_compute_open_epoch(f: u32, ) -> Weight;
 	fn claim_rewards() -> Weight;
 	fn heartbeat() -> Weight;
 	fn attest_capacity() -> Weight;
@@ -79,86 +81,66 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:0)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size (bytes): measured `1358`,
+		// Proof size (bytes): measured `505`,
 		// estimated `3813`.
-		// Fastest run: 54_682_000 picoseconds.
-		Weight::from_parts(58_338_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Fastest run: 56_421_000 picoseconds.
+		Weight::from_parts(67_646_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn update_capacity() -> Weight {
-		// Proof size (bytes): measured `1058`,
+		// Proof size (bytes): measured `116`,
 		// estimated `3813`.
-		// Fastest run: 16_675_000 picoseconds.
-		Weight::from_parts(18_697_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 13_597_000 picoseconds.
+		Weight::from_parts(18_908_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
-		// Proof size (bytes): measured `1058`,
+		// Proof size (bytes): measured `116`,
 		// estimated `3813`.
-		// Fastest run: 16_785_000 picoseconds.
-		Weight::from_parts(18_915_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 14_895_000 picoseconds.
+		Weight::from_parts(19_190_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
-		// Proof size (bytes): measured `1058`,
+		// Proof size (bytes): measured `116`,
 		// estimated `3813`.
-		// Fastest run: 17_424_000 picoseconds.
-		Weight::from_parts(19_608_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 14_804_000 picoseconds.
+		Weight::from_parts(19_639_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		// Proof size (bytes): measured `1058`,
+		// Proof size (bytes): measured `116`,
 		// estimated `3813`.
-		// Fastest run: 17_480_000 picoseconds.
-		Weight::from_parts(19_602_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 15_315_000 picoseconds.
+		Weight::from_parts(19_403_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::ProviderCount` (r:1 w:1)
@@ -166,117 +148,124 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		// Proof size (bytes): measured `1078`,
+		// Proof size (bytes): measured `769`,
 		// estimated `3813`.
-		// Fastest run: 53_075_000 picoseconds.
-		Weight::from_parts(56_811_000, 3813)
+		// Fastest run: 56_313_000 picoseconds.
+		Weight::from_parts(65_793_000, 3813)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	fn set_reputation() -> Weight {
-		// Proof size (bytes): measured `1584`,
+		// Proof size (bytes): measured `642`,
 		// estimated `3813`.
-		// Fastest run: 27_013_000 picoseconds.
-		Weight::from_parts(29_525_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Fastest run: 23_815_000 picoseconds.
+		Weight::from_parts(28_531_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size (bytes): measured `1980`,
+		// Proof size (bytes): measured `1038`,
 		// estimated `3813`.
-		// Fastest run: 59_196_000 picoseconds.
-		Weight::from_parts(63_307_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Fastest run: 57_846_000 picoseconds.
+		Weight::from_parts(67_201_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn buy_credits(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `873 + f * (53 ±0)`,
+		// Proof size (bytes): measured `20 + f * (53 ±0)`,
 		// estimated `3545`.
-		// Fastest run: 40_658_000 picoseconds.
-		Weight::from_parts(44_401_095, 3545)
-			// Standard error: 4_033
-			.saturating_add(Weight::from_parts(106_470, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Fastest run: 41_813_000 picoseconds.
+		Weight::from_parts(48_527_093, 3545)
+			// Standard error: 5_676
+			.saturating_add(Weight::from_parts(140_539, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
 	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn spend_credits() -> Weight {
-		// Proof size (bytes): measured `1351`,
+		// Proof size (bytes): measured `343`,
 		// estimated `3813`.
-		// Fastest run: 28_353_000 picoseconds.
-		Weight::from_parts(30_668_000, 3813)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Fastest run: 25_597_000 picoseconds.
+		Weight::from_parts(31_240_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn pay_for_compute(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1269 + f * (53 ±0)`,
+		// Proof size (bytes): measured `294 + f * (53 ±0)`,
 		// estimated `3813`.
-		// Fastest run: 50_291_000 picoseconds.
-		Weight::from_parts(53_387_354, 3813)
-			// Standard error: 4_433
-			.saturating_add(Weight::from_parts(113_284, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Fastest run: 51_111_000 picoseconds.
+		Weight::from_parts(59_423_356, 3813)
+			// Standard error: 7_613
+			.saturating_add(Weight::from_parts(78_915, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::CreditBalances` (r:1 w:1)
+	/// Proof: `BurnMint::CreditBalances` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn spend_credits_open_epoch() -> Weight {
+		// Proof size (bytes): measured `241`,
+		// estimated `3813`.
+		// Fastest run: 19_782_000 picoseconds.
+		Weight::from_parts(25_886_000, 3813)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `BurnMint::Providers` (r:1 w:1)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
+	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
+	/// Storage: `BurnMint::LastPrice` (r:1 w:0)
+	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Component `f` ranges over `[1, 16]`.
+	fn pay_for_compute_open_epoch(f: u32, ) -> Weight {
+		// Proof size (bytes): measured `192 + f * (53 ±0)`,
+		// estimated `3813`.
+		// Fastest run: 46_198_000 picoseconds.
+		Weight::from_parts(52_163_235, 3813)
+			// Standard error: 7_289
+			.saturating_add(Weight::from_parts(54_181, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `BurnMint::Providers` (r:1 w:1)
+	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -290,19 +279,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
-		// Proof size (bytes): measured `2046`,
+		// Proof size (bytes): measured `1218`,
 		// estimated `6196`.
-		// Fastest run: 70_323_000 picoseconds.
-		Weight::from_parts(74_008_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Fastest run: 77_682_000 picoseconds.
+		Weight::from_parts(88_477_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:0)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
@@ -310,21 +295,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		// Proof size (bytes): measured `2390`,
+		// Proof size (bytes): measured `1415`,
 		// estimated `4090`.
-		// Fastest run: 35_788_000 picoseconds.
-		Weight::from_parts(38_774_000, 4090)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Fastest run: 35_151_000 picoseconds.
+		Weight::from_parts(42_383_000, 4090)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
 	/// Proof: `BurnMint::VerifierBonds` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Attestations` (r:1 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
@@ -332,25 +313,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
 	/// Proof: `BurnMint::RewardPools` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	fn attest_capacity() -> Weight {
-		// Proof size (bytes): measured `2785`,
+		// Proof size (bytes): measured `1810`,
 		// estimated `4090`.
-		// Fastest run: 43_818_000 picoseconds.
-		Weight::from_parts(47_188_000, 4090)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Fastest run: 44_271_000 picoseconds.
+		Weight::from_parts(51_276_000, 4090)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
 	/// Proof: `BurnMint::VerifierBonds` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond_verifier() -> Weight {
-		// Proof size (bytes): measured `872`,
-		// estimated `3568`.
-		// Fastest run: 49_491_000 picoseconds.
-		Weight::from_parts(52_593_000, 3568)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size (bytes): measured `505`,
+		// estimated `3586`.
+		// Fastest run: 50_981_000 picoseconds.
+		Weight::from_parts(58_747_000, 3586)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
@@ -358,55 +337,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn withdraw_verifier_bond() -> Weight {
-		// Proof size (bytes): measured `1400`,
-		// estimated `3568`.
-		// Fastest run: 45_930_000 picoseconds.
-		Weight::from_parts(49_586_000, 3568)
+		// Proof size (bytes): measured `1180`,
+		// estimated `3586`.
+		// Fastest run: 49_101_000 picoseconds.
+		Weight::from_parts(59_014_000, 3586)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `BurnMint::VerifierBonds` (r:1 w:1)
 	/// Proof: `BurnMint::VerifierBonds` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn slash_verifier() -> Weight {
-		// Proof size (bytes): measured `1497`,
-		// estimated `3568`.
-		// Fastest run: 40_491_000 picoseconds.
-		Weight::from_parts(44_243_000, 3568)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size (bytes): measured `791`,
+		// estimated `3586`.
+		// Fastest run: 41_950_000 picoseconds.
+		Weight::from_parts(49_981_000, 3586)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:0 w:1)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 16]`.
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		// Proof size (bytes): measured `367`,
+		// Proof size (bytes): measured `0`,
 		// estimated `1642`.
-		// Fastest run: 11_527_000 picoseconds.
-		Weight::from_parts(12_986_278, 1642)
-			// Standard error: 2_815
-			.saturating_add(Weight::from_parts(48_841, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Fastest run: 9_094_000 picoseconds.
+		Weight::from_parts(11_368_383, 1642)
+			// Standard error: 3_243
+			.saturating_add(Weight::from_parts(45_133, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size (bytes): measured `821`,
+		// Proof size (bytes): measured `512`,
 		// estimated `3813`.
-		// Fastest run: 50_780_000 picoseconds.
-		Weight::from_parts(54_901_000, 3813)
+		// Fastest run: 51_903_000 picoseconds.
+		Weight::from_parts(60_826_000, 3813)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -415,9 +390,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:1 w:1)
@@ -429,84 +402,74 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::Attestations` (r:0 w:1)
 	/// Proof: `BurnMint::Attestations` (`max_values`: None, `max_size`: Some(625), added: 3100, mode: `MaxEncodedLen`)
 	fn remove_provider() -> Weight {
-		// Proof size (bytes): measured `2489`,
+		// Proof size (bytes): measured `1661`,
 		// estimated `6196`.
-		// Fastest run: 110_979_000 picoseconds.
-		Weight::from_parts(115_932_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Fastest run: 118_096_000 picoseconds.
+		Weight::from_parts(134_271_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	fn freeze_provider() -> Weight {
-		// Proof size (bytes): measured `425`,
+		// Proof size (bytes): measured `116`,
 		// estimated `3813`.
-		// Fastest run: 14_496_000 picoseconds.
-		Weight::from_parts(16_222_000, 3813)
+		// Fastest run: 13_577_000 picoseconds.
+		Weight::from_parts(16_462_000, 3813)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::Providers` (r:1 w:1)
 	/// Proof: `BurnMint::Providers` (`max_values`: None, `max_size`: Some(348), added: 2823, mode: `MaxEncodedLen`)
 	fn unfreeze_provider() -> Weight {
-		// Proof size (bytes): measured `429`,
+		// Proof size (bytes): measured `120`,
 		// estimated `3813`.
-		// Fastest run: 14_385_000 picoseconds.
-		Weight::from_parts(16_224_000, 3813)
+		// Fastest run: 13_563_000 picoseconds.
+		Weight::from_parts(16_197_000, 3813)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::LastPrice` (r:1 w:1)
 	/// Proof: `BurnMint::LastPrice` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn submit_price() -> Weight {
-		// Proof size (bytes): measured `1235`,
+		// Proof size (bytes): measured `868`,
 		// estimated `2334`.
-		// Fastest run: 18_768_000 picoseconds.
-		Weight::from_parts(20_923_000, 2334)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 17_229_000 picoseconds.
+		Weight::from_parts(21_437_000, 2334)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:0)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:1)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Component `f` ranges over `[1, 16]`.
 	fn set_price_feeders(f: u32, ) -> Weight {
-		// Proof size (bytes): measured `1258`,
+		// Proof size (bytes): measured `858`,
 		// estimated `2334`.
-		// Fastest run: 14_098_000 picoseconds.
-		Weight::from_parts(15_773_434, 2334)
-			// Standard error: 2_739
-			.saturating_add(Weight::from_parts(89_499, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 12_126_000 picoseconds.
+		Weight::from_parts(15_505_669, 2334)
+			// Standard error: 3_508
+			.saturating_add(Weight::from_parts(72_973, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `BurnMint::PriceFeeders` (r:1 w:0)
 	/// Proof: `BurnMint::PriceFeeders` (`max_values`: Some(1), `max_size`: Some(849), added: 1344, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::CapacityVerifiers` (r:1 w:0)
 	/// Proof: `BurnMint::CapacityVerifiers` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::PendingParameters` (r:1 w:1)
 	/// Proof: `BurnMint::PendingParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
 	fn set_parameters() -> Weight {
-		// Proof size (bytes): measured `1733`,
+		// Proof size (bytes): measured `1366`,
 		// estimated `2334`.
-		// Fastest run: 17_075_000 picoseconds.
-		Weight::from_parts(18_898_000, 2334)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Fastest run: 14_717_000 picoseconds.
+		Weight::from_parts(18_804_000, 2334)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:0)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:0)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:0)
 	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -515,19 +478,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `BurnMint::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 10000]`.
 	fn on_initialize_block(p: u32, ) -> Weight {
-		// Proof size (bytes): measured `1374`,
+		// Proof size (bytes): measured `465`,
 		// estimated `3593`.
-		// Fastest run: 79_227_000 picoseconds.
-		Weight::from_parts(87_291_649, 3593)
-			// Standard error: 98
-			.saturating_add(Weight::from_parts(1_421, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Fastest run: 73_224_000 picoseconds.
+		Weight::from_parts(79_995_227, 3593)
+			// Standard error: 22
+			.saturating_add(Weight::from_parts(333, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `BurnMint::ActiveParameters` (r:1 w:1)
-	/// Proof: `BurnMint::ActiveParameters` (`max_values`: Some(1), `max_size`: Some(157), added: 652, mode: `MaxEncodedLen`)
-	/// Storage: `BurnMint::CurrentEpoch` (r:1 w:1)
-	/// Proof: `BurnMint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(496), added: 991, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::Emission` (r:1 w:1)
 	/// Proof: `BurnMint::Emission` (`max_values`: Some(1), `max_size`: Some(268), added: 763, mode: `MaxEncodedLen`)
 	/// Storage: `BurnMint::RewardPools` (r:4 w:5)
@@ -543,17 +502,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `p` ranges over `[1, 10000]`.
 	/// Component `e` ranges over `[1, 4]`.
 	fn on_initialize_epoch_boundary(p: u32, e: u32, ) -> Weight {
-		// Proof size (bytes): measured `2119 + e * (51 ±0)`,
+		// Proof size (bytes): measured `1167 + e * (51 ±0)`,
 		// estimated `6196 + e * (2587 ±0)`.
-		// Fastest run: 216_483_000 picoseconds.
-		Weight::from_parts(201_106_177, 6196)
-			// Standard error: 155
-			.saturating_add(Weight::from_parts(1_452, 0).saturating_mul(p.into()))
-			// Standard error: 435_510
-			.saturating_add(Weight::from_parts(24_348_422, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Fastest run: 222_691_000 picoseconds.
+		Weight::from_parts(211_955_418, 6196)
+			// Standard error: 51
+			.saturating_add(Weight::from_parts(503, 0).saturating_mul(p.into()))
+			// Standard error: 145_053
+			.saturating_add(Weight::from_parts(23_995_788, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2587).saturating_mul(e.into()))
 	}
@@ -562,10 +521,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `BurnMint::History` (r:1 w:1)
 	/// Proof: `BurnMint::History` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn forget_history() -> Weight {
-		// Proof size (bytes): measured `322`,
+		// Proof size (bytes): measured `102`,
 		// estimated `3813`.
-		// Fastest run: 16_630_000 picoseconds.
-		Weight::from_parts(19_429_000, 3813)
+		// Fastest run: 19_089_000 picoseconds.
+		Weight::from_parts(23_918_000, 3813)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -574,152 +533,163 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's constants, for test runtimes (`type WeightInfo = ();`).
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(58_338_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(67_646_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_capacity() -> Weight {
-		Weight::from_parts(18_697_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(18_908_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(18_915_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(19_190_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(19_608_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(19_639_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(19_602_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(19_403_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(56_811_000, 3813)
+		Weight::from_parts(65_793_000, 3813)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_reputation() -> Weight {
-		Weight::from_parts(29_525_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(28_531_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(63_307_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-	}
-	fn buy_credits(f: u32, ) -> Weight {
-		Weight::from_parts(44_401_095, 3545)
-			.saturating_add(Weight::from_parts(106_470, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn spend_credits() -> Weight {
-		Weight::from_parts(30_668_000, 3813)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(67_201_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn pay_for_compute(f: u32, ) -> Weight {
-		Weight::from_parts(53_387_354, 3813)
-			.saturating_add(Weight::from_parts(113_284, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+	fn buy_credits(f: u32, ) -> Weight {
+		Weight::from_parts(48_527_093, 3545)
+			.saturating_add(Weight::from_parts(140_539, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn spend_credits() -> Weight {
+		Weight::from_parts(31_240_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
+	fn pay_for_compute(f: u32, ) -> Weight {
+		Weight::from_parts(59_423_356, 3813)
+			.saturating_add(Weight::from_parts(78_915, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn spend_credits_open_epoch() -> Weight {
+		Weight::from_parts(25_886_000, 3813)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn pay_for_compute_open_epoch(f: u32, ) -> Weight {
+		Weight::from_parts(52_163_235, 3813)
+			.saturating_add(Weight::from_parts(54_181, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn claim_rewards() -> Weight {
-		Weight::from_parts(74_008_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(88_477_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(38_774_000, 4090)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(42_383_000, 4090)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn attest_capacity() -> Weight {
-		Weight::from_parts(47_188_000, 4090)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(51_276_000, 4090)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn bond_verifier() -> Weight {
-		Weight::from_parts(52_593_000, 3568)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(58_747_000, 3586)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_verifier_bond() -> Weight {
-		Weight::from_parts(49_586_000, 3568)
+		Weight::from_parts(59_014_000, 3586)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_verifier() -> Weight {
-		Weight::from_parts(44_243_000, 3568)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(49_981_000, 3586)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_capacity_verifiers(v: u32, ) -> Weight {
-		Weight::from_parts(12_986_278, 1642)
-			.saturating_add(Weight::from_parts(48_841, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(11_368_383, 1642)
+			.saturating_add(Weight::from_parts(45_133, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(54_901_000, 3813)
+		Weight::from_parts(60_826_000, 3813)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_provider() -> Weight {
-		Weight::from_parts(115_932_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(134_271_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn freeze_provider() -> Weight {
-		Weight::from_parts(16_222_000, 3813)
+		Weight::from_parts(16_462_000, 3813)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn unfreeze_provider() -> Weight {
-		Weight::from_parts(16_224_000, 3813)
+		Weight::from_parts(16_197_000, 3813)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn submit_price() -> Weight {
-		Weight::from_parts(20_923_000, 2334)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(21_437_000, 2334)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_price_feeders(f: u32, ) -> Weight {
-		Weight::from_parts(15_773_434, 2334)
-			.saturating_add(Weight::from_parts(89_499, 0).saturating_mul(f.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(15_505_669, 2334)
+			.saturating_add(Weight::from_parts(72_973, 0).saturating_mul(f.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters() -> Weight {
-		Weight::from_parts(18_898_000, 2334)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(18_804_000, 2334)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_block(p: u32, ) -> Weight {
-		Weight::from_parts(87_291_649, 3593)
-			.saturating_add(Weight::from_parts(1_421, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(79_995_227, 3593)
+			.saturating_add(Weight::from_parts(333, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_epoch_boundary(p: u32, e: u32, ) -> Weight {
-		Weight::from_parts(201_106_177, 6196)
-			.saturating_add(Weight::from_parts(1_452, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(24_348_422, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(211_955_418, 6196)
+			.saturating_add(Weight::from_parts(503, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(23_995_788, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2587).saturating_mul(e.into()))
 	}
 	fn forget_history() -> Weight {
-		Weight::from_parts(19_429_000, 3813)
+		Weight::from_parts(23_918_000, 3813)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

@@ -336,3 +336,46 @@ fn an_even_number_of_fresh_feeds_prices_at_their_mean() {
         assert_eq!(CreditBalances::<Test>::get(ALICE).credits, 25_025);
     });
 }
+
+#[test]
+fn payments_that_settle_nothing_are_charged_their_open_epoch_weight() {
+    use crate::weights::WeightInfo;
+    use frame_support::{dispatch::GetDispatchInfo, traits::Get};
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        let feeders: u32 = <Test as crate::Config>::MaxPriceFeeders::get();
+        let open_pay = <() as WeightInfo>::pay_for_compute_open_epoch(feeders);
+        let open_spend = <() as WeightInfo>::spend_credits_open_epoch();
+        // Declared: the worst case, which settles a closed epoch's work against its pool.
+        let pay = crate::Call::<Test>::pay_for_compute {
+            provider: P1,
+            amount: 500,
+            min_credits: 0,
+        };
+        let worst_pay = <() as WeightInfo>::pay_for_compute(feeders);
+        assert_eq!(pay.get_dispatch_info().call_weight, worst_pay);
+        let worst_spend = <() as WeightInfo>::spend_credits();
+        assert!(open_pay.all_lte(worst_pay) && open_pay.ref_time() < worst_pay.ref_time());
+        assert!(open_spend.all_lte(worst_spend) && open_spend.ref_time() < worst_spend.ref_time());
+        assert_ok!(BurnMint::buy_credits(signed(ALICE), 100, 0));
+        // The record's first work, then more in the same epoch: nothing to settle.
+        for _ in 0..2 {
+            let post = BurnMint::pay_for_compute(signed(ALICE), P1, 500, 0).unwrap();
+            assert_eq!(post.actual_weight, Some(open_pay));
+        }
+        let post = BurnMint::spend_credits(signed(ALICE), P1, 10).unwrap();
+        assert_eq!(post.actual_weight, Some(open_spend));
+        // The next epoch's first payment settles the closed epoch's work: charged in full.
+        next_epoch();
+        let post = BurnMint::pay_for_compute(signed(ALICE), P1, 500, 0).unwrap();
+        assert_eq!(post.actual_weight, None);
+        let work = Providers::<Test>::get(P1).unwrap().work.unwrap();
+        assert_eq!(work.epoch, CurrentEpoch::<Test>::get().index);
+        let post = BurnMint::spend_credits(signed(ALICE), P1, 10).unwrap();
+        assert_eq!(post.actual_weight, Some(open_spend));
+        // So is a spend that settles.
+        next_epoch();
+        let post = BurnMint::spend_credits(signed(ALICE), P1, 10).unwrap();
+        assert_eq!(post.actual_weight, None);
+    });
+}

@@ -72,8 +72,12 @@ fn apply(op: &Op) {
     let _ = match op {
         Op::Register(a, c) => BurnMint::register_provider(signed(acc(a)), *c, 1_000),
         Op::Buy(a, x) => BurnMint::buy_credits(signed(acc(a)), *x, 0),
-        Op::Spend(a, p, x) => BurnMint::spend_credits(signed(acc(a)), acc(p), *x),
-        Op::Pay(a, p, x) => BurnMint::pay_for_compute(signed(acc(a)), acc(p), *x, 0),
+        Op::Spend(a, p, x) => BurnMint::spend_credits(signed(acc(a)), acc(p), *x)
+            .map(|_| ())
+            .map_err(|e| e.error),
+        Op::Pay(a, p, x) => BurnMint::pay_for_compute(signed(acc(a)), acc(p), *x, 0)
+            .map(|_| ())
+            .map_err(|e| e.error),
         Op::Claim(a) => BurnMint::claim_rewards(signed(ALICE), acc(a)),
         Op::Pause(a) => BurnMint::pause(signed(acc(a))),
         Op::Resume(a) => BurnMint::resume(signed(acc(a))),
