@@ -28,7 +28,8 @@ then submits K burnMint.payForCompute(Bob) per account as fast as the node takes
 K balances.transferKeepAlive per account, each phase for as long as the chain includes them (at
 most --wait blocks after the last submission). Reports per phase: included per block (mean, p50,
 p95), block weight and length fullness, submitted / included / rejected by reason / left in the
-pool, the node's block import time, and the ratio of payments to transfers per block.
+pool, the node's block import time, the ratio of payments to transfers per block, and how many
+a block holds by the runtime's weights (declared before dispatch, charged after).
 
   --url URL         node RPC (default ws://127.0.0.1:9944)
   --start-node      start $CAPA_NODE_BIN --dev --tmp on free ports for the run (and stop it)
@@ -192,20 +193,53 @@ async function watchBlocks(api, { from, hashes, accepted, wait }) {
     }
     const hash = await api.rpc.chain.getBlockHash(next);
     const block = await api.rpc.chain.getBlock(hash);
-    const ours = block.block.extrinsics.filter((x) => hashes.has(x.hash.toHex())).length;
+    const indexes = new Set(block.block.extrinsics.flatMap((x, i) => (hashes.has(x.hash.toHex()) ? [i] : [])));
+    const ours = indexes.size;
     const at = await api.at(hash);
     const weight = (await at.query.system.blockWeight()).normal.refTime.toBigInt();
     const length = block.block.extrinsics.reduce((sum, x) => sum + x.encodedLength, 0);
     const events = await at.query.system.events();
     const failed = events.filter(({ event }) => api.events.system.ExtrinsicFailed.is(event)).length;
+    // What ours were charged after dispatch (call and transaction extensions, refunds applied).
+    let charged = 0n;
+    for (const { phase, event } of events) {
+      if (phase.isApplyExtrinsic && indexes.has(phase.asApplyExtrinsic.toNumber()) && api.events.system.ExtrinsicSuccess.is(event)) {
+        charged += event.data.dispatchInfo.weight.refTime.toBigInt();
+      }
+    }
     // The first block of an epoch runs the boundary's hook before the extrinsics.
     const boundary = Number((await at.query.burnMint.currentEpoch()).start.toString()) === next;
-    blocks.push({ number: next, ours, weight: Number(weight) / Number(maxWeight), length: length / maxLength, failed, boundary });
+    blocks.push({ number: next, ours, weight: Number(weight) / Number(maxWeight), length: length / maxLength, failed, boundary, charged });
     included += ours;
     idle = ours === 0 ? idle + 1 : 0;
     next += 1;
   }
   return { blocks, included };
+}
+
+/// What the runtime's weights say a block holds of the phase's extrinsic, next to what the
+/// blocks held: the weight declared before dispatch (`paymentInfo`, the runtime's
+/// `TransactionPaymentApi.query_info`: the call's worst case and the transaction extensions')
+/// and the mean weight charged after
+/// dispatch (the `ExtrinsicSuccess` events of ours), each with the base extrinsic weight, in
+/// µs, and how many of them fit the normal class's budget.
+async function predictedWeights(api, { tx, sender }, blocks) {
+  const normal = api.consts.system.blockWeights.perClass.normal;
+  const budget = normal.maxTotal.unwrap().refTime.toBigInt();
+  const base = normal.baseExtrinsic.refTime.toBigInt();
+  // The same call from the same sender, signed with a fake signature by the API.
+  const info = await tx.paymentInfo(sender);
+  const declared = base + info.weight.refTime.toBigInt();
+  const count = blocks.reduce((n, b) => n + b.ours, 0);
+  // The event's weight already counts the base extrinsic weight.
+  const charged = count > 0 ? blocks.reduce((w, b) => w + b.charged, 0n) / BigInt(count) : declared;
+  const micros = (w) => Number(w) / 1e6;
+  return {
+    declaredMicros: micros(declared),
+    declaredPerBlock: Number(budget / declared),
+    chargedMicros: micros(charged),
+    chargedPerBlock: Number(budget / charged),
+  };
 }
 
 /// One phase: `make(account)` is the call each account sends, `perAccount` times.
@@ -229,6 +263,7 @@ async function phase(api, { name, accounts, perAccount, make, wait, metricsUrl, 
   const loaded = blocks.filter((b) => b.ours > 0);
   const full = loaded.length > 1 ? loaded.slice(0, -1) : loaded;
   return {
+    weights: await predictedWeights(api, { tx: make(accounts[0]), sender: accounts[0].address }, blocks),
     name,
     signed: signed.length,
     accepted,
@@ -299,6 +334,8 @@ function print(report) {
     const per = p.includedPerBlock;
     console.log(`  included per block: mean ${per.mean.toFixed(1)}, p50 ${per.p50}, p95 ${per.p95} over ${p.blocks} blocks`);
     console.log(`  block weight ${pct(p.weightFullness.mean)} (p95 ${pct(p.weightFullness.p95)}), length ${pct(p.lengthFullness.mean)}; failed in blocks ${p.failedInBlocks}`);
+    const w = p.weights;
+    console.log(`  weights: declared ${w.declaredMicros.toFixed(1)} µs (${w.declaredPerBlock} a block), charged ${w.chargedMicros.toFixed(1)} µs on average (${w.chargedPerBlock} a block)`);
     for (const b of p.boundaries) console.log(`  epoch boundary under load at #${b.block}: ${b.included} included`);
     if (p.buildMs !== null) console.log(`  block building ${p.buildMs.toFixed(1)} ms on average (the node's own blocks)`);
     if (p.importMs !== null) console.log(`  block import ${p.importMs.toFixed(1)} ms on average`);
@@ -322,6 +359,6 @@ async function main(argv) {
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/load.mjs')) {
   main(process.argv.slice(2)).catch((e) => {
     console.error(`load: ${e.message}`);
-    process.exit(e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+    process.exit(e instanceof UsageError || String(e.code ?? '').startsWith('ERR_PARSE_ARGS') ? 2 : 1);
   });
 }
