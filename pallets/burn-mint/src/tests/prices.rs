@@ -47,7 +47,18 @@ fn price_or_none() -> Option<FixedU128> {
     BurnMint::current_price()
 }
 
-/// The highest price a submission may have and be accepted: `p / 0.9`, rounded down.
+/// Five feeders (901 to 905), of which three make a price, under [`bounded_params`].
+fn five_feeders_with_a_quorum_of_three() -> ExtBuilder {
+    ExtBuilder::default()
+        .parameters(Parameters {
+            min_price_feeds: 3,
+            ..bounded_params()
+        })
+        .feeders((901..=905).collect())
+}
+
+/// The top of the 10% band above `p` (reports within it agree with `p`): `p / 0.9`, rounded
+/// down.
 fn band_top(p: FixedU128) -> FixedU128 {
     FixedU128::from_inner(p.into_inner() * 10 / 9)
 }
@@ -160,49 +171,41 @@ fn a_crash_beyond_the_band_is_followed_one_step_a_block() {
 /// market one step a block and stays there, whatever the liars submit.
 #[test]
 fn after_a_crash_two_liars_cannot_hold_the_price_above_the_market() {
-    let feeders: Vec<AccountId> = (901..=905).collect();
     let (liars, honest, offline) = ([904, 905], [901, 902], 903);
-    ExtBuilder::default()
-        .parameters(Parameters {
-            min_price_feeds: 3,
-            ..bounded_params()
-        })
-        .feeders(feeders)
-        .build_and_execute(|| {
-            let push = || {
-                // The liars follow the price in force with the top of its band, as they did.
-                let last = LastPrice::<Test>::get().unwrap().price;
-                for liar in liars {
-                    submit(liar, band_top(last));
-                }
-            };
-            for block in 1..=59u64 {
-                run_to_block(block);
-                push();
-                for feeder in honest {
-                    submit(feeder, 1);
-                }
-                // The genesis report of the offline feeder (2) is fresh for 20 blocks: with it
-                // the median is 2 and the price stays; without it no quorum agrees.
-                let expected = (block <= 20).then(|| FixedU128::from(2));
-                assert_eq!(price_or_none(), expected, "block {block}");
+    five_feeders_with_a_quorum_of_three().build_and_execute(|| {
+        let push = || {
+            // The liars follow the price in force with the top of its band, as they did.
+            let last = LastPrice::<Test>::get().unwrap().price;
+            for liar in liars {
+                submit(liar, band_top(last));
             }
-            // The fifth feeder is back: the honest majority's 1 is the median.
-            let mut expected = FixedU128::from(2);
-            for block in 60..=140u64 {
-                run_to_block(block);
-                push();
-                for feeder in honest.into_iter().chain([offline]) {
-                    submit(feeder, 1);
-                }
-                expected = FixedU128::from_inner(
-                    Perbill::from_percent(99).mul_floor(expected.into_inner()),
-                )
-                .max(FixedU128::from(1));
-                assert_eq!(price(), expected, "block {block}");
+        };
+        for block in 1..=59u64 {
+            run_to_block(block);
+            push();
+            for feeder in honest {
+                submit(feeder, 1);
             }
-            assert_eq!(price(), FixedU128::from(1));
-        });
+            // The genesis report of the offline feeder (2) is fresh for 20 blocks: with it
+            // the median is 2 and the price stays; without it no quorum agrees.
+            let expected = (block <= 20).then(|| FixedU128::from(2));
+            assert_eq!(price_or_none(), expected, "block {block}");
+        }
+        // The fifth feeder is back: the honest majority's 1 is the median.
+        let mut expected = FixedU128::from(2);
+        for block in 60..=140u64 {
+            run_to_block(block);
+            push();
+            for feeder in honest.into_iter().chain([offline]) {
+                submit(feeder, 1);
+            }
+            expected =
+                FixedU128::from_inner(Perbill::from_percent(99).mul_floor(expected.into_inner()))
+                    .max(FixedU128::from(1));
+            assert_eq!(price(), expected, "block {block}");
+        }
+        assert_eq!(price(), FixedU128::from(1));
+    });
 }
 
 #[test]
@@ -280,47 +283,40 @@ fn an_attacker_with_half_the_fresh_feeds_gains_at_most_the_band_over_the_honest_
 /// honest 2.0 within 10% of it, so the price never passes 2 / 0.9: it stops at 2.0406.
 #[test]
 fn two_of_five_feeders_cannot_lead_the_price_while_the_honest_ones_are_offline() {
-    let feeders: Vec<AccountId> = (901..=905).collect();
     let (attackers, honest) = ([901, 902], 903);
-    ExtBuilder::default()
-        .parameters(Parameters {
-            min_price_feeds: 3,
-            ..bounded_params()
-        })
-        .feeders(feeders)
-        .build_and_execute(|| {
-            let bound = band_top(FixedU128::from(2));
-            let mut highest = FixedU128::zero();
-            let mut in_force = 0;
-            for block in 1..=800u64 {
-                run_to_block(block);
-                let last = LastPrice::<Test>::get().unwrap().price;
-                for attacker in attackers {
-                    submit(attacker, band_top(last));
-                }
-                if block % 10 == 0 {
-                    submit(honest, 2);
-                }
-                if let Some(p) = price_or_none() {
-                    assert!(p <= bound, "block {block}: {p:?}");
-                    highest = highest.max(p);
-                    in_force += 1;
-                }
+    five_feeders_with_a_quorum_of_three().build_and_execute(|| {
+        let bound = band_top(FixedU128::from(2));
+        let mut highest = FixedU128::zero();
+        let mut in_force = 0;
+        for block in 1..=800u64 {
+            run_to_block(block);
+            let last = LastPrice::<Test>::get().unwrap().price;
+            for attacker in attackers {
+                submit(attacker, band_top(last));
             }
-            // Exact: while the genesis feeds are fresh (20 blocks) the median is the honest 2.
-            // Then the attackers' 2.222… (the top around 2) agrees with the honest 2 at the
-            // band's edge: one step, 2 / 0.99, in force. In the next block one attacker's new top,
-            // the other's old one and the honest 2 still agree: a second step is recorded,
-            // 2 / 0.99², but once both tops are new the honest feed disagrees and no price is in
-            // force. From there every top is beyond 2 / 0.9 of the honest report: the price
-            // stands. Sold at most 1% above the honest report; recorded 2.04%; bound 11.1%.
-            assert_eq!(highest, FixedU128::from_inner(2_020_202_020_202_020_202));
-            assert_eq!(
-                LastPrice::<Test>::get().unwrap().price,
-                FixedU128::from_inner(2_040_608_101_214_161_820)
-            );
-            assert!(in_force > 0);
-        });
+            if block % 10 == 0 {
+                submit(honest, 2);
+            }
+            if let Some(p) = price_or_none() {
+                assert!(p <= bound, "block {block}: {p:?}");
+                highest = highest.max(p);
+                in_force += 1;
+            }
+        }
+        // Exact: while the genesis feeds are fresh (20 blocks) the median is the honest 2.
+        // Then the attackers' 2.222… (the top around 2) agrees with the honest 2 at the
+        // band's edge: one step, 2 / 0.99, in force. In the next block one attacker's new top,
+        // the other's old one and the honest 2 still agree: a second step is recorded,
+        // 2 / 0.99², but once both tops are new the honest feed disagrees and no price is in
+        // force. From there every top is beyond 2 / 0.9 of the honest report: the price
+        // stands. Sold at most 1% above the honest report; recorded 2.04%; bound 11.1%.
+        assert_eq!(highest, FixedU128::from_inner(2_020_202_020_202_020_202));
+        assert_eq!(
+            LastPrice::<Test>::get().unwrap().price,
+            FixedU128::from_inner(2_040_608_101_214_161_820)
+        );
+        assert!(in_force > 0);
+    });
 }
 
 #[test]
