@@ -75,10 +75,11 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// What a call of a non-signed origin (governance's slashes and removals, the first
-    /// configuration) pays for writing the whitelisted [`crate::CurrentEpoch`] (its books):
-    /// such a call pays no fee, so no fee's booking has already paid for that write.
-    pub(crate) fn unsigned_books_write() -> Weight {
+    /// What a call of a governance origin (the slashes, removals and reputation changes; the
+    /// first configuration charges two writes itself) pays for writing the whitelisted
+    /// [`crate::CurrentEpoch`] (its books): such a call pays no fee, so no fee's booking has
+    /// already paid for that write.
+    pub(crate) fn governance_books_write() -> Weight {
         T::DbWeight::get().writes(1)
     }
 

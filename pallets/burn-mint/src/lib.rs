@@ -463,7 +463,7 @@ pub mod pallet {
         /// (below the parameters' minimum it earns nothing and cannot be paid). It is kept in
         /// the account's history.
         #[pallet::call_index(6)]
-        #[pallet::weight(T::WeightInfo::set_reputation().saturating_add(Pallet::<T>::unsigned_books_write()))]
+        #[pallet::weight(T::WeightInfo::set_reputation().saturating_add(Pallet::<T>::governance_books_write()))]
         pub fn set_reputation(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -478,7 +478,7 @@ pub mod pallet {
         /// epoch. A provider left with less bond than its verified capacity requires is paused
         /// until it re-bonds. Works on leaving providers too, until they withdraw.
         #[pallet::call_index(7)]
-        #[pallet::weight(T::WeightInfo::slash_provider().saturating_add(Pallet::<T>::unsigned_books_write()))]
+        #[pallet::weight(T::WeightInfo::slash_provider().saturating_add(Pallet::<T>::governance_books_write()))]
         pub fn slash_provider(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -656,7 +656,7 @@ pub mod pallet {
         /// the removal and a reputation of zero, so registering again earns nothing until
         /// governance restores it.
         #[pallet::call_index(19)]
-        #[pallet::weight(T::WeightInfo::remove_provider().saturating_add(Pallet::<T>::unsigned_books_write()))]
+        #[pallet::weight(T::WeightInfo::remove_provider().saturating_add(Pallet::<T>::governance_books_write()))]
         pub fn remove_provider(
             origin: OriginFor<T>,
             provider: T::AccountId,
@@ -712,7 +712,7 @@ pub mod pallet {
         /// bonds again; removing it from the set is a separate decision
         /// ([`Pallet::set_capacity_verifiers`]). Works on former verifiers until they withdraw.
         #[pallet::call_index(24)]
-        #[pallet::weight(T::WeightInfo::slash_verifier().saturating_add(Pallet::<T>::unsigned_books_write()))]
+        #[pallet::weight(T::WeightInfo::slash_verifier().saturating_add(Pallet::<T>::governance_books_write()))]
         pub fn slash_verifier(
             origin: OriginFor<T>,
             verifier: T::AccountId,
