@@ -288,7 +288,7 @@ async function snapshot(api) {
   const at = await api.at(header.hash);
   // Plain values: integers past 2^53 as decimal strings.
   const json = (codec) => codec.toPrimitive();
-  const [params, pending, emission, epoch, issuance, providers, pools, feeds, lastPrice, stats] =
+  const [params, pending, emission, epoch, issuance, providers, pools, claims, feeds, lastPrice, stats] =
     await Promise.all([
       at.query.burnMint.activeParameters(),
       at.query.burnMint.pendingParameters(),
@@ -297,6 +297,7 @@ async function snapshot(api) {
       at.query.balances.totalIssuance(),
       at.query.burnMint.providers.entries(),
       at.query.burnMint.rewardPools.entries(),
+      at.query.burnMint.poolClaims(),
       at.query.burnMint.priceFeeders(),
       at.query.burnMint.lastPrice(),
       at.call.burnMintApi.supplyStats(),
@@ -314,7 +315,13 @@ async function snapshot(api) {
     maxEmissionPerBlock: stats.maxEmissionPerBlock.toString(),
     maxTotalSupply: stats.maxTotalSupply.isSome ? stats.maxTotalSupply.unwrap().toString() : null,
     providers: providers.map(([key, record]) => ({ account: key.args[0].toString(), ...json(record.unwrap()) })),
-    rewardPools: pools.map(([key, pool]) => ({ epoch: key.args[0].toNumber(), ...json(pool.unwrap()) })),
+    // Each pool whole, as the chain's `reward_pool` joins them: what it minted and what has
+    // been settled out of it (kept apart, in `poolClaims`, since storage version 12).
+    rewardPools: pools.map(([key, pool]) => {
+      const epoch = key.args[0].toNumber();
+      const claim = claims.find((c) => c.epoch.toNumber() === epoch);
+      return { epoch, ...json(pool.unwrap()), claimed: claim ? json(claim.claimed) : 0 };
+    }),
     priceFeeds: json(feeds),
     lastPrice: json(lastPrice),
     rewardDelay: api.consts.burnMint.rewardDelay.toNumber(),

@@ -221,6 +221,29 @@ describe('the supply dashboard in a browser', { skip: missing }, () => {
     assert.deepEqual(consoleErrors, []);
   }, (2 * EPOCH + 10) * BLOCK_MS + 60_000);
 
+  step('each reward pool is shown with what was settled out of it', async () => {
+    // Bob's live epoch closes with a pool; his next heartbeat settles his share out of it
+    // (an entry of poolClaims, kept apart from the pool's funds on chain).
+    const live = (await api.query.burnMint.providers(who.bob.address)).unwrap().work.unwrap().epoch.toNumber();
+    await pageAt(`epoch ${live} closed`, (v) => v.epoch > live, (EPOCH + 5) * BLOCK_MS + 30_000);
+    const { blockHash } = await submit(api, api.tx.burnMint.heartbeat(), who.bob);
+    const settled = (await (await api.at(blockHash)).query.burnMint.currentEpoch()).index.toNumber();
+    // The page reads the pools once an epoch: at the next boundary.
+    const s = await pageAt(`epoch ${settled} closed`, (v) => v.epoch > settled, (EPOCH + 5) * BLOCK_MS + 30_000);
+    const at = await api.at((await api.rpc.chain.getBlockHash(s.epochRead)).toHex());
+    const claims = await at.query.burnMint.poolClaims();
+    const chain = await Promise.all(claims.map(async (c) => {
+      const pool = (await at.query.burnMint.rewardPools(c.epoch)).unwrap();
+      return [c.epoch.toNumber(), String(pool.usage.minted.toBigInt() + pool.availability.toBigInt()), c.claimed.toString()];
+    }));
+    const pageRead = await page.evaluate(() => window.capaDashboard.epochData.pools
+      .map((p) => [p.epoch, String(p.usageMinted + p.availability), String(p.claimed)]));
+    assert.deepEqual(pageRead.sort((a, b) => a[0] - b[0]), chain);
+    const bobs = chain.find(([epoch]) => epoch === live);
+    assert.ok(bobs && BigInt(bobs[2]) > 0n, `Bob's share settled out of pool ${live}: ${JSON.stringify(chain)}`);
+    assert.deepEqual(consoleErrors, []);
+  }, (2 * EPOCH + 10) * BLOCK_MS + 60_000);
+
   step('a runtime upgrade while the page is open: said, and the page reads the new runtime', async () => {
     const code = await readFile(NEXT_WASM);
     const from = (await shown()).specVersion;

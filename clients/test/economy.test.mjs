@@ -187,6 +187,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       'ledger',
       'palletVersion',
       'pendingParameters',
+      'poolClaims',
       'priceFeeders',
       'providerCount',
       'providers',
@@ -197,7 +198,7 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
       const value = query.meta.type.isPlain ? await query() : await query.entries();
       assert.notEqual(value, undefined);
     }
-    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 11);
+    assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 12);
     for (const name of ['supplyStats', 'pendingRewards', 'creditsOf', 'quoteCredits', 'previewEmission', 'livenessWindow', 'requiredBond']) {
       assert.ok(api.call.burnMintApi[name], `runtime API burnMintApi.${name}`);
     }
@@ -632,6 +633,14 @@ describe('the economy end to end', { skip: !NODE_BIN && 'CAPA_NODE_BIN is not se
     assert.equal(bobRecord.verifiedCapacity, 10);
     assert.equal(BigInt(bobRecord.bond), 120n * CAPA);
     assert.equal(snap.currentEpoch.index, (await at.query.burnMint.currentEpoch()).index.toNumber());
+    // Each reward pool whole: what it minted, and what was settled out of it (its entry in
+    // poolClaims, kept apart on chain).
+    const claims = await at.query.burnMint.poolClaims();
+    assert.ok(snap.rewardPools.length > 0);
+    assert.deepEqual(
+      snap.rewardPools.map((p) => [p.epoch, BigInt(p.claimed)]).sort((a, b) => a[0] - b[0]),
+      claims.map((c) => [c.epoch.toNumber(), c.claimed.toBigInt()]),
+    );
     // The price in force as last computed (Alice's 0.50, from her latest submission).
     assert.equal(BigInt(snap.lastPrice.price), 500_000_000_000_000_000n);
     assert.ok(snap.lastPrice.at >= lastPrice, 'recorded at or after the latest submission');

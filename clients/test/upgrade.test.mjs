@@ -1,8 +1,8 @@
 // A runtime upgrade by referendum on a running network (node:test), against the release node
 // built with fast-runtime: the `local` chain's two validators (Alice, Bob), an economy in it (a
 // provider, credits, payments, a closed epoch's books and reward pool), and the next runtime
-// (`runtime/next`, $CAPA_NEXT_RUNTIME_WASM: spec_version one higher, pallet-burn-mint's v11 ->
-// v12 migration). As docs/operators.md (section 8) says to: `capa upgrade-check` runs the blob's
+// (`runtime/next`, $CAPA_NEXT_RUNTIME_WASM: spec_version one higher, pallet-burn-mint's v12 ->
+// v13 migration). As docs/operators.md (section 8) says to: `capa upgrade-check` runs the blob's
 // migrations over the live state with every try-runtime check, and refuses a state they cannot
 // take; `capa upgrade-propose` puts `system.authorizeUpgrade` to a root referendum; once enacted,
 // `capa upgrade-apply` submits the blob. The state before the new code and after its migration
@@ -114,7 +114,7 @@ describe(
       assert.equal(Object.keys(maps.providers).length, 1);
       assert.ok(Object.keys(maps.creditBalances).length >= 1);
       assert.ok(Object.keys(maps.ledger).length >= 1);
-      assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 11);
+      assert.equal((await api.query.burnMint.palletVersion()).toNumber(), 12);
     }, 180_000);
 
     step('Bob\'s provider agent and the economy exporter run against the network', async () => {
@@ -155,7 +155,7 @@ describe(
         },
       });
       assert.equal(refused.ok, false);
-      assert.match(refused.error, /a stored Providers record does not decode in the version 11 layout/);
+      assert.match(refused.error, /a stored Providers record does not decode in the version 12 layout/);
       // Through capa: a blob that is not newer than the runtime in force (the test node's own
       // runtime) is refused before anything is proposed, as the chain would refuse to apply it.
       const referenda = (await api.query.referenda.referendumCount()).toNumber();
@@ -192,9 +192,9 @@ describe(
       assert.equal(await versionAt(await hashOf(set - 1)), specBefore);
       assert.equal(await versionAt(old), specBefore + 1);
       const [before, after] = [await api.at(old), await api.at(upgraded)];
-      assert.equal((await before.query.burnMint.palletVersion()).toNumber(), 11);
+      assert.equal((await before.query.burnMint.palletVersion()).toNumber(), 12);
       assert.equal((await before.query.system.lastRuntimeUpgrade()).unwrap().specVersion.toNumber(), specBefore);
-      assert.equal((await after.query.burnMint.palletVersion()).toNumber(), 12);
+      assert.equal((await after.query.burnMint.palletVersion()).toNumber(), 13);
       assert.equal((await after.query.system.lastRuntimeUpgrade()).unwrap().specVersion.toNumber(), specBefore + 1);
       // Providers, credits, reward pools, books and histories: every entry's bytes the same.
       assert.deepEqual(await mapsAt(upgraded), await mapsAt(old));

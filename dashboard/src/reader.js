@@ -291,9 +291,10 @@ export class ChainReader {
   /// and their histories, the next epochs' emission and the invariants.
   async readEpoch(api, snapshot) {
     const at = await api.at(snapshot.hash);
-    const [ledger, pools, providers, histories, preview, invariants] = await Promise.all([
+    const [ledger, pools, claims, providers, histories, preview, invariants] = await Promise.all([
       at.query.burnMint.ledger.entries(),
       at.query.burnMint.rewardPools.entries(),
+      at.query.burnMint.poolClaims(),
       at.query.burnMint.providers.entries(),
       at.query.burnMint.history.entries(),
       at.call.burnMintApi.previewEmission(null, 10),
@@ -303,9 +304,12 @@ export class ChainReader {
       number: snapshot.number,
       epoch: snapshot.epoch.index,
       ledger: ledger.map(([key, books]) => ({ epoch: num(key.args[0]), books: amounts(books.unwrap()) })),
+      // What each pool minted, and (kept apart on chain) what has been settled out of it.
       pools: pools.map(([key, pool]) => {
         const p = pool.unwrap();
-        return { epoch: num(key.args[0]), usageMinted: big(p.usage.minted), availability: big(p.availability), claimed: big(p.claimed), livePoints: big(p.livePoints) };
+        const epoch = num(key.args[0]);
+        const claim = claims.find((c) => num(c.epoch) === epoch);
+        return { epoch, usageMinted: big(p.usage.minted), availability: big(p.availability), claimed: claim ? big(claim.claimed) : 0n, livePoints: big(p.livePoints) };
       }),
       providers: providers.map(([key, p]) => providerRecord(key.args[0].toString(), p.unwrap(), snapshot.number)),
       histories: histories.map(([key, entry]) => {

@@ -106,7 +106,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 117,
+    spec_version: 118,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -122,7 +122,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("capacloud"),
     impl_name: alloc::borrow::Cow::Borrowed("capacloud-node"),
     authoring_version: 1,
-    spec_version: 118,
+    spec_version: 119,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -210,7 +210,8 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// older than the oldest migration here (pallet-burn-mint's storage v8), then pallet-burn-mint's
 /// storage v8 -> v9 (the controller's handed-over memory; spec 110), v9 -> v10 (account
 /// references for credits and histories, the reward pools' expiry cursor; spec 112) and
-/// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114); then
+/// v10 -> v11 (each epoch's reward unlocks on time: locked rewards in chunks; spec 114) and
+/// v11 -> v12 (what is settled out of the reward pools kept apart from them; spec 118); then
 /// the validators of a chain without sessions handed to pallet-session (spec 115); in the
 /// upgrade rehearsal's blob only, its own migration.
 pub type Migrations = (
@@ -218,14 +219,15 @@ pub type Migrations = (
     pallet_burn_mint::migrations::v9::MigrateV8ToV9<Runtime>,
     pallet_burn_mint::migrations::v10::MigrateV9ToV10<Runtime>,
     pallet_burn_mint::migrations::v11::MigrateV10ToV11<Runtime>,
+    pallet_burn_mint::migrations::v12::MigrateV11ToV12<Runtime>,
     migrations::SessionFromConsensusAuthorities,
     Rehearsal,
 );
 
-/// The upgrade rehearsal's migration (pallet-burn-mint v11 -> v12, every provider record
+/// The upgrade rehearsal's migration (pallet-burn-mint v12 -> v13, every provider record
 /// rewritten as it is), only in the blob of `runtime/next`.
 #[cfg(feature = "upgrade-rehearsal")]
-type Rehearsal = pallet_burn_mint::migrations::rehearsal::MigrateV11ToV12<Runtime>;
+type Rehearsal = pallet_burn_mint::migrations::rehearsal::MigrateV12ToV13<Runtime>;
 /// Outside the upgrade rehearsal, no migration.
 #[cfg(not(feature = "upgrade-rehearsal"))]
 type Rehearsal = ();

@@ -1,5 +1,6 @@
-//! pallet-burn-mint's storage migrations v8 -> v9, v9 -> v10 and v10 -> v11 from state written
-//! in the old layout, and the guard that refuses a chain older than the oldest migration.
+//! pallet-burn-mint's storage migrations v8 -> v9, v9 -> v10, v10 -> v11 and v11 -> v12 from
+//! state written in the old layout, and the guard that refuses a chain older than the oldest
+//! migration.
 
 mod common;
 
@@ -17,11 +18,12 @@ use pallet_burn_mint::{
     migrations::{
         v10::{self, MigrateV9ToV10},
         v11::{self as v11_migration, MigrateV10ToV11},
+        v12::{self as v12_migration, MigrateV11ToV12},
         v9::{v8, MigrateV8ToV9},
         RequireStorageVersion,
     },
-    CreditAccount, CreditBalances, CurrentEpoch, Emission, EpochBooks, History, Ledger,
-    ProviderHistory,
+    CreditAccount, CreditBalances, CurrentEpoch, Emission, EpochBooks, History, Ledger, PoolClaim,
+    PoolClaims, ProviderHistory, RewardPools,
 };
 use sp_keyring::Sr25519Keyring::{Bob, Charlie};
 use sp_runtime::Perbill;
@@ -45,6 +47,40 @@ fn run_migrations() {
     }
     #[cfg(not(feature = "try-runtime"))]
     capacloud_runtime::Migrations::on_runtime_upgrade();
+}
+
+/// Writes the reward pools as storage version 11 kept them (each whole, with what was settled
+/// out of it; no claims apart): the layout every chain below version 12 has them in.
+fn pools_in_v11_layout() {
+    let pools = BurnMint::reward_pools();
+    PoolClaims::<Runtime>::kill();
+    for (epoch, pool) in pools {
+        v12_migration::v11::RewardPools::<Runtime>::insert(epoch, pool);
+    }
+}
+
+/// From block 1: Bob registered as a provider of 10 units with a bond of 200 CAPA, attested by
+/// Alice (the development chain's capacity verifier).
+fn attested_bob() -> capacloud_runtime::AccountId {
+    run_to_block(1);
+    let bob = Bob.to_account_id();
+    assert_ok!(BurnMint::register_provider(
+        RuntimeOrigin::signed(bob.clone()),
+        10,
+        200 * CAPA
+    ));
+    assert_ok!(BurnMint::attest_capacity(
+        RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Alice.to_account_id()),
+        bob.clone(),
+        10
+    ));
+    bob
+}
+
+/// Runs to the first block of the next epoch.
+fn next_epoch() {
+    let epoch = CurrentEpoch::<Runtime>::get();
+    run_to_block(epoch.start + epoch.length);
 }
 
 #[test]
@@ -133,12 +169,13 @@ fn v8_state_migrates_with_every_field_kept_and_the_emission_unchanged() {
                 ..v8_books(second)
             },
         );
+        pools_in_v11_layout();
         StorageVersion::new(8).put::<BurnMint>();
 
         // Twin: the same chain had it never been written in the old layout.
         run_migrations();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 11);
+        assert_eq!(BurnMint::on_chain_storage_version(), 12);
         // Every old field kept, nothing handed over or held back: the state is the one the
         // chain had before it was written in the old layout.
         assert_eq!(Emission::<Runtime>::get(), now);
@@ -225,12 +262,12 @@ fn an_upgrade_from_a_storage_version_no_migration_handles_is_refused() {
         // Enacted anyway, the guard changes nothing (it logs an error on every node).
         capacloud_runtime::Migrations::on_runtime_upgrade();
         assert_eq!(BurnMint::on_chain_storage_version(), 7);
-        // Every older version is refused; versions 8 to 11 pass the guard.
+        // Every older version is refused; versions 8 to 12 pass the guard.
         for version in [0, 2, 3, 4, 5, 6] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Err(message));
         }
-        for version in [8, 9, 10, 11] {
+        for version in [8, 9, 10, 11, 12] {
             StorageVersion::new(version).put::<BurnMint>();
             assert_eq!(RequireStorageVersion::<Runtime, 8>::check(), Ok(()));
         }
@@ -292,11 +329,12 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
         });
         let (bob_refs, charlie_refs) = (System::consumers(&bob), System::consumers(&charlie));
         assert!(!CreditBalances::<Runtime>::contains_key(&treasury));
+        pools_in_v11_layout();
         StorageVersion::new(9).put::<BurnMint>();
 
         run_migrations();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 11);
+        assert_eq!(BurnMint::on_chain_storage_version(), 12);
         // Bob keeps his credits and gains the reference; the reaped account's credits, with
         // the tokens burned for them, are the treasury's, which holds a reference for them.
         assert_eq!(CreditBalances::<Runtime>::get(&bob), kept);
@@ -324,24 +362,9 @@ fn v9_state_migrates_to_account_references_for_credits_and_histories() {
 #[test]
 fn v10_provider_records_migrate_to_unlock_chunks_owing_what_they_owed() {
     with_dev_chain(|| {
-        run_to_block(1);
-        // Bob provides 10 units, attested by Alice (the development verifier), and proves
-        // liveness in two epochs: the first epoch's reward settles, locked for `RewardDelay`.
-        let bob = Bob.to_account_id();
-        assert_ok!(BurnMint::register_provider(
-            RuntimeOrigin::signed(bob.clone()),
-            10,
-            200 * CAPA
-        ));
-        assert_ok!(BurnMint::attest_capacity(
-            RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Alice.to_account_id()),
-            bob.clone(),
-            10
-        ));
-        let next_epoch = || {
-            let epoch = CurrentEpoch::<Runtime>::get();
-            run_to_block(epoch.start + epoch.length);
-        };
+        // Bob provides 10 units and proves liveness in two epochs: the first epoch's reward
+        // settles, locked for `RewardDelay`.
+        let bob = attested_bob();
         for _ in 0..2 {
             next_epoch();
             assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
@@ -369,11 +392,12 @@ fn v10_provider_records_migrate_to_unlock_chunks_owing_what_they_owed() {
         };
         pallet_burn_mint::Providers::<Runtime>::remove(&bob);
         v11_migration::v10::Providers::<Runtime>::insert(&bob, old.clone());
+        pools_in_v11_layout();
         StorageVersion::new(10).put::<BurnMint>();
 
         run_migrations();
 
-        assert_eq!(BurnMint::on_chain_storage_version(), 11);
+        assert_eq!(BurnMint::on_chain_storage_version(), 12);
         // Every field kept; the locked reward one chunk at the old unlock epoch.
         assert_eq!(
             pallet_burn_mint::Providers::<Runtime>::get(&bob).unwrap(),
@@ -400,5 +424,95 @@ fn v10_provider_records_migrate_to_unlock_chunks_owing_what_they_owed() {
             Balances::free_balance(&bob),
             free + record.pending + record.locked
         );
+    });
+}
+
+#[test]
+fn v11_reward_pools_migrate_to_funds_and_claims_paying_what_they_paid() {
+    with_dev_chain(|| {
+        // Bob provides 10 units and proves liveness in three epochs: three closed epochs'
+        // pools, the first two settled by the heartbeats after them (something claimed out of
+        // each), the third not yet.
+        let bob = attested_bob();
+        for _ in 0..3 {
+            next_epoch();
+            assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+        }
+        next_epoch();
+        let pools = BurnMint::reward_pools();
+        assert_eq!(pools.len(), 3);
+        assert!(pools[0].1.claimed > 0 && pools[1].1.claimed > 0);
+        assert_eq!(pools[2].1.claimed, 0);
+        let pending = BurnMint::pending_rewards(bob.clone());
+        let owed = Emission::<Runtime>::get().owed;
+
+        // The pools as version 11 stored them. A pool in the new layout among them (a chain
+        // whose storage version says 11 but whose pools are not) does not decode: the
+        // migration's check refuses the state before an upgrade is proposed.
+        pools_in_v11_layout();
+        StorageVersion::new(11).put::<BurnMint>();
+        #[cfg(feature = "try-runtime")]
+        {
+            let (epoch, pool) = pools[2];
+            RewardPools::<Runtime>::insert(epoch, pool.funds());
+            let refused = capacloud_runtime::Migrations::try_on_runtime_upgrade(true)
+                .expect_err("a pool in the new layout is refused");
+            assert_eq!(
+                refused,
+                sp_runtime::TryRuntimeError::Other(
+                    "pallet-burn-mint v12: a stored reward pool does not decode in the \
+                     version 11 layout; the migration would drop it"
+                )
+            );
+            v12_migration::v11::RewardPools::<Runtime>::insert(epoch, pool);
+        }
+
+        run_migrations();
+
+        assert_eq!(BurnMint::on_chain_storage_version(), 12);
+        // Every pool as it was: what it minted in the pool, what it paid in its claims entry,
+        // by epoch ascending.
+        assert_eq!(BurnMint::reward_pools(), pools);
+        for (epoch, pool) in &pools {
+            assert_eq!(RewardPools::<Runtime>::get(epoch), Some(pool.funds()));
+        }
+        assert_eq!(
+            PoolClaims::<Runtime>::get().into_inner(),
+            pools
+                .iter()
+                .map(|(epoch, pool)| PoolClaim {
+                    epoch: *epoch,
+                    claimed: pool.claimed
+                })
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(BurnMint::pending_rewards(bob.clone()), pending);
+        assert_eq!(Emission::<Runtime>::get().owed, owed);
+        // At v12 the migration runs no more.
+        MigrateV11ToV12::<Runtime>::on_runtime_upgrade();
+        assert_eq!(BurnMint::reward_pools(), pools);
+        // The chain runs on: Bob's next heartbeat settles the newest pool against its claims
+        // entry alone (the pool's funds unwritten), and he claims what is unlocked (the
+        // chain's invariants checked after every block).
+        assert_ok!(BurnMint::heartbeat(RuntimeOrigin::signed(bob.clone())));
+        let newest = BurnMint::reward_pools()[2].1;
+        assert!(newest.claimed > 0);
+        assert_eq!(newest.funds(), pools[2].1.funds());
+        let unlock = pallet_burn_mint::Providers::<Runtime>::get(&bob)
+            .unwrap()
+            .unlocking
+            .last()
+            .unwrap()
+            .epoch;
+        while CurrentEpoch::<Runtime>::get().index < unlock {
+            next_epoch();
+        }
+        let claimable = BurnMint::pending_rewards(bob.clone());
+        let free = Balances::free_balance(&bob);
+        assert_ok!(BurnMint::claim_rewards(
+            RuntimeOrigin::signed(bob.clone()),
+            bob.clone()
+        ));
+        assert_eq!(Balances::free_balance(&bob), free + claimable);
     });
 }

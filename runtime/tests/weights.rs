@@ -134,11 +134,12 @@ fn per_block_at_least(
 }
 
 /// The targets of the benchmark issue (issue 26), each asserted where the weights meet it;
-/// the two not met are reported next to the looser bound that guards them against regression:
-/// `spend_credits` in its worst case (settling a closed epoch: three reads and three writes,
-/// 1.54x), and `claim_rewards`, which moves tokens from the pot to the provider (two account
-/// writes, as a transfer) and must also write the provider's record and what the pot owes:
-/// four writes at 50 µs are 1.5x a transfer call before any read or computation.
+/// the one not met, `claim_rewards` <= 2x, is reported next to the looser bound that guards it
+/// against regression. Its benchmarked worst case pays a departed provider and removes its
+/// record, writing four keys of that provider alone (its record, its account, its history, its
+/// attestations), which no per-block charge can cover: 4 writes and 4 reads are 232 µs, and
+/// the balance transfer inside it alone measures at least 62.9 µs (`transfer_keep_alive`'s
+/// fastest run), together 294.9 µs against the 266.6 µs of 2x.
 ///
 /// "Signed" weights are what a block counts for a signed extrinsic: the base extrinsic weight,
 /// the transaction extensions' and the call's ([`as_extrinsic`]); the load test's blocks
@@ -188,13 +189,6 @@ fn targets() -> Vec<Target> {
             BurnMintWeights::spend_credits(),
             transfer_call,
             15,
-            false,
-        ),
-        within(
-            "spend_credits call <= 1.6x transfer_keep_alive call",
-            BurnMintWeights::spend_credits(),
-            transfer_call,
-            16,
             true,
         ),
         within(
@@ -219,10 +213,10 @@ fn targets() -> Vec<Target> {
             false,
         ),
         within(
-            "claim_rewards call <= 4.5x transfer_keep_alive call",
+            "claim_rewards call <= 4x transfer_keep_alive call",
             BurnMintWeights::claim_rewards(),
             transfer_call,
-            45,
+            40,
             true,
         ),
         within(

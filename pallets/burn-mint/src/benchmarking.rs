@@ -232,6 +232,24 @@ fn closed_usage<T: Config>(who: &T::AccountId) {
     let epoch = CurrentEpoch::<T>::get();
     let epochs = 1 + T::RewardDelay::get();
     run_to_block::<T>(epoch.start + (epoch.length * epochs).into());
+    full_pool_claims::<T>();
+}
+
+/// Lengthens the pools' claims to a full claim window (a live chain keeps one entry per epoch
+/// of the window): settling decodes and re-encodes them all. The added entries are of epochs
+/// no pool will ever have, after the real ones, so that the order stays ascending.
+fn full_pool_claims<T: Config>() {
+    let window = T::RewardClaimWindow::get();
+    crate::PoolClaims::<T>::mutate(|claims| {
+        let missing = window.saturating_sub(claims.len() as u32);
+        for i in (0..missing).rev() {
+            let padding = crate::PoolClaim {
+                epoch: u32::MAX - i,
+                claimed: 0,
+            };
+            claims.try_push(padding).expect("a window fits");
+        }
+    });
 }
 
 /// Runs the pallet's hooks of every block up to `n`, as a chain would (the lazy accrual counts
@@ -756,27 +774,38 @@ mod benchmarks {
         many_providers::<T>(p);
         let unit = T::TokenUnit::get();
         let pot = Pallet::<T>::pot();
-        // The expiring pools, owed and held by the pot; the open epoch's treasury share, held
-        // by the pot; one token sent to the pot from outside.
+        // The expiring pools and every pool of the claim window (so that the pools' claims
+        // are as long as they get), each with something settled, owed and held by the pot;
+        // the open epoch's treasury share, held by the pot; one token sent to the pot from
+        // outside.
         let window = T::RewardClaimWindow::get();
         let index = T::LedgerRetention::get().max(window) + crate::MAX_POOLS_EXPIRED_PER_BOUNDARY;
         let oldest = index - window + 1 - e;
-        for old in oldest..=index - window {
+        let mut claims = crate::PoolClaimsOf::new();
+        for old in oldest..index {
             RewardPools::<T>::insert(
                 old,
-                economics::RewardPool {
+                economics::PoolFunds {
                     live_points: 1,
-                    availability: unit,
+                    availability: 2 * unit,
                     ..Default::default()
                 },
             );
+            claims
+                .try_push(crate::PoolClaim {
+                    epoch: old,
+                    claimed: unit,
+                })
+                .unwrap();
         }
+        crate::PoolClaims::<T>::put(claims);
         let owed = unit * e as u128;
-        Emission::<T>::mutate(|em| em.owed = owed);
+        let kept = unit * (window - 1) as u128;
+        Emission::<T>::mutate(|em| em.owed = owed + kept);
         let params = ActiveParameters::<T>::get().unwrap();
         let treasury_share =
             Emission::<T>::get().accrual.per_block.ecosystem * params.epoch_length as u128;
-        T::Currency::mint_into(&pot, owed + treasury_share + unit).unwrap();
+        T::Currency::mint_into(&pot, owed + kept + treasury_share + unit).unwrap();
         let mut new = ActiveParameters::<T>::get().unwrap();
         new.fee_burn_share = Perbill::from_percent(70);
         PendingParameters::<T>::put(new);
@@ -806,6 +835,7 @@ mod benchmarks {
         assert!((oldest..=index - window).all(|old| RewardPools::<T>::get(old).is_none()));
         assert_eq!(next.next_pool_to_expire, index - window + 1);
         assert!(RewardPools::<T>::get(index).is_some());
+        assert_eq!(crate::PoolClaims::<T>::get().len() as u32, window);
         assert!(next.books.burned_forfeited >= owed);
     }
 

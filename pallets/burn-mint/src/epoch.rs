@@ -3,10 +3,10 @@
 
 use crate::{
     economics::{self, Amount, EpochClose, EpochClosePlan, Parameters, Totals},
-    types::{EmissionState, EpochInfo},
+    types::{EmissionState, EpochInfo, PoolClaim, PoolClaimsOf},
     weights::WeightInfo,
     ActiveParameters, Config, CurrentEpoch, Emission, Event, Ledger, Pallet, PendingParameters,
-    ProviderCount, RewardPools, MAX_POOLS_EXPIRED_PER_BOUNDARY,
+    PoolClaims, ProviderCount, RewardPools, MAX_POOLS_EXPIRED_PER_BOUNDARY,
 };
 use frame_support::{
     traits::{
@@ -62,16 +62,18 @@ impl<T: Config> Pallet<T> {
     }
 
     /// What the hook's benchmarks do not count because the items are whitelisted
-    /// ([`crate::ActiveParameters`], [`crate::CurrentEpoch`]): the hook is the first to read
-    /// both in every block, so it pays those two reads; a boundary also writes both (the
-    /// epoch always, the parameters when pending ones apply: counted always). The hook's
-    /// weight is its benchmark's plus this.
+    /// ([`crate::ActiveParameters`], [`crate::CurrentEpoch`], [`crate::PoolClaims`]): the
+    /// hook is the first to read the first two in every block, so it pays those two reads; a
+    /// boundary also writes both (the epoch always, the parameters when pending ones apply:
+    /// counted always). The pools' claims are read and written by whatever settles a
+    /// provider's work in the block (and by a boundary): one read and one write every block,
+    /// charged here. The hook's weight is its benchmark's plus this.
     pub fn hook_whitelisted_weight(boundary: bool) -> Weight {
         let db = T::DbWeight::get();
         if boundary {
-            db.reads_writes(2, 2)
+            db.reads_writes(3, 3)
         } else {
-            db.reads(2)
+            db.reads_writes(3, 1)
         }
     }
 
@@ -129,6 +131,7 @@ impl<T: Config> Pallet<T> {
         pot: &T::AccountId,
         epoch: &mut EpochInfo<BlockNumberFor<T>>,
         emission: &mut EmissionState<BlockNumberFor<T>>,
+        claims: &mut PoolClaimsOf,
     ) -> u32 {
         let window = T::RewardClaimWindow::get();
         let mut next = epoch.next_pool_to_expire;
@@ -136,7 +139,14 @@ impl<T: Config> Pallet<T> {
         while next.saturating_sub(start) < MAX_POOLS_EXPIRED_PER_BOUNDARY
             && next.saturating_add(window) <= epoch.index
         {
-            if let Some(pool) = RewardPools::<T>::take(next) {
+            if let Some(funds) = RewardPools::<T>::take(next) {
+                // A pool without a claims entry (ruled out by `try_state`) paid nothing: it
+                // still holds all it minted. The expired pools' entries go after the loop.
+                let claimed = claims
+                    .iter()
+                    .find(|c| c.epoch == next)
+                    .map_or(0, |c| c.claimed);
+                let pool = funds.with_claimed(claimed);
                 let burned = Self::burn_from_pot(pot, pool.remaining());
                 emission.owed.saturating_reduce(burned);
                 epoch.books.burned_forfeited.saturating_accrue(burned);
@@ -147,6 +157,7 @@ impl<T: Config> Pallet<T> {
             }
             next = next.saturating_add(1);
         }
+        claims.retain(|c| c.epoch >= next);
         epoch.next_pool_to_expire = next;
         next.saturating_sub(start)
     }
@@ -162,7 +173,8 @@ impl<T: Config> Pallet<T> {
         emission: &mut EmissionState<BlockNumberFor<T>>,
     ) -> u32 {
         let pot = Self::pot();
-        let expired = Self::expire_pools(&pot, &mut epoch, emission);
+        let mut claims = PoolClaims::<T>::get();
+        let expired = Self::expire_pools(&pot, &mut epoch, emission, &mut claims);
         let last_block = now.saturating_sub(One::one());
         Self::book_outside_lines(last_block, &mut epoch, emission);
 
@@ -182,7 +194,8 @@ impl<T: Config> Pallet<T> {
             },
             &Self::hard_limits(),
         );
-        Self::pay_out(&pot, &mut plan, emission);
+        Self::pay_out(&pot, &mut plan, emission, &mut claims);
+        PoolClaims::<T>::put(claims);
         let pruned_totals = Self::record_close(&plan, &epoch, params);
         emission.controller = plan.controller;
         emission.accrual = plan.accrual;
@@ -227,6 +240,7 @@ impl<T: Config> Pallet<T> {
         pot: &T::AccountId,
         plan: &mut EpochClosePlan<BlockNumberFor<T>>,
         emission: &mut EmissionState<BlockNumberFor<T>>,
+        claims: &mut PoolClaimsOf,
     ) {
         // Should the treasury be unable to receive its share (its account gone and the amount
         // below the existential deposit), it is burned back.
@@ -251,10 +265,24 @@ impl<T: Config> Pallet<T> {
             T::Currency::mint_into(pot, pools).unwrap_or(0)
         };
         plan.record_shortfall(treasury_short, pools.saturating_sub(minted));
-        // Only an epoch that minted rewards has anything to settle: no pool otherwise.
-        if !plan.pool.minted().is_zero() {
-            RewardPools::<T>::insert(plan.index, plan.pool);
-            emission.owed.saturating_accrue(plan.pool.minted());
+        // Only an epoch that minted rewards has anything to settle: no pool otherwise. Its
+        // claims entry goes last (the closing epoch is the newest) and always fits: there are
+        // never more pools than the largest claim window, at most `MAX_REWARD_POOLS`
+        // (`check_config`). Should it not fit, the pool is not kept (rather than kept without
+        // a record of what it paid) and the pot does not owe it: the boundary's burn of the
+        // pot's surplus burns it as forfeited.
+        let pool = plan.pool.minted();
+        if !pool.is_zero() {
+            let entry = PoolClaim {
+                epoch: plan.index,
+                claimed: plan.pool.claimed,
+            };
+            if claims.try_push(entry).is_ok() {
+                RewardPools::<T>::insert(plan.index, plan.pool.funds());
+                emission.owed.saturating_accrue(pool);
+            } else {
+                frame_support::defensive!("more reward pools than MAX_REWARD_POOLS");
+            }
         }
     }
 

@@ -6,8 +6,9 @@ use crate::{
     queries,
     types::{EpochInfo, Provider, ProviderHistory},
     ActiveParameters, Attestations, Config, CurrentEpoch, Emission, Error, Event, History,
-    HoldReason, Pallet, ProviderCount, Providers, RewardPools,
+    HoldReason, Pallet, PoolClaims, ProviderCount, Providers, RewardPools,
 };
+use alloc::vec::Vec;
 use frame_support::{
     ensure,
     traits::{
@@ -55,6 +56,10 @@ impl<T: Config> Pallet<T> {
         assert!(
             T::RewardDelay::get() <= crate::types::MAX_UNLOCK_CHUNKS,
             "a provider record keeps at most MAX_UNLOCK_CHUNKS epochs of locked rewards"
+        );
+        assert!(
+            T::RewardClaimWindow::get() <= crate::types::MAX_REWARD_POOLS,
+            "PoolClaims keeps at most MAX_REWARD_POOLS pools' claims"
         );
         assert!(T::TokenUnit::get() > 0);
         assert!(T::CreditsPerStableUnit::get() > 0);
@@ -161,12 +166,12 @@ impl<T: Config> Pallet<T> {
     /// Work whose pool has expired (or that earned nothing) is dropped. O(1).
     pub(crate) fn settle(record: &mut ProviderOf<T>, current: u32) {
         if let Some((epoch, pool)) = Self::settled(record, current) {
-            RewardPools::<T>::insert(epoch, pool);
+            Self::note_claimed(epoch, pool.claimed);
         }
     }
 
-    /// [`Self::settle`] without writing the pool: returns the pool to write back, if one
-    /// changed. Queries and `try_state` use it read-only.
+    /// [`Self::settle`] without writing what the pool paid: returns the pool as it is after
+    /// settling, if one changed. Queries and `try_state` use it read-only.
     pub(crate) fn settled(
         record: &mut ProviderOf<T>,
         current: u32,
@@ -179,7 +184,7 @@ impl<T: Config> Pallet<T> {
             // A pool outside the claim window pays nothing, even before a boundary has
             // expired it (after the window was lowered, expiry catches up over boundaries).
             let claimable = work.epoch.saturating_add(T::RewardClaimWindow::get()) >= current;
-            if let Some(mut pool) = RewardPools::<T>::get(work.epoch).filter(|_| claimable) {
+            if let Some(mut pool) = Self::reward_pool(work.epoch).filter(|_| claimable) {
                 let reward = pool.settle(&work);
                 changed = Some((work.epoch, pool));
                 let unlock = work
@@ -192,6 +197,40 @@ impl<T: Config> Pallet<T> {
         }
         record.unlock(current);
         changed
+    }
+
+    /// The reward pool of the closed epoch `epoch`, if it is kept: what it minted
+    /// ([`RewardPools`]) and what has been settled out of it ([`PoolClaims`]). A pool without
+    /// its claims entry (which `try_state` rules out) is none: it pays nothing.
+    pub fn reward_pool(epoch: u32) -> Option<economics::RewardPool> {
+        let claimed = PoolClaims::<T>::get()
+            .iter()
+            .find(|c| c.epoch == epoch)?
+            .claimed;
+        Some(RewardPools::<T>::get(epoch)?.with_claimed(claimed))
+    }
+
+    /// Every kept reward pool, by epoch ascending ([`Self::reward_pool`] of each).
+    pub fn reward_pools() -> Vec<(u32, economics::RewardPool)> {
+        PoolClaims::<T>::get()
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    c.epoch,
+                    RewardPools::<T>::get(c.epoch)?.with_claimed(c.claimed),
+                ))
+            })
+            .collect()
+    }
+
+    /// Records that `claimed` has now been settled, in all, out of the pool of `epoch` (an
+    /// entry of [`PoolClaims`]; nothing if the pool has none).
+    pub(crate) fn note_claimed(epoch: u32, claimed: Amount) {
+        PoolClaims::<T>::mutate(|claims| {
+            if let Some(entry) = claims.iter_mut().find(|c| c.epoch == epoch) {
+                entry.claimed = claimed;
+            }
+        });
     }
 
     /// Proves the provider live in the open epoch `epoch`, in the liveness window the current
@@ -355,9 +394,9 @@ impl<T: Config> Pallet<T> {
         let mut forfeited = record.take_owed();
         if let Some(work) = record.work.take() {
             if work.epoch < current {
-                if let Some(mut pool) = RewardPools::<T>::get(work.epoch) {
+                if let Some(mut pool) = Self::reward_pool(work.epoch) {
                     forfeited.saturating_accrue(pool.settle(&work));
-                    RewardPools::<T>::insert(work.epoch, pool);
+                    Self::note_claimed(work.epoch, pool.claimed);
                 }
             } else {
                 Self::note_in_books(|b| b.live_points.saturating_reduce(work.live_points));

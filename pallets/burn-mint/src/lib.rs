@@ -84,7 +84,7 @@ pub const MAX_POOLS_EXPIRED_PER_BOUNDARY: u32 = 4;
 pub mod pallet {
     use super::*;
     use alloc::vec::Vec;
-    use economics::{Amount, Credits, Parameters, PathPoint, RewardPool};
+    use economics::{Amount, Credits, Parameters, PathPoint, PoolFunds};
     use frame_support::{
         pallet_prelude::*,
         traits::fungible::{Balanced, Inspect, InspectHold, Mutate, MutateHold},
@@ -93,13 +93,13 @@ pub mod pallet {
     use frame_system::pallet_prelude::*;
     use sp_arithmetic::{FixedU128, Perbill, Permill};
 
-    /// The in-code storage version: 11, and 12 in the upgrade rehearsal's build
+    /// The in-code storage version: 12, and 13 in the upgrade rehearsal's build
     /// (`migrations::rehearsal`, feature `upgrade-rehearsal`).
     const STORAGE_VERSION: StorageVersion =
         StorageVersion::new(if cfg!(feature = "upgrade-rehearsal") {
-            12
+            13
         } else {
-            11
+            12
         });
 
     #[pallet::pallet]
@@ -287,10 +287,25 @@ pub mod pallet {
     #[pallet::storage]
     pub type Ledger<T: Config> = StorageMap<_, Twox64Concat, u32, EpochBooks, OptionQuery>;
 
-    /// Reward pools (usage and availability) of the closed epochs that minted any, kept for
-    /// lazy settlement for [`Config::RewardClaimWindow`] epochs: at most that many entries.
+    /// What the closed epochs that minted rewards minted into their reward pools (usage and
+    /// availability), kept for lazy settlement for [`Config::RewardClaimWindow`] epochs: at
+    /// most that many entries. Written when the pool is created and removed when it expires:
+    /// what has been settled out of each is in [`PoolClaims`] ([`Pallet::reward_pool`] joins
+    /// the two).
     #[pallet::storage]
-    pub type RewardPools<T: Config> = StorageMap<_, Twox64Concat, u32, RewardPool, OptionQuery>;
+    pub type RewardPools<T: Config> = StorageMap<_, Twox64Concat, u32, PoolFunds, OptionQuery>;
+
+    /// What has been settled out of each reward pool in [`RewardPools`]: one entry per pool, by
+    /// epoch ascending (at most [`MAX_REWARD_POOLS`]).
+    ///
+    /// Whitelisted for the benchmarks: settling a provider's work adds to it, and many
+    /// settlements in a block would otherwise each pay a write of their pool. The block hook
+    /// charges one read and one write of it in every block
+    /// ([`Pallet::hook_whitelisted_weight`]): the first access in a block reads it, every
+    /// later one is served from the overlay, and the block commits it once.
+    #[pallet::storage]
+    #[pallet::whitelist_storage]
+    pub type PoolClaims<T: Config> = StorageValue<_, PoolClaimsOf, ValueQuery>;
 
     /// Accounts whose capacity attestations count, sorted.
     #[pallet::storage]

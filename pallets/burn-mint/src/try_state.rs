@@ -3,8 +3,8 @@
 use crate::{
     economics::{self, Amount, Credits, Totals},
     ActiveParameters, Attestations, CapacityVerifiers, Config, CreditBalances, CurrentEpoch,
-    Emission, History, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PriceFeeders,
-    ProviderCount, Providers, RewardPools, VerifierBonds,
+    Emission, History, HoldReason, LastPrice, Ledger, Pallet, PendingParameters, PoolClaims,
+    PriceFeeders, ProviderCount, Providers, RewardPools, VerifierBonds,
 };
 use frame_support::{
     ensure,
@@ -242,8 +242,8 @@ impl<T: Config> Pallet<T> {
 
     /// Reward pools are kept only for closed epochs not yet expired: none below the expiry
     /// cursor, which is never past the claim window's start (it lags behind it only while it
-    /// catches up with a lowered window); none pays out more than it minted. Returns what they
-    /// still hold.
+    /// catches up with a lowered window); each has exactly one claims entry, in epoch order;
+    /// none pays out more than it minted. Returns what they still hold.
     fn check_reward_pools(
         epoch: &crate::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
     ) -> Result<Amount, TryRuntimeError> {
@@ -253,7 +253,20 @@ impl<T: Config> Pallet<T> {
             next <= epoch.index.saturating_sub(T::RewardClaimWindow::get()),
             "the pool expiry cursor is inside the claim window"
         );
-        for (index, pool) in RewardPools::<T>::iter() {
+        let claims = PoolClaims::<T>::get();
+        ensure!(
+            claims.windows(2).all(|pair| pair[0].epoch < pair[1].epoch),
+            "the pools' claims are not by epoch ascending"
+        );
+        ensure!(
+            claims.len() as u64 == RewardPools::<T>::iter_keys().count() as u64,
+            "the pools' claims and the reward pools differ in number"
+        );
+        for claim in claims.iter() {
+            let index = claim.epoch;
+            let pool = RewardPools::<T>::get(index)
+                .ok_or("a claims entry without its reward pool")?
+                .with_claimed(claim.claimed);
             ensure!(index < epoch.index, "a reward pool of an open epoch");
             ensure!(index >= next, "a reward pool below the expiry cursor");
             ensure!(

@@ -42,6 +42,38 @@ pub struct UnlockChunk {
     pub amount: Amount,
 }
 
+/// The most reward pools kept at once: the largest `RewardClaimWindow` a runtime may configure
+/// (checked by the pallet's integrity test). Pools exist only for the closed epochs from the
+/// expiry cursor on, and a boundary expires the pool that left the window (after an upgrade
+/// lowered the window, up to [`crate::MAX_POOLS_EXPIRED_PER_BOUNDARY`] of those it left
+/// behind, never fewer than the one pool the boundary adds), so there are never more pools
+/// than the largest window the chain has run with.
+pub const MAX_REWARD_POOLS: u32 = 64;
+
+/// What has been settled out of one reward pool ([`crate::RewardPools`]).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct PoolClaim {
+    /// The pool's epoch.
+    pub epoch: u32,
+    /// Tokens settled to providers out of the pool so far.
+    pub claimed: Amount,
+}
+
+/// What has been settled out of each kept reward pool, one [`PoolClaim`] per pool, by epoch
+/// ascending.
+pub type PoolClaimsOf = BoundedVec<PoolClaim, ConstU32<MAX_REWARD_POOLS>>;
+
 /// A provider's availability state.
 #[derive(
     Clone,

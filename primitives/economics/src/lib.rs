@@ -179,7 +179,7 @@ pub use liveness::{
     live_points, live_windows_all, prove_window, window_of, windows_proven, MAX_LIVENESS_WINDOWS,
 };
 pub use parameters::{ControllerMode, HardLimits, ParameterError, Parameters};
-pub use pools::{availability_share, close_availability_pool, EpochWork, RewardPool};
+pub use pools::{availability_share, close_availability_pool, EpochWork, PoolFunds, RewardPool};
 pub use preview::{preview_path, PathPoint};
 pub use pricing::{
     agreed_fresh_median, agreed_median, basis_of, bounded_price, credits_for_tokens, median_price,

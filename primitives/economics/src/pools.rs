@@ -79,6 +79,16 @@ pub struct EpochWork {
 }
 
 impl RewardPool {
+    /// What was minted into the pools, without what was settled: the part of a pool that
+    /// never changes once the epoch has closed.
+    pub fn funds(&self) -> PoolFunds {
+        PoolFunds {
+            usage: self.usage,
+            live_points: self.live_points,
+            availability: self.availability,
+        }
+    }
+
     /// Everything minted into the pools.
     pub fn minted(&self) -> Amount {
         self.usage.minted.saturating_add(self.availability)
@@ -104,6 +114,50 @@ impl RewardPool {
         let reward = self.reward_of(work);
         self.claimed.saturating_accrue(reward);
         reward
+    }
+}
+
+/// What one closed epoch minted into its reward pools: a [`RewardPool`] without `claimed`,
+/// fixed once the epoch has closed. A chain may keep the two apart (what changes with every
+/// settlement in a smaller value of its own); [`PoolFunds::with_claimed`] joins them again.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Default,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+pub struct PoolFunds {
+    /// The usage pool.
+    pub usage: UsagePool,
+    /// Availability points of every provider that proved liveness in the epoch.
+    pub live_points: u128,
+    /// Tokens minted into the reward pot for availability.
+    pub availability: Amount,
+}
+
+impl PoolFunds {
+    /// Everything minted into the pools ([`RewardPool::minted`]).
+    pub fn minted(&self) -> Amount {
+        self.with_claimed(0).minted()
+    }
+
+    /// The pool these funds make once `claimed` of them has been settled.
+    pub fn with_claimed(&self, claimed: Amount) -> RewardPool {
+        RewardPool {
+            usage: self.usage,
+            live_points: self.live_points,
+            availability: self.availability,
+            claimed,
+        }
     }
 }
 
@@ -165,6 +219,21 @@ mod tests {
         assert_eq!(pool.remaining(), 0);
         assert_eq!(availability_share(10, 5, 0), 0);
         assert_eq!(availability_share(10, 5, 3), 10);
+    }
+
+    #[test]
+    fn funds_and_claimed_make_the_pool_again() {
+        let (usage, _) = close_usage_pool(1_000, 100, 500, Perbill::from_percent(80));
+        let pool = RewardPool {
+            usage,
+            live_points: 3,
+            availability: 1_000,
+            claimed: 533,
+        };
+        let funds = pool.funds();
+        assert_eq!(funds.minted(), 1_400);
+        assert_eq!(funds.with_claimed(533), pool);
+        assert_eq!(funds.with_claimed(0).remaining(), 1_400);
     }
 
     #[test]

@@ -65,4 +65,5 @@ impl<T: Config, const OLDEST: u16> OnRuntimeUpgrade for RequireStorageVersion<T,
 pub mod rehearsal;
 pub mod v10;
 pub mod v11;
+pub mod v12;
 pub mod v9;

@@ -1,4 +1,4 @@
-//! Storage version 11 -> 12, compiled only with the `upgrade-rehearsal` feature: the migration
+//! Storage version 12 -> 13, compiled only with the `upgrade-rehearsal` feature: the migration
 //! of the runtime upgrade rehearsal.
 //!
 //! `runtime/next` builds the runtime with this feature (its `spec_version` one above the
@@ -22,16 +22,16 @@ use frame_support::{
     weights::Weight,
 };
 
-/// Version 11 -> 12, run only when the on-chain storage version is 11.
-pub type MigrateV11ToV12<T> = VersionedMigration<
-    11,
+/// Version 12 -> 13, run only when the on-chain storage version is 12.
+pub type MigrateV12ToV13<T> = VersionedMigration<
     12,
+    13,
     UncheckedRewriteProviders<T>,
     Pallet<T>,
     <T as frame_system::Config>::DbWeight,
 >;
 
-/// The migration itself; use [`MigrateV11ToV12`], which checks the storage version.
+/// The migration itself; use [`MigrateV12ToV13`], which checks the storage version.
 pub struct UncheckedRewriteProviders<T>(core::marker::PhantomData<T>);
 
 /// Every stored [`crate::Providers`] entry as raw (key, value) bytes, in key order: what the
@@ -68,13 +68,13 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedRewriteProviders<T> {
         let records = raw_records::<T>();
         for (_, value) in &records {
             Provider::<BlockNumberFor<T>>::decode_all(&mut &value[..]).map_err(|_| {
-                "pallet-burn-mint v12: a stored Providers record does not decode in the \
-                 version 11 layout; the migration would skip it"
+                "pallet-burn-mint v13: a stored Providers record does not decode in the \
+                 version 12 layout; the migration would skip it"
             })?;
         }
         log::info!(
             target: "runtime::burn-mint",
-            "v12 pre-upgrade: {} provider records, each decodes",
+            "v13 pre-upgrade: {} provider records, each decodes",
             records.len(),
         );
         Ok(records.encode())
@@ -87,7 +87,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedRewriteProviders<T> {
             Decode::decode(&mut &state[..]).map_err(|_| "pre_upgrade state does not decode")?;
         frame_support::ensure!(
             before == raw_records::<T>(),
-            "pallet-burn-mint v12: a Providers record was added, dropped or changed"
+            "pallet-burn-mint v13: a Providers record was added, dropped or changed"
         );
         Ok(())
     }

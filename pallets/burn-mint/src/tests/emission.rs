@@ -44,7 +44,7 @@ fn epoch_boundary_with_no_usage_and_nobody_live_mints_no_pool() {
         run_to_block(10);
         let record = Ledger::<Test>::get(0).expect("epoch 0 closed at block 10");
         // Nothing was served and nobody proved liveness: no pool is kept for the epoch.
-        assert!(RewardPools::<Test>::get(0).is_none());
+        assert!(BurnMint::reward_pool(0).is_none());
         // Blocks 1..=9 ran in epoch 0: 9 blocks of 1_000 (block 1 before `before`).
         assert_eq!(record.minted_ecosystem, 9 * 200);
         assert_eq!(record.minted_providers, 0);
@@ -70,7 +70,7 @@ fn epoch_boundary_with_one_provider_pays_capped_usage() {
         run_to_block(10);
         // Usage pool 9 * 500 = 4_500 accrued; cap 60% of 1_000 -> 600 minted, 3_900 never;
         // availability (9 * 300) never minted: nobody proved liveness.
-        let pool = RewardPools::<Test>::get(0).unwrap();
+        let pool = BurnMint::reward_pool(0).unwrap();
         assert_eq!((pool.usage.minted, pool.availability), (600, 0));
         let record = Ledger::<Test>::get(0).unwrap();
         assert_eq!(record.unminted, 3_900 + 2_700);
@@ -105,12 +105,60 @@ fn epoch_boundary_with_many_providers_pays_pro_rata() {
         heartbeat(P2);
         assert_eq!(live_points(), 4_000_000);
         next_epoch();
-        let pool = RewardPools::<Test>::get(1).unwrap();
+        let pool = BurnMint::reward_pool(1).unwrap();
         assert_eq!((pool.usage.minted, pool.availability), (2_400, 3_000));
         // Availability 3_000 split 1:3 by live points; usage 2_400 (60% of the 4_000 burned)
         // split 1:3 by basis.
         assert_eq!(BurnMint::pending_rewards(P1), 750 + 600);
         assert_eq!(BurnMint::pending_rewards(P2), 2_250 + 1_800);
+    });
+}
+
+#[test]
+fn settling_adds_to_the_pools_claims_and_writes_no_pool() {
+    ExtBuilder::default().build_and_execute(|| {
+        register(P1, 1);
+        register(P2, 3);
+        attest(P1, 1);
+        attest(P2, 3);
+        next_epoch();
+        assert_ok!(BurnMint::pay_for_compute(signed(ALICE), P1, 1_000, 0));
+        assert_ok!(BurnMint::pay_for_compute(signed(BOB), P2, 3_000, 0));
+        heartbeat(P1);
+        heartbeat(P2);
+        next_epoch();
+        let funds = RewardPools::<Test>::get(1).unwrap();
+        assert_eq!(
+            PoolClaims::<Test>::get().into_inner(),
+            vec![PoolClaim {
+                epoch: 1,
+                claimed: 0
+            }]
+        );
+        // P1's heartbeat settles its share (750 + 600) out of pool 1: its claims entry grows,
+        // the pool's funds are not written.
+        heartbeat(P1);
+        assert_eq!(
+            PoolClaims::<Test>::get().into_inner(),
+            vec![PoolClaim {
+                epoch: 1,
+                claimed: 1_350
+            }]
+        );
+        assert_eq!(RewardPools::<Test>::get(1), Some(funds));
+        assert_eq!(BurnMint::reward_pool(1), Some(funds.with_claimed(1_350)));
+        // A second pool's entry goes after the first.
+        heartbeat(P2);
+        next_epoch();
+        let claims = PoolClaims::<Test>::get();
+        assert_eq!(
+            claims
+                .iter()
+                .map(|c| (c.epoch, c.claimed))
+                .collect::<Vec<_>>(),
+            vec![(1, 1_350 + 2_250 + 1_800), (2, 0)]
+        );
+        assert_eq!(BurnMint::reward_pool(1).unwrap().remaining(), 0);
     });
 }
 
@@ -162,7 +210,7 @@ fn self_dealing_through_the_usage_pool_never_pays() {
         run_to_block(10);
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
         // It gets back 60% of its burn as usage reward: 400 lost.
-        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 600);
+        assert_eq!(BurnMint::reward_pool(0).unwrap().usage.minted, 600);
         assert_eq!(Balances::balance(&P1), start - 400);
     });
 }
@@ -186,13 +234,13 @@ fn usage_rewards_follow_the_tokens_burned_for_the_credits_served() {
         // Pool: min(4_500, 60% * 1_250) = 750 minted, shared 1_000 : 250 by basis, so each
         // provider gets exactly 60% of the tokens burned for what it served; nothing is left
         // over and nothing is burned back.
-        assert_eq!(RewardPools::<Test>::get(0).unwrap().usage.minted, 750);
+        assert_eq!(BurnMint::reward_pool(0).unwrap().usage.minted, 750);
         assert_eq!(BurnMint::pending_rewards(P1), 600);
         assert_eq!(BurnMint::pending_rewards(P2), 150);
         assert_ok!(BurnMint::claim_rewards(signed(P2), P2));
         assert_ok!(BurnMint::claim_rewards(signed(P1), P1));
         assert_eq!(BurnMint::totals().burned, burned_before);
-        assert_eq!(RewardPools::<Test>::get(0).unwrap().remaining(), 0);
+        assert_eq!(BurnMint::reward_pool(0).unwrap().remaining(), 0);
     });
 }
 

@@ -21,7 +21,8 @@ pub use crate::{
     economics::{ControllerMode, Parameters},
     mock::*,
     CapacityVerifiers, CreditBalances, CurrentEpoch, Emission, Error, Event, FeeHandler, History,
-    HoldReason, Ledger, PriceFeeders, ProviderStatus, Providers, RewardPools, VerifierBonds,
+    HoldReason, Ledger, PoolClaim, PoolClaims, PriceFeeders, ProviderStatus, Providers,
+    RewardPools, VerifierBonds,
 };
 pub use frame_support::{
     assert_noop, assert_ok,

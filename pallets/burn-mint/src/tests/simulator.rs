@@ -30,11 +30,7 @@ fn simulator_from_chain() -> Chain {
         totals: epoch.closed_totals,
         epoch: epoch.index,
         block: epoch.start - 1,
-        pools: {
-            let mut pools: Vec<_> = crate::RewardPools::<Test>::iter().collect();
-            pools.sort_by_key(|(index, _)| *index);
-            pools.into()
-        },
+        pools: { crate::Pallet::<Test>::reward_pools().into() },
         claim_window: <Test as crate::Config>::RewardClaimWindow::get(),
     }
 }
@@ -311,8 +307,9 @@ impl Executor for OnChain {
     }
 
     fn pot(&self) -> u128 {
-        RewardPools::<Test>::iter_values()
-            .map(|p| p.remaining())
+        crate::Pallet::<Test>::reward_pools()
+            .iter()
+            .map(|(_, p)| p.remaining())
             .sum()
     }
 
@@ -482,7 +479,7 @@ impl Executor for OnChain {
             length: epoch.length,
             emission_per_block: self.emission,
             books: Ledger::<Test>::get(epoch.index).unwrap(),
-            pool: RewardPools::<Test>::get(epoch.index).unwrap_or_default(),
+            pool: crate::Pallet::<Test>::reward_pool(epoch.index).unwrap_or_default(),
             controller: Emission::<Test>::get().controller,
         }
     }

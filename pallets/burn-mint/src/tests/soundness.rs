@@ -439,11 +439,11 @@ fn unclaimed_rewards_expire_burned_and_counted() {
     ExtBuilder::default().build_and_execute(|| {
         live_provider(P1, 100);
         next_epoch();
-        assert!(RewardPools::<Test>::get(1).is_some());
+        assert!(BurnMint::reward_pool(1).is_some());
         next_epoch();
         next_epoch();
         // Epoch 3's boundary expired epoch 1's pool: its 3_000 were never settled.
-        assert!(RewardPools::<Test>::get(1).is_none());
+        assert!(BurnMint::reward_pool(1).is_none());
         assert!(events().contains(&Event::RewardsExpired {
             epoch: 1,
             amount: POOL
