@@ -27,6 +27,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/capacloud/$capa_target
 unset capa_target_name
 # The wasm builder must find this workspace's Cargo.lock when the target dir is elsewhere.
 export WASM_BUILD_WORKSPACE_HINT="$CAPA_ROOT"
+# frame-benchmarking-cli's dependency frame-storage-access-test-runtime builds a wasm runtime of
+# its own in every build (a wasm dependency tree of its own: 900 MB of the target dir, minutes of
+# a cold build) for one thing only: `benchmark storage` in its block-validation mode, which no
+# script here runs (`scripts/benchmark` runs `benchmark pallet`, `overhead` and `extrinsic`).
+# Skipped; the node then says "You need to build the WASM binaries" should that mode be asked for.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 export CAPA_NODE_BIN="$CARGO_TARGET_DIR/$CAPA_PROFILE/capacloud-node"
 # The compiled runtime that the same build produces (what `benchmark pallet` runs).
 export CAPA_RUNTIME_WASM="$CARGO_TARGET_DIR/$CAPA_PROFILE/wbuild/capacloud-runtime/capacloud_runtime.compact.compressed.wasm"
