@@ -2,7 +2,7 @@
 //!
 //! `capacloud-runtime` compiled to wasm with `fast-runtime` and `try-runtime` (as the test
 //! node's own runtime) and `upgrade-rehearsal`: `spec_version` one higher than the node's
-//! runtime and one storage migration of pallet-burn-mint (v11 -> v12, every provider record
+//! runtime and one storage migration of pallet-burn-mint (v12 -> v13, every provider record
 //! rewritten as it is, with try-runtime pre/post checks). `clients/test/upgrade.test.mjs` checks
 //! it against a running network's state (`capa upgrade-check`), enacts it through a root
 //! referendum (`system.authorize_upgrade`, then `system.apply_authorized_upgrade`) and compares
