@@ -259,7 +259,7 @@ impl<T: Config> Pallet<T> {
             "the pools' claims are not by epoch ascending"
         );
         ensure!(
-            claims.len() as u64 == RewardPools::<T>::iter_keys().count() as u64,
+            claims.len() == RewardPools::<T>::iter_keys().count(),
             "the pools' claims and the reward pools differ in number"
         );
         for claim in claims.iter() {

@@ -30,7 +30,7 @@ fn simulator_from_chain() -> Chain {
         totals: epoch.closed_totals,
         epoch: epoch.index,
         block: epoch.start - 1,
-        pools: { crate::Pallet::<Test>::reward_pools().into() },
+        pools: crate::Pallet::<Test>::reward_pools().into(),
         claim_window: <Test as crate::Config>::RewardClaimWindow::get(),
     }
 }
